@@ -1,0 +1,50 @@
+"""socanalysis: themes, weak signals and §11 suggestions for Finnish and Swedish social reports.
+
+The public API is loaded lazily so that ``import socanalysis`` stays fast: pandas, spaCy,
+torch and BERTopic are imported only when a function that needs them is called.
+
+Examples
+--------
+>>> import socanalysis as sa
+>>> sa.__version__ != ""
+True
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from socanalysis._version import __version__
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from socanalysis.config import AnalysisConfig
+    from socanalysis.errors import InputError, SocanalysisError
+    from socanalysis.pipeline import AnalysisResult, analyze
+    from socanalysis.reports import read_reports
+
+# public name -> module that defines it; resolved on first attribute access (PEP 562)
+_LAZY_EXPORTS: dict[str, str] = {
+    "read_reports": "socanalysis.reports",
+    "analyze": "socanalysis.pipeline",
+    "AnalysisResult": "socanalysis.pipeline",
+    "AnalysisConfig": "socanalysis.config",
+    "SocanalysisError": "socanalysis.errors",
+    "InputError": "socanalysis.errors",
+    "ConfigError": "socanalysis.errors",
+}
+
+__all__ = ["__version__", *_LAZY_EXPORTS]
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _LAZY_EXPORTS.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'socanalysis' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module_name), name)
+    globals()[name] = value  # cache: later look-ups skip __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,0 +1,1 @@
+"""§11 support-need and sector taxonomies, suggesters and their evaluation."""

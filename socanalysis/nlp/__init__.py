@@ -1,0 +1,1 @@
+"""Language identification, normalisation, lemmas and stop words, privacy masking, embeddings."""

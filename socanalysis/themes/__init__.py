@@ -1,0 +1,1 @@
+"""Theme model (BERTopic-based) and weak signals."""
