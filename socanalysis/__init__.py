@@ -19,7 +19,7 @@ from socanalysis._version import __version__
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from socanalysis.config import AnalysisConfig
-    from socanalysis.errors import InputError, SocanalysisError
+    from socanalysis.errors import ConfigError, InputError, SocanalysisError
     from socanalysis.pipeline import AnalysisResult, analyze
     from socanalysis.reports import read_reports
 
@@ -34,7 +34,16 @@ _LAZY_EXPORTS: dict[str, str] = {
     "ConfigError": "socanalysis.errors",
 }
 
-__all__ = ["__version__", *_LAZY_EXPORTS]
+__all__ = [
+    "AnalysisConfig",
+    "AnalysisResult",
+    "ConfigError",
+    "InputError",
+    "SocanalysisError",
+    "__version__",
+    "analyze",
+    "read_reports",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -1,0 +1,138 @@
+"""The ``socanalysis`` command: one batch run before a network meeting.
+
+User mistakes (a missing file, no text column, a bad setting) print one clear message and exit
+with status 2; nothing prints a traceback unless ``--debug`` is given.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from socanalysis._version import __version__
+
+EXIT_USAGE = 2  # click's own exit code for usage errors; input errors share it
+EXIT_INTERNAL = 1
+
+
+def _parse_column_options(values: tuple[str, ...]) -> dict[str, str]:
+    mapping = {}
+    for value in values:
+        field, sep, header = value.partition("=")
+        if not sep or not field.strip() or not header.strip():
+            raise click.BadParameter(
+                f"{value!r}: use FIELD=HEADER, e.g. text=Kuvaus", param_hint="--column"
+            )
+        mapping[field.strip()] = header.strip()
+    return mapping
+
+
+class _Command(click.Group):
+    """Turns SocanalysisError into a one-line message and exit code 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from socanalysis.errors import SocanalysisError
+
+        try:
+            return super().invoke(ctx)
+        except SocanalysisError as exc:
+            click.echo(f"socanalysis: error: {exc}", err=True)
+            ctx.exit(EXIT_USAGE)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:  # an internal fault: say so, without a wall of traceback
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            click.echo(
+                f"socanalysis: internal error: {exc.__class__.__name__}: {exc}\n"
+                "Rerun with --debug for details and report the problem.",
+                err=True,
+            )
+            ctx.exit(EXIT_INTERNAL)
+
+
+@click.group(cls=_Command, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="socanalysis")
+@click.option("--debug", is_flag=True, help="Show full tracebacks for internal errors.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """Analyse Finnish and Swedish social reports: languages, themes, weak signals, §11 points
+    and sectors, written as tables for the structural social work network."""
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+@main.command()
+@click.argument("input_file", metavar="INPUT", type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("results"),
+    show_default=True,
+    help="Folder for the result files.",
+)
+@click.option(
+    "--column",
+    "columns",
+    multiple=True,
+    metavar="FIELD=HEADER",
+    help="Name the input column of a field, e.g. --column text=Kuvaus (repeatable).",
+)
+@click.option("--sheet", help="Worksheet name (XLSX); default: the first with a text column.")
+@click.option("--from", "date_from", metavar="DATE", help="First date to include (2024-01-01).")
+@click.option("--to", "date_to", metavar="DATE", help="Last date to include (2024-12-31).")
+@click.option(
+    "--period",
+    type=click.Choice(["auto", "month", "quarter", "half-year", "year"]),
+    help="Period for counts and trends.  [default: auto]",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Settings file (TOML); options given here override it.",
+)
+@click.option("--seed", type=click.IntRange(min=0), help="Random seed.  [default: 42]")
+@click.option("--quiet", is_flag=True, help="No progress display or summary.")
+def analyze(
+    input_file: Path,
+    out_dir: Path,
+    columns: tuple[str, ...],
+    sheet: str | None,
+    date_from: str | None,
+    date_to: str | None,
+    period: str | None,
+    config_file: Path | None,
+    seed: int | None,
+    quiet: bool,
+) -> None:
+    """Analyse the reports in INPUT (CSV, XLSX, JSON or JSON Lines) and write results to --out."""
+    from socanalysis.cli_display import Display
+    from socanalysis.config import AnalysisConfig
+    from socanalysis.pipeline import analyze as run_analysis
+
+    config = AnalysisConfig.from_toml(config_file) if config_file else AnalysisConfig()
+    mapping = {**config.columns, **_parse_column_options(columns)}
+    sheet_choice: str | int | None = int(sheet) if sheet and sheet.isdigit() else sheet
+    config = config.replace(
+        columns=mapping,
+        sheet=sheet_choice,
+        date_from=date_from,
+        date_to=date_to,
+        period=period,
+        seed=seed,
+    )
+    display = Display(quiet=quiet)
+    with display.running():
+        result = run_analysis(input_file, config, progress=display.stage)
+        with display.step("writing files"):
+            paths = result.save(out_dir)
+    display.summary(result, out_dir, paths)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,76 @@
+"""Progress display and the one-screen end-of-run summary of the command line (rich)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from socanalysis.pipeline import AnalysisResult
+
+_STATUS_WORDS = {
+    "empty": "empty text",
+    "duplicate": "duplicate of another report",
+    "too_short": "too short to analyse",
+    "too_long": "too long (over max_text_chars)",
+    "unreadable": "unreadable",
+    "out_of_range": "outside the date range",
+}
+
+
+class Display:
+    """Shows which stage runs (a spinner with the stage name) and a summary at the end."""
+
+    def __init__(self, quiet: bool = False) -> None:
+        from rich.console import Console
+
+        self.quiet = quiet
+        self.console = Console(stderr=True, highlight=False)
+        self._status: Any = None
+
+    @contextmanager
+    def running(self) -> Iterator[None]:
+        if self.quiet:
+            yield
+            return
+        with self.console.status("starting", spinner="dots") as status:
+            self._status = status
+            try:
+                yield
+            finally:
+                self._status = None
+
+    def stage(self, name: str) -> None:
+        if self._status is not None:
+            self._status.update(f"{name} …")
+
+    def step(self, name: str) -> Any:
+        self.stage(name)
+        return nullcontext()
+
+    def summary(self, result: AnalysisResult, out_dir: Path, paths: list[Path]) -> None:
+        if self.quiet:
+            return
+        from rich.console import Console
+
+        out = Console(highlight=False)
+        counts = result.summary()
+        out.print(
+            f"[bold]socanalysis[/bold]: {counts['rows']} reports read, "
+            f"{counts['analysed']} analysed."
+        )
+        skipped = {k: v for k, v in counts["by_status"].items() if k != "ok"}
+        for status, n in sorted(skipped.items()):
+            out.print(f"  skipped {n:>5}  {_STATUS_WORDS.get(status, status)}")
+        if counts.get("by_language"):
+            langs = ", ".join(f"{k} {v}" for k, v in counts["by_language"].items())
+            out.print(f"  languages: {langs}")
+        if len(result.themes):
+            out.print(
+                f"  themes: {len(result.themes)}; weak-signal candidates: "
+                f"{len(result.weak_signals)}"
+            )
+        timing = sum(result.run_info.get("timings_s", {}).values())
+        out.print(f"Results in {out_dir}/ ({', '.join(p.name for p in paths)}), {timing:.1f} s.")

@@ -1,0 +1,146 @@
+"""Analysis settings: one dataclass, loadable from a TOML file, recorded in run.json."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from socanalysis.errors import ConfigError
+
+PERIODS = ("auto", "month", "quarter", "half-year", "year")
+OUTPUT_LANGUAGES = ("fi", "sv", "en")
+
+
+@dataclass
+class AnalysisConfig:
+    """Settings for :func:`socanalysis.analyze` and ``socanalysis analyze``.
+
+    Parameters
+    ----------
+    seed : int
+        Seed for every random step; same input, settings and seed give identical outputs.
+    columns : dict
+        Canonical field -> input header, overriding the header aliases.
+    sheet : str or int, optional
+        Worksheet for XLSX input.
+    date_from, date_to : str, optional
+        Inclusive date range (``2024-12-31`` or ``31.12.2024``).
+    period : str
+        Period for counts and trends: auto, month, quarter, half-year or year.
+    min_text_letters, max_text_chars : int
+        Texts outside these bounds are kept but not analysed.
+    embedder : str
+        Embedding backend: ``e5-small-bundled``, ``sentence-transformers:<name or path>`` or
+        ``tfidf-lsa``.
+    cache_dir : str, optional
+        Where embeddings are cached; default is the user's cache folder.
+    n_themes : "auto" or int
+        Number of themes; ``auto`` chooses it from the data.
+    n_examples : int
+        Example reports shown per theme.
+    output_language : str
+        Language of labels in human-readable outputs: fi, sv or en.
+    sector_taxonomy : str, optional
+        Path to a county's own sector file replacing the default sectors.
+
+    Examples
+    --------
+    >>> AnalysisConfig(seed=7, period="quarter").period
+    'quarter'
+    >>> AnalysisConfig(period="week")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    socanalysis.errors.ConfigError: period='week' is not one of: auto, month, quarter, ...
+    """
+
+    seed: int = 42
+    columns: dict[str, str] = field(default_factory=dict)
+    sheet: str | int | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    period: str = "auto"
+    min_text_letters: int = 3
+    max_text_chars: int = 20_000
+    embedder: str = "e5-small-bundled"
+    cache_dir: str | None = None
+    n_themes: str | int = "auto"
+    n_examples: int = 3
+    output_language: str = "fi"
+    sector_taxonomy: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.period not in PERIODS:
+            raise ConfigError(f"period={self.period!r} is not one of: {', '.join(PERIODS)}")
+        if self.output_language not in OUTPUT_LANGUAGES:
+            raise ConfigError(
+                f"output_language={self.output_language!r} is not one of: "
+                f"{', '.join(OUTPUT_LANGUAGES)}"
+            )
+        if not isinstance(self.seed, int) or isinstance(self.seed, bool) or self.seed < 0:
+            raise ConfigError(f"seed={self.seed!r} must be a non-negative integer")
+        if self.n_themes != "auto" and not (isinstance(self.n_themes, int) and self.n_themes >= 1):
+            raise ConfigError(f"n_themes={self.n_themes!r} must be 'auto' or a positive integer")
+        for name in ("min_text_letters", "max_text_chars", "n_examples"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise ConfigError(f"{name}={value!r} must be a non-negative integer")
+        if not isinstance(self.columns, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in self.columns.items()
+        ):
+            raise ConfigError(
+                'columns must map field names to header texts, e.g. columns = { text = "Kuvaus" }'
+            )
+        for name in ("date_from", "date_to"):
+            value = getattr(self, name)
+            if isinstance(value, (dt.date, dt.datetime)):
+                setattr(self, name, value.isoformat()[:10])
+
+    @classmethod
+    def from_toml(cls, path: str | os.PathLike[str]) -> AnalysisConfig:
+        """Load settings from a TOML file; unknown keys are an error, not silently ignored.
+
+        The file holds the same names as the parameters, at top level or under ``[analysis]``,
+        with the column mapping as a ``[columns]`` table.
+        """
+        if sys.version_info >= (3, 11):
+            import tomllib
+        else:  # pragma: no cover - Python 3.10
+            import tomli as tomllib
+        file = Path(path)
+        try:
+            data = tomllib.loads(file.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"{file}: configuration file not found") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{file}: not valid TOML ({exc})") from None
+        if "analysis" in data and isinstance(data["analysis"], dict):
+            data = {**data.pop("analysis"), **data}
+        return cls.from_dict(data, source=str(file))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], source: str = "configuration") -> AnalysisConfig:
+        """Build settings from a plain dict, naming any unknown key."""
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ConfigError(
+                f"{source}: unknown setting(s) {', '.join(unknown)}; "
+                f"known settings: {', '.join(sorted(known))}"
+            )
+        try:
+            return cls(**data)
+        except ConfigError as exc:
+            raise ConfigError(f"{source}: {exc}") from None
+
+    def replace(self, **changes: Any) -> AnalysisConfig:
+        """A copy with some settings changed (``None`` values leave a setting as it is)."""
+        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain, JSON-ready settings, as recorded in run.json."""
+        return dataclasses.asdict(self)

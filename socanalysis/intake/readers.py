@@ -1,0 +1,316 @@
+"""Read an input source into a raw grid of cells, whatever its format.
+
+A *grid* is what a person sees when opening the file: rows of cells, the header somewhere near the
+top, each row carrying the number a spreadsheet would show for it. Formats: CSV/TSV/TXT (any
+delimiter, UTF-8 with or without BOM, UTF-16 "Unicode text", cp1252/latin-1), XLSX, JSON, JSON
+Lines and pandas DataFrames. Nothing here knows what a report is.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import itertools
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from socanalysis.errors import InputError
+
+CSV_DELIMITERS = (";", "\t", ",", "|")  # order breaks ties: Finnish Excel writes ';'
+_EXTENSION_FORMATS = {
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".txt": "csv",
+    ".tab": "csv",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+}
+
+
+@dataclass
+class RawGrid:
+    """Cells of one table as read from a source, before headers are recognised.
+
+    Attributes
+    ----------
+    rows : list of list
+        Cell values (str, numbers, datetimes or None), ragged rows allowed.
+    row_numbers : list of int
+        For each row, the number a person would use to find it in the source (1-based; for CSV the
+        record number, for XLSX the sheet row, for JSON Lines the line).
+    source : str
+        File name, or ``"<DataFrame>"``.
+    header_known : bool
+        True when the first row is certainly the header (JSON keys, DataFrame columns).
+    broken_rows : dict
+        Row index -> reason, for rows that could not be parsed at all (a bad JSON line).
+    details : dict
+        Format, encoding, delimiter, sheet: recorded in the intake ledger.
+    """
+
+    rows: list[list[Any]]
+    row_numbers: list[int]
+    source: str
+    header_known: bool = False
+    broken_rows: dict[int, str] = field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def detect_format(path: Path) -> str:
+    """Guess the format of a file from its extension, then from its first bytes.
+
+    Examples
+    --------
+    >>> detect_format(Path("export.xlsx"))
+    'xlsx'
+    """
+    fmt = _EXTENSION_FORMATS.get(path.suffix.lower())
+    if fmt:
+        return fmt
+    if path.suffix.lower() == ".xls":
+        raise InputError(
+            f"{path}: old Excel 97-2003 (.xls) files are not supported. "
+            "Open the file in Excel or LibreOffice and save it as .xlsx or CSV."
+        )
+    head = path.read_bytes()[:64] if path.is_file() else b""
+    if head.startswith(b"PK"):
+        return "xlsx"
+    stripped = head.lstrip(codecs.BOM_UTF8).lstrip()
+    if stripped[:1] in (b"[", b"{"):
+        return "jsonl" if stripped[:1] == b"{" and b"\n{" in path.read_bytes()[:65536] else "json"
+    return "csv"
+
+
+def decode_bytes(data: bytes, source: str, encoding: str | None = None) -> tuple[str, str]:
+    """Decode a text export and say which encoding was used.
+
+    Finnish exports come as UTF-8 with a BOM (Excel "CSV UTF-8"), plain UTF-8, UTF-16 ("Unicode
+    text"), or cp1252 from older Excel versions; ä, ö and å must come through intact.
+
+    Examples
+    --------
+    >>> decode_bytes("Hyvä".encode("cp1252"), "x.csv")
+    ('Hyvä', 'cp1252')
+    >>> decode_bytes(codecs.BOM_UTF8 + "Å".encode(), "x.csv")
+    ('Å', 'utf-8-sig')
+    """
+    if encoding:
+        try:
+            return data.decode(encoding), encoding
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise InputError(
+                f"{source}: cannot decode the file as {encoding!r} ({exc}). "
+                "Leave the encoding out to let socanalysis detect it, or give the right one."
+            ) from None
+    for bom, name in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            return data.decode(name, errors="replace"), name
+    # UTF-16 without a BOM shows as every other byte being NUL in mostly-Latin text
+    if len(data) >= 4 and data[1::2].count(0) > len(data) // 4:
+        return data.decode("utf-16-le", errors="replace"), "utf-16-le"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def sniff_delimiter(text: str) -> str:
+    """Pick the delimiter that splits the first lines into the most consistent number of cells.
+
+    Examples
+    --------
+    >>> sniff_delimiter("a;b;c\\n1;2,5;3\\n")
+    ';'
+    >>> sniff_delimiter("a,b\\n1,2\\n")
+    ','
+    """
+    sample = text[:65536]
+    best, best_key = ",", (-1.0, 0)
+    for rank, delim in enumerate(CSV_DELIMITERS):
+        try:
+            rows = list(itertools.islice(csv.reader(io.StringIO(sample), delimiter=delim), 50))
+        except csv.Error:
+            continue
+        counts = [len(r) for r in rows if any(c.strip() for c in r)]
+        if not counts:
+            continue
+        width, freq = Counter(counts).most_common(1)[0]
+        if width < 2:
+            continue
+        key = (freq / len(counts), width - rank * 1e-3)
+        if key > best_key:
+            best, best_key = delim, key
+    return best
+
+
+def read_csv_grid(path: Path, encoding: str | None = None, delimiter: str | None = None) -> RawGrid:
+    text, used_encoding = decode_bytes(path.read_bytes(), str(path), encoding)
+    text = text.lstrip("\ufeff")
+    delim = delimiter or sniff_delimiter(text)
+    rows: list[list[Any]] = []
+    numbers: list[int] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+    try:
+        for record_no, row in enumerate(reader, start=1):
+            rows.append(row)
+            numbers.append(record_no)
+    except csv.Error as exc:
+        raise InputError(
+            f"{path}: the CSV cannot be parsed near line {reader.line_num} ({exc}). "
+            "Check for an unclosed quote in that row, or re-export the file."
+        ) from None
+    details = {"format": "csv", "encoding": used_encoding, "delimiter": delim}
+    return RawGrid(rows, numbers, str(path), details=details)
+
+
+def _sheet_grid(sheet: Any) -> tuple[list[list[Any]], list[int]]:
+    rows, numbers = [], []
+    for row_no, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        rows.append(list(row))
+        numbers.append(row_no)
+    return rows, numbers
+
+
+def read_xlsx_grids(path: Path) -> list[tuple[str, RawGrid]]:
+    """Read every worksheet of a workbook; the caller picks the one holding reports."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        # read-only keeps memory flat for big exports; merged title cells read as their top-left
+        # value and empty cells elsewhere, which is what header search expects
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise InputError(
+            f"{path}: not a readable .xlsx workbook ({exc.__class__.__name__}: {exc}). "
+            "Open it in Excel or LibreOffice and save it again as .xlsx, or export CSV."
+        ) from None
+    try:
+        grids = []
+        for sheet in workbook.worksheets:
+            rows, numbers = _sheet_grid(sheet)
+            details = {"format": "xlsx", "sheet": sheet.title}
+            grids.append((sheet.title, RawGrid(rows, numbers, str(path), details=details)))
+        return grids
+    finally:
+        workbook.close()
+
+
+def _records_to_grid(
+    records: Sequence[Any],
+    source: str,
+    numbers: list[int],
+    broken: dict[int, str],
+    details: dict[str, Any],
+) -> RawGrid:
+    keys: dict[str, None] = {}
+    for record in records:
+        if isinstance(record, dict):
+            keys.update(dict.fromkeys(str(k) for k in record))
+    header = list(keys)
+    rows: list[list[Any]] = [header]
+    for record in records:
+        if isinstance(record, dict):
+            rows.append([_json_cell(record.get(k)) for k in header])
+        else:
+            rows.append([None] * len(header))
+    return RawGrid(
+        rows,
+        [0, *numbers],
+        source,
+        header_known=True,
+        broken_rows={i + 1: why for i, why in broken.items()},
+        details=details,
+    )
+
+
+def _json_cell(value: Any) -> Any:
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return value
+
+
+def read_json_grid(path: Path, encoding: str | None = None) -> RawGrid:
+    text, used = decode_bytes(path.read_bytes(), str(path), encoding)
+    try:
+        data = json.loads(text.lstrip("\ufeff"))
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}). "
+            "If the file has one JSON object per line, name it .jsonl."
+        ) from None
+    records = _find_records(data, path)
+    broken = {
+        i: f"item {i + 1} is a JSON {type(r).__name__}, not an object"
+        for i, r in enumerate(records)
+        if not isinstance(r, dict)
+    }
+    numbers = list(range(1, len(records) + 1))
+    return _records_to_grid(
+        records, str(path), numbers, broken, {"format": "json", "encoding": used}
+    )
+
+
+def _find_records(data: Any, path: Path) -> list[Any]:
+    if isinstance(data, list):
+        return data
+    if isinstance(data, dict):
+        lists = [v for v in data.values() if isinstance(v, list) and v and isinstance(v[0], dict)]
+        if len(lists) == 1:
+            return lists[0]
+        columns = [v for v in data.values() if isinstance(v, (list, dict))]
+        if columns and len(columns) == len(data):  # column-oriented: {"text": [...], "date": [...]}
+            import pandas as pd
+
+            return pd.DataFrame(data).to_dict(orient="records")
+    raise InputError(
+        f"{path}: expected a list of report objects, or an object with one such list "
+        '(e.g. {"reports": [{"text": ...}, ...]}); found something else.'
+    )
+
+
+def read_jsonl_grid(path: Path, encoding: str | None = None) -> RawGrid:
+    text, used = decode_bytes(path.read_bytes(), str(path), encoding)
+    records: list[Any] = []
+    numbers: list[int] = []
+    broken: dict[int, str] = {}
+    for line_no, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            broken[len(records)] = f"line {line_no} is not valid JSON ({exc.msg})"
+            record = None
+        else:
+            if not isinstance(record, dict):
+                broken[len(records)] = f"line {line_no} is not a JSON object"
+        records.append(record)
+        numbers.append(line_no)
+    return _records_to_grid(
+        records, str(path), numbers, broken, {"format": "jsonl", "encoding": used}
+    )
+
+
+def dataframe_grid(frame: Any) -> RawGrid:
+    header = [str(c) for c in frame.columns]
+    rows = [header, *frame.astype(object).where(frame.notna(), None).values.tolist()]
+    numbers = [0, *range(1, len(frame) + 1)]
+    return RawGrid(rows, numbers, "<DataFrame>", header_known=True, details={"format": "dataframe"})

@@ -1,0 +1,224 @@
+"""``analyze()``: run the stages in order; each adds columns or tables keyed by report_id.
+
+Stages never call each other; this module composes them and keeps the ledger: every input row
+comes out exactly once, in input order, with its status. Rows that are not analysable keep empty
+analysis columns; duplicates take the results of the report they repeat.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from socanalysis._version import __version__
+from socanalysis.config import AnalysisConfig
+from socanalysis.errors import InputError
+from socanalysis.export.contract import (
+    OUTLIER_THEME_ID,
+    REPORTS_COLUMNS,
+    THEMES_COLUMNS,
+    WEAK_SIGNALS_COLUMNS,
+)
+from socanalysis.reports import CANONICAL_COLUMNS, read_reports
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: Called as ``progress(stage_name)`` when a stage starts; the CLI shows it.
+ProgressCallback = Callable[[str], None]
+
+# Analysis columns with their empty value for rows that are not analysed.
+_EMPTY_ANALYSIS = {
+    "language": "",
+    "language_confidence": float("nan"),
+    "theme_id": OUTLIER_THEME_ID,
+    "theme_label": "",
+    "weak_signal_id": "",
+    "shl_suggested": "",
+    "shl_scores": "",
+    "sectors_suggested": "",
+    "sector_scores": "",
+    "pii_masked": 0,
+    "text_masked": "",
+}
+# Results a duplicate row copies from the report it repeats.
+_COPIED_TO_DUPLICATES = tuple(c for c in _EMPTY_ANALYSIS if c not in ("pii_masked", "text_masked"))
+
+
+@dataclass
+class AnalysisResult:
+    """Everything one analysis produced; every part is a pandas DataFrame.
+
+    Attributes
+    ----------
+    reports : DataFrame
+        The canonical report table plus analysis columns, one row per input row.
+    themes : DataFrame
+        One row per theme (columns of themes.csv).
+    weak_signals : DataFrame
+        Candidate weak signals (columns of weak_signals.csv).
+    run_info : dict
+        Version, settings, counts and timings (run.json).
+    config : AnalysisConfig
+        The settings used.
+    """
+
+    reports: pd.DataFrame
+    themes: pd.DataFrame
+    weak_signals: pd.DataFrame
+    run_info: dict[str, Any]
+    config: AnalysisConfig = field(default_factory=AnalysisConfig)
+
+    def save(self, out_dir: str | os.PathLike[str]) -> list[Path]:
+        """Write the contract files into ``out_dir`` and return their paths."""
+        from socanalysis.export.tables import write_contract_tables, write_json
+
+        out = Path(out_dir)
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"{out}: cannot create the output folder ({exc.strerror}).") from None
+        paths = write_contract_tables(self.reports, self.themes, self.weak_signals, out)
+        paths.append(write_json(self.run_info, out / "run.json"))
+        return paths
+
+    def summary(self) -> dict[str, Any]:
+        """Counts for the end-of-run summary: rows read, analysed, skipped by reason."""
+        return self.run_info["counts"]
+
+    def __repr__(self) -> str:
+        counts = self.run_info["counts"]
+        return (
+            f"AnalysisResult({counts['rows']} reports, {counts['analysed']} analysed, "
+            f"{len(self.themes)} themes, {len(self.weak_signals)} weak signals)"
+        )
+
+
+class _StageClock:
+    """Times each stage and tells the progress display which one is running."""
+
+    def __init__(self, progress: ProgressCallback | None) -> None:
+        self.progress = progress
+        self.timings: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        if self.progress is not None:
+            self.progress(name)
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[name] = round(time.perf_counter() - start, 3)
+
+
+def analyze(
+    source: str | os.PathLike[str] | pd.DataFrame,
+    config: AnalysisConfig | None = None,
+    *,
+    progress: ProgressCallback | None = None,
+    **settings: Any,
+) -> AnalysisResult:
+    """Analyse social reports: intake, language, privacy, themes, weak signals, categories.
+
+    Parameters
+    ----------
+    source : path, DataFrame or report table
+        An export file, a raw DataFrame, or a table from :func:`socanalysis.read_reports`.
+    config : AnalysisConfig, optional
+        Settings; keyword arguments override single settings (``seed=7``).
+    progress : callable, optional
+        Called with each stage's name as it starts.
+
+    Returns
+    -------
+    AnalysisResult
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> result = analyze(pd.DataFrame({"teksti": ["Nuorten asumiskulut nousevat.", ""]}))
+    >>> result.reports["status"].tolist()
+    ['ok', 'empty']
+    """
+    import pandas as pd
+
+    config = (
+        (config or AnalysisConfig()).replace(**settings)
+        if settings
+        else (config or AnalysisConfig())
+    )
+    clock = _StageClock(progress)
+    with clock("intake"):
+        table = _intake(source, config)
+    ledger_ids = table["report_id"].tolist()
+    for column, empty in _EMPTY_ANALYSIS.items():
+        table[column] = empty
+    table["language_confidence"] = table["language_confidence"].astype("float64")
+
+    _copy_to_duplicates(table)
+    if table["report_id"].tolist() != ledger_ids:  # the ledger is a promise; never break it
+        raise RuntimeError("internal error: the analysis lost or reordered report rows")
+    themes = pd.DataFrame({c: [] for c in THEMES_COLUMNS})
+    weak_signals = pd.DataFrame({c: [] for c in WEAK_SIGNALS_COLUMNS})
+    run_info = _run_info(table, config, clock.timings, embedder=None)
+    return AnalysisResult(table, themes, weak_signals, run_info, config)
+
+
+def _intake(source: Any, config: AnalysisConfig) -> pd.DataFrame:
+    is_table = hasattr(source, "columns") and set(CANONICAL_COLUMNS) <= set(source.columns)
+    if is_table:
+        return source.copy()
+    return read_reports(
+        source,
+        config.columns or None,
+        sheet=config.sheet,
+        min_text_letters=config.min_text_letters,
+        max_text_chars=config.max_text_chars,
+        date_from=config.date_from,
+        date_to=config.date_to,
+    )
+
+
+def _copy_to_duplicates(table: pd.DataFrame) -> None:
+    duplicates = table.index[table["duplicate_of"] != ""]
+    if len(duplicates) == 0:
+        return
+    by_id = table.set_index("report_id")
+    originals = table.loc[duplicates, "duplicate_of"]
+    for column in _COPIED_TO_DUPLICATES:
+        table.loc[duplicates, column] = by_id.loc[originals, column].to_numpy()
+
+
+def _run_info(
+    table: pd.DataFrame,
+    config: AnalysisConfig,
+    timings: dict[str, float],
+    embedder: dict[str, Any] | None,
+) -> dict[str, Any]:
+    status_counts = table["status"].value_counts().sort_index()
+    languages = table.loc[table["language"] != "", "language"].value_counts().sort_index()
+    return {
+        "socanalysis_version": __version__,
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "input": table.attrs.get("intake", {}),
+        "config": config.to_dict(),
+        "seed": config.seed,
+        "embedder": embedder,
+        "counts": {
+            "rows": len(table),
+            "analysed": int((table["status"] == "ok").sum()),
+            "by_status": {str(k): int(v) for k, v in status_counts.items()},
+            "by_language": {str(k): int(v) for k, v in languages.items()},
+        },
+        "timings_s": timings,
+        "output_columns": list(REPORTS_COLUMNS),
+    }

@@ -1,0 +1,470 @@
+"""Intake: read social-report exports into the canonical report table, losing no row.
+
+The canonical table has one row per input row, in input order, whatever happened to it. A row
+that cannot be analysed (empty, duplicate, too short, too long, unreadable, outside the date range)
+keeps its place with a ``status`` and a ``status_reason`` in plain words, so that every per-report
+output can account for every input row (the *ledger*).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from collections.abc import Mapping
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from socanalysis.errors import InputError
+from socanalysis.intake import cleaning, dates, headers, readers
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: Canonical columns, in output order; other input columns follow, unchanged.
+CANONICAL_COLUMNS = (
+    "report_id",
+    "source_row",
+    "status",
+    "status_reason",
+    "text",
+    "proposal",
+    "date",
+    "unit",
+    "municipality",
+    "polarity",
+    "shl_reported",
+    "sectors_reported",
+    "duplicate_of",
+)
+#: Fields that a column mapping may name.
+MAPPABLE_FIELDS = tuple(headers.FIELD_PRIORITY)
+#: Row statuses; only ``ok`` rows are analysed.
+STATUSES = ("ok", "empty", "duplicate", "too_short", "too_long", "unreadable", "out_of_range")
+
+DEFAULT_MIN_TEXT_LETTERS = 3
+DEFAULT_MAX_TEXT_CHARS = 20_000
+
+
+def read_reports(
+    source: str | os.PathLike[str] | pd.DataFrame,
+    columns: Mapping[str, str] | None = None,
+    *,
+    sheet: str | int | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    min_text_letters: int = DEFAULT_MIN_TEXT_LETTERS,
+    max_text_chars: int = DEFAULT_MAX_TEXT_CHARS,
+    date_from: str | dt.date | None = None,
+    date_to: str | dt.date | None = None,
+) -> pd.DataFrame:
+    """Read reports from a CSV, XLSX, JSON or JSON Lines file, or a DataFrame.
+
+    Parameters
+    ----------
+    source : path or DataFrame
+        The export. Format is taken from the extension, else from the content.
+    columns : mapping, optional
+        Canonical field -> input header, e.g. ``{"text": "Kuvaus", "date": "Lähetetty"}``.
+        Overrides the header aliases. Fields: text, report_id, date, proposal, polarity, unit,
+        municipality, shl_reported, sectors_reported.
+    sheet : str or int, optional
+        Worksheet name or 0-based index for XLSX; by default the first sheet with a text column.
+    encoding, delimiter : str, optional
+        For CSV; detected when left out.
+    min_text_letters : int
+        Texts with fewer letters get status ``too_short``.
+    max_text_chars : int
+        Longer texts get status ``too_long`` (often a pasted document rather than a report).
+    date_from, date_to : str or date, optional
+        Inclusive date range; rows outside it get status ``out_of_range``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The canonical report table (see ``CANONICAL_COLUMNS``), one row per input row, in order.
+        ``table.attrs["intake"]`` records the file, format, encoding, sheet, header row, column
+        mapping and status counts.
+
+    Raises
+    ------
+    InputError
+        The file is missing or unreadable, or no text column can be found; the message names
+        the file and lists the columns found.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = read_reports(pd.DataFrame({"Havainto": ["Vuokrat nousivat.", ""],
+    ...                                    "Pvm": ["31.12.2024", "1.1.2025"]}))
+    >>> table[["status", "text"]].values.tolist()
+    [['ok', 'Vuokrat nousivat.'], ['empty', '']]
+    """
+    _check_limits(min_text_letters, max_text_chars)
+    mapping = _check_mapping(columns)
+    grid, header_index = _load_grid(
+        source, mapping, sheet=sheet, encoding=encoding, delimiter=delimiter
+    )
+    header_cells = grid.rows[header_index]
+    matches = headers.match_columns(header_cells, mapping)
+    missing = [f for f in mapping if f not in matches]
+    if missing:
+        found = ", ".join(repr(cleaning.cell_to_text(c)) for c in header_cells if c is not None)
+        raise InputError(
+            f"{grid.source}: column(s) given in the mapping not found: "
+            + ", ".join(f"{f}={mapping[f]!r}" for f in missing)
+            + f". Columns found: {found}."
+        )
+    table = _build_table(
+        grid,
+        header_index,
+        matches,
+        min_text_letters,
+        max_text_chars,
+        _as_date(date_from, "date_from"),
+        _as_date(date_to, "date_to"),
+    )
+    table.attrs["intake"] = {
+        **grid.details,
+        "source": grid.source,
+        "header_row": grid.row_numbers[header_index],
+        "columns": {f: m.header for f, m in sorted(matches.items())},
+        "rows": len(table),
+        "status_counts": {
+            k: int(v) for k, v in table["status"].value_counts().sort_index().items()
+        },
+    }
+    return table
+
+
+def _check_limits(min_letters: int, max_chars: int) -> None:
+    if min_letters < 0 or max_chars < 1 or max_chars <= min_letters:
+        raise InputError(
+            f"min_text_letters={min_letters} and max_text_chars={max_chars} leave no valid text "
+            "length; use e.g. 3 and 20000."
+        )
+
+
+def _check_mapping(columns: Mapping[str, str] | None) -> dict[str, str]:
+    mapping = dict(columns or {})
+    unknown = sorted(set(mapping) - set(MAPPABLE_FIELDS))
+    if unknown:
+        raise InputError(
+            f"unknown field(s) in the column mapping: {', '.join(unknown)}. "
+            f"Fields that can be mapped: {', '.join(MAPPABLE_FIELDS)}."
+        )
+    return mapping
+
+
+def _load_grid(
+    source: Any,
+    mapping: dict[str, str],
+    *,
+    sheet: str | int | None,
+    encoding: str | None,
+    delimiter: str | None,
+) -> tuple[readers.RawGrid, int]:
+    if hasattr(source, "columns") and hasattr(source, "iloc"):
+        grid = readers.dataframe_grid(source)
+        return grid, _header_or_error(grid, mapping)
+    path = Path(source)
+    if not path.exists():
+        raise InputError(f"{path}: file not found. Check the path (current folder: {Path.cwd()}).")
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder; give the export file itself.")
+    if path.stat().st_size == 0:
+        raise InputError(f"{path}: the file is empty. Export the reports again.")
+    fmt = readers.detect_format(path)
+    try:
+        if fmt == "xlsx":
+            return _pick_sheet(readers.read_xlsx_grids(path), path, mapping, sheet)
+        if fmt == "json":
+            grid = readers.read_json_grid(path, encoding)
+        elif fmt == "jsonl":
+            grid = readers.read_jsonl_grid(path, encoding)
+        else:
+            grid = readers.read_csv_grid(path, encoding, delimiter)
+    except PermissionError:
+        raise InputError(
+            f"{path}: permission denied; close the file in Excel or check its permissions."
+        ) from None
+    return grid, _header_or_error(grid, mapping)
+
+
+def _header_or_error(grid: readers.RawGrid, mapping: dict[str, str]) -> int:
+    if grid.header_known:
+        if "text" not in headers.match_columns(grid.rows[0], mapping):
+            raise headers.describe_missing_text(grid.source, grid.rows, mapping)
+        return 0
+    index = headers.find_header_row(grid.rows, mapping)
+    if index is None:
+        raise headers.describe_missing_text(grid.source, grid.rows, mapping)
+    return index
+
+
+def _pick_sheet(
+    grids: list[tuple[str, readers.RawGrid]],
+    path: Path,
+    mapping: dict[str, str],
+    sheet: str | int | None,
+) -> tuple[readers.RawGrid, int]:
+    names = [name for name, _ in grids]
+    if sheet is not None:
+        if isinstance(sheet, int) and not isinstance(sheet, bool):
+            if not 0 <= sheet < len(grids):
+                raise InputError(
+                    f"{path}: there is no sheet number {sheet} (0-based); "
+                    f"sheets: {', '.join(map(repr, names))}."
+                )
+            name, grid = grids[sheet]
+        else:
+            by_name = dict(grids)
+            if sheet not in by_name:
+                raise InputError(
+                    f"{path}: no sheet named {sheet!r}; sheets: {', '.join(map(repr, names))}."
+                )
+            name, grid = sheet, by_name[sheet]
+        index = headers.find_header_row(grid.rows, mapping)
+        if index is None:
+            raise headers.describe_missing_text(str(path), grid.rows, mapping, sheet=name)
+        return grid, index
+    for _name, grid in grids:
+        index = headers.find_header_row(grid.rows, mapping)
+        if index is not None:
+            return grid, index
+    if not grids:
+        raise InputError(f"{path}: the workbook has no sheets.")
+    error = headers.describe_missing_text(str(path), grids[0][1].rows, mapping)
+    raise InputError(f"{error} Sheets searched: {', '.join(map(repr, names))}.")
+
+
+@lru_cache(maxsize=1)
+def _polarity_aliases() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    import yaml
+
+    text = resources.files("socanalysis.data").joinpath("value_aliases.yaml").read_text("utf-8")
+    raw = yaml.safe_load(text)["polarity"]
+    return tuple((label, tuple(words)) for label, words in raw.items())
+
+
+def parse_polarity(value: Any) -> str:
+    """Map a polarity cell to ``positive``, ``negative`` or ``unknown``.
+
+    Examples
+    --------
+    >>> parse_polarity("Myönteinen"), parse_polarity("Negativ iakttagelse"), parse_polarity("")
+    ('positive', 'negative', 'unknown')
+    """
+    raw = cleaning.cell_to_text(value).strip()
+    if raw in ("+", "-"):
+        return "positive" if raw == "+" else "negative"
+    folded = headers.normalize_header(raw)
+    if not folded:
+        return "unknown"
+    padded = f" {folded} "
+    hits = set()
+    for label, words in _polarity_aliases():
+        for word in words:
+            key = headers.normalize_header(word)
+            if key and (folded == key or f" {key} " in padded):
+                hits.add(label)
+    return hits.pop() if len(hits) == 1 else "unknown"
+
+
+def _as_date(value: str | dt.date | None, name: str) -> dt.datetime | None:
+    if value is None or value == "":
+        return None
+    parsed, problem = dates.parse_date(value)
+    if parsed is None:
+        raise InputError(f"{name}: {problem or 'not a date'}; give it as 2024-12-31 or 31.12.2024.")
+    return parsed
+
+
+def _stable_id(*parts: str) -> str:
+    digest = hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=5).hexdigest()
+    return f"r{digest}"
+
+
+def _build_table(
+    grid: readers.RawGrid,
+    header_index: int,
+    matches: dict[str, headers.ColumnMatch],
+    min_letters: int,
+    max_chars: int,
+    date_from: dt.datetime | None,
+    date_to: dt.datetime | None,
+) -> pd.DataFrame:
+    import pandas as pd
+
+    header_cells = grid.rows[header_index]
+    width = max((len(r) for r in grid.rows[header_index:]), default=0)
+    field_of_column = {m.column: f for f, m in matches.items()}
+    extra_columns = _extra_column_names(header_cells, width, field_of_column, grid, header_index)
+    if date_to is not None and (date_to.hour, date_to.minute, date_to.second) == (0, 0, 0):
+        date_to = date_to.replace(hour=23, minute=59, second=59)  # a day range includes that day
+
+    records: list[dict[str, Any]] = []
+    first_by_text: dict[str, str] = {}
+    first_by_id: dict[str, tuple[int, str]] = {}
+    used_ids: set[str] = set()
+    for offset, row in enumerate(grid.rows[header_index + 1 :], start=header_index + 1):
+        cells = list(row) + [None] * (width - len(row))
+        blank = not any(cleaning.cell_to_text(c).strip() for c in cells)
+        if blank and not grid.header_known and offset not in grid.broken_rows:
+            continue  # a blank line in a sheet or CSV is layout; a record in JSON is a row
+        record, notes = _row_fields(cells, matches, grid.row_numbers[offset])
+        for column, name in extra_columns.items():
+            record[name] = cleaning.cell_to_text(cells[column])
+        status, reason = _row_status(
+            record, grid.broken_rows.get(offset), min_letters, max_chars, date_from, date_to
+        )
+        _assign_id(record, status, first_by_id, used_ids, notes)
+        if status == "ok":
+            key = cleaning.dedup_key(record["text"])
+            original = first_by_text.get(key)
+            if original is not None:
+                status, reason = "duplicate", f"same text as report {original}"
+                record["duplicate_of"] = original
+            else:
+                first_by_text[key] = record["report_id"]
+        record["status"] = status
+        record["status_reason"] = "; ".join([reason, *notes] if reason else notes)
+        records.append(record)
+
+    table = pd.DataFrame.from_records(
+        records, columns=[*CANONICAL_COLUMNS, *extra_columns.values()]
+    )
+    table["date"] = pd.to_datetime(table["date"])
+    table["source_row"] = table["source_row"].astype("int64")
+    return table
+
+
+def _extra_column_names(
+    header_cells: list[Any],
+    width: int,
+    field_of_column: dict[int, str],
+    grid: readers.RawGrid,
+    header_index: int,
+) -> dict[int, str]:
+    names: dict[int, str] = {}
+    taken = set(CANONICAL_COLUMNS)
+    for column in range(width):
+        if column in field_of_column:
+            continue
+        header = cleaning.cell_to_text(header_cells[column] if column < len(header_cells) else None)
+        values = (r[column] if column < len(r) else None for r in grid.rows[header_index + 1 :])
+        if not header.strip() and not any(cleaning.cell_to_text(v).strip() for v in values):
+            continue  # an empty spacer column
+        name = header.strip() or f"column_{column + 1}"
+        while name in taken:
+            name = f"input_{name}"
+        taken.add(name)
+        names[column] = name
+    return names
+
+
+def _row_fields(
+    cells: list[Any], matches: dict[str, headers.ColumnMatch], source_row: int
+) -> tuple[dict[str, Any], list[str]]:
+    def cell(field: str) -> Any:
+        match = matches.get(field)
+        return cells[match.column] if match is not None else None
+
+    notes: list[str] = []
+    text = cleaning.clean_text(cell("text"))
+    proposal = cleaning.clean_text(cell("proposal"))
+    notes += text.notes + [f"proposal: {n}" for n in proposal.notes]
+    date, problem = dates.parse_date(cell("date"))
+    if problem:
+        notes.append(problem)
+    record: dict[str, Any] = {
+        "report_id": cleaning.cell_to_text(cell("report_id")).strip(),
+        "source_row": source_row,
+        "text": text.text,
+        "proposal": proposal.text,
+        "date": date,
+        "unit": cleaning.cell_to_text(cell("unit")).strip(),
+        "municipality": cleaning.cell_to_text(cell("municipality")).strip(),
+        "polarity": parse_polarity(cell("polarity")),
+        "shl_reported": " ".join(cleaning.cell_to_text(cell("shl_reported")).split()),
+        "sectors_reported": " ".join(cleaning.cell_to_text(cell("sectors_reported")).split()),
+        "duplicate_of": "",
+        "_unreadable": text.unreadable,
+    }
+    return record, notes
+
+
+def _row_status(
+    record: dict[str, Any],
+    broken: str | None,
+    min_letters: int,
+    max_chars: int,
+    date_from: dt.datetime | None,
+    date_to: dt.datetime | None,
+) -> tuple[str, str]:
+    unreadable = record.pop("_unreadable")
+    text = record["text"]
+    if broken:
+        return "unreadable", broken
+    if unreadable:
+        return "unreadable", unreadable
+    if not text:
+        return "empty", "no text"
+    letters = cleaning.count_letters(text)
+    if letters < min_letters:
+        return "too_short", f"only {letters} letters (min_text_letters={min_letters})"
+    if len(text) > max_chars:
+        return "too_long", (
+            f"{len(text)} characters, over max_text_chars={max_chars}; "
+            "shorten the text or raise the limit"
+        )
+    date = record["date"]
+    if date is not None and ((date_from and date < date_from) or (date_to and date > date_to)):
+        return "out_of_range", f"date {date:%Y-%m-%d} outside the chosen date range"
+    return "ok", ""
+
+
+def _assign_id(
+    record: dict[str, Any],
+    status: str,
+    first_by_id: dict[str, tuple[int, str]],
+    used: set[str],
+    notes: list[str],
+) -> None:
+    given = record["report_id"]
+    if given:
+        base = given
+        if given in first_by_id:
+            first_row, _ = first_by_id[given]
+            notes.append(f"id {given} also used on row {first_row}; renamed")
+    else:
+        stamp = record["date"].isoformat() if record["date"] is not None else ""
+        base = _stable_id(
+            record["text"],
+            stamp,
+            record["unit"],
+            record["municipality"],
+            record["proposal"] if record["text"] else str(record["source_row"]),
+        )
+    candidate, suffix = base, 1
+    while candidate in used:
+        suffix += 1
+        candidate = f"{base}-{suffix}"
+    used.add(candidate)
+    first_by_id.setdefault(given or candidate, (record["source_row"], candidate))
+    record["report_id"] = candidate
+
+
+def analysable(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows that later stages analyse (status ``ok``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = read_reports(pd.DataFrame({"text": ["Hyvä käytäntö toimii.", "x"]}))
+    >>> len(analysable(t))
+    1
+    """
+    return table[table["status"] == "ok"]
