@@ -124,8 +124,8 @@ def match_columns(
                 break
     candidates = []
     for field, aliases in header_aliases().items():
-        if field in found:
-            continue
+        if field in found or field in (mapping or {}):
+            continue  # a field the user named is never guessed from aliases instead
         for col, header in enumerate(normalized):
             score = max((_alias_score(header, a) for a in aliases), default=0.0)
             if score:

@@ -1,0 +1,50 @@
+"""Shared fixtures: small real files written per test, never the network."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+# Nothing may download at run time; hub libraries must stay offline in every test.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+@pytest.fixture
+def webropol_rows() -> list[list[str]]:
+    """A header and rows as a Finnish Webropol export has them."""
+    return [
+        [
+            "Vastauksen ID",
+            "Päivämäärä",
+            "Yksikkö",
+            "Havainto",
+            "Toimenpide-ehdotus",
+            "Myönteinen vai kielteinen havainto",
+        ],
+        [
+            "101",
+            "31.12.2024 klo 14.05",
+            "Aikuissosiaalityö Turku",
+            "Nuorten aikuisten vuokrat ovat nousseet,\nasumistuki ei riitä.",
+            "Korotus",
+            "Kielteinen",
+        ],
+        [
+            "102",
+            "2.1.2025",
+            "Socialbyrån Vasa",
+            "Äldre svenskspråkiga får inte service på svenska.",
+            "",
+            "Negativ",
+        ],
+        [
+            "103",
+            "15.3.2025 klo 9.30",
+            "Perhepalvelut Salo",
+            "Kohtaamispaikka toimii hyvin.",
+            "",
+            "Myönteinen",
+        ],
+    ]

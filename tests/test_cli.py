@@ -1,0 +1,148 @@
+"""The command line: exit codes, messages, contract files, ledger and determinism."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from socanalysis import __version__
+from socanalysis.cli import main
+from socanalysis.export.contract import REPORTS_COLUMNS, THEMES_COLUMNS, WEAK_SIGNALS_COLUMNS
+
+
+@pytest.fixture
+def export_csv(tmp_path: Path, webropol_rows) -> Path:
+    rows = [
+        *webropol_rows,
+        ["104", "1.4.2025", "X", "", "", ""],
+        ["105", "2.4.2025", "Y", webropol_rows[1][3], "", ""],
+    ]
+    path = tmp_path / "export.csv"
+    path.write_text("\r\n".join(";".join(f'"{c}"' for c in r) for r in rows), encoding="utf-8-sig")
+    return path
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_version_and_help():
+    assert run("--version").output.strip() == f"socanalysis, version {__version__}"
+    result = run("--help")
+    assert result.exit_code == 0 and "analyze" in result.output
+
+
+def test_analyze_writes_contract_files_with_every_row(tmp_path, export_csv):
+    out = tmp_path / "out"
+    result = run("analyze", str(export_csv), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    for name in ("reports.csv", "themes.csv", "weak_signals.csv", "run.json"):
+        assert (out / name).is_file()
+    reports = pd.read_csv(out / "reports.csv", dtype=str, keep_default_na=False)
+    assert tuple(reports.columns[: len(REPORTS_COLUMNS)]) == REPORTS_COLUMNS
+    assert reports["report_id"].tolist() == ["101", "102", "103", "104", "105"]
+    assert reports["status"].tolist() == ["ok", "ok", "ok", "empty", "duplicate"]
+    assert reports.loc[4, "duplicate_of"] == "101"
+    assert "text" not in reports.columns  # raw text never leaves the process unmasked
+    themes = pd.read_csv(out / "themes.csv")
+    assert tuple(themes.columns) == THEMES_COLUMNS
+    weak = pd.read_csv(out / "weak_signals.csv")
+    assert tuple(weak.columns) == WEAK_SIGNALS_COLUMNS
+    info = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert info["socanalysis_version"] == __version__
+    assert info["seed"] == 42
+    assert info["counts"]["rows"] == 5 and info["counts"]["analysed"] == 3
+    assert info["counts"]["by_status"] == {"duplicate": 1, "empty": 1, "ok": 3}
+    assert "intake" in info["timings_s"]
+    assert "5 reports read, 3 analysed" in result.output
+    assert "skipped     1  empty text" in result.output
+
+
+def test_reports_csv_is_byte_identical_between_runs(tmp_path, export_csv):
+    for name in ("a", "b"):
+        assert (
+            run(
+                "analyze", str(export_csv), "--out", str(tmp_path / name), "--quiet", "--seed", "3"
+            ).exit_code
+            == 0
+        )
+    for name in ("reports.csv", "themes.csv", "weak_signals.csv"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_options_reach_the_analysis(tmp_path, export_csv):
+    config = tmp_path / "settings.toml"
+    config.write_text(
+        'seed = 9\nperiod = "quarter"\n[columns]\ntext = "Havainto"\n', encoding="utf-8"
+    )
+    out = tmp_path / "o"
+    result = run(
+        "analyze",
+        str(export_csv),
+        "--out",
+        str(out),
+        "--config",
+        str(config),
+        "--from",
+        "2025-01-01",
+        "--to",
+        "2025-03-31",
+        "--quiet",
+    )
+    assert result.exit_code == 0, result.output
+    info = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert info["config"]["period"] == "quarter" and info["seed"] == 9
+    reports = pd.read_csv(out / "reports.csv", dtype=str, keep_default_na=False)
+    assert reports["status"].tolist()[:3] == ["out_of_range", "ok", "ok"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["analyze", "missing.csv"], "missing.csv: file not found"),
+        (["analyze", "{csv}", "--column", "text"], "use FIELD=HEADER"),
+        (["analyze", "{csv}", "--column", "text=Nope"], "'Nope' given for the report text"),
+        (["analyze", "{csv}", "--config", "{toml}"], "unknown setting(s) colour"),
+        (["analyze", "{csv}", "--from", "eilen"], "date_from"),
+        (["analyze", "{csv}", "--period", "week"], "Invalid value for '--period'"),
+        (["analyse"], "No such command 'analyse'"),
+    ],
+)
+def test_user_mistakes_exit_2_with_a_message_and_no_traceback(tmp_path, export_csv, args, message):
+    toml = tmp_path / "bad.toml"
+    toml.write_text('colour = "blue"\n', encoding="utf-8")
+    args = [a.format(csv=export_csv, toml=toml) for a in args]
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_installed_command_runs_as_a_process(tmp_path, export_csv):
+    completed = subprocess.run(
+        [sys.executable, "-m", "socanalysis", "analyze", str(tmp_path / "none.xlsx")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 2
+    assert completed.stderr.startswith("socanalysis: error: ")
+    assert "Traceback" not in completed.stderr
+
+
+def test_import_is_light():
+    code = (
+        "import sys, time; t = time.perf_counter(); import socanalysis; "
+        "heavy = {'pandas', 'torch', 'spacy', 'bertopic', 'sklearn', 'numpy'} & "
+        "set(sys.modules); print(sorted(heavy))"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert completed.stdout.strip() == "[]"
