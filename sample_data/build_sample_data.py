@@ -67,10 +67,44 @@ def load_sources(source: Path = SOURCE) -> dict[str, Any]:
 
 
 def entry(item: Any) -> dict[str, Any]:
-    """A pool item is a plain string or a mapping {t: text, shl: [...], sec: [...]}."""
+    """A pool item: a plain string, or a mapping with the text ``t`` and optional tags.
+
+    Tags: ``shl`` and ``sec`` (labels the sentence adds to the report), and conditions on where
+    the sentence may be used: ``months`` (calendar months), ``after`` / ``before`` (ISO dates)
+    and ``units`` (unit types), so that "this autumn" is not written in March and "in adult
+    social work" not by a youth unit.
+    """
     if isinstance(item, str):
-        return {"t": item, "shl": [], "sec": []}
-    return {"t": item["t"], "shl": list(item.get("shl", [])), "sec": list(item.get("sec", []))}
+        item = {"t": item}
+    unknown = set(item) - {"t", "shl", "sec", "months", "after", "before", "units"}
+    if unknown:
+        raise ValueError(f"unknown keys {sorted(unknown)} in sentence {item.get('t')!r}")
+    out = {"t": item["t"], "shl": list(item.get("shl", [])), "sec": list(item.get("sec", []))}
+    for key in ("after", "before"):
+        if key in item:
+            out[key] = dt.date.fromisoformat(str(item[key]))
+    if "months" in item:
+        out["months"] = set(item["months"])
+    if "units" in item:
+        out["units"] = set(item["units"])
+    return out
+
+
+class Context:
+    """Where a report is written: its date and the types of its unit."""
+
+    def __init__(self, when: dt.datetime, unit_types: list[str]) -> None:
+        self.date = when.date()
+        self.unit_types = set(unit_types)
+
+    def allows(self, item: dict[str, Any]) -> bool:
+        if "months" in item and self.date.month not in item["months"]:
+            return False
+        if "after" in item and self.date < item["after"]:
+            return False
+        if "before" in item and self.date >= item["before"]:
+            return False
+        return not ("units" in item and not item["units"] & self.unit_types)
 
 
 # --------------------------------------------------------------------------------------------
@@ -84,26 +118,32 @@ class Deck:
         self.rng = rng
         self.stack: list[dict[str, Any]] = []
 
-    def __bool__(self) -> bool:
-        return bool(self.items)
+    def available(self, ctx: Context) -> int:
+        return sum(ctx.allows(i) for i in self.items)
 
-    def draw(self, avoid: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-        if not self.items:
-            raise ValueError("empty pool")
-        for _ in range(3):
-            if not self.stack:
-                self.stack = list(self.items)
-                self.rng.shuffle(self.stack)
-            item = self.stack.pop()
-            if not avoid or all(item["t"] != a["t"] for a in avoid):
-                return item
-        return item
+    def draw(self, ctx: Context, avoid: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+        avoid_texts = {a["t"] for a in avoid or []}
 
-    def draw_many(self, k: int) -> list[dict[str, Any]]:
+        def ok(item: dict[str, Any]) -> bool:
+            return ctx.allows(item) and item["t"] not in avoid_texts
+
+        if not any(ok(i) for i in self.items):
+            raise ValueError(f"no usable sentence in pool starting {self.items[:1]}")
+        if not any(ok(i) for i in self.stack):
+            # a fresh round; what is left of the old one stays underneath
+            fresh = list(self.items)
+            self.rng.shuffle(fresh)
+            self.stack = fresh + self.stack
+        for pos in range(len(self.stack) - 1, -1, -1):
+            if ok(self.stack[pos]):
+                return self.stack.pop(pos)
+        raise AssertionError("unreachable")
+
+    def draw_many(self, k: int, ctx: Context) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
-        k = min(k, len(self.items))
+        k = min(k, self.available(ctx))
         while len(out) < k:
-            out.append(self.draw(avoid=out))
+            out.append(self.draw(ctx, avoid=out))
         return out
 
 
@@ -127,7 +167,11 @@ def strip_period(text: str) -> str:
 
 
 def compose(
-    pools: dict[str, LangPools], langs: list[str], polarity: str, rng: random.Random
+    pools: dict[str, LangPools],
+    langs: list[str],
+    polarity: str,
+    ctx: Context,
+    rng: random.Random,
 ) -> tuple[str, str, list[dict[str, Any]]]:
     """Return (text, proposal, used sentence entries) for one report.
 
@@ -136,33 +180,33 @@ def compose(
     main = pools[langs[0]].get(polarity)
     used: list[dict[str, Any]] = []
     style_weights = {"short": 0.16, "prose": 0.44, "bullets": 0.2, "long": 0.2}
-    if not main["short"] or len(langs) > 1:
+    if not main["short"].available(ctx) or len(langs) > 1:
         style_weights.pop("short")
     styles = list(style_weights)
     style = rng.choices(styles, weights=[style_weights[s] for s in styles])[0]
 
     if style == "short":
-        item = main["short"].draw()
+        item = main["short"].draw(ctx)
         used.append(item)
         text = item["t"]
     else:
-        opener = main["open"].draw()
+        opener = main["open"].draw(ctx)
         used.append(opener)
         n_details = {"prose": rng.choice([1, 1, 2]), "bullets": rng.choice([2, 3, 3]), "long": 3}[
             style
         ]
         details: list[dict[str, Any]] = []
         if len(langs) == 1:
-            details = main["detail"].draw_many(n_details)
+            details = main["detail"].draw_many(n_details, ctx)
         else:
-            details = main["detail"].draw_many(1)
+            details = main["detail"].draw_many(1, ctx)
             other = pools[langs[1]].get(polarity)
-            details += other["detail"].draw_many(max(1, n_details - 1))
+            details += other["detail"].draw_many(max(1, n_details - 1), ctx)
         used += details
         close = None
         close_deck = (pools[langs[-1]].get(polarity))["close"]
-        if close_deck and (style == "long" or rng.random() < 0.4):
-            close = close_deck.draw()
+        if close_deck.available(ctx) and (style == "long" or rng.random() < 0.4):
+            close = close_deck.draw(ctx)
             used.append(close)
         if style == "bullets":
             lines = [opener["t"]]
@@ -184,16 +228,16 @@ def compose(
     proposal = ""
     prop_lang = langs[rng.randrange(len(langs))]
     prop_deck = pools[prop_lang].get(polarity)["proposal"]
-    if prop_deck:
+    if prop_deck.available(ctx):
         p_field = 0.45 if style == "short" else 0.68
         roll = rng.random()
         if roll < p_field:
-            props = prop_deck.draw_many(2 if rng.random() < 0.2 else 1)
+            props = prop_deck.draw_many(2 if rng.random() < 0.2 else 1, ctx)
             used += props
             proposal = " ".join(p["t"] for p in props)
         elif roll < p_field + 0.12 and style != "short":
             # the proposal written into the observation itself, as reporters often do
-            prop = prop_deck.draw()
+            prop = prop_deck.draw(ctx)
             used.append(prop)
             text = text + ("\n" if "\n" in text else " ") + prop["t"]
     return text, proposal, used
@@ -403,15 +447,16 @@ def reporter_shl(shl: list[int], lang: str, settings: dict, rng: random.Random) 
 
 
 def reporter_sector(sectors: list[str], lang: str, settings: dict, rng: random.Random) -> str:
+    """What the reporter typed in the free-text sector column (often nothing)."""
     if rng.random() > settings["reporter_sector_fill"]:
         return ""
     free = settings["sector_freetext"]
-    key = sectors[0] if rng.random() < 0.8 or len(sectors) == 1 else sectors[1]
-    options = free[key]["sv" if lang == "sv" else "fi"]
-    text = rng.choice(options)
+    side = "sv" if lang == "sv" else "fi"
+    first = 0 if rng.random() < 0.8 or len(sectors) == 1 else 1
+    text = rng.choice(free[sectors[first]][side])
     if len(sectors) > 1 and rng.random() < 0.25:
-        other = free[sectors[1]]["sv" if lang == "sv" else "fi"]
-        text = f"{text}, {rng.choice(other).lower() if rng.random() < 0.5 else rng.choice(other)}"
+        second = rng.choice(free[sectors[1 - first]][side])
+        text = f"{text}, {second.lower() if rng.random() < 0.5 else second}"
     return text
 
 
@@ -444,7 +489,7 @@ def build_theme_reports(spec, kind, units, settings, usage) -> list[dict[str, An
     # positive observations: spread over the fi/sv slots that have positive pools
     n_pos = int(spec.get("n_positive", 0))
     pos_slots = [
-        i for i, lang in enumerate(langs) if lang in ("fi", "sv") and pools[lang].pos["open"]
+        i for i, lang in enumerate(langs) if lang in ("fi", "sv") and pools[lang].pos["open"].items
     ]
     if n_pos > len(pos_slots):
         raise ValueError(f"{key}: n_positive={n_pos} but only {len(pos_slots)} slots")
@@ -460,6 +505,8 @@ def build_theme_reports(spec, kind, units, settings, usage) -> list[dict[str, An
     for i, (when, lang) in enumerate(zip(dates, langs, strict=True)):
         polarity = "positive" if i in positive else "negative"
         noise = {"folded": False}
+        unit = pick_unit(units, lang, spec.get("unit_types"), usage, rng, names=spec.get("units"))
+        ctx = Context(when, unit["types"])
         if lang == "other":
             o = next(other_iter)
             text, proposal = o["text"].strip(), (o.get("proposal") or "").strip()
@@ -474,7 +521,7 @@ def build_theme_reports(spec, kind, units, settings, usage) -> list[dict[str, An
             else:
                 mix = [lang]
             for _attempt in range(20):
-                text, proposal, used = compose(pools, mix, polarity, rng)
+                text, proposal, used = compose(pools, mix, polarity, ctx, rng)
                 if text not in seen_texts:
                     break
             else:
@@ -497,7 +544,6 @@ def build_theme_reports(spec, kind, units, settings, usage) -> list[dict[str, An
             if proposal and rng.random() < 0.15:
                 proposal = add_typo(proposal, rng)
             text = casual(text, rng)
-        unit = pick_unit(units, lang, spec.get("unit_types"), usage, rng, names=spec.get("units"))
         reports.append(
             {
                 "key": key,

@@ -379,3 +379,47 @@ def test_gold_csv_parses_as_plain_csv():
         "polarity",
     ]
     assert len({len(r) for r in rows}) == 1
+
+
+# ------------------------------------------------------------------------------------------
+# the texts agree with their labels and dates
+# ------------------------------------------------------------------------------------------
+FOLD = str.maketrans("äöåÄÖÅ", "aoaAOA")
+
+
+def folded(text: str) -> str:
+    return text.translate(FOLD).lower()
+
+
+def test_seasonal_words_match_the_report_date(joined):
+    autumn = ("syksyn aikana", "syksylla", "koko syksyn", "under hosten")
+    spring = ("kevaan aikana", "under varen")
+    for r in joined:
+        text = folded(r["Havainto"])
+        if any(w in text for w in autumn):
+            assert r["when"].month in (9, 10, 11, 12, 1, 2), (r["report_id"], text[:80])
+        if any(w in text for w in spring):
+            assert r["when"].month in (2, 3, 4, 5, 6), (r["report_id"], text[:80])
+        if "siirto kunnille" in text or "flyttades till kommunerna" in text:
+            assert r["when"] >= dt.datetime(2025, 1, 1), "employment services moved on 1.1.2025"
+
+
+def test_good_practice_wording_only_in_positive_reports(joined):
+    cues = ("hyva kaytanto", "myonteinen havainto", "god praxis", "positiv iakttagelse")
+    for r in joined:
+        if any(c in folded(r["Havainto"]) for c in cues):
+            assert r["polarity"] == "positive", r["report_id"]
+
+
+def test_weak_signal_vocabulary_stays_in_weak_signals(joined):
+    # the new phenomena must not leak into the recurring themes (that would make them old)
+    words = {
+        "money_mules": ("rahanvalittaj", "penningmalvakt"),
+        "phone_scams_elderly": ("huijauspuhelu", "bedragerisamtal"),
+        "housing_benefit_rule": ("maksusaanto", "betalningsregel", "tulorekisteri"),
+    }
+    for r in joined:
+        text = folded(r["Havainto"])
+        for key, cues in words.items():
+            if any(c in text for c in cues):
+                assert r["theme"] == key, (r["report_id"], key)
