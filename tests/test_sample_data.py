@@ -177,6 +177,8 @@ def test_texts_are_unique_and_fully_rendered(webropol):
     texts = [r["Havainto"] for r in webropol]
     assert len(set(texts)) == len(texts)
     assert not any("{" in t or "}" in t for t in texts), "unfilled placeholder"
+    # Latin script only (a stray Cyrillic letter looks identical but breaks lemmatisers)
+    assert not any(re.search(r"[\u0370-\u03ff\u0400-\u04ff]", t) for t in texts)
     lengths = sorted(len(t.split()) for t in texts)
     assert lengths[0] <= 12 and lengths[-1] >= 60, "short one-liners and long reports"
 
