@@ -473,7 +473,19 @@ def merge_tags(primary: Any, used: list[dict[str, Any]], key: str, cap: int = 3)
     return out[:cap]
 
 
+def validate_spec(spec: dict[str, Any]) -> None:
+    """Catch source mistakes early: one-liners must be one line of 5-15 words."""
+    for lang in ("fi", "sv"):
+        side = spec.get(lang) or {}
+        for pool in (side.get("short"), (side.get("positive") or {}).get("short")):
+            for item in pool or []:
+                text = entry(item)["t"]
+                if not 5 <= len(text.split()) <= 15 or "\n" in text:
+                    raise ValueError(f"{spec['key']}: one-liner must have 5-15 words: {text!r}")
+
+
 def build_theme_reports(spec, kind, units, settings, usage) -> list[dict[str, Any]]:
+    validate_spec(spec)
     key = spec["key"]
     rng = random.Random(f"{settings['seed']}:{key}")
     pools = {lang: LangPools(spec.get(lang), rng) for lang in ("fi", "sv")}
@@ -595,6 +607,8 @@ def build_misc_reports(misc, units, settings, usage) -> list[dict[str, Any]]:
 
 
 def insert_sentence(text: str, sentence: str, where: str) -> str:
+    if where != "start" and text[-1] not in ".!?:":
+        text += "."  # a sentence added after one without a full stop would run into it
     if where == "start":
         return sentence + ("\n" if "\n" in text else " ") + text
     if where == "end" or "\n" in text:
