@@ -192,9 +192,11 @@ def compose(
     else:
         opener = main["open"].draw(ctx)
         used.append(opener)
-        n_details = {"prose": rng.choice([1, 1, 2]), "bullets": rng.choice([2, 3, 3]), "long": 3}[
-            style
-        ]
+        n_details = {
+            "prose": rng.choice([1, 1, 2]),
+            "bullets": rng.choice([2, 3, 3, 4]),
+            "long": rng.choice([3, 4, 4, 5]),
+        }[style]
         details: list[dict[str, Any]] = []
         if len(langs) == 1:
             details = main["detail"].draw_many(n_details, ctx)
@@ -217,8 +219,9 @@ def compose(
                 lines.append(close["t"])
             text = "\n".join(lines)
         elif style == "long":
-            body = " ".join([opener["t"], *(d["t"] for d in details[:2])])
-            rest = " ".join([d["t"] for d in details[2:]] + ([close["t"]] if close else []))
+            cut = rng.choice([2, 3]) if len(details) > 3 else 2
+            body = " ".join([opener["t"], *(d["t"] for d in details[:cut])])
+            rest = " ".join([d["t"] for d in details[cut:]] + ([close["t"]] if close else []))
             text = body + ("\n\n" if rng.random() < 0.6 else " ") + rest if rest else body
         else:
             text = " ".join(
