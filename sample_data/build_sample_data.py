@@ -880,6 +880,8 @@ def theme_meta(spec) -> dict[str, Any]:
     for k in ("shl_primary", "sector_primary", "polarity_note"):
         if k in spec:
             meta[k] = spec[k]
+    if "start" in spec:  # weak signals: the window their reports fall in
+        meta["window"] = [str(spec["start"]), str(spec["end"])]
     return meta
 
 
