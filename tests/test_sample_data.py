@@ -450,3 +450,15 @@ def test_weak_signal_vocabulary_stays_in_weak_signals(joined):
         for key, cues in words.items():
             if any(c in text for c in cues):
                 assert r["theme"] == key, (r["report_id"], key)
+
+
+def test_readme_figures_match_the_data(gold):
+    readme = (DATA / "README.md").read_text(encoding="utf-8")
+    lang = Counter(g["language"] for g in gold)
+    pol = Counter(g["polarity"] for g in gold)
+    assert f"{len(gold)} reports" in readme
+    assert f"{lang['fi']} Finnish" in readme and f"{lang['sv']} Swedish" in readme
+    assert f"{pol['negative']} negative and {pol['positive']} positive" in readme
+    themes = Counter(g["theme"] for g in gold)
+    for key, n in themes.items():
+        assert re.search(rf"\| `{key}`[^|]*\|[^|]*\| {n} \|", readme), f"README count for {key}"
