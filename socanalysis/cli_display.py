@@ -55,7 +55,7 @@ class Display:
             return
         from rich.console import Console
 
-        out = Console(highlight=False)
+        out = Console(highlight=False, soft_wrap=True)
         counts = result.summary()
         out.print(
             f"[bold]socanalysis[/bold]: {counts['rows']} reports read, "
