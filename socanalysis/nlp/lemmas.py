@@ -1,0 +1,296 @@
+"""Word-level Finnish and Swedish lemmas on top of simplemma, tuned for social reports.
+
+simplemma gives good lemmas for words in its dictionaries and decomposes many Finnish
+compounds, but report texts also contain Swedish compounds it does not know
+("mentalvårdstjänsterna"), words typed with a/o instead of ä/ö ("paivahoito") and domain forms
+it gets wrong. :func:`lookup_lemma` tries, in order:
+
+1. an override from ``data/lemma_<lang>.yaml``;
+2. simplemma's dictionary;
+3. for a word without any ä/ö/å: the same word with a/o replaced (``paivahoito`` ->
+   ``päivähoito``), first as a dictionary word, then as a compound of two known words;
+4. a compound split: the longest known word at the end of the token is lemmatised and the
+   beginning kept, so the compound stays the keyword ("mielenterveyspalveluihin" ->
+   "mielenterveyspalvelu", never "palvelu");
+5. simplemma's other strategies (rules, affix decomposition);
+6. the lower-cased word itself.
+
+Look-ups are cached per (word, language).
+
+Examples
+--------
+>>> lemmatize_word("asunnon", "fi"), lemmatize_word("bostäderna", "sv")
+('asunto', 'bostad')
+>>> lemmatize_word("mentalvårdstjänsterna", "sv")
+'mentalvårdstjänst'
+>>> lookup_lemma("paivahoidon", "fi")
+('päivähoito', 'diacritics')
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from socanalysis.errors import ConfigError
+
+__all__ = [
+    "SUPPORTED_LANGUAGES",
+    "LemmaSettings",
+    "is_known_word",
+    "lemma_settings",
+    "lemmatize_word",
+    "lookup_lemma",
+]
+
+SUPPORTED_LANGUAGES: tuple[str, ...] = ("fi", "sv")
+_DATA = Path(__file__).with_name("data")
+
+
+@dataclass(frozen=True)
+class LemmaSettings:
+    """Lemmatiser settings of one language, read from ``data/lemma_<lang>.yaml``."""
+
+    language: str
+    overrides: dict[str, str]
+    diacritics: dict[str, tuple[str, ...]]
+    max_diacritic_variants: int
+    min_modifier: int
+    min_head: int
+
+
+def _check_language(language: str) -> str:
+    if language not in SUPPORTED_LANGUAGES:
+        raise ConfigError(
+            f"Lemmas are available for {', '.join(SUPPORTED_LANGUAGES)}; got language="
+            f"{language!r}. Use 'fi' or 'sv' (or 'auto' in LemmaAnalyzer)."
+        )
+    return language
+
+
+def _read_yaml(name: str) -> Any:
+    import yaml
+
+    path = _DATA / name
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return yaml.safe_load(fh) or {}
+    except (OSError, yaml.YAMLError) as exc:  # a broken install or an edited data file
+        raise ConfigError(f"Cannot read the data file {path}: {exc}") from exc
+
+
+@lru_cache(maxsize=None)
+def lemma_settings(language: str) -> LemmaSettings:
+    """Return the lemmatiser settings of ``language`` ("fi" or "sv").
+
+    Examples
+    --------
+    >>> lemma_settings("fi").diacritics["a"]
+    ('ä',)
+    """
+    language = _check_language(language)
+    raw = _read_yaml(f"lemma_{language}.yaml")
+    compound = raw.get("compound") or {}
+    return LemmaSettings(
+        language=language,
+        overrides={str(k).lower(): str(v) for k, v in (raw.get("overrides") or {}).items()},
+        diacritics={
+            str(k): tuple(str(x) for x in v) for k, v in (raw.get("diacritics") or {}).items()
+        },
+        max_diacritic_variants=int(raw.get("max_diacritic_variants", 256)),
+        min_modifier=int(compound.get("min_modifier", 3)),
+        min_head=int(compound.get("min_head", 4)),
+    )
+
+
+@lru_cache(maxsize=1)
+def _simplemma() -> tuple[Any, Any]:
+    """simplemma's dictionary look-up and its full default strategy (imported lazily)."""
+    from simplemma.strategies import DefaultStrategy, DictionaryLookupStrategy
+
+    return DictionaryLookupStrategy(), DefaultStrategy()
+
+
+def _dictionary_lemma(word: str, language: str) -> str | None:
+    if not word:
+        return None
+    return _simplemma()[0].get_lemma(word, language)
+
+
+def is_known_word(word: str, language: str) -> bool:
+    """Whether ``word`` (any case) is a form in simplemma's dictionary of ``language``.
+
+    Examples
+    --------
+    >>> is_known_word("asunnon", "fi"), is_known_word("asunnon", "sv")
+    (True, False)
+    """
+    return _dictionary_lemma(word.lower(), _check_language(language)) is not None
+
+
+def _diacritic_variants(word: str, settings: LemmaSettings) -> list[str]:
+    """Spellings of ``word`` with typed a/o restored to ä/ö (å), fewest changes first.
+
+    Only for words without any of the restored letters: someone who types ä as a types no ä at
+    all. Ordered by number of changes, then alphabetically, so the choice is deterministic.
+    """
+    restored = {c for options in settings.diacritics.values() for c in options}
+    if any(c in restored for c in word):
+        return []
+    positions = [i for i, c in enumerate(word) if c in settings.diacritics]
+    if not positions:
+        return []
+    choices = [(word[i], *settings.diacritics[word[i]]) for i in positions]
+    total = 1
+    for options in choices:
+        total *= len(options)
+    if total - 1 > settings.max_diacritic_variants:
+        return []
+    variants = []
+    for combo in itertools.product(*choices):
+        changes = sum(1 for c, i in zip(combo, positions) if c != word[i])
+        if changes == 0:
+            continue
+        chars = list(word)
+        for c, i in zip(combo, positions):
+            chars[i] = c
+        variants.append((changes, "".join(chars)))
+    variants.sort()
+    return [v for _, v in variants]
+
+
+def _head_lemma(head: str, settings: LemmaSettings) -> str | None:
+    """Lemma of a compound's last part: an override, else a dictionary form."""
+    if head in settings.overrides:
+        return settings.overrides[head]
+    found = _dictionary_lemma(head, settings.language)
+    return None if found is None else found.lower()
+
+
+def _is_word_stem(part: str, settings: LemmaSettings, depth: int = 1) -> bool:
+    """Whether ``part`` is a known word form, optionally with a linking s or hyphen, or (one
+    level down) itself two known parts: "lähisuhde" = "lähi" + "suhde"."""
+    language = settings.language
+    stripped = part.rstrip("-")
+    if _dictionary_lemma(stripped, language) is not None:
+        return True
+    if stripped.endswith("s") and _dictionary_lemma(stripped[:-1], language) is not None:
+        return True
+    if depth <= 0:
+        return False
+    for cut in range(settings.min_modifier, len(stripped) - settings.min_modifier + 1):
+        left, right = stripped[:cut], stripped[cut:]
+        if _dictionary_lemma(right, language) is not None and _is_word_stem(
+            left, settings, depth - 1
+        ):
+            return True
+    return False
+
+
+@dataclass(frozen=True, order=True)
+class _Split:
+    """One way to read a token as modifier + known head; compared by preference."""
+
+    modifier_known: bool  # both parts are real words: the strongest evidence
+    head_length: int  # a longer known head is less likely an accident ("ären" in "ledaren")
+    fewer_changes: int  # minus the number of a/o restored to ä/ö/å
+    lemma: str = ""
+
+
+def _compound_splits(word: str, settings: LemmaSettings, changes: int) -> list[_Split]:
+    """All readings of ``word`` as modifier + known head; the head is lemmatised, the
+    modifier kept as written, so the compound (not its head) is the lemma."""
+    splits = []
+    for cut in range(settings.min_modifier, len(word) - settings.min_head + 1):
+        head = word[cut:]
+        if not head[0].isalpha():
+            continue
+        head_lemma = _head_lemma(head, settings)
+        if head_lemma is None:
+            continue
+        modifier = word[:cut]
+        splits.append(
+            _Split(_is_word_stem(modifier, settings), len(head), -changes, modifier + head_lemma)
+        )
+    return splits
+
+
+@lru_cache(maxsize=200_000)
+def lookup_lemma(word: str, language: str) -> tuple[str, str]:
+    """Return ``(lemma, method)`` for one word.
+
+    Parameters
+    ----------
+    word : str
+        One token; case is ignored (lemmas are lower case).
+    language : {"fi", "sv"}
+        The word's language.
+
+    Returns
+    -------
+    lemma : str
+        Lower-case lemma; the lower-cased word itself when nothing matched.
+    method : str
+        How it was found: "override", "dictionary", "diacritics", "simplemma", "compound" or
+        "unknown". Useful to inspect coverage.
+
+    Raises
+    ------
+    ConfigError
+        For a language other than "fi" or "sv".
+
+    Examples
+    --------
+    >>> lookup_lemma("toimeentulotuen", "fi")
+    ('toimeentulotuki', 'dictionary')
+    >>> lookup_lemma("närståendevårdarna", "sv")
+    ('närståendevårdare', 'compound')
+    """
+    settings = lemma_settings(_check_language(language))
+    word = word.lower()
+    if not word:
+        return word, "unknown"
+    if word in settings.overrides:
+        return settings.overrides[word], "override"
+    found = _dictionary_lemma(word, language)
+    if found is not None:
+        return found.lower(), "dictionary"
+    if word.isnumeric() or not any(c.isalpha() for c in word):
+        return word, "unknown"
+    variants = _diacritic_variants(word, settings)
+    for variant in variants:
+        found = _dictionary_lemma(variant, language)
+        if found is not None:
+            return found.lower(), "diacritics"
+    splits = _compound_splits(word, settings, 0)
+    for variant in variants:
+        changes = sum(1 for a, b in zip(word, variant) if a != b)
+        splits.extend(_compound_splits(variant, settings, changes))
+    best = max(splits, default=None)
+    method = "compound" if best is None or best.fewer_changes == 0 else "diacritics"
+    # both parts known: trust the split over simplemma's affix rules, which sometimes cut a
+    # compound back to its first part ("toimeentulotuesta" -> "toimeentulo")
+    if best is not None and best.modifier_known:
+        return best.lemma, method
+    found = _simplemma()[1].get_lemma(word, language)
+    if found is not None and found.lower() != word:
+        return found.lower(), "simplemma"
+    if best is not None:
+        return best.lemma, method
+    return word, "unknown"
+
+
+def lemmatize_word(word: str, language: str) -> str:
+    """Return the lower-case lemma of one word; see :func:`lookup_lemma`.
+
+    Examples
+    --------
+    >>> [lemmatize_word(w, "fi") for w in ("asunto", "asunnon", "asuntoa")]
+    ['asunto', 'asunto', 'asunto']
+    >>> [lemmatize_word(w, "sv") for w in ("bostad", "bostaden", "bostäder")]
+    ['bostad', 'bostad', 'bostad']
+    """
+    return lookup_lemma(word, language)[0]
