@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -82,7 +82,7 @@ def _read_yaml(name: str) -> Any:
         raise ConfigError(f"Cannot read the data file {path}: {exc}") from exc
 
 
-@lru_cache(maxsize=None)
+@cache
 def lemma_settings(language: str) -> LemmaSettings:
     """Return the lemmatiser settings of ``language`` ("fi" or "sv").
 
@@ -151,11 +151,11 @@ def _diacritic_variants(word: str, settings: LemmaSettings) -> list[str]:
         return []
     variants = []
     for combo in itertools.product(*choices):
-        changes = sum(1 for c, i in zip(combo, positions) if c != word[i])
+        changes = sum(1 for c, i in zip(combo, positions, strict=True) if c != word[i])
         if changes == 0:
             continue
         chars = list(word)
-        for c, i in zip(combo, positions):
+        for c, i in zip(combo, positions, strict=True):
             chars[i] = c
         variants.append((changes, "".join(chars)))
     variants.sort()
@@ -267,7 +267,7 @@ def lookup_lemma(word: str, language: str) -> tuple[str, str]:
             return found.lower(), "diacritics"
     splits = _compound_splits(word, settings, 0)
     for variant in variants:
-        changes = sum(1 for a, b in zip(word, variant) if a != b)
+        changes = sum(1 for a, b in zip(word, variant, strict=True) if a != b)
         splits.extend(_compound_splits(variant, settings, changes))
     best = max(splits, default=None)
     method = "compound" if best is None or best.fewer_changes == 0 else "diacritics"
