@@ -218,7 +218,7 @@ def sentence_spans(text: str, language: str | None = None) -> list[tuple[int, in
         start, end = offset, offset + len(raw)
         offset = end + 1
         line = raw.strip()
-        if not line:
+        if not line.strip(_BULLET_CHARS + " \t"):  # empty, or a bullet with nothing after it
             previous_item = True  # an empty line always breaks
             continue
         lead = len(raw) - len(raw.lstrip())

@@ -239,6 +239,8 @@ class SocanalysisLemmatizer:
         for token in doc:
             if not (token.is_space or token.is_punct or token._.is_identifier):
                 lemma, lower = token.lemma_, token.lower_
+                if token._.lemma_method in ("abbreviation", "coordination"):
+                    lower = lemma  # "TE" is te-palvelu here, not the pronoun "te"
                 stop = (lower in self._stops or lemma in self._stops) and not (
                     lower in self._keep or lemma in self._keep
                 )
