@@ -232,7 +232,8 @@ class LemmaAnalyzer:
 
         Examples
         --------
-        >>> LemmaAnalyzer().lemmatize_texts(["Asunnoista on pulaa", "Bostäder saknas"], ["fi", "sv"])
+        >>> texts = ["Asunnoista on pulaa", "Bostäder saknas"]
+        >>> LemmaAnalyzer().lemmatize_texts(texts, ["fi", "sv"])
         [['asunto', 'pula'], ['bostad', 'sakna']]
         """
         texts = [_as_text(t, i) for i, t in enumerate(texts)]
