@@ -180,10 +180,12 @@ class LemmaAnalyzer:
     # -- analysis -----------------------------------------------------------------------
     def _terms(self, doc: Any) -> list[str]:
         terms = []
-        for token in doc:
-            if token.is_punct or token.is_space or token._.is_identifier:
+        # one read of the per-document flags instead of a token._ look-up per token
+        identifiers, phrases = doc._.identifiers, doc._.stop_phrases
+        for i, token in enumerate(doc):
+            if token.is_punct or token.is_space or identifiers[i]:
                 continue
-            if self.drop_stopwords and (token.is_stop or token._.in_stop_phrase):
+            if self.drop_stopwords and (token.is_stop or phrases[i]):
                 continue
             lemma = token.lemma_
             if len(lemma) < self.min_len or not any(c.isalpha() for c in lemma):

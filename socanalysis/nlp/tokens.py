@@ -17,6 +17,9 @@ registered by name as ``"socanalysis_lemmatizer"``, that sets for every token:
   :func:`socanalysis.nlp.lemmas.lookup_lemma`, plus "abbreviation", "coordination");
 - ``token._.is_term``: the token should count as a term (none of the above drops it).
 
+The flags are stored per document (``doc._.identifiers``, ``doc._.stop_phrases``,
+``doc._.lemma_methods``, one value per token) and read by the token attributes.
+
 With several languages (``languages=["fi", "sv"]``, for mixed reports) the first one is the
 text's language; a word unknown to it but known to another is lemmatised in that other
 language, and the stop words of all of them apply.
@@ -34,6 +37,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc, Token
@@ -49,13 +53,28 @@ FACTORY_NAME = "socanalysis_lemmatizer"
 _CONFIDENT = frozenset({"override", "dictionary", "diacritics"})
 _CONJUNCTIONS = frozenset({"ja", "tai", "sekä", "eli", "och", "eller", "samt", ","})
 
-for _name, _default in (
-    ("is_identifier", False),
-    ("in_stop_phrase", False),
-    ("lemma_method", None),
+# Per-token flags are stored once per document as tuples (writing token._ attributes one by
+# one is the slowest part of a Python spaCy component) and read through token getters.
+for _name in ("identifiers", "stop_phrases", "lemma_methods"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=())
+
+
+def _doc_flag(name: str, default: Any) -> Any:
+    def getter(token: Token) -> Any:
+        values = getattr(token.doc._, name)
+        return values[token.i] if values else default
+
+    return getter
+
+
+for _name, _doc_name, _default in (
+    ("is_identifier", "identifiers", False),
+    ("in_stop_phrase", "stop_phrases", False),
+    ("lemma_method", "lemma_methods", None),
 ):
     if not Token.has_extension(_name):
-        Token.set_extension(_name, default=_default)
+        Token.set_extension(_name, getter=_doc_flag(_doc_name, _default))
 if not Token.has_extension("is_term"):
     Token.set_extension(
         "is_term",
@@ -217,41 +236,50 @@ class SocanalysisLemmatizer:
 
     # -- the component ------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
+        tokens = list(doc)
+        n = len(tokens)
+        identifier = [False] * n
         for match in self._placeholder.finditer(doc.text):
             span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
             if span is not None:
-                for token in span:
-                    token._.is_identifier = True
-        for token in doc:
+                for i in range(span.start, span.end):
+                    identifier[i] = True
+        methods: list[str | None] = [None] * n
+        for i, token in enumerate(tokens):
             if token.is_space or token.is_punct:
                 token.lemma_ = token.text
                 continue
-            if token._.is_identifier or self._is_identifier(token):
-                token._.is_identifier = True
+            if identifier[i] or self._is_identifier(token):
+                identifier[i] = True
                 token.lemma_ = token.lower_
                 continue
             expanded = self._expand(token.text) if self.expand_abbreviations else None
             if expanded is not None:
-                token.lemma_, token._.lemma_method = expanded, "abbreviation"
+                token.lemma_, methods[i] = expanded, "abbreviation"
             else:
-                token.lemma_, token._.lemma_method = self._lemma(token.lower_)
-        self._coordinations(doc)
-        for token in doc:
-            if not (token.is_space or token.is_punct or token._.is_identifier):
-                lemma, lower = token.lemma_, token.lower_
-                if token._.lemma_method in ("abbreviation", "coordination"):
-                    lower = lemma  # "TE" is te-palvelu here, not the pronoun "te"
-                stop = (lower in self._stops or lemma in self._stops) and not (
-                    lower in self._keep or lemma in self._keep
-                )
-                # is_stop lives on the vocabulary entry; the value depends only on the form
-                # (its lemma is context-free), so setting it is consistent across documents
-                if token.is_stop != stop:
-                    token.lex.is_stop = stop
-        self._stop_phrases(doc)
+                token.lemma_, methods[i] = self._lemma(token.lower_)
+        self._coordinations(tokens, methods)
+        lemmas = [t.lemma_ for t in tokens]
+        lowers = [t.lower_ for t in tokens]
+        for i, token in enumerate(tokens):
+            if methods[i] is None:  # punctuation, space, identifier
+                continue
+            lemma, lower = lemmas[i], lowers[i]
+            if methods[i] in ("abbreviation", "coordination"):
+                lower = lemma  # "TE" is te-palvelu here, not the pronoun "te"
+            stop = (lower in self._stops or lemma in self._stops) and not (
+                lower in self._keep or lemma in self._keep
+            )
+            # is_stop lives on the vocabulary entry; the value depends only on the form
+            # (its lemma is context-free), so setting it is consistent across documents
+            if token.is_stop != stop:
+                token.lex.is_stop = stop
+        doc._.identifiers = tuple(identifier)
+        doc._.stop_phrases = tuple(self._stop_phrases(lemmas, lowers))
+        doc._.lemma_methods = tuple(methods)
         return doc
 
-    def _coordinations(self, doc: Doc) -> None:
+    def _coordinations(self, doc: list[Token], methods: list[str | None]) -> None:
         """'päihde- ja mielenterveyspalvelut': give 'päihde-' the next compound's head."""
         for i, token in enumerate(doc):
             text = token.text
@@ -267,7 +295,7 @@ class SocanalysisLemmatizer:
                 stem = text[:-1].lower()
                 expanded = self._expand(stem)
                 token.lemma_ = (expanded if expanded is not None else stem) + head
-                token._.lemma_method = "coordination"
+                methods[i] = "coordination"
 
     def _shortest_head(self, compound: str) -> str | None:
         settings = lemma_settings(self.languages[0])
@@ -278,23 +306,20 @@ class SocanalysisLemmatizer:
                 return head
         return None
 
-    def _stop_phrases(self, doc: Doc) -> None:
-        if not self._phrases:
-            return
-        lemmas = [t.lemma_ for t in doc]
-        lowers = [t.lower_ for t in doc]
-        for start in range(len(doc)):
-            for length in range(self._max_phrase, 1, -1):
+    def _stop_phrases(self, lemmas: list[str], lowers: list[str]) -> list[bool]:
+        n = len(lemmas)
+        in_phrase = [False] * n
+        for start in range(n):
+            for length in range(min(self._max_phrase, n - start), 1, -1):
                 end = start + length
-                if end > len(doc):
-                    continue
                 if (
                     tuple(lemmas[start:end]) in self._phrases
                     or tuple(lowers[start:end]) in self._phrases
                 ):
-                    for token in doc[start:end]:
-                        token._.in_stop_phrase = True
+                    for i in range(start, end):
+                        in_phrase[i] = True
                     break
+        return in_phrase
 
 
 @Language.factory(
