@@ -7,13 +7,15 @@ it gets wrong. :func:`lookup_lemma` tries, in order:
 
 1. an override from ``data/lemma_<lang>.yaml``;
 2. simplemma's dictionary;
-3. for a word without any ä/ö/å: the same word with a/o replaced (``paivahoito`` ->
-   ``päivähoito``), first as a dictionary word, then as a compound of two known words;
-4. a compound split: the longest known word at the end of the token is lemmatised and the
-   beginning kept, so the compound stays the keyword ("mielenterveyspalveluihin" ->
-   "mielenterveyspalvelu", never "palvelu");
-5. simplemma's other strategies (rules, affix decomposition);
-6. the lower-cased word itself.
+3. simplemma's other strategies (rules, clitics, affix decomposition) when they end in a
+   dictionary word and did not just cut a compound back to its first part;
+4. for a word without any ä/ö/å: the same word with a/o replaced (``paivahoito`` ->
+   ``päivähoito``) if that is a dictionary word;
+5. a compound split into two known words, as typed and then with ä/ö restored: the last part
+   is lemmatised and the first kept, so the compound stays the keyword
+   ("mielenterveyspalveluihin" -> "mielenterveyspalvelu", never "palvelu");
+6. any other simplemma result, then a split whose last part alone is known;
+7. the lower-cased word itself.
 
 Look-ups are cached per (word, language).
 
@@ -60,6 +62,8 @@ class LemmaSettings:
     max_diacritic_variants: int
     min_modifier: int
     min_head: int
+    min_unsure_head: int
+    linking: tuple[str, ...]
 
 
 def _check_language(language: str) -> str:
@@ -103,6 +107,8 @@ def lemma_settings(language: str) -> LemmaSettings:
         max_diacritic_variants=int(raw.get("max_diacritic_variants", 256)),
         min_modifier=int(compound.get("min_modifier", 3)),
         min_head=int(compound.get("min_head", 4)),
+        min_unsure_head=int(compound.get("min_unsure_head", 6)),
+        linking=tuple(str(x) for x in compound.get("linking") or ()),
     )
 
 
@@ -170,21 +176,28 @@ def _head_lemma(head: str, settings: LemmaSettings) -> str | None:
     return None if found is None else found.lower()
 
 
-def _is_word_stem(part: str, settings: LemmaSettings, depth: int = 1) -> bool:
-    """Whether ``part`` is a known word form, optionally with a linking s or hyphen, or (one
-    level down) itself two known parts: "lähisuhde" = "lähi" + "suhde"."""
-    language = settings.language
+def _is_word_stem(part: str, settings: LemmaSettings) -> bool:
+    """Whether ``part`` can be a compound's first part: a known word form, optionally followed
+    by a hyphen or a linking letter of the language (Swedish "mentalvård-s-tjänst")."""
     stripped = part.rstrip("-")
-    if _dictionary_lemma(stripped, language) is not None:
+    if _dictionary_lemma(stripped, settings.language) is not None:
         return True
-    if stripped.endswith("s") and _dictionary_lemma(stripped[:-1], language) is not None:
-        return True
-    if depth <= 0:
-        return False
-    for cut in range(settings.min_modifier, len(stripped) - settings.min_modifier + 1):
-        left, right = stripped[:cut], stripped[cut:]
-        if _dictionary_lemma(right, language) is not None and _is_word_stem(
-            left, settings, depth - 1
+    return any(
+        stripped.endswith(link) and _dictionary_lemma(stripped[: -len(link)], settings.language)
+        for link in settings.linking
+    )
+
+
+def _is_truncation(word: str, lemma: str, settings: LemmaSettings) -> bool:
+    """Whether ``lemma`` is only the first part of compound ``word``: simplemma's affix rules
+    sometimes return "toimeentulo" for "toimeentulotuesta" or "omaishoito" for
+    "omaishoidontuen" (the first part's lemma, with a known word left over)."""
+    for cut in range(settings.min_modifier, len(word) - settings.min_head + 1):
+        first = _dictionary_lemma(word[:cut], settings.language)
+        if (
+            first is not None
+            and first.lower() == lemma
+            and _head_lemma(word[cut:], settings) is not None
         ):
             return True
     return False
@@ -261,25 +274,40 @@ def lookup_lemma(word: str, language: str) -> tuple[str, str]:
     if word.isnumeric() or not any(c.isalpha() for c in word):
         return word, "unknown"
     variants = _diacritic_variants(word, settings)
+    # Evidence, strongest first: simplemma's own analysis when it ends in a dictionary word
+    # (and is not just the first part of a compound), a dictionary word after restoring
+    # ä/ö, a split into two known words (as typed, then restored), any simplemma analysis,
+    # a split with a known last part only.
+    analysed = _simplemma()[1].get_lemma(word, language)
+    analysed = None if analysed is None or analysed.lower() == word else analysed.lower()
+    if (
+        analysed is not None
+        and _dictionary_lemma(analysed, language) is not None
+        and not _is_truncation(word, analysed, settings)
+    ):
+        return analysed, "simplemma"
     for variant in variants:
         found = _dictionary_lemma(variant, language)
         if found is not None:
             return found.lower(), "diacritics"
     splits = _compound_splits(word, settings, 0)
-    for variant in variants:
-        changes = sum(1 for a, b in zip(word, variant, strict=True) if a != b)
-        splits.extend(_compound_splits(variant, settings, changes))
     best = max(splits, default=None)
-    method = "compound" if best is None or best.fewer_changes == 0 else "diacritics"
-    # both parts known: trust the split over simplemma's affix rules, which sometimes cut a
-    # compound back to its first part ("toimeentulotuesta" -> "toimeentulo")
     if best is not None and best.modifier_known:
-        return best.lemma, method
-    found = _simplemma()[1].get_lemma(word, language)
-    if found is not None and found.lower() != word:
-        return found.lower(), "simplemma"
-    if best is not None:
-        return best.lemma, method
+        return best.lemma, "compound"
+    variant_splits = [
+        split
+        for variant in variants
+        for split in _compound_splits(
+            variant, settings, sum(1 for a, b in zip(word, variant, strict=True) if a != b)
+        )
+        if split.modifier_known
+    ]
+    if variant_splits:
+        return max(variant_splits).lemma, "diacritics"
+    if analysed is not None:
+        return analysed, "simplemma"
+    if best is not None and best.head_length >= settings.min_unsure_head:
+        return best.lemma, "compound"
     return word, "unknown"
 
 
