@@ -160,6 +160,30 @@ def speed_table(texts: dict[str, list[str]]) -> None:
         print(f"{lang:<5}" + "".join(f"{counter[n] / total:>13.1%}" for n in names))
 
 
+def umlaut_table(texts: dict[str, list[str]]) -> None:
+    """Robustness to ä/ö (å) typed as a/o: does a word get the same lemma without them?"""
+    import simplemma
+
+    from socanalysis.nlp.lemmas import lookup_lemma
+
+    strip = str.maketrans({"ä": "a", "ö": "o", "å": "a", "Ä": "A", "Ö": "O", "Å": "A"})
+    print("\nSame lemma with ä/ö/å typed as a/o (UD words that contain them, types)")
+    print(f"{'lang':<5}{'words':>7}{'simplemma':>11}{'ours':>8}")
+    for lang, sentences in texts.items():
+        words = sorted({w.strip(".,;:!?()\"'").lower() for s in sentences for w in s.split()})
+        words = [w for w in words if w.isalpha() and w != w.translate(strip)]
+        same_plain = sum(
+            simplemma.lemmatize(w, lang=lang).lower()
+            == simplemma.lemmatize(w.translate(strip), lang=lang).lower()
+            for w in words
+        )
+        same_ours = sum(
+            lookup_lemma(w, lang)[0] == lookup_lemma(w.translate(strip), lang)[0] for w in words
+        )
+        n = len(words)
+        print(f"{lang:<5}{n:>7}{same_plain / n:>11.1%}{same_ours / n:>8.1%}")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--eval-dir", type=Path, default=default_eval_dir())
@@ -167,11 +191,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--limit", type=int, default=None, help="sentences per language")
     args = parser.parse_args(argv)
     print(
-        f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+        f"machine: {platform.machine()}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}"
     )
     accuracy_table(read_gold(args.gold))
     if (args.eval_dir / "ud").is_dir():
-        speed_table(read_ud(args.eval_dir, args.limit))
+        texts = read_ud(args.eval_dir, args.limit)
+        speed_table(texts)
+        umlaut_table(texts)
     else:
         print(f"\n{args.eval_dir / 'ud'} not found: speed not measured (pass --eval-dir)")
 
