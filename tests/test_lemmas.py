@@ -303,3 +303,17 @@ def test_auto_language_guess_and_mixed_words() -> None:
 
 def test_analyzer_normalises_text_first(fi: LemmaAnalyzer) -> None:
     assert fi("• pa\u0308iva\u0308hoito\n▪ “asunnot”") == ["päivähoito", "asunto"]
+
+
+def test_mixed_text_words_go_to_the_language_that_knows_them() -> None:
+    doc = get_pipeline(("sv", "fi"))("Väntetiderna till mielenterveyspalveluihin är långa, jonot")
+    lemmas = {t.text: t.lemma_ for t in doc}
+    assert lemmas["Väntetiderna"] == "väntetid"
+    assert lemmas["mielenterveyspalveluihin"] == "mielenterveyspalvelu"
+    assert lemmas["jonot"] == "jono"
+    assert [t.lemma_ for t in doc if t._.is_term] == [
+        "väntetid",
+        "mielenterveyspalvelu",
+        "lång",
+        "jono",
+    ]

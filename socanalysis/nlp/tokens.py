@@ -49,8 +49,16 @@ from socanalysis.nlp.normalize import _no_split_abbreviations
 __all__ = ["FACTORY_NAME", "SocanalysisLemmatizer", "get_pipeline", "stop_words"]
 
 FACTORY_NAME = "socanalysis_lemmatizer"
-# lemma methods that come from a dictionary, i.e. real evidence that a word is in a language
-_CONFIDENT = frozenset({"override", "dictionary", "diacritics"})
+# How much a lemma method says that a word belongs to a language: in mixed text a word goes to
+# the language with the strongest evidence (ties to the text's main language).
+_EVIDENCE = {
+    "override": 3,
+    "dictionary": 3,
+    "diacritics": 2,
+    "simplemma": 2,
+    "compound": 1,
+    "unknown": 0,
+}
 _CONJUNCTIONS = frozenset({"ja", "tai", "sekä", "eli", "och", "eller", "samt", ","})
 
 # Per-token flags are stored once per document as tuples (writing token._ attributes one by
@@ -197,14 +205,14 @@ class SocanalysisLemmatizer:
 
     # -- single words -------------------------------------------------------------------
     def _lemma(self, word: str) -> tuple[str, str]:
-        lemma, method = lookup_lemma(word, self.languages[0])
-        if method in _CONFIDENT:
-            return lemma, method
+        best = lookup_lemma(word, self.languages[0])
         for other in self.languages[1:]:
-            other_lemma, other_method = lookup_lemma(word, other)
-            if other_method in _CONFIDENT:
-                return other_lemma, other_method
-        return lemma, method
+            if _EVIDENCE[best[1]] == 3:
+                break
+            candidate = lookup_lemma(word, other)
+            if _EVIDENCE[candidate[1]] > _EVIDENCE[best[1]]:
+                best = candidate
+        return best
 
     def _abbreviation(self, text: str) -> _Abbreviation | None:
         for table in self._abbreviations:
