@@ -13,7 +13,7 @@ from socanalysis.errors import ConfigError, InputError
 from socanalysis.nlp import analyzer as analyzer_module
 from socanalysis.nlp import lemmas as lemmas_module
 from socanalysis.nlp import tokens as tokens_module
-from socanalysis.nlp.analyzer import LemmaAnalyzer, guess_language, lemmatize_texts
+from socanalysis.nlp.analyzer import LemmaAnalyzer, add_lemmas, guess_language, lemmatize_texts
 from socanalysis.nlp.lemmas import lemmatize_word, lookup_lemma
 from socanalysis.nlp.tokens import FACTORY_NAME, get_pipeline, stop_words
 
@@ -317,3 +317,23 @@ def test_mixed_text_words_go_to_the_language_that_knows_them() -> None:
         "lång",
         "jono",
     ]
+
+
+def test_add_lemmas_to_a_report_table() -> None:
+    import pandas as pd
+
+    reports = pd.DataFrame(
+        {
+            "report_id": ["r2", "r1", "r3"],
+            "text": ["Asunnon vuokra", "Bostäderna saknas", None],
+            "language": ["fi", "sv", "other"],
+        },
+        index=[10, 11, 12],
+    )
+    out = add_lemmas(reports)
+    assert out["lemmas"].tolist() == [["asunto", "vuokra"], ["bostad", "sakna"], []]
+    assert list(out.index) == [10, 11, 12]
+    assert "lemmas" not in reports.columns  # the input is not changed
+    with pytest.raises(InputError, match="no column 'teksti'"):
+        add_lemmas(reports, text_column="teksti")
+    assert add_lemmas(reports, language_column=None)["lemmas"].tolist()[0] == ["asunto", "vuokra"]

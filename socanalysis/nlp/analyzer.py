@@ -28,7 +28,7 @@ from typing import Any
 
 from socanalysis.errors import ConfigError, InputError
 
-__all__ = ["LANGUAGE_CHOICES", "LemmaAnalyzer", "guess_language", "lemmatize_texts"]
+__all__ = ["LANGUAGE_CHOICES", "LemmaAnalyzer", "add_lemmas", "guess_language", "lemmatize_texts"]
 
 LANGUAGE_CHOICES: tuple[str, ...] = ("fi", "sv", "auto")
 _LANGUAGES = ("fi", "sv")
@@ -297,3 +297,57 @@ def lemmatize_texts(
     """
     analyzer = LemmaAnalyzer("auto", drop_stopwords=drop_stopwords, min_len=min_len)
     return analyzer.lemmatize_texts(texts, languages)
+
+
+def add_lemmas(
+    reports: Any,
+    text_column: str = "text",
+    language_column: str | None = "language",
+    out_column: str = "lemmas",
+    analyzer: LemmaAnalyzer | None = None,
+) -> Any:
+    """Return a copy of a report table with a column of lemma terms per report.
+
+    Parameters
+    ----------
+    reports : pandas.DataFrame
+        One row per report.
+    text_column : str
+        Column with the text (normalised inside; the column itself is not changed).
+    language_column : str or None
+        Column with "fi"/"sv"/"mixed"/"other" per report (from the language stage); None uses
+        the analyzer's language for every row.
+    out_column : str
+        Name of the new column; each cell is a list of terms.
+    analyzer : LemmaAnalyzer, optional
+        Default ``LemmaAnalyzer("auto")``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``reports`` with ``out_column`` added, same index and row order.
+
+    Raises
+    ------
+    InputError
+        If a named column is missing.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"text": ["Asunnoista on pulaa", "Bostäder saknas"]})
+    >>> df["language"] = ["fi", "sv"]
+    >>> add_lemmas(df)["lemmas"].tolist()
+    [['asunto', 'pula'], ['bostad', 'sakna']]
+    """
+    for column in (text_column, language_column):
+        if column is not None and column not in reports.columns:
+            raise InputError(
+                f"The report table has no column {column!r} (columns: {list(reports.columns)}). "
+                "Name the right column, or pass language_column=None to guess per text."
+            )
+    analyzer = analyzer if analyzer is not None else LemmaAnalyzer("auto")
+    languages = None if language_column is None else reports[language_column].tolist()
+    out = reports.copy()
+    out[out_column] = analyzer.lemmatize_texts(reports[text_column].tolist(), languages)
+    return out
