@@ -1,0 +1,353 @@
+"""A scikit-learn analyzer that turns Finnish and Swedish reports into lemma terms.
+
+``LemmaAnalyzer`` is a plain picklable callable: pass it as ``analyzer=`` to scikit-learn's
+``CountVectorizer`` / ``TfidfVectorizer`` (and so to BERTopic's ``vectorizer_model``) so that
+"asunto, asunnon, asuntoa" count as one term and "bostad, bostaden, bostäder" as one. It
+normalises the text (:func:`socanalysis.nlp.normalize.normalize_text`), runs the cached spaCy
+pipeline of :mod:`socanalysis.nlp.tokens` and keeps lemmas of tokens that are not stop words,
+numbers, identifiers, e-mails, URLs or punctuation.
+
+This module imports nothing heavy; spaCy is loaded on the first call.
+
+Examples
+--------
+>>> from sklearn.feature_extraction.text import CountVectorizer
+>>> vec = CountVectorizer(analyzer=LemmaAnalyzer("fi"))
+>>> X = vec.fit_transform(["Asunto puuttuu.", "Asunnon vuokra", "ei asuntoa"])
+>>> list(vec.get_feature_names_out())
+['asunto', 'puuttua', 'vuokra']
+>>> X.sum(axis=0).tolist()
+[[3, 1, 1]]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from functools import cache
+from typing import Any
+
+from socanalysis.errors import ConfigError, InputError
+
+__all__ = ["LANGUAGE_CHOICES", "LemmaAnalyzer", "add_lemmas", "guess_language", "lemmatize_texts"]
+
+LANGUAGE_CHOICES: tuple[str, ...] = ("fi", "sv", "auto")
+_LANGUAGES = ("fi", "sv")
+# letters that only one of the two languages uses
+_SV_LETTERS = frozenset("å")
+
+
+@cache
+def _function_words(language: str) -> frozenset[str]:
+    """spaCy's stop words: short, frequent and language-specific, a cheap language cue."""
+    import importlib
+
+    return frozenset(importlib.import_module(f"spacy.lang.{language}.stop_words").STOP_WORDS)
+
+
+def guess_language(text: str) -> str:
+    """Cheap per-text guess between Finnish and Swedish from function words and letters.
+
+    Meant for texts whose language is not known (``language="auto"``), not as a language
+    identifier: use :mod:`socanalysis.nlp.language` for that. Ties go to Finnish.
+
+    Parameters
+    ----------
+    text : str
+        Any text.
+
+    Returns
+    -------
+    {"fi", "sv"}
+
+    Examples
+    --------
+    >>> guess_language("Klienten har inte fått stöd"), guess_language("Asiakas ei saanut tukea")
+    ('sv', 'fi')
+    """
+    words = [w.strip(".,;:!?()\"'").lower() for w in text.split()]
+    fi_words, sv_words = _function_words("fi"), _function_words("sv")
+    score = {"fi": 0.0, "sv": 0.0}
+    for word in words:
+        # words in both lists ("on", "se", "ja"?) say nothing
+        in_fi, in_sv = word in fi_words, word in sv_words
+        if in_fi != in_sv:
+            score["fi" if in_fi else "sv"] += 1
+        if any(c in _SV_LETTERS for c in word):
+            score["sv"] += 0.5
+    return "sv" if score["sv"] > score["fi"] else "fi"
+
+
+def _pipeline_key(language: Any, text: str) -> tuple[str, ...]:
+    """Languages for one text: a known language alone; anything else guessed, with fallback."""
+    if language in _LANGUAGES:
+        return (language,)
+    first = guess_language(text)
+    return (first, *[lang for lang in _LANGUAGES if lang != first])
+
+
+class LemmaAnalyzer:
+    """Callable analyzer: text -> list of lemma terms (and n-grams of them).
+
+    Parameters
+    ----------
+    language : {"fi", "sv", "auto"}
+        Language of the texts. "auto" guesses per text (:func:`guess_language`) and lets words
+        unknown in that language be lemmatised in the other one, for mixed reports.
+    ngram_range : tuple of int
+        ``(min_n, max_n)`` as in scikit-learn; n-grams join consecutive kept lemmas with a
+        space, after stop words are removed (as scikit-learn does).
+    drop_stopwords : bool
+        Drop spaCy's and the domain stop words (and stop phrases such as "tänä vuonna").
+    min_len : int
+        Drop lemmas shorter than this many characters.
+    expand_abbreviations : bool
+        Replace abbreviations ("ttt", "mt-", "FPA") by what they stand for.
+
+    Examples
+    --------
+    >>> LemmaAnalyzer("sv")("Bostäderna är dyra, bostaden saknas")
+    ['bostad', 'dyr', 'bostad', 'sakna']
+    >>> LemmaAnalyzer("fi", ngram_range=(1, 2))("Nuorten asunnottomuus kasvaa")
+    ['nuori', 'asunnottomuus', 'kasvaa', 'nuori asunnottomuus', 'asunnottomuus kasvaa']
+    """
+
+    def __init__(
+        self,
+        language: str = "auto",
+        ngram_range: tuple[int, int] = (1, 1),
+        drop_stopwords: bool = True,
+        min_len: int = 2,
+        expand_abbreviations: bool = True,
+    ) -> None:
+        self.language = language
+        self.ngram_range = ngram_range
+        self.drop_stopwords = drop_stopwords
+        self.min_len = min_len
+        self.expand_abbreviations = expand_abbreviations
+        self._validate()
+
+    def _validate(self) -> None:
+        if self.language not in LANGUAGE_CHOICES:
+            raise ConfigError(
+                f"LemmaAnalyzer language must be one of {LANGUAGE_CHOICES}, got {self.language!r}."
+            )
+        ngram = self.ngram_range
+        if (
+            not isinstance(ngram, (tuple, list))
+            or len(ngram) != 2
+            or not all(isinstance(n, int) and n >= 1 for n in ngram)
+            or ngram[0] > ngram[1]
+        ):
+            raise ConfigError(
+                f"ngram_range must be (min_n, max_n) with 1 <= min_n <= max_n, got {ngram!r}."
+            )
+        if not isinstance(self.min_len, int) or self.min_len < 1:
+            raise ConfigError(f"min_len must be a positive integer, got {self.min_len!r}.")
+
+    def __repr__(self) -> str:
+        return (
+            f"LemmaAnalyzer(language={self.language!r}, ngram_range={tuple(self.ngram_range)!r}, "
+            f"drop_stopwords={self.drop_stopwords!r}, min_len={self.min_len!r}, "
+            f"expand_abbreviations={self.expand_abbreviations!r})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, LemmaAnalyzer) and repr(self) == repr(other)
+
+    def __hash__(self) -> int:
+        return hash(repr(self))
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """Parameters, scikit-learn style (so that ``sklearn.base.clone`` and grid search work)."""
+        return {
+            "language": self.language,
+            "ngram_range": self.ngram_range,
+            "drop_stopwords": self.drop_stopwords,
+            "min_len": self.min_len,
+            "expand_abbreviations": self.expand_abbreviations,
+        }
+
+    def set_params(self, **params: Any) -> LemmaAnalyzer:
+        """Set parameters, scikit-learn style; unknown names raise ``ConfigError``."""
+        valid = self.get_params()
+        for name, value in params.items():
+            if name not in valid:
+                raise ConfigError(f"LemmaAnalyzer has no parameter {name!r}; use one of {valid}.")
+            setattr(self, name, value)
+        self._validate()
+        return self
+
+    # -- analysis -----------------------------------------------------------------------
+    def _terms(self, doc: Any) -> list[str]:
+        terms = []
+        # one read of the per-document flags instead of a token._ look-up per token
+        identifiers, phrases = doc._.identifiers, doc._.stop_phrases
+        for i, token in enumerate(doc):
+            if token.is_punct or token.is_space or identifiers[i]:
+                continue
+            if self.drop_stopwords and (token.is_stop or phrases[i]):
+                continue
+            lemma = token.lemma_
+            if len(lemma) < self.min_len or not any(c.isalpha() for c in lemma):
+                continue
+            terms.append(lemma)
+        return self._ngrams(terms)
+
+    def _ngrams(self, terms: list[str]) -> list[str]:
+        min_n, max_n = self.ngram_range
+        if (min_n, max_n) == (1, 1):
+            return terms
+        out = list(terms) if min_n == 1 else []
+        for n in range(max(min_n, 2), max_n + 1):
+            out.extend(" ".join(terms[i : i + n]) for i in range(len(terms) - n + 1))
+        return out
+
+    def __call__(self, doc: str) -> list[str]:
+        """Return the terms of one text (the scikit-learn analyzer contract)."""
+        return self.lemmatize_texts([doc])[0]
+
+    def lemmatize_texts(
+        self, texts: Iterable[str], languages: str | Sequence[Any] | None = None
+    ) -> list[list[str]]:
+        """Terms of many texts at once, using ``nlp.pipe`` per language (faster than calls).
+
+        Parameters
+        ----------
+        texts : iterable of str
+            The texts. ``None`` or NaN counts as an empty text.
+        languages : str, sequence or None
+            One language for all texts, or one per text (e.g. the ``language`` column from
+            :mod:`socanalysis.nlp.language`). "fi" and "sv" are used as given; anything else
+            ("mixed", "other", "unknown", None) is handled like ``language="auto"``. Default:
+            the analyzer's ``language``.
+
+        Returns
+        -------
+        list of list of str
+            Terms per text, in input order.
+
+        Raises
+        ------
+        InputError
+            If ``languages`` is a sequence of another length than ``texts``, or a text is not a
+            string.
+
+        Examples
+        --------
+        >>> texts = ["Asunnoista on pulaa", "Bostäder saknas"]
+        >>> LemmaAnalyzer().lemmatize_texts(texts, ["fi", "sv"])
+        [['asunto', 'pula'], ['bostad', 'sakna']]
+        """
+        texts = [_as_text(t, i) for i, t in enumerate(texts)]
+        if languages is None:
+            languages = self.language
+        if isinstance(languages, str):
+            per_text = [languages] * len(texts)
+        else:
+            per_text = list(languages)
+            if len(per_text) != len(texts):
+                raise InputError(
+                    f"Got {len(texts)} texts but {len(per_text)} languages; pass one language "
+                    "per text or a single language for all."
+                )
+        from socanalysis.nlp.normalize import normalize_text
+        from socanalysis.nlp.tokens import get_pipeline
+
+        normalized = [normalize_text(t) for t in texts]
+        groups: dict[tuple[str, ...], list[int]] = {}
+        for i, (text, language) in enumerate(zip(normalized, per_text, strict=True)):
+            groups.setdefault(_pipeline_key(language, text), []).append(i)
+        result: list[list[str]] = [[] for _ in texts]
+        for key in sorted(groups):
+            indices = groups[key]
+            nlp = get_pipeline(key, expand_abbreviations=self.expand_abbreviations)
+            for i, doc in zip(
+                indices, nlp.pipe((normalized[i] for i in indices), batch_size=256), strict=True
+            ):
+                result[i] = self._terms(doc)
+        return result
+
+
+def _as_text(value: Any, index: int) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value != value:  # NaN from pandas
+        return ""
+    if not isinstance(value, str):
+        raise InputError(
+            f"Text number {index} is a {type(value).__name__}, not a string; convert the "
+            "column to text first (for example df['text'].astype(str))."
+        )
+    return value
+
+
+def lemmatize_texts(
+    texts: Iterable[str],
+    languages: str | Sequence[Any] | None = "auto",
+    *,
+    drop_stopwords: bool = True,
+    min_len: int = 2,
+) -> list[list[str]]:
+    """Lemma terms of many texts; a shortcut for ``LemmaAnalyzer().lemmatize_texts``.
+
+    Examples
+    --------
+    >>> lemmatize_texts(["Mielenterveyspalveluihin on jonoa", "mt-palvelut"], "fi")
+    [['mielenterveyspalvelu', 'jono'], ['mielenterveyspalvelu']]
+    """
+    analyzer = LemmaAnalyzer("auto", drop_stopwords=drop_stopwords, min_len=min_len)
+    return analyzer.lemmatize_texts(texts, languages)
+
+
+def add_lemmas(
+    reports: Any,
+    text_column: str = "text",
+    language_column: str | None = "language",
+    out_column: str = "lemmas",
+    analyzer: LemmaAnalyzer | None = None,
+) -> Any:
+    """Return a copy of a report table with a column of lemma terms per report.
+
+    Parameters
+    ----------
+    reports : pandas.DataFrame
+        One row per report.
+    text_column : str
+        Column with the text (normalised inside; the column itself is not changed).
+    language_column : str or None
+        Column with "fi"/"sv"/"mixed"/"other" per report (from the language stage); None uses
+        the analyzer's language for every row.
+    out_column : str
+        Name of the new column; each cell is a list of terms.
+    analyzer : LemmaAnalyzer, optional
+        Default ``LemmaAnalyzer("auto")``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``reports`` with ``out_column`` added, same index and row order.
+
+    Raises
+    ------
+    InputError
+        If a named column is missing.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"text": ["Asunnoista on pulaa", "Bostäder saknas"]})
+    >>> df["language"] = ["fi", "sv"]
+    >>> add_lemmas(df)["lemmas"].tolist()
+    [['asunto', 'pula'], ['bostad', 'sakna']]
+    """
+    for column in (text_column, language_column):
+        if column is not None and column not in reports.columns:
+            raise InputError(
+                f"The report table has no column {column!r} (columns: {list(reports.columns)}). "
+                "Name the right column, or pass language_column=None to guess per text."
+            )
+    analyzer = analyzer if analyzer is not None else LemmaAnalyzer("auto")
+    languages = None if language_column is None else reports[language_column].tolist()
+    out = reports.copy()
+    out[out_column] = analyzer.lemmatize_texts(reports[text_column].tolist(), languages)
+    return out

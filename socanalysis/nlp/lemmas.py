@@ -1,0 +1,324 @@
+"""Word-level Finnish and Swedish lemmas on top of simplemma, tuned for social reports.
+
+simplemma gives good lemmas for words in its dictionaries and decomposes many Finnish
+compounds, but report texts also contain Swedish compounds it does not know
+("mentalvårdstjänsterna"), words typed with a/o instead of ä/ö ("paivahoito") and domain forms
+it gets wrong. :func:`lookup_lemma` tries, in order:
+
+1. an override from ``data/lemma_<lang>.yaml``;
+2. simplemma's dictionary;
+3. simplemma's other strategies (rules, clitics, affix decomposition) when they end in a
+   dictionary word and did not just cut a compound back to its first part;
+4. for a word without any ä/ö/å: the same word with a/o replaced (``paivahoito`` ->
+   ``päivähoito``) if that is a dictionary word;
+5. a compound split into two known words, as typed and then with ä/ö restored: the last part
+   is lemmatised and the first kept, so the compound stays the keyword
+   ("mielenterveyspalveluihin" -> "mielenterveyspalvelu", never "palvelu");
+6. any other simplemma result, then a split whose last part alone is known;
+7. the lower-cased word itself.
+
+Look-ups are cached per (word, language).
+
+Examples
+--------
+>>> lemmatize_word("asunnon", "fi"), lemmatize_word("bostäderna", "sv")
+('asunto', 'bostad')
+>>> lemmatize_word("mentalvårdstjänsterna", "sv")
+'mentalvårdstjänst'
+>>> lookup_lemma("paivahoidon", "fi")
+('päivähoito', 'diacritics')
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any
+
+from socanalysis.errors import ConfigError
+
+__all__ = [
+    "SUPPORTED_LANGUAGES",
+    "LemmaSettings",
+    "is_known_word",
+    "lemma_settings",
+    "lemmatize_word",
+    "lookup_lemma",
+]
+
+SUPPORTED_LANGUAGES: tuple[str, ...] = ("fi", "sv")
+_DATA = Path(__file__).with_name("data")
+
+
+@dataclass(frozen=True)
+class LemmaSettings:
+    """Lemmatiser settings of one language, read from ``data/lemma_<lang>.yaml``."""
+
+    language: str
+    overrides: dict[str, str]
+    diacritics: dict[str, tuple[str, ...]]
+    max_diacritic_variants: int
+    min_modifier: int
+    min_head: int
+    min_unsure_head: int
+    linking: tuple[str, ...]
+
+
+def _check_language(language: str) -> str:
+    if language not in SUPPORTED_LANGUAGES:
+        raise ConfigError(
+            f"Lemmas are available for {', '.join(SUPPORTED_LANGUAGES)}; got language="
+            f"{language!r}. Use 'fi' or 'sv' (or 'auto' in LemmaAnalyzer)."
+        )
+    return language
+
+
+def _read_yaml(name: str) -> Any:
+    import yaml
+
+    path = _DATA / name
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return yaml.safe_load(fh) or {}
+    except (OSError, yaml.YAMLError) as exc:  # a broken install or an edited data file
+        raise ConfigError(f"Cannot read the data file {path}: {exc}") from exc
+
+
+@cache
+def lemma_settings(language: str) -> LemmaSettings:
+    """Return the lemmatiser settings of ``language`` ("fi" or "sv").
+
+    Examples
+    --------
+    >>> lemma_settings("fi").diacritics["a"]
+    ('ä',)
+    """
+    language = _check_language(language)
+    raw = _read_yaml(f"lemma_{language}.yaml")
+    compound = raw.get("compound") or {}
+    return LemmaSettings(
+        language=language,
+        overrides={str(k).lower(): str(v) for k, v in (raw.get("overrides") or {}).items()},
+        diacritics={
+            str(k): tuple(str(x) for x in v) for k, v in (raw.get("diacritics") or {}).items()
+        },
+        max_diacritic_variants=int(raw.get("max_diacritic_variants", 256)),
+        min_modifier=int(compound.get("min_modifier", 3)),
+        min_head=int(compound.get("min_head", 4)),
+        min_unsure_head=int(compound.get("min_unsure_head", 6)),
+        linking=tuple(str(x) for x in compound.get("linking") or ()),
+    )
+
+
+@lru_cache(maxsize=1)
+def _simplemma() -> tuple[Any, Any]:
+    """simplemma's dictionary look-up and its full default strategy (imported lazily)."""
+    from simplemma.strategies import DefaultStrategy, DictionaryLookupStrategy
+
+    return DictionaryLookupStrategy(), DefaultStrategy()
+
+
+def _dictionary_lemma(word: str, language: str) -> str | None:
+    if not word:
+        return None
+    return _simplemma()[0].get_lemma(word, language)
+
+
+def is_known_word(word: str, language: str) -> bool:
+    """Whether ``word`` (any case) is a form in simplemma's dictionary of ``language``.
+
+    Examples
+    --------
+    >>> is_known_word("asunnon", "fi"), is_known_word("asunnon", "sv")
+    (True, False)
+    """
+    return _dictionary_lemma(word.lower(), _check_language(language)) is not None
+
+
+def _diacritic_variants(word: str, settings: LemmaSettings) -> list[str]:
+    """Spellings of ``word`` with typed a/o restored to ä/ö (å), fewest changes first.
+
+    Only for words without any of the restored letters: someone who types ä as a types no ä at
+    all. Ordered by number of changes, then alphabetically, so the choice is deterministic.
+    """
+    restored = {c for options in settings.diacritics.values() for c in options}
+    if any(c in restored for c in word):
+        return []
+    positions = [i for i, c in enumerate(word) if c in settings.diacritics]
+    if not positions:
+        return []
+    choices = [(word[i], *settings.diacritics[word[i]]) for i in positions]
+    total = 1
+    for options in choices:
+        total *= len(options)
+    if total - 1 > settings.max_diacritic_variants:
+        return []
+    variants = []
+    for combo in itertools.product(*choices):
+        changes = sum(1 for c, i in zip(combo, positions, strict=True) if c != word[i])
+        if changes == 0:
+            continue
+        chars = list(word)
+        for c, i in zip(combo, positions, strict=True):
+            chars[i] = c
+        variants.append((changes, "".join(chars)))
+    variants.sort()
+    return [v for _, v in variants]
+
+
+def _head_lemma(head: str, settings: LemmaSettings) -> str | None:
+    """Lemma of a compound's last part: an override, else a dictionary form."""
+    if head in settings.overrides:
+        return settings.overrides[head]
+    found = _dictionary_lemma(head, settings.language)
+    return None if found is None else found.lower()
+
+
+def _is_word_stem(part: str, settings: LemmaSettings) -> bool:
+    """Whether ``part`` can be a compound's first part: a known word form, optionally followed
+    by a hyphen or a linking letter of the language (Swedish "mentalvård-s-tjänst")."""
+    stripped = part.rstrip("-")
+    if _dictionary_lemma(stripped, settings.language) is not None:
+        return True
+    return any(
+        stripped.endswith(link) and _dictionary_lemma(stripped[: -len(link)], settings.language)
+        for link in settings.linking
+    )
+
+
+def _is_truncation(word: str, lemma: str, settings: LemmaSettings) -> bool:
+    """Whether ``lemma`` is only the first part of compound ``word``: simplemma's affix rules
+    sometimes return "toimeentulo" for "toimeentulotuesta" or "omaishoito" for
+    "omaishoidontuen" (the first part's lemma, with a known word left over)."""
+    for cut in range(settings.min_modifier, len(word) - settings.min_head + 1):
+        first = _dictionary_lemma(word[:cut], settings.language)
+        if (
+            first is not None
+            and first.lower() == lemma
+            and _head_lemma(word[cut:], settings) is not None
+        ):
+            return True
+    return False
+
+
+@dataclass(frozen=True, order=True)
+class _Split:
+    """One way to read a token as modifier + known head; compared by preference."""
+
+    modifier_known: bool  # both parts are real words: the strongest evidence
+    head_length: int  # a longer known head is less likely an accident ("ären" in "ledaren")
+    fewer_changes: int  # minus the number of a/o restored to ä/ö/å
+    lemma: str = ""
+
+
+def _compound_splits(word: str, settings: LemmaSettings, changes: int) -> list[_Split]:
+    """All readings of ``word`` as modifier + known head; the head is lemmatised, the
+    modifier kept as written, so the compound (not its head) is the lemma."""
+    splits = []
+    for cut in range(settings.min_modifier, len(word) - settings.min_head + 1):
+        head = word[cut:]
+        if not head[0].isalpha():
+            continue
+        head_lemma = _head_lemma(head, settings)
+        if head_lemma is None:
+            continue
+        modifier = word[:cut]
+        splits.append(
+            _Split(_is_word_stem(modifier, settings), len(head), -changes, modifier + head_lemma)
+        )
+    return splits
+
+
+@lru_cache(maxsize=200_000)
+def lookup_lemma(word: str, language: str) -> tuple[str, str]:
+    """Return ``(lemma, method)`` for one word.
+
+    Parameters
+    ----------
+    word : str
+        One token; case is ignored (lemmas are lower case).
+    language : {"fi", "sv"}
+        The word's language.
+
+    Returns
+    -------
+    lemma : str
+        Lower-case lemma; the lower-cased word itself when nothing matched.
+    method : str
+        How it was found: "override", "dictionary", "diacritics", "simplemma", "compound" or
+        "unknown". Useful to inspect coverage.
+
+    Raises
+    ------
+    ConfigError
+        For a language other than "fi" or "sv".
+
+    Examples
+    --------
+    >>> lookup_lemma("toimeentulotuen", "fi")
+    ('toimeentulotuki', 'dictionary')
+    >>> lookup_lemma("närståendevårdarna", "sv")
+    ('närståendevårdare', 'compound')
+    """
+    settings = lemma_settings(_check_language(language))
+    word = word.lower()
+    if not word:
+        return word, "unknown"
+    if word in settings.overrides:
+        return settings.overrides[word], "override"
+    found = _dictionary_lemma(word, language)
+    if found is not None:
+        return found.lower(), "dictionary"
+    if word.isnumeric() or not any(c.isalpha() for c in word):
+        return word, "unknown"
+    variants = _diacritic_variants(word, settings)
+    # Evidence, strongest first: simplemma's own analysis when it ends in a dictionary word
+    # (and is not just the first part of a compound), a dictionary word after restoring
+    # ä/ö, a split into two known words (as typed, then restored), any simplemma analysis,
+    # a split with a known last part only.
+    analysed = _simplemma()[1].get_lemma(word, language)
+    analysed = None if analysed is None or analysed.lower() == word else analysed.lower()
+    if (
+        analysed is not None
+        and _dictionary_lemma(analysed, language) is not None
+        and not _is_truncation(word, analysed, settings)
+    ):
+        return analysed, "simplemma"
+    for variant in variants:
+        found = _dictionary_lemma(variant, language)
+        if found is not None:
+            return found.lower(), "diacritics"
+    splits = _compound_splits(word, settings, 0)
+    best = max(splits, default=None)
+    if best is not None and best.modifier_known:
+        return best.lemma, "compound"
+    variant_splits = [
+        split
+        for variant in variants
+        for split in _compound_splits(
+            variant, settings, sum(1 for a, b in zip(word, variant, strict=True) if a != b)
+        )
+        if split.modifier_known
+    ]
+    if variant_splits:
+        return max(variant_splits).lemma, "diacritics"
+    if analysed is not None:
+        return analysed, "simplemma"
+    if best is not None and best.head_length >= settings.min_unsure_head:
+        return best.lemma, "compound"
+    return word, "unknown"
+
+
+def lemmatize_word(word: str, language: str) -> str:
+    """Return the lower-case lemma of one word; see :func:`lookup_lemma`.
+
+    Examples
+    --------
+    >>> [lemmatize_word(w, "fi") for w in ("asunto", "asunnon", "asuntoa")]
+    ['asunto', 'asunto', 'asunto']
+    >>> [lemmatize_word(w, "sv") for w in ("bostad", "bostaden", "bostäder")]
+    ['bostad', 'bostad', 'bostad']
+    """
+    return lookup_lemma(word, language)[0]

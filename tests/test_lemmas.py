@@ -1,0 +1,339 @@
+"""Tests for Finnish and Swedish lemmas, stop words, abbreviations and the analyzer."""
+
+from __future__ import annotations
+
+import doctest
+import pickle
+
+import pytest
+from sklearn.base import clone
+from sklearn.feature_extraction.text import CountVectorizer
+
+from socanalysis.errors import ConfigError, InputError
+from socanalysis.nlp import analyzer as analyzer_module
+from socanalysis.nlp import lemmas as lemmas_module
+from socanalysis.nlp import tokens as tokens_module
+from socanalysis.nlp.analyzer import LemmaAnalyzer, add_lemmas, guess_language, lemmatize_texts
+from socanalysis.nlp.lemmas import lemmatize_word, lookup_lemma
+from socanalysis.nlp.tokens import FACTORY_NAME, get_pipeline, stop_words
+
+
+@pytest.fixture(scope="module")
+def fi() -> LemmaAnalyzer:
+    return LemmaAnalyzer("fi")
+
+
+@pytest.fixture(scope="module")
+def sv() -> LemmaAnalyzer:
+    return LemmaAnalyzer("sv")
+
+
+@pytest.mark.parametrize("module", [lemmas_module, tokens_module, analyzer_module])
+def test_doctests_run(module) -> None:
+    result = doctest.testmod(module)
+    assert result.attempted > 0
+    assert result.failed == 0
+
+
+# -- lemma groups ------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("language", "forms", "lemma"),
+    [
+        ("fi", ["asunto", "asunnon", "asuntoa", "asunnot", "asunnoissa"], "asunto"),
+        ("fi", ["toimeentulotuki", "toimeentulotuen", "toimeentulotukea"], "toimeentulotuki"),
+        ("fi", ["lastensuojelu", "lastensuojelun", "lastensuojeluun"], "lastensuojelu"),
+        ("fi", ["nuoret", "nuorten", "nuorille", "nuorilla"], "nuori"),
+        ("fi", ["vuokra", "vuokran", "vuokrat"], "vuokra"),
+        ("sv", ["bostad", "bostaden", "bostäder", "bostäderna"], "bostad"),
+        ("sv", ["socialarbetare", "socialarbetaren", "socialarbetarna"], "socialarbetare"),
+        ("sv", ["ungdomar", "ungdomarna"], "ungdom"),
+        ("sv", ["skulder", "skulderna"], "skuld"),
+        ("sv", ["väntetider", "väntetiden"], "väntetid"),
+    ],
+)
+def test_inflected_forms_meet_in_one_lemma(language: str, forms: list[str], lemma: str) -> None:
+    assert {lemmatize_word(f, language) for f in forms} == {lemma}
+
+
+@pytest.mark.parametrize(
+    ("language", "forms", "lemma"),
+    [
+        (
+            "fi",
+            ["mielenterveyspalvelut", "mielenterveyspalveluihin", "mielenterveyspalveluista"],
+            "mielenterveyspalvelu",
+        ),
+        ("fi", ["toimeentulotuesta", "toimeentulotukeen"], "toimeentulotuki"),
+        ("fi", ["omaishoidontuen", "omaishoidontukea"], "omaishoidontuki"),
+        ("sv", ["mentalvårdstjänster", "mentalvårdstjänsterna"], "mentalvårdstjänst"),
+        ("sv", ["närståendevårdarna", "närståendevårdaren"], "närståendevårdare"),
+        ("sv", ["barnskyddet", "barnskydd"], "barnskydd"),
+    ],
+)
+def test_compounds_keep_the_compound_not_the_head(
+    language: str, forms: list[str], lemma: str
+) -> None:
+    assert {lemmatize_word(f, language) for f in forms} == {lemma}
+
+
+def test_compound_is_not_reduced_to_its_head(fi: LemmaAnalyzer) -> None:
+    terms = fi("Mielenterveyspalveluihin on pitkät jonot")
+    assert "mielenterveyspalvelu" in terms
+    assert "palvelu" not in terms
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "lemma"),
+    [
+        ("fi", "paivahoito", "päivähoito"),
+        ("fi", "yksinaisyytta", "yksinäisyys"),
+        ("fi", "tyottomat", "työtön"),
+        ("fi", "paihdepalvelut", "päihdepalvelu"),
+        ("sv", "vantetid", "väntetid"),
+        ("sv", "aldreomsorgen", "äldreomsorg"),
+    ],
+)
+def test_a_o_typed_for_umlauts_restored(language: str, typed: str, lemma: str) -> None:
+    assert lemmatize_word(typed, language) == lemma
+    assert lookup_lemma(typed, language)[1] == "diacritics"
+
+
+def test_words_with_real_umlauts_are_not_rewritten() -> None:
+    # "tulkin" has no ä/ö, but is a dictionary word: no variant is tried
+    assert lookup_lemma("asunnon", "fi") == ("asunto", "dictionary")
+    # a word that already contains ä is never "restored"
+    assert lookup_lemma("päivähoidossa", "fi")[1] != "diacritics"
+
+
+def test_unknown_words_fall_back_to_lower_case() -> None:
+    assert lookup_lemma("Qwzx", "fi") == ("qwzx", "unknown")
+
+
+def test_unsupported_language_raises_config_error() -> None:
+    with pytest.raises(ConfigError, match="'fi' or 'sv'"):
+        lemmatize_word("house", "en")
+    with pytest.raises(ConfigError):
+        get_pipeline("en")
+
+
+# -- stop words, abbreviations, identifiers ---------------------------------------------
+def test_domain_stop_words_extend_spacy_lists() -> None:
+    assert {"asiakas", "sosiaalityö", "työntekijä", "ja"} <= stop_words("fi")
+    assert {"klient", "socialarbete", "och"} <= stop_words("sv")
+    assert "apu" not in stop_words("fi")  # in spaCy's list, but kept for this domain
+
+
+def test_stop_words_and_phrases_are_dropped(fi: LemmaAnalyzer, sv: LemmaAnalyzer) -> None:
+    assert fi("Asiakkaan sosiaalityöntekijä huomasi tänä vuonna yksinäisyyttä") == [
+        "huomata",
+        "yksinäisyys",
+    ]
+    assert sv("Klienten och socialarbetaren såg i år ensamhet bland de äldre") == [
+        "se",
+        "ensamhet",
+        "gammal",
+    ]
+
+
+def test_stop_words_can_be_kept() -> None:
+    terms = LemmaAnalyzer("fi", drop_stopwords=False)("Asiakas ja Kela")
+    assert terms == ["asiakas", "ja", "kela"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ttt", ["toimeentulotuki"]),
+        ("ttt:n hakeminen", ["toimeentulotuki", "hakeminen"]),
+        ("mt-palveluihin", ["mielenterveyspalvelu"]),
+        ("ls-ilmoitus", ["lastensuojeluilmoitus"]),
+        ("TE-palvelut", ["te-palvelu"]),
+        ("TE", ["te-palvelu"]),
+        ("Kelan päätös", ["kela", "päätös"]),
+        ("SHL:n mukaan", ["sosiaalihuoltolaki"]),
+        ("päihde- ja mielenterveyspalvelut", ["päihdepalvelu", "mielenterveyspalvelu"]),
+    ],
+)
+def test_finnish_abbreviations_expanded(fi: LemmaAnalyzer, text: str, expected: list[str]) -> None:
+    assert fi(text) == expected
+
+
+def test_lower_case_te_is_the_pronoun_not_te_services(fi: LemmaAnalyzer) -> None:
+    assert "te-palvelu" not in fi("te olette oikeassa")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("FPA:s beslut", ["fpa", "beslut"]),
+        ("TE-byrån", ["te-byrå"]),
+        ("missbruks- och mentalvårdstjänster", ["missbrukstjänst", "mentalvårdstjänst"]),
+    ],
+)
+def test_swedish_abbreviations_expanded(sv: LemmaAnalyzer, text: str, expected: list[str]) -> None:
+    assert sv(text) == expected
+
+
+def test_abbreviation_expansion_can_be_switched_off() -> None:
+    assert LemmaAnalyzer("fi", expand_abbreviations=False)("ttt") == ["ttt"]
+
+
+def test_numbers_dates_and_identifiers_dropped(fi: LemmaAnalyzer) -> None:
+    text = (
+        "Hetu 010190-123A, puh. 040 123 4567, matti.meikalainen@example.com, "
+        "https://www.kela.fi/asumistuki www.kela.fi 31.12.2024 klo 12.30 SHL 11 § 1301/2014 "
+        "ABC-123 300 € 15 % [NIMI] [PUHELIN] vuokra"
+    )
+    assert fi(text) == ["hetu", "sosiaalihuoltolaki", "vuokra"]
+
+
+def test_token_attributes_set_by_named_component() -> None:
+    import spacy
+
+    nlp = spacy.blank("fi")
+    nlp.add_pipe(FACTORY_NAME, config={"languages": ["fi"]})
+    doc = nlp("Asiakkaan ttt:n käsittely 31.12.2024")
+    assert [t.lemma_ for t in doc] == ["asiakas", "toimeentulotuki", "käsittely", "31.12.2024"]
+    assert [t.is_stop for t in doc] == [True, False, False, False]
+    assert [t._.is_identifier for t in doc] == [False, False, False, True]
+    assert [t._.is_term for t in doc] == [False, True, True, False]
+    assert doc[1]._.lemma_method == "abbreviation"
+
+
+# -- the analyzer ------------------------------------------------------------------------
+def test_analyzer_inside_count_vectorizer() -> None:
+    docs = [
+        "Asunnot ovat kalliita.",
+        "Asunnon vuokra nousi, asuntoa ei löydy",
+        "Bostäderna är dyra och bostaden saknas",
+        "Bostäder för unga",
+    ]
+    vec = CountVectorizer(analyzer=LemmaAnalyzer("auto"))
+    counts = vec.fit_transform(docs)
+    vocabulary = list(vec.get_feature_names_out())
+    assert "asunto" in vocabulary and "bostad" in vocabulary
+    assert not {"asunnon", "asuntoa", "bostaden", "bostäder"} & set(vocabulary)
+    column = counts[:, vocabulary.index("asunto")].toarray().ravel().tolist()
+    assert column == [1, 2, 0, 0]
+    column = counts[:, vocabulary.index("bostad")].toarray().ravel().tolist()
+    assert column == [0, 0, 2, 1]
+
+
+def test_analyzer_ngrams(fi: LemmaAnalyzer) -> None:
+    bigrams = LemmaAnalyzer("fi", ngram_range=(2, 2))("Nuorten asunnottomuus kasvaa")
+    assert bigrams == ["nuori asunnottomuus", "asunnottomuus kasvaa"]
+
+
+def test_analyzer_is_picklable_and_clonable() -> None:
+    analyzer = LemmaAnalyzer("sv", ngram_range=(1, 2), min_len=3)
+    text = "Väntetiderna till mentalvårdstjänsterna är långa"
+    expected = analyzer(text)
+    restored = pickle.loads(pickle.dumps(analyzer))
+    assert restored == analyzer
+    assert restored(text) == expected
+    vec = CountVectorizer(analyzer=analyzer)
+    vec.fit([text])
+    fitted = pickle.loads(pickle.dumps(vec))
+    assert list(fitted.get_feature_names_out()) == list(vec.get_feature_names_out())
+    assert clone(vec).analyzer == analyzer
+
+
+def test_min_len_drops_short_lemmas() -> None:
+    assert LemmaAnalyzer("sv", min_len=4)("Bostad och hus") == ["bostad"]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"language": "en"},
+        {"ngram_range": (2, 1)},
+        {"ngram_range": (0, 1)},
+        {"min_len": 0},
+    ],
+)
+def test_invalid_parameters_raise_config_error(params: dict) -> None:
+    with pytest.raises(ConfigError):
+        LemmaAnalyzer(**params)
+
+
+def test_set_params_validates() -> None:
+    analyzer = LemmaAnalyzer("fi")
+    assert analyzer.set_params(language="sv").language == "sv"
+    with pytest.raises(ConfigError, match="no parameter"):
+        analyzer.set_params(colour="red")
+
+
+def test_batch_matches_single_calls_and_is_deterministic(fi: LemmaAnalyzer) -> None:
+    texts = [
+        "Asiakkaan ttt-hakemus hylättiin, vuokrarästit kasvavat.",
+        "Klienten väntar på mentalvårdstjänster.",
+        "Nuorten mt-palvelut ruuhkautuneet; paivahoito puuttuu",
+        "",
+        None,
+        "Asunnottomuus ja yksinäisyys lisääntyvät. Bostadslösheten ökar.",
+    ]
+    languages = ["fi", "sv", "fi", "fi", None, "mixed"]
+    analyzer = LemmaAnalyzer("auto")
+    first = analyzer.lemmatize_texts(texts, languages)
+    second = analyzer.lemmatize_texts(texts, languages)
+    assert first == second
+    singles = [
+        LemmaAnalyzer(lang if lang in ("fi", "sv") else "auto")(text or "")
+        for text, lang in zip(texts, languages, strict=True)
+    ]
+    assert first == singles
+    assert first[3] == [] and first[4] == []
+    assert "bostadslöshet" in first[5] and "asunnottomuus" in first[5]
+
+
+def test_batch_validates_inputs() -> None:
+    analyzer = LemmaAnalyzer("fi")
+    with pytest.raises(InputError, match="2 texts but 1 languages"):
+        analyzer.lemmatize_texts(["a", "b"], ["fi"])
+    with pytest.raises(InputError, match="not a string"):
+        analyzer.lemmatize_texts(["a", 3])
+
+
+def test_auto_language_guess_and_mixed_words() -> None:
+    assert guess_language("Klienten har inte fått något stöd från FPA") == "sv"
+    assert guess_language("Asiakas ei ole saanut tukea Kelasta") == "fi"
+    terms = lemmatize_texts(["Asiakas ei saanut tukea, klienten väntar på bostäderna"])[0]
+    assert "bostad" in terms
+
+
+def test_analyzer_normalises_text_first(fi: LemmaAnalyzer) -> None:
+    assert fi("• pa\u0308iva\u0308hoito\n▪ “asunnot”") == ["päivähoito", "asunto"]
+
+
+def test_mixed_text_words_go_to_the_language_that_knows_them() -> None:
+    doc = get_pipeline(("sv", "fi"))("Väntetiderna till mielenterveyspalveluihin är långa, jonot")
+    lemmas = {t.text: t.lemma_ for t in doc}
+    assert lemmas["Väntetiderna"] == "väntetid"
+    assert lemmas["mielenterveyspalveluihin"] == "mielenterveyspalvelu"
+    assert lemmas["jonot"] == "jono"
+    assert [t.lemma_ for t in doc if t._.is_term] == [
+        "väntetid",
+        "mielenterveyspalvelu",
+        "lång",
+        "jono",
+    ]
+
+
+def test_add_lemmas_to_a_report_table() -> None:
+    import pandas as pd
+
+    reports = pd.DataFrame(
+        {
+            "report_id": ["r2", "r1", "r3"],
+            "text": ["Asunnon vuokra", "Bostäderna saknas", None],
+            "language": ["fi", "sv", "other"],
+        },
+        index=[10, 11, 12],
+    )
+    out = add_lemmas(reports)
+    assert out["lemmas"].tolist() == [["asunto", "vuokra"], ["bostad", "sakna"], []]
+    assert list(out.index) == [10, 11, 12]
+    assert "lemmas" not in reports.columns  # the input is not changed
+    with pytest.raises(InputError, match="no column 'teksti'"):
+        add_lemmas(reports, text_column="teksti")
+    assert add_lemmas(reports, language_column=None)["lemmas"].tolist()[0] == ["asunto", "vuokra"]
