@@ -331,9 +331,11 @@ def emergence_frame(
     """Frequency and growth per theme, the input of the emergence map.
 
     ``frequency`` is the number of reports; ``growth`` compares the theme's share of all reports
-    in the latest period with its share in the earlier periods (add-half smoothing, so a theme
-    that is new in the latest period has a large but finite growth). This is the visibility and
-    growth of a Keyword Emergence Map (Yoon 2012), computed per theme.
+    in the latest period (s1) with its share in the earlier periods (s0) as
+    ``(s1 - s0) / (s1 + s0)``: -1 gone, 0 steady, +1 new (shares smoothed by adding a half, so
+    a single report does not reach the ends). This is the visibility and growth of a Keyword
+    Emergence Map (Yoon 2012), computed per theme and bounded so one new theme does not squash
+    the rest of the map.
 
     Returns
     -------
@@ -368,7 +370,9 @@ def emergence_frame(
                 "term": names.get(int(theme_id), f"#{theme_id}"),
                 "theme_id": int(theme_id),
                 "frequency": int(counts.sum()),
-                "growth": round(share_last / share_prev - 1.0, 4) if len(periods) > 1 else 0.0,
+                "growth": round((share_last - share_prev) / (share_last + share_prev), 4)
+                if len(periods) > 1
+                else 0.0,
             }
         )
     return pd.DataFrame(out, columns=columns)
