@@ -374,7 +374,7 @@ def _themes(
         excerpts = theme_excerpts(parts, theme, n_excerpts, excerpt_chars)
         if excerpts:
             blocks.append(Block("para", ui("report", "excerpts"), extra={"class": "label"}))
-            blocks.append(Block("quotes", excerpts))
+            blocks.append(Block("quotes", [(text, rid) for rid, text in excerpts]))
         blocks.append(Block("para", ui("report", "proposals"), extra={"class": "label"}))
         if not parts.has_proposals:
             blocks.append(Block("note", ui("report", "proposals_unavailable")))
