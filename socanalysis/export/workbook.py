@@ -42,6 +42,7 @@ LIST_COLUMNS = ("yes_no", "theme_ids", "shl_points", "sector_keys")
 #: Fixed document time, so that the same result gives the same bytes.
 FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
 _MIN_WIDTH, _MAX_WIDTH, _WIDE = 6, 60, 70
+_PRINT_FIT_WIDTH = 230  # total column width (characters) that still prints legibly on A4
 _WIDE_COLUMNS = {"text_masked", "proposal_masked", "examples", "why", "value"}
 _HEADER_COLOUR = "#DCE6F1"
 _REVIEW_COLOUR = "#FFF2CC"  # review columns stand out: this is where the network writes
@@ -159,16 +160,32 @@ class _SheetWriter:
     def table(self, name: str, columns: Sequence[Column], rows: list[list[Any]]) -> None:
         sheet = self.book.add_worksheet(name)
         headers = [c.header or self.ui("columns", c.key) for c in columns]
+        widths = [
+            _width(column, header, [r[j] for r in rows])
+            for j, (column, header) in enumerate(zip(columns, headers, strict=True))
+        ]
+        # Spreadsheet programs do not grow rows for wrapped text when a file is opened (and
+        # LibreOffice then draws lines over each other), so rows get the height they need.
+        wrapped = [j for j, c in enumerate(columns) if c.kind in ("wrap", "review")]
+        sheet.set_row(0, _height(max(_lines(h, w) for h, w in zip(headers, widths, strict=True))))
         for j, (column, header) in enumerate(zip(columns, headers, strict=True)):
             style = "review_header" if column.kind == "review" else "header"
             sheet.write_string(0, j, header, self.formats[style])
         for i, row in enumerate(rows, start=1):
+            lines = max((_text_lines(row[j], widths[j]) for j in wrapped), default=1)
+            if lines > 1:
+                sheet.set_row(i, _height(lines))
             for j, (column, value) in enumerate(zip(columns, row, strict=True)):
                 self._cell(sheet, i, j, column.kind, value)
         sheet.freeze_panes(1, 0)
         sheet.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
-        for j, column in enumerate(columns):
-            sheet.set_column(j, j, _width(column, headers[j], [r[j] for r in rows]))
+        for j, width in enumerate(widths):
+            sheet.set_column(j, j, width)
+        sheet.set_landscape()
+        sheet.set_paper(9)  # A4
+        sheet.repeat_rows(0)
+        if sum(widths) <= _PRINT_FIT_WIDTH:  # narrow tables: all columns on the page width
+            sheet.fit_to_pages(1, 0)
         self.row_counts[name] = len(rows)
         self.headers[name] = headers
 
@@ -231,6 +248,27 @@ def _width(column: Column, header: str, values: list[Any]) -> float:
     if column.kind == "review":
         return max(min(width, cap), 18)
     return min(width, cap) + 1
+
+
+def _height(lines: int) -> float:
+    return min(13.0 * lines + 2.0, 409.0)  # points; 409 is the largest row Excel allows
+
+
+def _text_lines(value: Any, width: float) -> int:
+    if not isinstance(value, str) or not value:
+        return 1
+    return sum(_lines(part, width) for part in value.split("\n"))
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines that ``text`` takes when wrapped at word boundaries in a column of ``width``."""
+    lines, used = 1, 0
+    for word in text.split():
+        if used and used + 1 + len(word) > width - 1:
+            lines, used = lines + 1, len(word)
+        else:
+            used += len(word) + (1 if used else 0)
+    return lines
 
 
 def _label_list(keys: Any, labels: Mapping[str, str]) -> str:
