@@ -143,3 +143,36 @@ def test_codebook_validates_against_the_refi_qda_schema(codebook, themes, tmp_pa
     broken = path.read_text(encoding="utf-8").replace('isCodable="true"', 'isCodable="yes"', 1)
     (tmp_path / "broken.qdc").write_text(broken, encoding="utf-8")
     assert not schema.is_valid(str(tmp_path / "broken.qdc"))
+
+
+class _Category:
+    def __init__(self, key, label, description):
+        self.key, self.label, self.description = key, label, description
+
+
+class _Taxonomy:
+    """Shaped like socanalysis.classify.Taxonomy: ``keys`` property, label(), category()."""
+
+    def __init__(self, categories):
+        self.categories = categories
+
+    @property
+    def keys(self):
+        return [c.key for c in self.categories]
+
+    def category(self, key):
+        return next(c for c in self.categories if c.key == key)
+
+    def label(self, key, language="fi"):
+        labels = self.category(key).label
+        return labels.get(language) or labels["fi"]
+
+
+def test_taxonomy_objects_give_names_and_descriptions(themes, tmp_path):
+    taxonomy = _Taxonomy(
+        [_Category("kela", {"fi": "Kela", "sv": "FPA"}, {"fi": "Etuudet.", "sv": "Förmåner."})]
+    )
+    root = ET.parse(write_qdc(None, None, taxonomy, tmp_path / "t.qdc", "sv")).getroot()
+    (code,) = root.findall("q:Codes/q:Code", NS)[2].findall("q:Code", NS)
+    assert code.get("name") == "FPA"
+    assert code.find("q:Description", NS).text == "[kela] Förmåner."

@@ -179,3 +179,12 @@ def test_no_planted_identifier_reaches_any_file_for_people(result, with_charts, 
         for planted in PLANTED:
             assert planted not in text, f"{planted!r} leaked into {name}"
         assert "NIMI" in text or name == "themes.csv"  # placeholders do get through
+
+
+def test_write_outputs_writes_every_file_for_people(result, tmp_path):
+    from socanalysis.export.outputs import write_outputs
+
+    paths = write_outputs(result, tmp_path, charts=False, shl_labels=SHL_LABELS)
+    names = sorted(p.name for p in paths)
+    assert names == ["codebook.qdc", "report.html", "report.md", "summary.xlsx"]
+    assert openpyxl.load_workbook(tmp_path / "summary.xlsx").sheetnames[0] == "Teemat"

@@ -141,8 +141,8 @@ def category_descriptions(source: Any, language: str = "fi") -> dict[str, str]:
 
 
 def _taxonomy_keys(taxonomy: Any) -> list[Any]:
-    keys = taxonomy.keys  # a taxonomy object's method, not a dict view
-    return list(keys())
+    keys = taxonomy.keys  # a property (socanalysis.classify.Taxonomy) or a method
+    return list(keys() if callable(keys) else keys)
 
 
 def _pick_label(value: Any, language: str, key: Any) -> str:
