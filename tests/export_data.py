@@ -43,7 +43,10 @@ SECTOR_LABELS = {
     "youth_services": {"fi": "nuorisopalvelut", "sv": "ungdomstjänster"},
     "housing": {"fi": "asuminen", "sv": "boende"},
     "kela": {"fi": "Kela", "sv": "FPA"},
-    "immigration_integration": {"fi": "maahanmuutto ja kotoutuminen", "sv": "invandring och integration"},
+    "immigration_integration": {
+        "fi": "maahanmuutto ja kotoutuminen",
+        "sv": "invandring och integration",
+    },
 }
 
 # theme id -> labels, keywords, §11 points, sectors, fi and sv texts (masked), proposals (masked)
@@ -91,7 +94,8 @@ THEMES = {
         keywords_sv="e-tjänst; identifiering; bankkoder; FPA",
         shl="1;4",
         sectors="kela;social_services",
-        fi="Ikääntynyt asiakas ei saa hakemusta tehtyä ilman pankkitunnuksia, [SÄHKÖPOSTI] ei toimi.",
+        fi="Ikääntynyt asiakas ei saa hakemusta tehtyä ilman pankkitunnuksia, "
+        "[SÄHKÖPOSTI] ei toimi.",
         sv="Äldre klient kan inte ansöka hos FPA utan bankkoder.",
         proposal_fi="Asiointiapua kasvokkain Kelan ja hyvinvointialueen yhteispisteessä.",
         proposal_sv="Personlig service vid FPA.",
