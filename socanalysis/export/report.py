@@ -272,7 +272,10 @@ def _overview(
     blocks.append(Block("heading", ui("report", "counts_by_sector"), level=3))
     blocks += _chart("sector_profile", charts, ui)
     sector_table = summaries.sector_counts(reports, sectors)
-    blocks.append(_count_table(sector_table[sector_table["n_reports"] > 0], ui, "key"))
+    sector_table = sector_table[sector_table["n_reports"] > 0].sort_values(
+        ["n_reports", "key"], ascending=[False, True], kind="stable"
+    )
+    blocks.append(_count_table(sector_table, ui, "key"))
     blocks.append(Block("note", ui("report", "counts_note")))
     blocks += _chart("theme_sector", charts, ui)
     units = summaries.unit_counts(reports)
@@ -543,10 +546,8 @@ def render_html(blocks: list[Block], pngs: Mapping[str, bytes], ui: UiText, vers
                 continue
             src = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
             caption = e(block.extra.get("caption", data))
-            body.append(
-                f'<figure><img src="{src}" alt="{caption}"><figcaption>{caption}</figcaption>'
-                "</figure>"
-            )
+            # the chart carries its own title; the caption is the text alternative
+            body.append(f'<figure><img src="{src}" alt="{caption}"></figure>')
     return Template(_template("report.html")).substitute(
         lang=e(ui.language),
         version=e(version),
