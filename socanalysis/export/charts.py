@@ -38,13 +38,42 @@ LANGUAGE_COLOURS = {"fi": "#0072B2", "sv": "#E69F00", "other": "#999999"}
 HEATMAP_CMAP = "cividis"
 _DPI = 110
 _LABEL_WIDTH = 38
+_CHAR_IN = 0.085
 
 
 def _figure(width: float, height: float) -> Figure:
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(width, height), dpi=_DPI, layout="constrained")
-    return fig
+    # No layout engine: constrained layout doubled drawing time; _fit() sets margins instead.
+    return Figure(figsize=(width, height), dpi=_DPI)
+
+
+def _longest_line(labels: list[str]) -> int:
+    return max((len(line) for label in labels for line in str(label).split("\n")), default=0)
+
+
+def _fit(
+    fig: Figure,
+    *,
+    left_chars: int = 4,
+    left_font: float = 10,
+    y_label: bool = False,
+    bottom_chars: int = 0,
+    bottom_font: float = 10,
+    right_in: float = 0.3,
+) -> None:
+    """Margins from the longest tick labels (DejaVu Sans: about 0.085 in per character at
+    10 pt), so labels fit without a layout engine's extra drawing passes."""
+    width, height = fig.get_size_inches()
+    left = left_chars * _CHAR_IN * left_font / 10 + 0.25 + (0.3 if y_label else 0.0)
+    # rotated (45 degree) labels need about 0.71 of their length downwards
+    bottom = 0.62 + bottom_chars * _CHAR_IN * bottom_font / 10 * 0.71
+    fig.subplots_adjust(
+        left=min(left / width, 0.6),
+        right=1 - min(right_in / width, 0.5),
+        bottom=min(bottom / height, 0.6),
+        top=1 - min(0.42 / height, 0.3),
+    )
 
 
 def _wrap(text: str, width: int = _LABEL_WIDTH) -> str:
@@ -93,6 +122,7 @@ def themes_by_size(themes: pd.DataFrame, language: str = "fi", max_themes: int =
     ax.set_title(title)
     ax.legend(loc="lower right", frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
+    _fit(fig, left_chars=_longest_line(names))
     return fig
 
 
@@ -133,8 +163,16 @@ def themes_over_periods(
     ax.set_ylabel(ui("charts", "n_reports"))
     ax.set_title(title)
     ax.set_ylim(bottom=0)
-    ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False, fontsize=8)
+    legend = ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False, fontsize=8)
     ax.spines[["top", "right"]].set_visible(False)
+    legend_chars = _longest_line([t.get_text() for t in legend.get_texts()])
+    _fit(
+        fig,
+        left_chars=4,
+        y_label=True,
+        bottom_chars=8 if len(x) > 8 else 0,
+        right_in=legend_chars * _CHAR_IN * 0.8 + 0.75,
+    )
     return fig
 
 
@@ -163,6 +201,7 @@ def _profile(counts: pd.DataFrame, title: str, ui: UiText, show_keys: bool, colo
     ax.set_title(title)
     ax.legend(loc="lower right", frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
+    _fit(fig, left_chars=_longest_line(names))
     return fig
 
 
@@ -210,30 +249,24 @@ def theme_sector_heatmap(
         keep = sorted(totals.index, key=lambda t: (-int(totals[t]), int(t)))[:max_themes]
         matrix = matrix.loc[keep]
         matrix = matrix.loc[:, matrix.sum(axis=0) > 0]
-    fig = _figure(2.5 + 0.55 * max(matrix.shape[1], 1) + 2.5, 1.8 + 0.4 * max(matrix.shape[0], 1))
     if matrix.empty:
-        return _empty(fig, ui, title)
+        return _empty(_figure(8, 3), ui, title)
     labels = category_labels(sector_labels, language)
     names = {}
     if not themes.empty:
         names = {
             int(r["theme_id"]): summaries.theme_name(r, language) for r in themes.to_dict("records")
         }
+    sector_names = [_wrap(labels.get(k, k), 22) for k in matrix.columns]
+    theme_names = [_wrap(names.get(int(t), f"#{t}"), 34) for t in matrix.index]
+    left_in = _longest_line(theme_names) * _CHAR_IN * 0.8 + 0.3
+    bottom_in = 0.62 + _longest_line(sector_names) * _CHAR_IN * 0.8 * 0.71
+    fig = _figure(left_in + 0.55 * matrix.shape[1] + 1.4, bottom_in + 0.5 + 0.42 * matrix.shape[0])
     ax = fig.add_subplot()
     values = matrix.to_numpy()
     image = ax.imshow(values, cmap=HEATMAP_CMAP, aspect="auto")
-    ax.set_xticks(
-        range(matrix.shape[1]),
-        [_wrap(labels.get(k, k), 22) for k in matrix.columns],
-        rotation=45,
-        ha="right",
-        fontsize=8,
-    )
-    ax.set_yticks(
-        range(matrix.shape[0]),
-        [_wrap(names.get(int(t), f"#{t}"), 34) for t in matrix.index],
-        fontsize=8,
-    )
+    ax.set_xticks(range(matrix.shape[1]), sector_names, rotation=45, ha="right", fontsize=8)
+    ax.set_yticks(range(matrix.shape[0]), theme_names, fontsize=8)
     top = values.max() if values.size else 0
     for i in range(values.shape[0]):
         for j in range(values.shape[1]):
@@ -244,6 +277,14 @@ def theme_sector_heatmap(
                 )
     fig.colorbar(image, ax=ax, label=ui("charts", "n_reports"), shrink=0.8)
     ax.set_title(title)
+    _fit(
+        fig,
+        left_chars=_longest_line(theme_names),
+        left_font=8,
+        bottom_chars=_longest_line(sector_names),
+        bottom_font=8,
+        right_in=0.2,
+    )
     return fig
 
 
@@ -298,7 +339,15 @@ def emergence_map(frame: pd.DataFrame, language: str = "fi", label_column: str =
     ax.scatter(freq[~weak], growth[~weak], s=40, color="#0072B2", zorder=3)
     ax.scatter(freq[weak], growth[weak], s=70, color="#D55E00", marker="D", zorder=3)
     for x, y, name in zip(freq, growth, frame[label_column].astype(str), strict=True):
-        ax.annotate(_wrap(name, 24), (x, y), xytext=(4, 4), textcoords="offset points", fontsize=7)
+        right_half = x > x_max * 0.6  # labels of points on the right grow leftwards
+        ax.annotate(
+            _wrap(name, 24),
+            (x, y),
+            xytext=(-4 if right_half else 4, 4),
+            textcoords="offset points",
+            ha="right" if right_half else "left",
+            fontsize=7,
+        )
     ax.set_xlim(0, x_max)
     ax.set_ylim(y_min, y_max)
     ax.set_xlabel(ui("charts", "frequency"))
@@ -306,6 +355,7 @@ def emergence_map(frame: pd.DataFrame, language: str = "fi", label_column: str =
     ax.set_title(title)
     ax.legend(loc="upper right", frameon=False, fontsize=8)
     ax.spines[["top", "right"]].set_visible(False)
+    _fit(fig, left_chars=5, y_label=True)
     return fig
 
 
