@@ -40,47 +40,38 @@ def timed(func, *args, **kwargs) -> float:
 
 
 def convert_pdf(source: Path, out: Path) -> tuple[float, str]:
-    """Convert with LibreOffice headless; returns seconds and "ok" or the error."""
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        return float("nan"), "soffice not installed"
-    start = time.perf_counter()
-    run = subprocess.run(
-        [
-            soffice,
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(out),
-            str(source),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    seconds = time.perf_counter() - start
+    """Workbook: LibreOffice headless; HTML: Chromium's print to PDF (A4 from the print CSS).
+
+    Returns the seconds taken and "ok" or the error."""
     pdf = out / (source.stem + ".pdf")
-    status = "ok" if run.returncode == 0 and pdf.is_file() else f"failed: {run.stderr.strip()}"
-    if status == "ok" and shutil.which("pdftoppm"):
+    if source.suffix == ".html":
+        program = shutil.which("chromium") or shutil.which("chromium-browser")
+        options = ["--no-sandbox", "--disable-gpu", "--no-pdf-header-footer"]
+        command = [str(program), "--headless", *options, f"--print-to-pdf={pdf}", str(source)]
+    else:
+        program = shutil.which("soffice")
+        options = ["--norestore", "--convert-to", "pdf", "--outdir", str(out)]
+        command = [str(program), "--headless", *options, str(source)]
+    if program is None:
+        return float("nan"), "converter not installed"
+    start = time.perf_counter()
+    run = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    seconds = time.perf_counter() - start
+    if run.returncode != 0 or not pdf.is_file():
+        return seconds, f"failed: {run.stderr.strip()[-300:]}"
+    pages = "?"
+    if shutil.which("pdfinfo"):
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=False)
+        pages = next(
+            (ln.split()[-1] for ln in info.stdout.splitlines() if ln.startswith("Pages")), "?"
+        )
+    if shutil.which("pdftoppm"):
+        first_pages = ["-f", "1", "-l", "3"]
         subprocess.run(
-            [
-                "pdftoppm",
-                "-png",
-                "-r",
-                "60",
-                "-f",
-                "1",
-                "-l",
-                "3",
-                str(pdf),
-                str(out / source.stem),
-            ],
+            ["pdftoppm", "-png", "-r", "60", *first_pages, str(pdf), str(out / source.stem)],
             check=False,
         )
-    return seconds, status
+    return seconds, f"ok, {pages} pages"
 
 
 def main() -> None:
@@ -123,7 +114,7 @@ def main() -> None:
     if args.pdf:
         for source in (out / "summary.xlsx", out / "report.html"):
             seconds, status = convert_pdf(source, out)
-            print(f"LibreOffice PDF of {source.name}: {status} ({seconds:.1f} s)")
+            print(f"PDF of {source.name}: {status} ({seconds:.1f} s)")
 
 
 if __name__ == "__main__":
