@@ -199,3 +199,18 @@ def test_empty_result_and_bad_language(result, tmp_path):
     assert book["Themes"].max_row == 1
     with pytest.raises(ConfigError, match="output language 'de'"):
         write_workbook(result, tmp_path / "x.xlsx", "de")
+
+
+def test_missing_values_of_pandas_string_columns_stay_blank(result, tmp_path):
+    import pandas as pd
+
+    reports = result.reports.astype({"unit": "string", "proposal_masked": "string"})
+    reports.loc[0, "unit"] = pd.NA
+    reports.loc[0, "proposal_masked"] = pd.NA
+    reports.loc[0, "date"] = pd.NaT
+    partial = type(result)(reports, result.themes, result.weak_signals, result.run_info)
+    ws = openpyxl.load_workbook(write_workbook(partial, tmp_path / "s.xlsx", "en"))["Reports"]
+    header = [c.value for c in ws[1]]
+    for column in ("Unit", "Proposal (anonymised)", "Date"):
+        assert ws.cell(row=2, column=header.index(column) + 1).value is None
+    assert "<NA>" not in {c.value for row in ws.iter_rows() for c in row}

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from socanalysis.errors import InputError
 from socanalysis.export.contract import THEMES_COLUMNS, WEAK_SIGNALS_COLUMNS
+from socanalysis.export.summaries import is_missing
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -83,7 +84,7 @@ def clean_cell(value: Any, limit: int = 32_000) -> str:
     >>> clean_cell("a\\x07b"), clean_cell(None), clean_cell(float("nan"))
     ('ab', '', '')
     """
-    if value is None or (isinstance(value, float) and value != value):
+    if is_missing(value):
         return ""
     text = _CONTROL.sub("", str(value))
     return text if len(text) <= limit else text[: limit - 1] + "…"

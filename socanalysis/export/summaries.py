@@ -7,7 +7,6 @@ duplicates and unreadable rows do not inflate figures.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +20,23 @@ SHL_POINTS = tuple(str(i) for i in range(1, 11))
 _SPAN_FOR_PERIOD = ((540, "half-year"), (180, "quarter"))  # days of data -> period under "auto"
 
 
+def is_missing(value: Any) -> bool:
+    """True for None, NaN, NaT and pandas' NA (without importing pandas).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> [is_missing(v) for v in (None, float("nan"), pd.NA, pd.NaT, "", 0)]
+    [True, True, True, True, False, False]
+    """
+    if value is None:
+        return True
+    try:
+        return bool(value != value)
+    except (TypeError, ValueError):  # pd.NA: its comparisons are NA, whose truth is undefined
+        return type(value).__name__ in ("NAType", "NaTType")
+
+
 def split_keys(value: Any) -> list[str]:
     """Split a ``;``-separated cell (or a list) into keys, dropping blanks.
 
@@ -29,7 +45,7 @@ def split_keys(value: Any) -> list[str]:
     >>> split_keys("3; 8;"), split_keys(["kela", ""]), split_keys(float("nan"))
     (['3', '8'], ['kela'], [])
     """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         return []
     if isinstance(value, str):
         parts: Iterable[Any] = value.replace(",", ";").split(";")

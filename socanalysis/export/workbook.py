@@ -192,7 +192,7 @@ class _SheetWriter:
 
     def _cell(self, sheet: Any, i: int, j: int, kind: str, value: Any) -> None:
         fmt = self.formats[kind]
-        if value is None or (isinstance(value, float) and value != value):
+        if summaries.is_missing(value):
             sheet.write_blank(i, j, None, fmt)
         elif kind in ("int", "float") and isinstance(value, (int, float)):
             sheet.write_number(i, j, value, fmt)
@@ -290,6 +290,8 @@ def _text_list(value: Any) -> str:
 
 
 def _int(value: Any) -> int | None:
+    if summaries.is_missing(value):
+        return None
     try:
         return int(value)
     except (TypeError, ValueError):
