@@ -188,3 +188,16 @@ def test_write_outputs_writes_every_file_for_people(result, tmp_path):
     names = sorted(p.name for p in paths)
     assert names == ["codebook.qdc", "report.html", "report.md", "summary.xlsx"]
     assert openpyxl.load_workbook(tmp_path / "summary.xlsx").sheetnames[0] == "Teemat"
+
+
+def test_every_ui_string_exists_in_fi_sv_and_en():
+    from socanalysis.export.labels import ui_groups
+
+    groups = ui_groups()
+    assert {"sheets", "columns", "values", "report", "charts"} <= set(groups)
+    for group, keys in groups.items():
+        for key, texts in keys.items():
+            assert set(texts) == {"fi", "sv", "en"}, (group, key)
+            assert all(isinstance(t, str) and t.strip() for t in texts.values()), (group, key)
+    sheet_names = [t for texts in groups["sheets"].values() for t in texts.values()]
+    assert all(len(n) <= 31 and not set(n) & set("[]:*?/\\") for n in sheet_names)
