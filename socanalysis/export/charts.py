@@ -1,0 +1,407 @@
+"""Charts for analysts and the meeting report: matplotlib Figures, saved as PNG.
+
+Figures are built with :class:`matplotlib.figure.Figure` directly, not through pyplot: no
+global figure registry, no backend switch, so they work in a script (Agg) and display in
+Jupyter as they are. Colours are the Okabe-Ito palette and the cividis colour map, both
+readable with the common colour-vision deficiencies. Labels follow the output language.
+"""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from socanalysis.export import summaries
+from socanalysis.export.labels import UiText, category_labels
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+#: Okabe & Ito (2008) colour-blind-safe palette, black last.
+OKABE_ITO = (
+    "#E69F00",
+    "#56B4E9",
+    "#009E73",
+    "#F0E442",
+    "#0072B2",
+    "#D55E00",
+    "#CC79A7",
+    "#000000",
+)
+#: Line colours: Okabe-Ito without yellow, which is too faint as a thin line on white.
+LINE_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000")
+LANGUAGE_COLOURS = {"fi": "#0072B2", "sv": "#E69F00", "other": "#999999"}
+HEATMAP_CMAP = "cividis"
+_DPI = 110
+_LABEL_WIDTH = 38
+_CHAR_IN = 0.085
+
+
+def _figure(width: float, height: float) -> Figure:
+    from matplotlib.figure import Figure
+
+    # No layout engine: constrained layout doubled drawing time; _fit() sets margins instead.
+    return Figure(figsize=(width, height), dpi=_DPI)
+
+
+def _longest_line(labels: list[str]) -> int:
+    return max((len(line) for label in labels for line in str(label).split("\n")), default=0)
+
+
+def _fit(
+    fig: Figure,
+    *,
+    left_chars: int = 4,
+    left_font: float = 10,
+    y_label: bool = False,
+    bottom_chars: int = 0,
+    bottom_font: float = 10,
+    right_in: float = 0.3,
+) -> None:
+    """Margins from the longest tick labels (DejaVu Sans: about 0.085 in per character at
+    10 pt), so labels fit without a layout engine's extra drawing passes."""
+    width, height = fig.get_size_inches()
+    left = left_chars * _CHAR_IN * left_font / 10 + 0.25 + (0.3 if y_label else 0.0)
+    # rotated (45 degree) labels need about 0.71 of their length downwards
+    bottom = 0.62 + bottom_chars * _CHAR_IN * bottom_font / 10 * 0.71
+    fig.subplots_adjust(
+        left=min(left / width, 0.6),
+        right=1 - min(right_in / width, 0.5),
+        bottom=min(bottom / height, 0.6),
+        top=1 - min(0.42 / height, 0.3),
+    )
+
+
+def _wrap(text: str, width: int = _LABEL_WIDTH) -> str:
+    return "\n".join(textwrap.wrap(str(text), width)) or str(text)
+
+
+def _empty(fig: Figure, ui: UiText, title: str) -> Figure:
+    ax = fig.add_subplot()
+    ax.set_title(title)
+    ax.text(0.5, 0.5, ui("charts", "no_data"), ha="center", va="center", transform=ax.transAxes)
+    ax.set_axis_off()
+    return fig
+
+
+def themes_by_size(themes: pd.DataFrame, language: str = "fi", max_themes: int = 15) -> Figure:
+    """Horizontal bars: reports per theme, split by language (fi, sv, other), largest on top.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"theme_id": [0, 1], "label_fi": ["Asuminen", "Jonot"],
+    ...     "label_sv": ["Boende", "Köer"], "n_reports": [5, 3], "n_fi": [4, 1], "n_sv": [1, 2]})
+    >>> fig = themes_by_size(t, "sv")
+    >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    ['Köer', 'Boende']
+    """
+    ui = UiText(language)
+    title = ui("charts", "themes_by_size")
+    frame = summaries.themes_in_order(themes)
+    if not frame.empty:
+        frame = frame[frame["theme_id"].astype(int) >= 0].head(max_themes)
+    fig = _figure(8, 1.2 + 0.42 * max(len(frame), 1))
+    if frame.empty:
+        return _empty(fig, ui, title)
+    ax = fig.add_subplot()
+    frame = frame.iloc[::-1]  # largest on top
+    names = [_wrap(summaries.theme_name(r, language)) for r in frame.to_dict("records")]
+    n_fi = frame["n_fi"].fillna(0).astype(int).to_numpy()
+    n_sv = frame["n_sv"].fillna(0).astype(int).to_numpy()
+    other = (frame["n_reports"].fillna(0).astype(int).to_numpy() - n_fi - n_sv).clip(min=0)
+    left = 0
+    for values, key in ((n_fi, "fi"), (n_sv, "sv"), (other, "other")):
+        ax.barh(names, values, left=left, color=LANGUAGE_COLOURS[key], label=ui("charts", key))
+        left = left + values
+    ax.set_xlabel(ui("charts", "n_reports"))
+    ax.set_title(title)
+    ax.legend(loc="lower right", frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    _fit(fig, left_chars=_longest_line(names))
+    return fig
+
+
+def themes_over_periods(
+    reports: pd.DataFrame,
+    themes: pd.DataFrame,
+    period: str = "auto",
+    language: str = "fi",
+    max_themes: int = 8,
+) -> Figure:
+    """Lines: reports per period for the largest themes."""
+    ui = UiText(language)
+    title = ui("charts", "themes_over_periods")
+    matrix = summaries.theme_period_matrix(reports, period)
+    fig = _figure(8, 4.2)
+    if matrix.empty:
+        return _empty(fig, ui, title)
+    names = {}
+    if not themes.empty:
+        names = {
+            int(r["theme_id"]): summaries.theme_name(r, language) for r in themes.to_dict("records")
+        }
+    totals = matrix.sum(axis=1)
+    order = sorted(totals.index, key=lambda t: (-int(totals[t]), int(t)))[:max_themes]
+    ax = fig.add_subplot()
+    x = list(range(len(matrix.columns)))
+    markers = "osD^vP*X"
+    for i, theme_id in enumerate(order):
+        colour = LINE_COLOURS[i % len(LINE_COLOURS)]
+        ax.plot(
+            x,
+            matrix.loc[theme_id].to_numpy(),
+            marker=markers[i % len(markers)],  # shapes as well as colours tell lines apart
+            color=colour,
+            label=_wrap(names.get(int(theme_id), f"#{theme_id}"), 30),
+        )
+    ax.set_xticks(x, [str(c) for c in matrix.columns], rotation=45 if len(x) > 8 else 0)
+    ax.set_ylabel(ui("charts", "n_reports"))
+    ax.set_title(title)
+    ax.set_ylim(bottom=0)
+    legend = ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False, fontsize=8)
+    ax.spines[["top", "right"]].set_visible(False)
+    legend_chars = _longest_line([t.get_text() for t in legend.get_texts()])
+    _fit(
+        fig,
+        left_chars=4,
+        y_label=True,
+        bottom_chars=8 if len(x) > 8 else 0,
+        right_in=legend_chars * _CHAR_IN * 0.8 + 0.75,
+    )
+    return fig
+
+
+def _profile(counts: pd.DataFrame, title: str, ui: UiText, show_keys: bool, colour: str) -> Figure:
+    fig = _figure(8, 1.2 + 0.36 * max(len(counts), 1))
+    if counts.empty or int(counts["n_reports"].sum()) == 0:
+        return _empty(fig, ui, title)
+    ax = fig.add_subplot()
+    frame = counts.iloc[::-1]
+    names = [
+        _wrap(f"{k} {lab}" if show_keys and lab != k else lab, 50)
+        for k, lab in zip(frame["key"], frame["label"], strict=True)
+    ]
+    negative = frame["n_negative"].to_numpy()
+    positive = frame["n_positive"].to_numpy()
+    unknown = (frame["n_reports"].to_numpy() - negative - positive).clip(min=0)
+    left = 0
+    for values, key, shade in (
+        (negative, "negative", colour),
+        (positive, "positive", "#009E73"),
+        (unknown, "unknown", "#BBBBBB"),
+    ):
+        ax.barh(names, values, left=left, color=shade, label=ui("values", key))
+        left = left + values
+    ax.set_xlabel(ui("charts", "n_reports"))
+    ax.set_title(title)
+    ax.legend(loc="lower right", frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    _fit(fig, left_chars=_longest_line(names))
+    return fig
+
+
+def shl_profile(reports: pd.DataFrame, shl_labels: Any = None, language: str = "fi") -> Figure:
+    """Bars: reports per §11 point 1-10, split by polarity.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"status": ["ok"], "shl_suggested": ["2;3"], "polarity": ["negative"]})
+    >>> fig = shl_profile(t, {"2": {"fi": "asuminen"}}, "fi")
+    >>> [t.get_text() for t in fig.axes[0].get_yticklabels()][-2:]
+    ['2 asuminen', '1']
+    """
+    ui = UiText(language)
+    counts = summaries.shl_counts(reports, category_labels(shl_labels, language))
+    return _profile(counts, ui("charts", "shl_profile"), ui, True, "#0072B2")
+
+
+def sector_profile(
+    reports: pd.DataFrame, sector_labels: Any = None, language: str = "fi"
+) -> Figure:
+    """Bars: reports per suggested sector (sectors with no reports left out), most first."""
+    ui = UiText(language)
+    counts = summaries.sector_counts(reports, category_labels(sector_labels, language))
+    counts = counts[counts["n_reports"] > 0].sort_values(
+        ["n_reports", "key"], ascending=[False, True], kind="stable"
+    )
+    return _profile(counts, ui("charts", "sector_profile"), ui, False, "#D55E00")
+
+
+def theme_sector_heatmap(
+    reports: pd.DataFrame,
+    themes: pd.DataFrame,
+    sector_labels: Any = None,
+    language: str = "fi",
+    max_themes: int = 15,
+) -> Figure:
+    """Heat map: reports per theme (rows) and suggested sector (columns), counts written in."""
+    ui = UiText(language)
+    title = ui("charts", "theme_sector")
+    matrix = summaries.theme_sector_matrix(reports)
+    if not matrix.empty:
+        totals = matrix.sum(axis=1)
+        keep = sorted(totals.index, key=lambda t: (-int(totals[t]), int(t)))[:max_themes]
+        matrix = matrix.loc[keep]
+        matrix = matrix.loc[:, matrix.sum(axis=0) > 0]
+    if matrix.empty:
+        return _empty(_figure(8, 3), ui, title)
+    labels = category_labels(sector_labels, language)
+    names = {}
+    if not themes.empty:
+        names = {
+            int(r["theme_id"]): summaries.theme_name(r, language) for r in themes.to_dict("records")
+        }
+    sector_names = [_wrap(labels.get(k, k), 22) for k in matrix.columns]
+    theme_names = [_wrap(names.get(int(t), f"#{t}"), 34) for t in matrix.index]
+    left_in = _longest_line(theme_names) * _CHAR_IN * 0.8 + 0.3
+    bottom_in = 0.62 + _longest_line(sector_names) * _CHAR_IN * 0.8 * 0.71
+    fig = _figure(left_in + 0.55 * matrix.shape[1] + 1.4, bottom_in + 0.5 + 0.42 * matrix.shape[0])
+    ax = fig.add_subplot()
+    values = matrix.to_numpy()
+    image = ax.imshow(values, cmap=HEATMAP_CMAP, aspect="auto")
+    ax.set_xticks(range(matrix.shape[1]), sector_names, rotation=45, ha="right", fontsize=8)
+    ax.set_yticks(range(matrix.shape[0]), theme_names, fontsize=8)
+    top = values.max() if values.size else 0
+    for i in range(values.shape[0]):
+        for j in range(values.shape[1]):
+            if values[i, j]:
+                ink = "black" if values[i, j] > top * 0.6 else "white"  # cividis: dark to yellow
+                ax.text(
+                    j, i, str(int(values[i, j])), ha="center", va="center", color=ink, fontsize=8
+                )
+    fig.colorbar(image, ax=ax, label=ui("charts", "n_reports"), shrink=0.8)
+    ax.set_title(title)
+    _fit(
+        fig,
+        left_chars=_longest_line(theme_names),
+        left_font=8,
+        bottom_chars=_longest_line(sector_names),
+        bottom_font=8,
+        right_in=0.2,
+    )
+    return fig
+
+
+def emergence_map(frame: pd.DataFrame, language: str = "fi", label_column: str = "term") -> Figure:
+    """Scatter of frequency against growth with the weak-signal quadrant shaded.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        One row per term or theme: ``term`` (or ``label_column``), ``frequency`` (reports),
+        ``growth`` (relative change of share in the latest period; 0 = unchanged). An optional
+        boolean ``weak`` column marks points; by default :func:`summaries.weak_quadrant`.
+        :func:`summaries.emergence_frame` computes it per theme from a report table.
+    language : str
+        fi, sv or en.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"term": ["a", "b", "c"], "frequency": [30, 4, 12],
+    ...                   "growth": [0.1, 2.5, -0.2]})
+    >>> fig = emergence_map(f, "en")
+    >>> fig.axes[0].get_xlabel()
+    'Frequency (reports)'
+    """
+    ui = UiText(language)
+    title = ui("charts", "emergence")
+    fig = _figure(8, 5.2)
+    if frame.empty:
+        return _empty(fig, ui, title)
+    weak = frame["weak"].astype(bool) if "weak" in frame.columns else summaries.weak_quadrant(frame)
+    ax = fig.add_subplot()
+    freq = frame["frequency"].astype(float)
+    growth = frame["growth"].astype(float)
+    freq_cut = float(freq.median())
+    growth_cut = max(0.0, float(growth.median()))
+    x_max = float(freq.max()) * 1.15 + 1
+    y_min = min(float(growth.min()), 0.0) - 0.1
+    y_max = max(float(growth.max()), growth_cut) + 0.15
+    ax.axvspan(
+        0,
+        freq_cut,
+        ymin=(growth_cut - y_min) / (y_max - y_min),
+        ymax=1,
+        color="#F0E442",
+        alpha=0.35,
+        lw=0,
+        label=ui("charts", "weak_quadrant"),
+    )
+    ax.axvline(freq_cut, color="#777777", lw=0.8, ls="--")
+    ax.axhline(growth_cut, color="#777777", lw=0.8, ls="--")
+    ax.scatter(freq[~weak], growth[~weak], s=40, color="#0072B2", zorder=3)
+    ax.scatter(freq[weak], growth[weak], s=70, color="#D55E00", marker="D", zorder=3)
+    for x, y, name in zip(freq, growth, frame[label_column].astype(str), strict=True):
+        right_half = x > x_max * 0.6  # labels of points on the right grow leftwards
+        ax.annotate(
+            _wrap(name, 24),
+            (x, y),
+            xytext=(-4 if right_half else 4, 4),
+            textcoords="offset points",
+            ha="right" if right_half else "left",
+            fontsize=7,
+        )
+    ax.set_xlim(0, x_max)
+    ax.set_ylim(y_min, y_max)
+    ax.set_xlabel(ui("charts", "frequency"))
+    ax.set_ylabel(ui("charts", "growth"))
+    ax.set_title(title)
+    ax.legend(loc="upper right", frameon=False, fontsize=8)
+    ax.spines[["top", "right"]].set_visible(False)
+    _fit(fig, left_chars=5, y_label=True)
+    return fig
+
+
+def save_figure(fig: Figure, path: str | os.PathLike[str]) -> Path:
+    """Save a figure as PNG without a time stamp or software tag, so bytes are reproducible."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(target, format="png", dpi=_DPI, metadata={"Software": None})
+    return target
+
+
+#: Names of the standard charts, in report order.
+CHART_NAMES = (
+    "themes_by_size",
+    "themes_over_periods",
+    "shl_profile",
+    "sector_profile",
+    "theme_sector",
+    "emergence",
+)
+
+
+def standard_charts(
+    result_like: Any,
+    language: str = "fi",
+    *,
+    shl_labels: Any = None,
+    sector_labels: Any = None,
+) -> dict[str, Figure]:
+    """Every standard chart of a result, by name (see ``CHART_NAMES``)."""
+    from socanalysis.export.parts import result_parts
+
+    parts = result_parts(result_like)
+    reports, themes = parts.reports, parts.themes
+    return {
+        "themes_by_size": themes_by_size(themes, language),
+        "themes_over_periods": themes_over_periods(reports, themes, parts.period, language),
+        "shl_profile": shl_profile(reports, shl_labels, language),
+        "sector_profile": sector_profile(reports, sector_labels, language),
+        "theme_sector": theme_sector_heatmap(reports, themes, sector_labels, language),
+        "emergence": emergence_map(
+            summaries.emergence_frame(reports, themes, parts.period, language), language
+        ),
+    }
+
+
+def save_charts(figures: Mapping[str, Figure], out_dir: str | os.PathLike[str]) -> dict[str, Path]:
+    """Save figures as ``out_dir/<name>.png``; returns name -> path."""
+    return {name: save_figure(fig, Path(out_dir) / f"{name}.png") for name, fig in figures.items()}

@@ -1,0 +1,97 @@
+"""Charts: figures in the chosen language, colour-blind-safe colours, reproducible PNGs."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from export_data import SECTOR_LABELS, SHL_LABELS, make_result
+from matplotlib.colors import to_hex
+from matplotlib.figure import Figure
+
+from socanalysis.export import charts, summaries
+
+
+@pytest.fixture(scope="module")
+def result():
+    return make_result(300, seed=1)
+
+
+def title(fig: Figure) -> str:
+    return fig.axes[0].get_title()
+
+
+def test_standard_charts_have_titles_in_the_chosen_language(result):
+    figures = charts.standard_charts(
+        result, "sv", shl_labels=SHL_LABELS, sector_labels=SECTOR_LABELS
+    )
+    assert list(figures) == list(charts.CHART_NAMES)
+    assert all(isinstance(f, Figure) for f in figures.values())
+    assert title(figures["themes_by_size"]) == "Teman efter storlek och språk"
+    assert title(figures["shl_profile"]) == "Rapporter per §11-punkt"
+    assert title(figures["emergence"]).startswith("Framväxande fenomen")
+    ticks = [t.get_text() for t in figures["sector_profile"].axes[0].get_yticklabels()]
+    assert "FPA" in ticks and "kela" not in ticks
+
+
+def test_themes_by_size_splits_languages_with_okabe_ito_colours(result):
+    fig = charts.themes_by_size(result.themes, "fi")
+    ax = fig.axes[0]
+    names = [t.get_text() for t in ax.get_yticklabels()]
+    assert "Ei teemaa" not in names and len(names) == 4
+    colours = {to_hex(p.get_facecolor()).upper() for p in ax.patches}
+    assert colours <= {c.upper() for c in charts.LANGUAGE_COLOURS.values()}
+    # bar segments add up to each theme's size: fi + sv (+ other)
+    total = sum(p.get_width() for p in ax.patches)
+    themes = result.themes[result.themes["theme_id"] >= 0]
+    assert total == pytest.approx(themes["n_reports"].sum())
+
+
+def test_shl_profile_shows_all_ten_points_with_labels(result):
+    fig = charts.shl_profile(result.reports, SHL_LABELS, "fi")
+    ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert len(ticks) == 10 and ticks[-1] == "1 arjessa selviytyminen"
+    assert any(t.startswith("10 omaiset") for t in ticks)
+
+
+def test_heatmap_counts_match_the_reports(result):
+    fig = charts.theme_sector_heatmap(result.reports, result.themes, SECTOR_LABELS, "en")
+    image = fig.axes[0].images[0]
+    assert image.get_cmap().name == charts.HEATMAP_CMAP
+    matrix = summaries.theme_sector_matrix(result.reports)
+    assert int(image.get_array().sum()) == int(matrix.to_numpy().sum())
+
+
+def test_emergence_frame_finds_the_new_theme_in_the_weak_quadrant(result):
+    frame = summaries.emergence_frame(result.reports, result.themes, "auto", "fi")
+    new = frame.set_index("theme_id").loc[3]
+    assert new["growth"] > 0.8  # only reported in the last half-year
+    assert (frame.set_index("theme_id").drop(3)["growth"] < 0.2).all()
+    weak = summaries.weak_quadrant(frame)
+    assert frame.loc[weak, "theme_id"].tolist() == [3]
+    fig = charts.emergence_map(frame, "en")
+    assert fig.axes[0].get_legend().get_texts()[0].get_text() == "Weak signals (rare, growing)"
+
+
+def test_emergence_map_takes_any_term_table():
+    frame = pd.DataFrame(
+        {"term": ["tulkki", "vuokra", "digi"], "frequency": [3, 40, 5], "growth": [0.9, 0.0, -0.5]}
+    )
+    fig = charts.emergence_map(frame, "fi")
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert texts == ["tulkki", "vuokra", "digi"]
+
+
+def test_empty_data_gives_a_no_data_figure():
+    fig = charts.themes_by_size(pd.DataFrame(columns=["theme_id", "n_reports"]), "en")
+    assert fig.axes[0].texts[0].get_text() == "No data"
+    fig = charts.emergence_map(pd.DataFrame(columns=["term", "frequency", "growth"]), "sv")
+    assert fig.axes[0].texts[0].get_text() == "Inga uppgifter"
+
+
+def test_png_bytes_are_reproducible(result, tmp_path):
+    fig = charts.shl_profile(result.reports, SHL_LABELS, "fi")
+    a = charts.save_figure(fig, tmp_path / "a.png").read_bytes()
+    b = charts.save_figure(
+        charts.shl_profile(result.reports, SHL_LABELS, "fi"), tmp_path / "b.png"
+    ).read_bytes()
+    assert a[:8] == b"\x89PNG\r\n\x1a\n" and a == b

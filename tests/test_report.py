@@ -1,0 +1,203 @@
+"""Meeting report (HTML and Markdown) and the privacy check over every file for people."""
+
+from __future__ import annotations
+
+import re
+
+import openpyxl
+import pytest
+from export_data import PLANTED, SECTOR_LABELS, SHL_LABELS, THEMES, make_result
+
+from socanalysis.errors import InputError
+from socanalysis.export.charts import CHART_NAMES
+from socanalysis.export.report import write_report
+from socanalysis.export.workbook import write_workbook
+
+HEADINGS = {
+    "fi": [
+        "Yleiskuva",
+        "Teemat",
+        "Heikot signaalit",
+        "Hyvät käytännöt",
+        "Menetelmä ja ajon tiedot",
+    ],
+    "sv": ["Översikt", "Teman", "Svaga signaler", "Goda praxis", "Metod och körningsuppgifter"],
+    "en": ["Overview", "Themes", "Weak signals", "Good practices", "Method and run notes"],
+}
+
+
+@pytest.fixture(scope="module")
+def result():
+    return make_result(120, seed=4)
+
+
+@pytest.fixture(scope="module")
+def with_charts(result, tmp_path_factory):
+    out = tmp_path_factory.mktemp("report")
+    paths = write_report(result, out, "fi", shl_labels=SHL_LABELS, sector_labels=SECTOR_LABELS)
+    return out, paths
+
+
+def h2(markdown: str) -> list[str]:
+    return [line[3:] for line in markdown.splitlines() if line.startswith("## ")]
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_sections_in_the_chosen_language(result, tmp_path, language):
+    paths = write_report(result, tmp_path, language, charts=False, shl_labels=SHL_LABELS)
+    markdown = paths["md"].read_text(encoding="utf-8")
+    assert h2(markdown) == HEADINGS[language]
+    page = paths["html"].read_text(encoding="utf-8")
+    assert f'<html lang="{language}">' in page
+    for heading in HEADINGS[language]:
+        assert f">{heading}</h2>" in page
+
+
+def test_a_section_per_theme_with_profile_excerpts_and_proposals(result, tmp_path):
+    paths = write_report(
+        result, tmp_path, "fi", charts=False, shl_labels=SHL_LABELS, sector_labels=SECTOR_LABELS
+    )
+    markdown = paths["md"].read_text(encoding="utf-8")
+    theme_titles = [line for line in markdown.splitlines() if re.match(r"### \d+\. ", line)]
+    assert len(theme_titles) == 4  # outliers get no section
+    assert theme_titles[0].endswith(
+        "/ "
+        + THEMES[
+            int(
+                result.themes.sort_values("n_reports", ascending=False)
+                .query("theme_id >= 0")
+                .iloc[0]["theme_id"]
+            )
+        ]["label_sv"]
+    )
+    section = markdown.split("Nuorten aikuisten asumiskulut / Unga vuxnas")[1].split("### ")[0]
+    assert "**§11-profiili**: 2 asuminen (" in section
+    assert "**Hallinnonalat**: asuminen (" in section and "Kela (" in section
+    assert "**Suunta**: vakaa" in section
+    assert section.count("\n> ") >= 2  # masked excerpts as quotes
+    assert "- Kohtuuhintaisia vuokra-asuntoja nuorille" in section
+    assert "- Fler hyresbostäder till rimligt pris för unga." in section
+
+
+def test_weak_signals_good_practices_and_method(result, tmp_path):
+    paths = write_report(result, tmp_path, "en", charts=False)
+    markdown = paths["md"].read_text(encoding="utf-8")
+    weak = markdown.split("## Weak signals")[1].split("## Good practices")[0]
+    assert weak.index("Digitaalisen asioinnin esteet") < weak.index("Tulkkipalvelujen puute")
+    good = markdown.split("## Good practices")[1].split("## Method")[0]
+    n_positive = int(
+        ((result.reports["status"] == "ok") & (result.reports["polarity"] == "positive")).sum()
+    )
+    assert good.count("\n> — ") == min(n_positive, 10)
+    assert "Kohtaamispaikka toimii hyvin" in good or "Mötesplatsen fungerar bra" in good
+    assert f"and {n_positive - 10} more positive observations" in good
+    method = markdown.split("## Method and run notes")[1]
+    total = int(result.reports["pii_masked"].sum())
+    assert f"Identifiers masked in total: {total}" in method
+    assert "**Seed**: 42" in method and "e5-small-bundled" in method
+
+
+def test_html_is_self_contained_with_embedded_charts_and_a4_print_css(with_charts):
+    out, paths = with_charts
+    page = paths["html"].read_text(encoding="utf-8")
+    assert page.count('src="data:image/png;base64,') == len(CHART_NAMES)
+    assert not re.search(r'(src|href)="(https?:)?//', page)
+    assert "@page { size: A4" in page and "@media print" in page
+    markdown = paths["md"].read_text(encoding="utf-8")
+    for name in CHART_NAMES:
+        assert f"(charts/{name}.png)" in markdown
+        assert (out / "charts" / f"{name}.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_all_text_is_escaped(result, tmp_path):
+    reports = result.reports.copy()
+    first_positive = reports.index[
+        (reports["polarity"] == "positive") & (reports["status"] == "ok")
+    ][0]
+    reports.loc[first_positive, "text_masked"] = '<script>alert("x")</script> [link](http://x)'
+    themes = result.themes.copy()
+    themes.loc[themes["theme_id"] == 0, "label_fi"] = "Asuminen & <b>vuokrat</b>"
+    tampered = type(result)(reports, themes, result.weak_signals, result.run_info)
+    paths = write_report(tampered, tmp_path, "fi", charts=False)
+    page = paths["html"].read_text(encoding="utf-8")
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert "Asuminen &amp; &lt;b&gt;vuokrat&lt;/b&gt;" in page
+    markdown = paths["md"].read_text(encoding="utf-8")
+    assert "\\<script\\>" in markdown and "\\[link\\](http://x)" in markdown
+
+
+def test_proposals_are_left_out_when_no_masked_version_exists(result, tmp_path):
+    reports = result.reports.drop(columns=["proposal_masked"])
+    partial = type(result)(reports, result.themes, result.weak_signals, result.run_info)
+    paths = write_report(partial, tmp_path, "sv", charts=False)
+    markdown = paths["md"].read_text(encoding="utf-8")
+    assert "Åtgärdsförslagen visas inte eftersom de inte har anonymiserats." in markdown
+    assert "Kohtuuhintaisia vuokra-asuntoja" not in markdown
+
+
+def test_report_is_reproducible_and_checks_formats(result, tmp_path):
+    a = write_report(result, tmp_path / "a", "fi", charts=False)
+    b = write_report(result, tmp_path / "b", "fi", charts=False)
+    assert a["md"].read_bytes() == b["md"].read_bytes()
+    assert a["html"].read_bytes() == b["html"].read_bytes()
+    only_md = write_report(result, tmp_path / "c", "fi", formats=("md",), charts=False)
+    assert set(only_md) == {"md"}
+    with pytest.raises(InputError, match="'pdf'"):
+        write_report(result, tmp_path, "fi", formats=("pdf",))
+
+
+def workbook_strings(path) -> str:
+    book = openpyxl.load_workbook(path)
+    return (
+        "\n".join(
+            str(v)
+            for ws in book.worksheets
+            for row in ws.iter_rows(values_only=True)
+            for v in row
+            if v is not None
+        )
+        + "\n"
+        + "\n".join(str(v) for v in vars(book.properties).values() if v)
+    )
+
+
+def test_no_planted_identifier_reaches_any_file_for_people(result, with_charts, tmp_path):
+    raw = "\n".join(result.reports["text"]) + "\n".join(result.reports["proposal"])
+    assert all(p in raw for p in PLANTED)  # the raw text does carry them
+    assert "[NIMI]" in "".join(result.reports["text_masked"])
+    out, paths = with_charts
+    workbook = write_workbook(result, out / "summary.xlsx", "fi", shl_labels=SHL_LABELS)
+    result.save(out)  # reports.csv, themes.csv, weak_signals.csv, run.json
+    texts = {
+        "summary.xlsx": workbook_strings(workbook),
+        "report.html": paths["html"].read_text(encoding="utf-8"),
+        "report.md": paths["md"].read_text(encoding="utf-8"),
+        "themes.csv": (out / "themes.csv").read_text(encoding="utf-8"),
+        "reports.csv": (out / "reports.csv").read_text(encoding="utf-8"),
+    }
+    for name, text in texts.items():
+        for planted in PLANTED:
+            assert planted not in text, f"{planted!r} leaked into {name}"
+        assert "NIMI" in text or name == "themes.csv"  # placeholders do get through
+
+
+def test_write_outputs_writes_every_file_for_people(result, tmp_path):
+    from socanalysis.export.outputs import write_outputs
+
+    paths = write_outputs(result, tmp_path, charts=False, shl_labels=SHL_LABELS)
+    names = sorted(p.name for p in paths)
+    assert names == ["codebook.qdc", "report.html", "report.md", "summary.xlsx"]
+    assert openpyxl.load_workbook(tmp_path / "summary.xlsx").sheetnames[0] == "Teemat"
+
+
+def test_every_ui_string_exists_in_fi_sv_and_en():
+    from socanalysis.export.labels import ui_groups
+
+    groups = ui_groups()
+    assert {"sheets", "columns", "values", "report", "charts"} <= set(groups)
+    for group, keys in groups.items():
+        for key, texts in keys.items():
+            assert set(texts) == {"fi", "sv", "en"}, (group, key)
+            assert all(isinstance(t, str) and t.strip() for t in texts.values()), (group, key)
+    sheet_names = [t for texts in groups["sheets"].values() for t in texts.values()]
+    assert all(len(n) <= 31 and not set(n) & set("[]:*?/\\") for n in sheet_names)

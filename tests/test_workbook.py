@@ -1,0 +1,216 @@
+"""summary.xlsx: sheets, headers, values read back with openpyxl, validation, determinism."""
+
+from __future__ import annotations
+
+import hashlib
+
+import openpyxl
+import pytest
+from export_data import SECTOR_LABELS, SHL_LABELS, make_result
+
+from socanalysis.errors import ConfigError
+from socanalysis.export.workbook import LISTS_SHEET, write_workbook
+
+SHEETS = {
+    "fi": [
+        "Teemat",
+        "Heikot signaalit",
+        "Raportit",
+        "§11",
+        "Hallinnonalat",
+        "Yksiköt",
+        "Jaksot",
+        "Ajo",
+    ],
+    "sv": [
+        "Teman",
+        "Svaga signaler",
+        "Rapporter",
+        "§11",
+        "Förvaltningsområden",
+        "Enheter",
+        "Perioder",
+        "Körning",
+    ],
+    "en": ["Themes", "Weak signals", "Reports", "§11", "Sectors", "Units", "Periods", "Run"],
+}
+
+
+@pytest.fixture(scope="module")
+def result():
+    return make_result(80, seed=3)
+
+
+@pytest.fixture(scope="module")
+def book_fi(result, tmp_path_factory):
+    path = tmp_path_factory.mktemp("wb") / "summary.xlsx"
+    write_workbook(result, path, "fi", shl_labels=SHL_LABELS, sector_labels=SECTOR_LABELS)
+    return openpyxl.load_workbook(path)
+
+
+def rows_of(ws):
+    rows = list(ws.iter_rows(values_only=True))
+    return rows[0], rows[1:]
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_sheet_names_and_headers_in_the_chosen_language(result, tmp_path, language):
+    path = write_workbook(result, tmp_path / "s.xlsx", language, sector_labels=SECTOR_LABELS)
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == [*SHEETS[language], LISTS_SHEET]
+    assert book[LISTS_SHEET].sheet_state == "hidden"
+    header, _ = rows_of(book[SHEETS[language][0]])
+    expected = {
+        "fi": "Arvio: yhdistä teemaan",
+        "sv": "Granskning: slå ihop med tema",
+        "en": "Review: merge into",
+    }[language]
+    assert expected in header
+    sectors_header, sector_rows = rows_of(book[SHEETS[language][4]])
+    kela = next(r for r in sector_rows if r[0] == "kela")
+    assert kela[1] == {"fi": "Kela", "sv": "FPA", "en": "Kela"}[language]
+
+
+def test_every_sheet_has_frozen_filtered_header_and_fitting_widths(book_fi):
+    for name in SHEETS["fi"]:
+        ws = book_fi[name]
+        assert ws.freeze_panes == "A2", name
+        assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:"), name
+        assert ws["A1"].font.bold
+    reports = book_fi["Raportit"]
+    header, _ = rows_of(reports)
+    text_col = header.index("Teksti (anonymisoitu)") + 1
+    letter = openpyxl.utils.get_column_letter(text_col)
+    assert 40 <= reports.column_dimensions[letter].width <= 72
+    assert reports.cell(row=2, column=text_col).alignment.wrap_text
+    id_letter = openpyxl.utils.get_column_letter(header.index("Raportin tunnus") + 1)
+    assert reports.column_dimensions[id_letter].width < 25
+
+
+def test_themes_sheet_values(book_fi, result):
+    header, rows = rows_of(book_fi["Teemat"])
+    col = {h: i for i, h in enumerate(header)}
+    assert len(rows) == len(result.themes)  # the outlier row is kept, never dropped
+    assert rows[-1][col["Teeman nro"]] == -1 and rows[-1][col["Nimi (suomi)"]] == "Ei teemaa"
+    sizes = [r[col["Raportteja"]] for r in rows[:-1]]
+    assert sizes == sorted(sizes, reverse=True)
+    by_id = {r[col["Teeman nro"]]: r for r in rows}
+    housing = by_id[0]
+    assert housing[col["Nimi (ruotsi)"]] == "Unga vuxnas boendekostnader"
+    assert "vuokra" in housing[col["Avainsanat (suomi)"]]
+    assert "hyra" in housing[col["Avainsanat (ruotsi)"]]
+    assert housing[col["§11-kohdat"]] == "2 asuminen; 3 taloudellinen tuki"
+    assert housing[col["Hallinnonalat"]] == "housing asuminen; kela Kela"
+    examples = housing[col["Esimerkkejä (anonymisoitu)"]]
+    assert examples.count("•") == 3
+    assert "[NIMI]" in examples or "[NAMN]" in examples
+    expected_n = int(result.themes.set_index("theme_id").loc[0, "n_reports"])
+    assert housing[col["Raportteja"]] == expected_n
+    assert all(r[col["Arvio: hyväksy"]] is None for r in rows)  # left for the reviewers
+
+
+def test_reports_sheet_keeps_every_row_in_order_and_only_masked_text(book_fi, result):
+    header, rows = rows_of(book_fi["Raportit"])
+    assert [r[0] for r in rows] == result.reports["report_id"].tolist()
+    assert "Toimenpide-ehdotus (anonymisoitu)" in header
+    assert "Arvio: oikeat §11-kohdat" in header and "Arvio: oikeat hallinnonalat" in header
+    text_col = header.index("Teksti (anonymisoitu)")
+    assert [r[text_col] or "" for r in rows] == result.reports["text_masked"].tolist()
+    polarity = {r[header.index("Havainnon laatu")] for r in rows}
+    assert polarity <= {"myönteinen", "kielteinen", "ei tiedossa"}
+    date = rows[0][header.index("Päivämäärä")]
+    assert date.date() == result.reports.loc[0, "date"].date()
+
+
+def test_reports_sheet_leaves_proposals_out_when_they_are_not_masked(result, tmp_path):
+    reports = result.reports.drop(columns=["proposal_masked"])
+    partial = type(result)(reports, result.themes, result.weak_signals, result.run_info)
+    path = write_workbook(partial, tmp_path / "s.xlsx", "en")
+    header, rows = rows_of(openpyxl.load_workbook(path)["Reports"])
+    assert not any("Proposal" in h for h in header)
+    raw = set(result.reports["proposal"]) - {""}
+    assert not raw & {c for r in rows for c in r if isinstance(c, str)}
+
+
+def test_count_sheets_add_up(book_fi, result):
+    ok = result.reports[result.reports["status"] == "ok"]
+    header, rows = rows_of(book_fi["§11"])
+    assert [r[0] for r in rows] == [str(i) for i in range(1, 11)]
+    col = {h: i for i, h in enumerate(header)}
+    eight = next(r for r in rows if r[0] == "8")
+    expected = int(ok["shl_suggested"].str.split(";").map(lambda p: "8" in p).sum())
+    assert eight[col["Raportteja"]] == expected
+    assert eight[col["Nimi"]].startswith("päihteet")
+    _, unit_rows = rows_of(book_fi["Yksiköt"])
+    assert sum(r[2] for r in unit_rows) == len(ok)
+    header, period_rows = rows_of(book_fi["Jaksot"])
+    assert period_rows[-1][0] == "Yhteensä" and period_rows[-1][1] == len(ok)
+    assert [r[0] for r in period_rows[:-1]] == ["2024-H1", "2024-H2", "2025-H1", "2025-H2"]
+    assert any(h.startswith("Teema 0: ") for h in header)
+
+
+def test_run_and_weak_signal_sheets(book_fi):
+    _, run_rows = rows_of(book_fi["Ajo"])
+    items = dict(run_rows)
+    assert items["Satunnaissiemen"] == "42"
+    assert items["Rivejä syötteessä"] == "80"
+    header, weak_rows = rows_of(book_fi["Heikot signaalit"])
+    assert [r[0] for r in weak_rows] == ["ws-1", "ws-2"]  # best score first
+    assert "Arvio: hyväksy" in header
+
+
+def test_review_columns_have_drop_down_lists(book_fi):
+    themes = book_fi["Teemat"]
+    formulas = {dv.formula1 for dv in themes.data_validations.dataValidation}
+    assert f"{LISTS_SHEET}!$A$2:$A$3" in formulas  # kyllä / ei
+    assert any(f and "$B$2" in f for f in formulas)  # theme ids for merges
+    lists = book_fi[LISTS_SHEET]
+    assert [c.value for c in lists["A"]][1:3] == ["kyllä", "ei"]
+    assert [c.value for c in lists["C"] if c.value][1:] == [str(i) for i in range(1, 11)]
+    assert "kela" in [c.value for c in lists["D"]]
+    prompts = [dv.prompt for dv in book_fi["Raportit"].data_validations.dataValidation]
+    assert any("3;8" in (p or "") for p in prompts)
+
+
+def test_text_that_looks_like_a_formula_stays_text(result, tmp_path):
+    reports = result.reports.copy()
+    reports.loc[0, "text_masked"] = '=HYPERLINK("http://x","klik")'
+    partial = type(result)(reports, result.themes, result.weak_signals, result.run_info)
+    path = write_workbook(partial, tmp_path / "s.xlsx", "fi")
+    ws = openpyxl.load_workbook(path)["Raportit"]
+    header = [c.value for c in ws[1]]
+    cell = ws.cell(row=2, column=header.index("Teksti (anonymisoitu)") + 1)
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
+
+
+def test_same_result_gives_identical_bytes(result, tmp_path):
+    digests = []
+    for name in ("a.xlsx", "b.xlsx"):
+        path = write_workbook(result, tmp_path / name, "sv", shl_labels=SHL_LABELS)
+        digests.append(hashlib.sha256(path.read_bytes()).hexdigest())
+    assert digests[0] == digests[1]
+
+
+def test_empty_result_and_bad_language(result, tmp_path):
+    empty = type(result)(
+        result.reports.iloc[:0], result.themes.iloc[:0], result.weak_signals.iloc[:0], {}
+    )
+    book = openpyxl.load_workbook(write_workbook(empty, tmp_path / "e.xlsx", "en"))
+    assert book["Themes"].max_row == 1
+    with pytest.raises(ConfigError, match="output language 'de'"):
+        write_workbook(result, tmp_path / "x.xlsx", "de")
+
+
+def test_missing_values_of_pandas_string_columns_stay_blank(result, tmp_path):
+    import pandas as pd
+
+    reports = result.reports.astype({"unit": "string", "proposal_masked": "string"})
+    reports.loc[0, "unit"] = pd.NA
+    reports.loc[0, "proposal_masked"] = pd.NA
+    reports.loc[0, "date"] = pd.NaT
+    partial = type(result)(reports, result.themes, result.weak_signals, result.run_info)
+    ws = openpyxl.load_workbook(write_workbook(partial, tmp_path / "s.xlsx", "en"))["Reports"]
+    header = [c.value for c in ws[1]]
+    for column in ("Unit", "Proposal (anonymised)", "Date"):
+        assert ws.cell(row=2, column=header.index(column) + 1).value is None
+    assert "<NA>" not in {c.value for row in ws.iter_rows() for c in row}
