@@ -7,6 +7,7 @@ with status 2; nothing prints a traceback unless ``--debug`` is given.
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -127,12 +128,21 @@ def analyze(
         seed=seed,
     )
     display = Display(quiet=quiet)
+    started = time.perf_counter()
     with display.running():
         result = run_analysis(input_file, config, progress=display.stage)
         with display.step("writing files"):
             paths = result.save(out_dir)
-    display.summary(result, out_dir, paths)
+    display.summary(result, out_dir, paths, elapsed=time.perf_counter() - started)
 
+
+def _attach_subcommands() -> None:
+    from socanalysis.cli_review import review
+
+    main.add_command(review)
+
+
+_attach_subcommands()
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

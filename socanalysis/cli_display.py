@@ -50,7 +50,9 @@ class Display:
         self.stage(name)
         return nullcontext()
 
-    def summary(self, result: AnalysisResult, out_dir: Path, paths: list[Path]) -> None:
+    def summary(
+        self, result: AnalysisResult, out_dir: Path, paths: list[Path], elapsed: float | None = None
+    ) -> None:
         if self.quiet:
             return
         from rich.console import Console
@@ -72,5 +74,9 @@ class Display:
                 f"  themes: {len(result.themes)}; weak-signal candidates: "
                 f"{len(result.weak_signals)}"
             )
-        timing = sum(result.run_info.get("timings_s", {}).values())
-        out.print(f"Results in {out_dir}/ ({', '.join(p.name for p in paths)}), {timing:.1f} s.")
+        top_level = [p.name for p in paths if p.parent == Path(out_dir)]
+        extra = len(paths) - len(top_level)
+        more = f" and {extra} charts in charts/" if extra else ""
+        out.print(f"Results in {out_dir}/: {', '.join(top_level)}{more}.")
+        if elapsed is not None:
+            out.print(f"Done in {elapsed:.1f} s.")

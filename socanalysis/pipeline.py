@@ -75,9 +75,24 @@ class AnalysisResult:
     weak_signals: pd.DataFrame
     run_info: dict[str, Any]
     config: AnalysisConfig = field(default_factory=AnalysisConfig)
+    #: ``shl_labels`` and ``sector_labels`` (taxonomies) for human-readable outputs.
+    category_labels: dict[str, Any] = field(default_factory=dict)
 
-    def save(self, out_dir: str | os.PathLike[str]) -> list[Path]:
-        """Write the contract files into ``out_dir`` and return their paths."""
+    def save(
+        self, out_dir: str | os.PathLike[str], *, human_readable: bool = True, charts: bool = True
+    ) -> list[Path]:
+        """Write the result files into ``out_dir`` and return their paths.
+
+        Parameters
+        ----------
+        out_dir : path
+            Created when missing.
+        human_readable : bool
+            Also write summary.xlsx, report.html, report.md, charts and codebook.qdc (masked text
+            only); False writes just the contract CSV files and run.json.
+        charts : bool
+            Draw the charts for the meeting report (the slowest part of writing).
+        """
         from socanalysis.export.tables import write_contract_tables, write_json
 
         out = Path(out_dir)
@@ -86,6 +101,10 @@ class AnalysisResult:
         except OSError as exc:
             raise InputError(f"{out}: cannot create the output folder ({exc.strerror}).") from None
         paths = write_contract_tables(self.reports, self.themes, self.weak_signals, out)
+        if human_readable:
+            from socanalysis.export.outputs import write_outputs
+
+            paths += write_outputs(self, out, charts=charts, **self.category_labels)
         paths.append(write_json(self.run_info, out / "run.json"))
         return paths
 
