@@ -1,0 +1,326 @@
+"""Personal-name detector: lists, context cues and a dictionary heuristic.
+
+A word is taken as a name when
+
+* it is a first name or surname from ``data/privacy_names.yaml`` (also inflected: *Matille*,
+  *Virtaselta*, *Eriks*), capitalised inside a sentence, or at the start of one when the name is
+  not also an everyday word (*Anna*, *Hans*, *Kivi* are; they need more evidence);
+* it follows a context cue (*asiakas Matti*, *äiti Anna*, *herr Lindholm*, *rouva Koskinen*);
+* it is capitalised inside a sentence and the lemmatiser's dictionary (``simplemma.is_known``)
+  does not know it (foreign or rare names: *Abdirahman*, *Heikura*);
+* it is capitalised next to a name found above (*Anna Virtanen*, *Matti Salo*).
+
+Words on the stop list (institutions such as Kela, FPA, TE, Ohjaamo, HUS, Varha; months,
+weekdays, holidays, regions, municipalities) are never names on their own. Adjacent name words
+are merged into one span ("Matti Virtanen" is one name).
+
+Examples
+--------
+>>> [s.text for s in find_names("Tapasin asiakas Matti Virtasen ja hänen äitinsä Kelassa.")]
+['Matti Virtasen']
+>>> [s.text for s in find_names("Klienten Ahmed bor i Vasa med sin mamma Olena.", "sv")]
+['Ahmed', 'Olena']
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from socanalysis.nlp.privacy_data import PiiSpan, name_lists, patterns, stop_words
+
+_WORD_RE = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+_VOWELS = set("aeiouyäöå")
+_BULLETS = set("•*–—·▪►-")
+_QUOTES = "\"'«»”“‘’([{"
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    first: frozenset[str]
+    surnames: frozenset[str]
+    ambiguous: frozenset[str]
+    cues: frozenset[str]
+    institutions: frozenset[str]
+    places: frozenset[str]  # municipalities, regions, months, weekdays, holidays
+    name_stems: dict[str, str]
+    stop_stems: dict[str, str]
+    endings: frozenset[str]
+    abbreviations: frozenset[str]
+    scores: dict[str, float]
+    min_length: int
+    street_suffixes: tuple[str, ...]
+
+
+def _stems(word: str, gradation: dict[str, str]) -> set[str]:
+    """Stems to which a Finnish case ending can attach (Virtanen -> virtase, virtas)."""
+    stems = {word}
+    if word.endswith("nen"):
+        stems |= {word[:-3] + "se", word[:-3] + "s"}
+    if word[-1:] not in _VOWELS:
+        stems.add(word + "i")  # Ahmed -> Ahmedille, Erik -> Erikin
+    bases = [word]
+    if word.endswith("i"):
+        bases.append(word[:-1] + "e")  # Lahti -> Lahde|ssa, Niemi -> Nieme|n
+    for base in bases:
+        stems.add(base)
+        if base[-1:] in _VOWELS:
+            for strong, weak in gradation.items():
+                if base[:-1].endswith(strong):
+                    stems.add(base[: -1 - len(strong)] + weak + base[-1])
+    return stems
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> _Lexicon:
+    lists = name_lists()
+    stops = stop_words()
+    cfg = patterns()["names"]
+    gradation = {str(k): str(v) for k, v in cfg["gradation"].items()}
+    first = lists["first_names_fi"] | lists["first_names_sv"] | lists["first_names_other"]
+    surnames = lists["surnames_fi"] | lists["surnames_sv"]
+    places = frozenset().union(*(words for key, words in stops.items() if key != "institutions"))
+    name_stems: dict[str, str] = {}
+    # sorted so that a stem shared by two names always maps to the same one
+    for word in sorted(first | surnames):
+        for stem in _stems(word, gradation):
+            name_stems.setdefault(stem, word)
+    stop_stems: dict[str, str] = {}
+    for word in sorted(stops["institutions"] | places):
+        for stem in _stems(word, gradation):
+            stop_stems.setdefault(stem, word)
+    address = patterns()["address"]
+    all_suffixes = address["street_suffixes_fi"] + address["street_suffixes_sv"]
+    suffixes = tuple(sorted({s.casefold() for s in all_suffixes}))
+    return _Lexicon(
+        first=first,
+        surnames=surnames,
+        ambiguous=lists["ambiguous"],
+        cues=lists["cues_fi"] | lists["cues_sv"],
+        institutions=stops["institutions"],
+        places=places,
+        name_stems=name_stems,
+        stop_stems=stop_stems,
+        endings=frozenset(str(e) for e in cfg["inflection_endings"]),
+        abbreviations=frozenset(str(a).casefold() for a in cfg["abbreviations"]),
+        scores={str(k): float(v) for k, v in cfg["scores"].items()},
+        min_length=int(cfg["min_length"]),
+        street_suffixes=suffixes,
+    )
+
+
+def _languages(language: str) -> tuple[str, ...]:
+    return (language,) if language in ("fi", "sv") else ("fi", "sv")
+
+
+@dataclass
+class _Token:
+    start: int
+    end: int
+    text: str
+    cf: str
+    initial: bool
+    capitalised: bool
+    name: str | None = None  # base form in the name lists
+    stop: str | None = None  # "institution" or "place"
+    cue: bool = False
+    known: bool = True
+    score: float = 0.0  # > 0 once taken as a name
+
+
+def _lemmas(token: str, langs: tuple[str, ...]) -> set[str]:
+    import simplemma
+
+    out = set()
+    for lang in langs:
+        out.add(simplemma.lemmatize(token, lang=lang).casefold())
+    return out
+
+
+def _lookup(cf: str, lemmas: set[str], words: frozenset[str], stems: dict[str, str], lex: _Lexicon):
+    """The base word of ``cf`` in ``words``: exact, by lemma, or by stem plus case ending."""
+    if cf in words:
+        return cf
+    for lemma in sorted(lemmas):
+        if lemma in words:
+            return lemma
+    for cut in range(len(cf) - 1, max(1, len(cf) - 7), -1):
+        if cf[cut:] in lex.endings and cf[:cut] in stems:
+            return stems[cf[:cut]]
+    return None
+
+
+def _is_sentence_initial(text: str, start: int, lex: _Lexicon) -> bool:
+    before = text[:start].rstrip(" \t\u00a0" + _QUOTES)
+    if not before:
+        return True
+    last = before[-1]
+    if last in "\n\r":
+        return True
+    if last in "!?":
+        return True
+    if last == ".":
+        word = re.search(r"([^\W\d_]+)\.$", before)
+        return not (word and word.group(1).casefold() in lex.abbreviations)
+    if last in _BULLETS:
+        rest = before[:-1].rstrip(" \t")
+        return not rest or rest[-1] in "\n\r"
+    return False
+
+
+def _capitalised(token: str) -> bool:
+    parts = re.split(r"['’\-]", token)
+    return all(p[:1].isupper() and any(c.islower() for c in p) for p in parts if p)
+
+
+def _analyse(text: str, language: str, lex: _Lexicon) -> list[_Token]:
+    import simplemma
+
+    langs = _languages(language)
+    tokens = []
+    for match in _WORD_RE.finditer(text):
+        word = match.group(0)
+        cf = word.casefold()
+        tok = _Token(
+            match.start(),
+            match.end(),
+            word,
+            cf,
+            _is_sentence_initial(text, match.start(), lex),
+            _capitalised(word),
+        )
+        lemmas = _lemmas(word, langs)
+        tok.cue = cf in lex.cues or bool(lemmas & lex.cues)
+        if tok.capitalised or cf in lex.first:
+            parts = re.split(r"['’\-]", cf)
+            stop = _lookup(cf, lemmas, lex.institutions | lex.places, lex.stop_stems, lex)
+            if stop is None and len(parts) > 1:
+                stop = _lookup(parts[0], set(), lex.institutions | lex.places, lex.stop_stems, lex)
+            if stop is not None:
+                tok.stop = "institution" if stop in lex.institutions else "place"
+            tok.name = _lookup(cf, lemmas, lex.first | lex.surnames, lex.name_stems, lex)
+            if tok.name is None and len(parts) > 1:
+                tok.name = next((p for p in parts if p in lex.first | lex.surnames), None)
+            tok.known = any(simplemma.is_known(word, lang=lang) for lang in langs)
+        tokens.append(tok)
+    return tokens
+
+
+def _gap(text: str, left: _Token, right: _Token) -> str:
+    return text[left.end : right.start]
+
+
+def _follows_cue(text: str, tokens: list[_Token], i: int) -> bool:
+    if i == 0 or not tokens[i - 1].cue:
+        return False
+    return _gap(text, tokens[i - 1], tokens[i]).strip(" ,:") == ""
+
+
+def _is_streetlike(tok: _Token, lex: _Lexicon) -> bool:
+    return any(tok.cf.endswith(s) and len(tok.cf) > len(s) + 1 for s in lex.street_suffixes)
+
+
+def _standalone_score(text: str, tokens: list[_Token], i: int, lex: _Lexicon) -> float:
+    """Score of token i from its own evidence (0 when it is not a name on its own)."""
+    tok = tokens[i]
+    sc = lex.scores
+    if len(tok.text) < lex.min_length or _is_streetlike(tok, lex):
+        return 0.0
+    cue = _follows_cue(text, tokens, i)
+    if not tok.capitalised:
+        # a lower-case first name right after a cue: "asiakas matti"
+        exact = tok.name is not None and tok.cf == tok.name
+        if cue and exact and tok.name in lex.first and tok.name not in lex.ambiguous:
+            return sc["cue"]
+        return 0.0
+    if tok.stop == "institution":
+        return 0.0
+    if tok.stop == "place":
+        return sc["cue"] if cue and tok.name is not None else 0.0
+    if tok.name is not None:
+        if not tok.initial or cue:
+            return sc["list"]
+        if tok.name in lex.ambiguous:
+            return 0.0
+        # at the start of a sentence only a word that is the name itself, not an everyday word
+        # that happens to look like an inflected name ("Pian" is "soon", not Pia's)
+        if tok.cf == tok.name or tok.name in _lemmas(tok.cf, ("fi",)):
+            return sc["list_sentence_initial"]
+        return 0.0
+    if cue:
+        return sc["cue"]
+    if not tok.initial and not tok.known:
+        return sc["unknown_word"]
+    return 0.0
+
+
+def _neighbour_pass(text: str, tokens: list[_Token], lex: _Lexicon) -> bool:
+    """Extend names to capitalised neighbours ("Anna Virtanen", "Matti Salo"); True if changed."""
+    changed = False
+    sc = lex.scores["neighbour"]
+    for i in range(len(tokens) - 1):
+        left, right = tokens[i], tokens[i + 1]
+        if _gap(text, left, right) != " " or (left.score > 0) == (right.score > 0):
+            continue
+        if left.score > 0:
+            cand = right
+            ok = cand.capitalised and cand.stop != "institution"
+            if cand.stop == "place":
+                ok = ok and cand.name in lex.surnames
+        else:
+            cand = left
+            evidence = cand.name is not None or not cand.known
+            ok = cand.capitalised and cand.stop is None and evidence
+        if ok and len(cand.text) >= lex.min_length and not _is_streetlike(cand, lex):
+            cand.score = sc
+            changed = True
+    return changed
+
+
+def _lowercase_full_names(text: str, tokens: list[_Token], lex: _Lexicon) -> None:
+    """'matti virtanen' typed in lower case: a first name followed by a listed surname."""
+    for left, right in zip(tokens, tokens[1:], strict=False):
+        if left.capitalised or right.capitalised or _gap(text, left, right) != " ":
+            continue
+        if (
+            left.cf in lex.first
+            and left.cf not in lex.ambiguous
+            and right.name in lex.surnames
+            and right.name not in lex.ambiguous
+        ):
+            left.score = right.score = max(left.score, right.score, lex.scores["neighbour"])
+
+
+def find_names(text: str, language: str = "fi") -> list[PiiSpan]:
+    """Personal names in ``text``; ``language`` is "fi", "sv", or anything else for both.
+
+    Returns spans of type ``"name"``, adjacent name words merged, in text order.
+    """
+    lex = _lexicon()
+    tokens = _analyse(text, language, lex)
+    for i, tok in enumerate(tokens):
+        tok.score = _standalone_score(text, tokens, i, lex)
+    _lowercase_full_names(text, tokens, lex)
+    for _ in range(3):  # a name of three or four words grows by one word per pass
+        if not _neighbour_pass(text, tokens, lex):
+            break
+    spans: list[PiiSpan] = []
+    for tok in tokens:
+        if tok.score <= 0:
+            continue
+        start, end = tok.start, tok.end
+        # initials next to a name: "M. Virtanen", "Matti V."
+        before = re.search(r"(?<![\w])[A-ZÅÄÖ]\.\s$", text[:start])
+        if before:
+            start = before.start()
+        after = re.match(r"\s[A-ZÅÄÖ]\.(?!\w)", text[end:])
+        if after:
+            end += after.end()
+        if spans and text[spans[-1].end : start].strip(" ") == "" and start - spans[-1].end <= 2:
+            prev = spans.pop()
+            start, score = prev.start, max(prev.score, tok.score)
+        else:
+            score = tok.score
+        spans.append(PiiSpan(start, end, "name", text[start:end], None, score))
+    return spans
