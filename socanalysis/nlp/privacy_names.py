@@ -51,6 +51,7 @@ class _Lexicon:
     scores: dict[str, float]
     min_length: int
     street_suffixes: tuple[str, ...]
+    surname_shape: re.Pattern[str]
 
 
 def _stems(word: str, gradation: dict[str, str]) -> set[str]:
@@ -107,6 +108,9 @@ def _lexicon() -> _Lexicon:
         scores={str(k): float(v) for k, v in cfg["scores"].items()},
         min_length=int(cfg["min_length"]),
         street_suffixes=suffixes,
+        surname_shape=re.compile(
+            "(?:" + "|".join(re.escape(str(s)) for s in cfg["surname_endings"]) + ")$"
+        ),
     )
 
 
@@ -125,7 +129,10 @@ class _Token:
     name: str | None = None  # base form in the name lists
     stop: str | None = None  # "institution" or "place"
     cue: bool = False
-    known: bool = True
+    known: bool = True  # the report language's dictionary has the word (any case)
+    proper: bool = False  # a dictionary knows it as a proper noun (its lemma is capitalised)
+    proper_here: bool = False  # ... the report language's dictionary does
+    surname_shape: bool = False  # looks like a surname: Koskinen, Virtaselle, Lindström
     score: float = 0.0  # > 0 once taken as a name
 
 
@@ -136,6 +143,34 @@ def _lemmas(token: str, langs: tuple[str, ...]) -> set[str]:
     for lang in langs:
         out.add(simplemma.lemmatize(token, lang=lang).casefold())
     return out
+
+
+def _dictionary(word: str, langs: tuple[str, ...]) -> tuple[bool, bool, bool]:
+    """(known, proper, proper_here) from the lemmatiser's dictionaries.
+
+    simplemma keeps proper nouns' lemmas capitalised (Matille -> Matti, Turussa -> Turku) and
+    lower-cases common words (Asunnon -> asunto), which tells a name from an ordinary word
+    better than a plain "is it in the dictionary" test. A word whose lower-case form is an
+    ordinary word of the report language ("Dom", "Jos", "Mannen") is never taken as proper.
+    ``proper_here`` asks the report language only (used at the start of a sentence).
+    """
+    import simplemma
+
+    known = any(simplemma.is_known(word, lang=lang) for lang in langs)
+    lower = word.lower()
+    common = any(
+        simplemma.is_known(lower, lang=lang) and simplemma.lemmatize(lower, lang=lang)[:1].islower()
+        for lang in langs
+    )
+    if common:
+        return known, False, False
+    proper_in = {
+        lang
+        for lang in ("fi", "sv")
+        if simplemma.is_known(word, lang=lang)
+        and simplemma.lemmatize(word, lang=lang)[:1].isupper()
+    }
+    return known, bool(proper_in), bool(proper_in & set(langs))
 
 
 def _lookup(cf: str, lemmas: set[str], words: frozenset[str], stems: dict[str, str], lex: _Lexicon):
@@ -175,8 +210,6 @@ def _capitalised(token: str) -> bool:
 
 
 def _analyse(text: str, language: str, lex: _Lexicon) -> list[_Token]:
-    import simplemma
-
     langs = _languages(language)
     tokens = []
     for match in _WORD_RE.finditer(text):
@@ -202,7 +235,8 @@ def _analyse(text: str, language: str, lex: _Lexicon) -> list[_Token]:
             tok.name = _lookup(cf, lemmas, lex.first | lex.surnames, lex.name_stems, lex)
             if tok.name is None and len(parts) > 1:
                 tok.name = next((p for p in parts if p in lex.first | lex.surnames), None)
-            tok.known = any(simplemma.is_known(word, lang=lang) for lang in langs)
+            tok.known, tok.proper, tok.proper_here = _dictionary(word, langs)
+            tok.surname_shape = lex.surname_shape.search(cf) is not None
         tokens.append(tok)
     return tokens
 
@@ -228,6 +262,8 @@ def _standalone_score(text: str, tokens: list[_Token], i: int, lex: _Lexicon) ->
     if len(tok.text) < lex.min_length or _is_streetlike(tok, lex):
         return 0.0
     cue = _follows_cue(text, tokens, i)
+    if tok.cue:
+        return 0.0
     if not tok.capitalised:
         # a lower-case first name right after a cue: "asiakas matti"
         exact = tok.name is not None and tok.cf == tok.name
@@ -250,6 +286,10 @@ def _standalone_score(text: str, tokens: list[_Token], i: int, lex: _Lexicon) ->
         return 0.0
     if cue:
         return sc["cue"]
+    if tok.initial:
+        return sc["proper_sentence_initial"] if tok.proper_here else 0.0
+    if tok.proper or tok.surname_shape:
+        return sc["proper"]
     if not tok.initial and not tok.known:
         return sc["unknown_word"]
     return 0.0
@@ -265,13 +305,14 @@ def _neighbour_pass(text: str, tokens: list[_Token], lex: _Lexicon) -> bool:
             continue
         if left.score > 0:
             cand = right
-            ok = cand.capitalised and cand.stop != "institution"
+            ok = cand.capitalised and cand.stop != "institution" and not cand.cue
             if cand.stop == "place":
                 ok = ok and cand.name in lex.surnames
         else:
             cand = left
-            evidence = cand.name is not None or not cand.known
-            ok = cand.capitalised and cand.stop is None and evidence
+            # inside a sentence a capitalised word right before a name is its first name
+            evidence = not cand.initial or cand.name is not None or cand.proper or not cand.known
+            ok = cand.capitalised and cand.stop is None and not cand.cue and evidence
         if ok and len(cand.text) >= lex.min_length and not _is_streetlike(cand, lex):
             cand.score = sc
             changed = True

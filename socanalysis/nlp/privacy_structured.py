@@ -235,7 +235,7 @@ def _address_re() -> re.Pattern[str]:
     return re.compile(
         rf"(?<![\w\-])(?:(?:{prefixes})\s)?"
         rf"(?P<street>(?=[{_UPPER}])[{_LOWER}{_UPPER}\-]*?(?i:{suffix_alt}))"
-        rf"\s(?P<number>\d{{1,3}}(?:\s?-\s?\d{{1,3}})?)"
+        rf"\s(?P<number>\d{{1,3}}(?:\s?-\s?\d{{1,3}})?)(?!\d)"
         rf"(?P<stair>(?:\s[A-H]|[a-hA-H])(?![\w]))?"
         rf"(?P<flat>(?:\s?(?:{apartment})\s?\d{{1,3}}|(?(stair)\s?\d{{1,3}}|(?!)))(?![\w]))?"
         rf"(?P<after>\s?[^\s\d]*)"
