@@ -63,7 +63,9 @@ HELD_SUR_SV = [
     "Mickelsson", "Nordman", "Snickars", "Wargh", "Backström", "Hästbacka", "Ingves", "Lillqvist",
     "Mattfolk", "Rögård",
 ]  # fmt: skip
-HELD_FIRST_OTHER = ["Abdiaziz", "Halima", "Nasra", "Yonas", "Tesfaye", "Oleksii", "Bogdan", "Farhan"]
+HELD_FIRST_OTHER = [
+    "Abdiaziz", "Halima", "Nasra", "Yonas", "Tesfaye", "Oleksii", "Bogdan", "Farhan",
+]  # fmt: skip
 
 # --- other values ------------------------------------------------------------------------------
 STREET_ROOTS_FI = ["Rauhan", "Kauppa", "Koulu", "Kirkko", "Puisto", "Myllyn", "Sataman", "Tehtaan",
@@ -73,10 +75,12 @@ STREET_SUFFIXES_FI = ["katu", "tie", "kuja", "polku", "rinne", "kaari"]
 STREET_ROOTS_SV = ["Stor", "Skol", "Kyrko", "Hamn", "Kvarn", "Strand", "Björk", "Rönn", "Sjö",
                    "Skeppar", "Rådhus", "Berg"]  # fmt: skip
 STREET_SUFFIXES_SV = ["gatan", "vägen", "gränd", "stigen"]
-POSTAL = [("20100", "Turku"), ("20500", "Turku"), ("65100", "Vasa"), ("65200", "Vaasa"),
-          ("00100", "Helsinki"), ("00530", "Helsingfors"), ("21200", "Raisio"), ("68600", "Jakobstad"),
-          ("24100", "Salo"), ("33100", "Tampere"), ("66900", "Nykarleby"), ("64200", "Närpes"),
-          ("90100", "Oulu"), ("21600", "Parainen"), ("10600", "Ekenäs"), ("23500", "Uusikaupunki")]  # fmt: skip
+POSTAL = [
+    ("20100", "Turku"), ("20500", "Turku"), ("65100", "Vasa"), ("65200", "Vaasa"),
+    ("00100", "Helsinki"), ("00530", "Helsingfors"), ("21200", "Raisio"), ("68600", "Jakobstad"),
+    ("24100", "Salo"), ("33100", "Tampere"), ("66900", "Nykarleby"), ("64200", "Närpes"),
+    ("90100", "Oulu"), ("21600", "Parainen"), ("10600", "Ekenäs"), ("23500", "Uusikaupunki"),
+]  # fmt: skip
 EMAIL_DOMAINS = ["gmail.com", "hotmail.com", "outlook.com", "varha.fi", "ovph.fi", "luukku.com",
                  "suomi24.fi", "yahoo.se", "netti.fi", "example.org"]  # fmt: skip
 INSTITUTIONS_FI = ["Kela", "TE-toimisto", "Ohjaamo", "HUS", "Varha", "Vasso", "THL", "AVI"]
@@ -131,6 +135,10 @@ TEMPLATES = {
         "{first} {sur} asuu {place}ssa ja käy {inst}ssa kerran viikossa.",
         "Hakemus jätettiin {date}, käsittely kesti {count} viikkoa ({statute}).",
         "Hänen hetunsa on {hetu} ja puhelin {phone}.",
+        "asiakas {first_lower} soitti taas, aukioloajat ovat {range} ({code}).",
+        "Hakemuksen mukaan {first}, {first} ja {first} asuvat samassa taloudessa.",
+        "{first} kertoi, että vuosina {range} tuki ei riittänyt ja diagnoosi oli {code}.",
+        "Äidin {name_gen} mukaan lapsi on ollut poissa koulusta {count} päivää.",
     ],
     "sv": [
         "Klienten {name} ({hetu}) kontaktade oss {date} kl. {time}.",
@@ -165,6 +173,10 @@ TEMPLATES = {
         "{first} {sur} bor i {place} och besöker {inst} en gång i veckan.",
         "Ansökan lämnades in {date} och behandlingen tog {count} veckor ({statute}).",
         "Hennes personbeteckning är {hetu} och telefon {phone}.",
+        "klienten {first_lower} ringde igen, öppettiderna är {range} ({code}).",
+        "Enligt ansökan bor {first}, {first} och {first} i samma hushåll.",
+        "{first} berättade att stödet under åren {range} inte räckte och diagnosen var {code}.",
+        "Enligt {name_gen_sv} mamma har barnet varit borta från skolan {count} dagar.",
     ],
 }
 
@@ -179,10 +191,8 @@ class Report:
 
 def _hetu(rng: random.Random, valid: bool) -> str:
     year = rng.randint(1925, 2023)
-    if year < 2000:
-        sign = rng.choice("-" * 4 + "UVWXY")
-    else:
-        sign = rng.choice("A" * 4 + "BCDEF")
+    # old signs are still the most common, so they get more weight
+    sign = rng.choice("-" * 4 + "UVWXY") if year < 2000 else rng.choice("A" * 4 + "BCDEF")
     month = rng.randint(1, 12)
     day = rng.randint(1, 28)
     number = rng.randint(2, 899)
@@ -250,8 +260,9 @@ def _address(rng: random.Random, lang: str) -> str:
     else:
         street = rng.choice(STREET_ROOTS_SV) + rng.choice(STREET_SUFFIXES_SV)
     number = str(rng.randint(1, 120))
-    extra = rng.choice(["", "", f" {rng.choice('ABCD')} {rng.randint(1, 60)}", f"{rng.choice('ab')}",
-                        f" as. {rng.randint(1, 40)}" if lang == "fi" else f" lgh {rng.randint(1, 40)}"])  # fmt: skip
+    flat = f" as. {rng.randint(1, 40)}" if lang == "fi" else f" lgh {rng.randint(1, 40)}"
+    stair = f" {rng.choice('ABCD')} {rng.randint(1, 60)}"
+    extra = rng.choice(["", "", stair, rng.choice("ab"), flat])
     return f"{street} {number}{extra}"
 
 
@@ -326,7 +337,7 @@ class Builder:
         return rng.choice(firsts), rng.choice(surs), held
 
     def fill(self, template: str, report: Report) -> None:
-        rng, lang = self.rng, report.language
+        lang = report.language
         parts = template.replace("}", "{").split("{")
         first, sur, held = self._person(lang)
         for i, part in enumerate(parts):
@@ -362,6 +373,8 @@ class Builder:
             return "name", sur, {}
         if slot == "name_gen":
             return "name", rng.choice([f"{first} {_fi_genitive(sur)}", _fi_genitive(first)]), {}
+        if slot == "first_lower":
+            return "name", first.lower(), {}
         if slot == "first_all":
             return "name", _fi_allative(first), {}
         if slot == "name_gen_sv":
@@ -391,12 +404,16 @@ class Builder:
             "amount": lambda: _amount(rng, lang),
             "statute": lambda: rng.choice(STATUTES_FI if lang == "fi" else STATUTES_SV),
             "year": lambda: str(rng.randint(2015, 2026)),
-            "percent": lambda: rng.choice(["5 %", "12,5 %", "30%", "2,3 prosenttia" if lang == "fi" else "7 procent"]),
+            "percent": lambda: rng.choice(
+                ["5 %", "12,5 %", "30%", "2,3 prosenttia" if lang == "fi" else "7 procent"]
+            ),
             "inst": lambda: rng.choice(INSTITUTIONS_FI if lang == "fi" else INSTITUTIONS_SV),
             "place": lambda: rng.choice(PLACES_FI if lang == "fi" else PLACES_SV),
             "month": lambda: rng.choice(MONTHS_FI if lang == "fi" else MONTHS_SV),
             "weekday": lambda: rng.choice(WEEKDAYS_FI if lang == "fi" else WEEKDAYS_SV),
             "count": lambda: str(rng.randint(2, 12)),
+            "range": lambda: rng.choice(["2019–2024", "9-16", "8.00–16.00", "2020-2023", "10–15"]),
+            "code": lambda: rng.choice(["COVID-19", "ICD-10", "F32.1", "PHQ-9", "GAD-7", "Z59.0"]),
         }  # fmt: skip
         if slot not in neg:
             raise KeyError(f"unknown slot {slot!r}")

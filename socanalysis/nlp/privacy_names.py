@@ -52,6 +52,8 @@ class _Lexicon:
     min_length: int
     street_suffixes: tuple[str, ...]
     surname_shape: re.Pattern[str]
+    joiners: frozenset[str]
+    joiner_words: frozenset[str]
 
 
 def _stems(word: str, gradation: dict[str, str]) -> set[str]:
@@ -108,6 +110,8 @@ def _lexicon() -> _Lexicon:
         scores={str(k): float(v) for k, v in cfg["scores"].items()},
         min_length=int(cfg["min_length"]),
         street_suffixes=suffixes,
+        joiners=frozenset(str(j) for j in cfg["joiners"]),
+        joiner_words=frozenset(str(j).casefold() for j in cfg["joiner_words"]),
         surname_shape=re.compile(
             "(?:" + "|".join(re.escape(str(s)) for s in cfg["surname_endings"]) + ")$"
         ),
@@ -225,7 +229,8 @@ def _analyse(text: str, language: str, lex: _Lexicon) -> list[_Token]:
         )
         lemmas = _lemmas(word, langs)
         tok.cue = cf in lex.cues or bool(lemmas & lex.cues)
-        if tok.capitalised or cf in lex.first:
+        after_cue = bool(tokens) and tokens[-1].cue
+        if tok.capitalised or cf in lex.first or after_cue:
             parts = re.split(r"['’\-]", cf)
             stop = _lookup(cf, lemmas, lex.institutions | lex.places, lex.stop_stems, lex)
             if stop is None and len(parts) > 1:
@@ -265,10 +270,14 @@ def _standalone_score(text: str, tokens: list[_Token], i: int, lex: _Lexicon) ->
     if tok.cue:
         return 0.0
     if not tok.capitalised:
-        # a lower-case first name right after a cue: "asiakas matti"
+        # a name typed in lower case right after a cue: "asiakas matti", "klienten elvira"
+        if not cue or tok.stop is not None or tok.name in lex.ambiguous:
+            return 0.0
         exact = tok.name is not None and tok.cf == tok.name
-        if cue and exact and tok.name in lex.first and tok.name not in lex.ambiguous:
+        if (exact and tok.name in lex.first) or tok.proper:
             return sc["cue"]
+        if not tok.known and len(tok.text) >= 3:
+            return sc["unknown_word"]
         return 0.0
     if tok.stop == "institution":
         return 0.0
@@ -295,13 +304,41 @@ def _standalone_score(text: str, tokens: list[_Token], i: int, lex: _Lexicon) ->
     return 0.0
 
 
+def _list_pass(text: str, tokens: list[_Token], i: int, lex: _Lexicon) -> bool:
+    """A list of names: "Pekka, Sirpa ja Iiris" (capitalised members inside a sentence only)."""
+    left, right = tokens[i], tokens[i + 1]
+    gap = _gap(text, left, right)
+    if gap not in lex.joiners:
+        if gap != " " or right.cf not in lex.joiner_words or i + 2 >= len(tokens):
+            return False
+        right = tokens[i + 2]  # "Sirpa ja Iiris": skip the conjunction
+        if _gap(text, tokens[i + 1], right) != " ":
+            return False
+    if (left.score > 0) == (right.score > 0):
+        return False
+    cand = right if left.score > 0 else left
+    if (
+        cand.capitalised
+        and not cand.initial
+        and cand.stop is None
+        and not cand.cue
+        and len(cand.text) >= lex.min_length
+        and not _is_streetlike(cand, lex)
+    ):
+        cand.score = lex.scores["neighbour"]
+        return True
+    return False
+
+
 def _neighbour_pass(text: str, tokens: list[_Token], lex: _Lexicon) -> bool:
     """Extend names to capitalised neighbours ("Anna Virtanen", "Matti Salo"); True if changed."""
     changed = False
     sc = lex.scores["neighbour"]
     for i in range(len(tokens) - 1):
+        if _list_pass(text, tokens, i, lex):
+            changed = True
         left, right = tokens[i], tokens[i + 1]
-        if _gap(text, left, right) != " " or (left.score > 0) == (right.score > 0):
+        if (left.score > 0) == (right.score > 0) or _gap(text, left, right) != " ":
             continue
         if left.score > 0:
             cand = right
@@ -311,7 +348,14 @@ def _neighbour_pass(text: str, tokens: list[_Token], lex: _Lexicon) -> bool:
         else:
             cand = left
             # inside a sentence a capitalised word right before a name is its first name
-            evidence = not cand.initial or cand.name is not None or cand.proper or not cand.known
+            evidence = (
+                not cand.initial
+                or cand.name is not None
+                or cand.proper
+                or not cand.known
+                or right.name in lex.surnames
+                or right.surname_shape
+            )
             ok = cand.capitalised and cand.stop is None and not cand.cue and evidence
         if ok and len(cand.text) >= lex.min_length and not _is_streetlike(cand, lex):
             cand.score = sc
