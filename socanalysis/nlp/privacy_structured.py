@@ -41,10 +41,10 @@ def hetu_is_valid(code: str) -> bool:
 
     Examples
     --------
-    >>> hetu_is_valid("010594Y9032"), hetu_is_valid("010594Y9021")
+    >>> hetu_is_valid("010594Y9032"), hetu_is_valid("010594Y9022")  # 2023 sign Y
     (True, False)
-    >>> hetu_is_valid("290200A123M")  # 29 Feb 2000 exists
-    False
+    >>> hetu_is_valid("290200A1239"), hetu_is_valid("300200A1239")  # 29 Feb 2000 existed
+    (True, False)
     """
     match = _HETU_RE.fullmatch(code.strip())
     if match is None:
