@@ -53,6 +53,8 @@ class _Lexicon:
     street_suffixes: tuple[str, ...]
     surname_shape: re.Pattern[str]
     joiners: frozenset[str]
+    surname_heads: frozenset[str]
+    compound_min_length: int
     joiner_words: frozenset[str]
 
 
@@ -111,6 +113,8 @@ def _lexicon() -> _Lexicon:
         min_length=int(cfg["min_length"]),
         street_suffixes=suffixes,
         joiners=frozenset(str(j) for j in cfg["joiners"]),
+        surname_heads=frozenset(str(h).casefold() for h in cfg["surname_heads"]),
+        compound_min_length=int(cfg["compound_min_length"]),
         joiner_words=frozenset(str(j).casefold() for j in cfg["joiner_words"]),
         surname_shape=re.compile(
             "(?:" + "|".join(re.escape(str(s)) for s in cfg["surname_endings"]) + ")$"
@@ -147,6 +151,27 @@ def _lemmas(token: str, langs: tuple[str, ...]) -> set[str]:
     for lang in langs:
         out.add(simplemma.lemmatize(token, lang=lang).casefold())
     return out
+
+
+def _common_compound(lower: str, langs: tuple[str, ...], lex: _Lexicon) -> bool:
+    """Whether an unknown word is a compound ending in an ordinary word.
+
+    Finnish writes service and unit names as long compounds the dictionary lacks
+    ("Aikuissosiaalityöhön", "Mielenterveysseuran"); capitalised inside a sentence they would
+    look like names. Surnames are compounds too ("Hirvikoski", "Lindström"), so a compound
+    whose last part is a usual surname element (koski, niemi, ström) does not count.
+    """
+    import simplemma
+
+    for cut in range(3, len(lower) - 4):
+        tail = lower[cut:]
+        for lang in langs:
+            if not simplemma.is_known(tail, lang=lang):
+                continue
+            lemma = simplemma.lemmatize(tail, lang=lang)
+            if lemma[:1].islower() and lemma not in lex.surname_heads:
+                return True
+    return False
 
 
 def _dictionary(word: str, langs: tuple[str, ...]) -> tuple[bool, bool, bool]:
@@ -213,9 +238,39 @@ def _capitalised(token: str) -> bool:
     return all(p[:1].isupper() and any(c.islower() for c in p) for p in parts if p)
 
 
+@lru_cache(maxsize=1 << 16)
+def _word_facts(word: str, langs: tuple[str, ...]) -> tuple:
+    """(stop, name, known, proper, proper_here, surname_shape) of one word; cached because
+    report vocabularies repeat a lot."""
+    lex = _lexicon()
+    cf = word.casefold()
+    lemmas = _lemmas(word, langs)
+    stops = lex.institutions | lex.places
+    parts = re.split(r"['’\-]", cf)
+    stop = _lookup(cf, lemmas, stops, lex.stop_stems, lex)
+    if stop is None and len(parts) > 1:
+        stop = _lookup(parts[0], set(), stops, lex.stop_stems, lex)
+    kind = None if stop is None else ("institution" if stop in lex.institutions else "place")
+    names = lex.first | lex.surnames
+    name = _lookup(cf, lemmas, names, lex.name_stems, lex)
+    if name is None and len(parts) > 1:
+        name = next((p for p in parts if p in names), None)
+    known, proper, proper_here = _dictionary(word, langs)
+    if not known and len(cf) >= lex.compound_min_length:
+        known = _common_compound(cf, langs, lex)
+    return kind, name, known, proper, proper_here, lex.surname_shape.search(cf) is not None
+
+
+@lru_cache(maxsize=1 << 16)
+def _is_cue(word: str, langs: tuple[str, ...]) -> bool:
+    lex = _lexicon()
+    cf = word.casefold()
+    return cf in lex.cues or bool(_lemmas(word, langs) & lex.cues)
+
+
 def _analyse(text: str, language: str, lex: _Lexicon) -> list[_Token]:
     langs = _languages(language)
-    tokens = []
+    tokens: list[_Token] = []
     for match in _WORD_RE.finditer(text):
         word = match.group(0)
         cf = word.casefold()
@@ -227,21 +282,17 @@ def _analyse(text: str, language: str, lex: _Lexicon) -> list[_Token]:
             _is_sentence_initial(text, match.start(), lex),
             _capitalised(word),
         )
-        lemmas = _lemmas(word, langs)
-        tok.cue = cf in lex.cues or bool(lemmas & lex.cues)
+        tok.cue = _is_cue(word, langs)
         after_cue = bool(tokens) and tokens[-1].cue
         if tok.capitalised or cf in lex.first or after_cue:
-            parts = re.split(r"['’\-]", cf)
-            stop = _lookup(cf, lemmas, lex.institutions | lex.places, lex.stop_stems, lex)
-            if stop is None and len(parts) > 1:
-                stop = _lookup(parts[0], set(), lex.institutions | lex.places, lex.stop_stems, lex)
-            if stop is not None:
-                tok.stop = "institution" if stop in lex.institutions else "place"
-            tok.name = _lookup(cf, lemmas, lex.first | lex.surnames, lex.name_stems, lex)
-            if tok.name is None and len(parts) > 1:
-                tok.name = next((p for p in parts if p in lex.first | lex.surnames), None)
-            tok.known, tok.proper, tok.proper_here = _dictionary(word, langs)
-            tok.surname_shape = lex.surname_shape.search(cf) is not None
+            (
+                tok.stop,
+                tok.name,
+                tok.known,
+                tok.proper,
+                tok.proper_here,
+                tok.surname_shape,
+            ) = _word_facts(word, langs)
         tokens.append(tok)
     return tokens
 
