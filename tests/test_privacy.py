@@ -96,6 +96,7 @@ def test_hetu_shapes_that_are_not_hetus():
         "0800 123 456",
         "020 634 0000",
         "+46 70 123 45 67",
+        "040/123 4567",
     ],
 )
 def test_phone_formats(number):
@@ -118,6 +119,17 @@ def test_email():
     assert [s.type for s in find_pii(text)] == ["email", "email"]
     assert mask(text).text == "Yhteys: [SÄHKÖPOSTI] tai [SÄHKÖPOSTI]."
     assert mask(text, language="sv").text == "Yhteys: [E-POST] tai [E-POST]."
+
+
+def test_obfuscated_email():
+    assert [s.type for s in find_pii("Posti matti(at)gmail.com tai anna [at] varha.fi.")] == [
+        "email",
+        "email",
+    ]
+
+
+def test_slashes_in_dates_are_not_phones():
+    assert find_pii("Ajalla 05/2023 – 06/2024 ja 01/2025 sekä 1301/2014.") == []
 
 
 def test_iban_validation_and_detection():
@@ -203,6 +215,10 @@ def test_abbreviation_codes_are_not_plates():
         ("Kelan asiakas Pekka Salo asuu Salossa.", "fi", ["Pekka Salo"]),
         ("Paikalla olivat M. Virtanen ja Matti V. sekä Anna-Liisa.", "fi",
          ["M. Virtanen", "Matti V.", "Anna-Liisa"]),
+        ("Farhan kertoi asiasta. Anna kertoi myös.", "fi", ["Farhan", "Anna"]),  # verb after
+        ("Tesfaye berättade om läget.", "sv", ["Tesfaye"]),
+        ("Aiti Anna soitti ja Vaino kavi.", "fi", ["Anna", "Vaino"]),  # typed without ä/ö
+        ("klienten elvira ringde igen.", "sv", ["elvira"]),
     ],
 )  # fmt: skip
 def test_names(text, language, expected):
@@ -232,6 +248,10 @@ def test_names_masked_with_language_placeholders():
         ("Familjen behöver stöd. Barnet mår bra. Socialarbetaren ringde.", "sv"),
         ("Dom vågar inte. Jo, det finns. Mannen kom.", "sv"),
         ("Asiakas muutti Ukrainasta Suomeen.", "fi"),
+        ("Asiakas asuu Hameenlinnassa ja kay Jyvaskylassa.", "fi"),  # typed without ä/ö
+        ("Asiakas ohjattiin Aikuissosiaalityöhön ja Mielenterveysseuran ryhmään.", "fi"),
+        ("Hans mamma ringde.", "fi"),  # Swedish text tagged Finnish: no name from the verb
+        ("Hän kertoi, että Nuori kertoi.", "fi"),
     ],
 )
 def test_no_names_in_ordinary_text(text, language):

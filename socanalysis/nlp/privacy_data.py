@@ -98,15 +98,24 @@ def patterns() -> dict[str, Any]:
     return data
 
 
+_PLAIN = str.maketrans("äöåÄÖÅ", "aoaAOA")
+
+
+def _word_set(words: list[Any]) -> frozenset[str]:
+    """Case-folded words plus their spelling without ä/ö/å (reports are often typed that way)."""
+    folded = {str(w).casefold() for w in words}
+    return frozenset(folded | {w.translate(_PLAIN) for w in folded})
+
+
 @lru_cache(maxsize=1)
 def name_lists() -> dict[str, frozenset[str]]:
-    """Name lists and context cues (privacy_names.yaml), case-folded."""
+    """Name lists and context cues (privacy_names.yaml), case-folded, also without ä/ö/å."""
     data = _read_yaml("privacy_names.yaml")
-    return {key: frozenset(str(w).casefold() for w in words) for key, words in data.items()}
+    return {key: _word_set(words) for key, words in data.items()}
 
 
 @lru_cache(maxsize=1)
 def stop_words() -> dict[str, frozenset[str]]:
-    """Words never masked as names (privacy_stoplist.yaml), case-folded, per group."""
+    """Words never masked as names (privacy_stoplist.yaml), per group, also without ä/ö/å."""
     data = _read_yaml("privacy_stoplist.yaml")
-    return {key: frozenset(str(w).casefold() for w in words) for key, words in data.items()}
+    return {key: _word_set(words) for key, words in data.items()}

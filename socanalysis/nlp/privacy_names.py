@@ -42,6 +42,7 @@ class _Lexicon:
     surnames: frozenset[str]
     ambiguous: frozenset[str]
     cues: frozenset[str]
+    cues_after: frozenset[str]
     institutions: frozenset[str]
     places: frozenset[str]  # municipalities, regions, months, weekdays, holidays
     name_stems: dict[str, str]
@@ -103,6 +104,7 @@ def _lexicon() -> _Lexicon:
         surnames=surnames,
         ambiguous=lists["ambiguous"],
         cues=lists["cues_fi"] | lists["cues_sv"],
+        cues_after=lists["cues_after_fi"] | lists["cues_after_sv"],
         institutions=stops["institutions"],
         places=places,
         name_stems=name_stems,
@@ -262,6 +264,13 @@ def _word_facts(word: str, langs: tuple[str, ...]) -> tuple:
 
 
 @lru_cache(maxsize=1 << 16)
+def _known_anywhere(word: str) -> bool:
+    import simplemma
+
+    return any(simplemma.is_known(word, lang=lang) for lang in ("fi", "sv"))
+
+
+@lru_cache(maxsize=1 << 16)
 def _is_cue(word: str, langs: tuple[str, ...]) -> bool:
     lex = _lexicon()
     cf = word.casefold()
@@ -327,18 +336,24 @@ def _standalone_score(text: str, tokens: list[_Token], i: int, lex: _Lexicon) ->
         exact = tok.name is not None and tok.cf == tok.name
         if (exact and tok.name in lex.first) or tok.proper:
             return sc["cue"]
-        if not tok.known and len(tok.text) >= 3:
+        # unknown in both languages: a Swedish verb in a report tagged Finnish is no name
+        if not tok.known and len(tok.text) >= 3 and not _known_anywhere(tok.text):
             return sc["unknown_word"]
         return 0.0
     if tok.stop == "institution":
         return 0.0
     if tok.stop == "place":
         return sc["cue"] if cue and tok.name is not None else 0.0
+    verb_after = (
+        i + 1 < len(tokens)
+        and tokens[i + 1].cf in lex.cues_after
+        and _gap(text, tok, tokens[i + 1]) == " "
+    )
     if tok.name is not None:
         if not tok.initial or cue:
             return sc["list"]
         if tok.name in lex.ambiguous:
-            return 0.0
+            return sc["cue"] if verb_after and tok.cf == tok.name else 0.0
         # at the start of a sentence only a word that is the name itself, not an everyday word
         # that happens to look like an inflected name ("Pian" is "soon", not Pia's)
         if tok.cf == tok.name or tok.name in _lemmas(tok.cf, ("fi",)):
@@ -347,7 +362,10 @@ def _standalone_score(text: str, tokens: list[_Token], i: int, lex: _Lexicon) ->
     if cue:
         return sc["cue"]
     if tok.initial:
-        return sc["proper_sentence_initial"] if tok.proper_here else 0.0
+        if tok.proper_here:
+            return sc["proper_sentence_initial"]
+        # "Farhan kertoi": unknown to the dictionary, right before a reporting verb
+        return sc["unknown_word"] if verb_after and not tok.known else 0.0
     if tok.proper or tok.surname_shape:
         return sc["proper"]
     if not tok.initial and not tok.known:

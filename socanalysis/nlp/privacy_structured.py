@@ -85,7 +85,7 @@ _PHONE_RE = re.compile(
     (?:
         (?:\+|\b00)\d{1,3}[ \-]?(?:\(0\)[ \-]?)?\d{1,4}   # +358 40 / 00358 40 / +358 (0)40
       | \(0\d{1,4}\)                                       # (09)
-      | \b0\d{1,4}                                         # 040, 09, 0800
+      | \b0\d{1,4}/?                                       # 040, 09, 0800, 040/
     )
     (?:[ \-]?\d{1,5}){1,5}
     (?!\w)(?![.,]\d)
@@ -142,12 +142,14 @@ def find_phones(text: str) -> list[PiiSpan]:
 # E-mail
 # ---------------------------------------------------------------------------------------------
 _EMAIL_RE = re.compile(
-    r"(?<![\w.+\-])[\w.+\-]*\w@\w[\w\-]*(?:\.[\w\-]+)*\.[^\W\d_]{2,}(?![\w@])", re.UNICODE
+    r"(?<![\w.+\-])[\w.+\-]*\w(?:@|\s?[(\[]at[)\]]\s?)\w[\w\-]*(?:\.[\w\-]+)*\.[^\W\d_]{2,}"
+    r"(?![\w@])",
+    re.UNICODE,
 )
 
 
 def find_emails(text: str) -> list[PiiSpan]:
-    """E-mail addresses (``matti.virtanen@example.fi``)."""
+    """E-mail addresses (``matti.virtanen@example.fi``, also ``matti(at)example.fi``)."""
     return [PiiSpan(m.start(), m.end(), "email", m.group(0)) for m in _EMAIL_RE.finditer(text)]
 
 
