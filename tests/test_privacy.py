@@ -250,7 +250,8 @@ def test_names_masked_with_language_placeholders():
         ("Asiakas muutti Ukrainasta Suomeen.", "fi"),
         ("Asiakas asuu Hameenlinnassa ja kay Jyvaskylassa.", "fi"),  # typed without ä/ö
         ("Asiakas ohjattiin Aikuissosiaalityöhön ja Mielenterveysseuran ryhmään.", "fi"),
-        ("Hans mamma ringde.", "fi"),  # Swedish text tagged Finnish: no name from the verb
+        ("Sen jälkeen mamma ringde.", "fi"),  # a Swedish verb after a cue is no name
+        ("Hans mamma ringde.", "sv"),
         ("Hän kertoi, että Nuori kertoi.", "fi"),
     ],
 )

@@ -40,7 +40,7 @@ _QUOTES = "\"'«»”“‘’([{"
 class _Lexicon:
     first: frozenset[str]
     surnames: frozenset[str]
-    ambiguous: frozenset[str]
+    ambiguous: dict[str, frozenset[str]]  # per report language
     cues: frozenset[str]
     cues_after: frozenset[str]
     institutions: frozenset[str]
@@ -55,6 +55,7 @@ class _Lexicon:
     surname_shape: re.Pattern[str]
     joiners: frozenset[str]
     surname_heads: frozenset[str]
+    clitics: tuple[str, ...]
     compound_min_length: int
     joiner_words: frozenset[str]
 
@@ -102,7 +103,7 @@ def _lexicon() -> _Lexicon:
     return _Lexicon(
         first=first,
         surnames=surnames,
-        ambiguous=lists["ambiguous"],
+        ambiguous={"fi": lists["ambiguous_fi"], "sv": lists["ambiguous_sv"]},
         cues=lists["cues_fi"] | lists["cues_sv"],
         cues_after=lists["cues_after_fi"] | lists["cues_after_sv"],
         institutions=stops["institutions"],
@@ -116,6 +117,7 @@ def _lexicon() -> _Lexicon:
         street_suffixes=suffixes,
         joiners=frozenset(str(j) for j in cfg["joiners"]),
         surname_heads=frozenset(str(h).casefold() for h in cfg["surname_heads"]),
+        clitics=tuple(str(c) for c in cfg["clitics"]),
         compound_min_length=int(cfg["compound_min_length"]),
         joiner_words=frozenset(str(j).casefold() for j in cfg["joiner_words"]),
         surname_shape=re.compile(
@@ -258,6 +260,13 @@ def _word_facts(word: str, langs: tuple[str, ...]) -> tuple:
     if name is None and len(parts) > 1:
         name = next((p for p in parts if p in names), None)
     known, proper, proper_here = _dictionary(word, langs)
+    if not known:
+        # "Opiskeleeko", "Osakaan": an ordinary word with a clitic particle
+        known = any(
+            _dictionary(word[: -len(c)], langs)[0] and not _dictionary(word[: -len(c)], langs)[1]
+            for c in lex.clitics
+            if cf.endswith(c) and len(cf) - len(c) >= 3
+        )
     if not known and len(cf) >= lex.compound_min_length:
         known = _common_compound(cf, langs, lex)
     return kind, name, known, proper, proper_here, lex.surname_shape.search(cf) is not None
@@ -291,7 +300,8 @@ def _analyse(text: str, language: str, lex: _Lexicon) -> list[_Token]:
             _is_sentence_initial(text, match.start(), lex),
             _capitalised(word),
         )
-        tok.cue = _is_cue(word, langs)
+        # a cue word capitalised inside a sentence is part of a name or title ("Nguyen Van Anh")
+        tok.cue = _is_cue(word, langs) and (tok.initial or not tok.capitalised)
         after_cue = bool(tokens) and tokens[-1].cue
         if tok.capitalised or cf in lex.first or after_cue:
             (
@@ -320,7 +330,9 @@ def _is_streetlike(tok: _Token, lex: _Lexicon) -> bool:
     return any(tok.cf.endswith(s) and len(tok.cf) > len(s) + 1 for s in lex.street_suffixes)
 
 
-def _standalone_score(text: str, tokens: list[_Token], i: int, lex: _Lexicon) -> float:
+def _standalone_score(
+    text: str, tokens: list[_Token], i: int, lex: _Lexicon, amb: frozenset[str]
+) -> float:
     """Score of token i from its own evidence (0 when it is not a name on its own)."""
     tok = tokens[i]
     sc = lex.scores
@@ -331,7 +343,7 @@ def _standalone_score(text: str, tokens: list[_Token], i: int, lex: _Lexicon) ->
         return 0.0
     if not tok.capitalised:
         # a name typed in lower case right after a cue: "asiakas matti", "klienten elvira"
-        if not cue or tok.stop is not None or tok.name in lex.ambiguous:
+        if not cue or tok.stop is not None or tok.name in amb:
             return 0.0
         exact = tok.name is not None and tok.cf == tok.name
         if (exact and tok.name in lex.first) or tok.proper:
@@ -352,7 +364,7 @@ def _standalone_score(text: str, tokens: list[_Token], i: int, lex: _Lexicon) ->
     if tok.name is not None:
         if not tok.initial or cue:
             return sc["list"]
-        if tok.name in lex.ambiguous:
+        if tok.name in amb:
             return sc["cue"] if verb_after and tok.cf == tok.name else 0.0
         # at the start of a sentence only a word that is the name itself, not an everyday word
         # that happens to look like an inflected name ("Pian" is "soon", not Pia's)
@@ -417,11 +429,12 @@ def _neighbour_pass(text: str, tokens: list[_Token], lex: _Lexicon) -> bool:
         else:
             cand = left
             # inside a sentence a capitalised word right before a name is its first name
+            # at the start of a sentence an unknown word is more often a verb with a clitic
+            # ("Välittikö Tom") than a first name, so it needs the dictionary or a surname
             evidence = (
                 not cand.initial
                 or cand.name is not None
-                or cand.proper
-                or not cand.known
+                or cand.proper_here
                 or right.name in lex.surnames
                 or right.surname_shape
             )
@@ -432,16 +445,18 @@ def _neighbour_pass(text: str, tokens: list[_Token], lex: _Lexicon) -> bool:
     return changed
 
 
-def _lowercase_full_names(text: str, tokens: list[_Token], lex: _Lexicon) -> None:
+def _lowercase_full_names(
+    text: str, tokens: list[_Token], lex: _Lexicon, amb: frozenset[str]
+) -> None:
     """'matti virtanen' typed in lower case: a first name followed by a listed surname."""
     for left, right in zip(tokens, tokens[1:], strict=False):
         if left.capitalised or right.capitalised or _gap(text, left, right) != " ":
             continue
         if (
             left.cf in lex.first
-            and left.cf not in lex.ambiguous
+            and left.cf not in amb
             and right.name in lex.surnames
-            and right.name not in lex.ambiguous
+            and right.name not in amb
         ):
             left.score = right.score = max(left.score, right.score, lex.scores["neighbour"])
 
@@ -452,10 +467,11 @@ def find_names(text: str, language: str = "fi") -> list[PiiSpan]:
     Returns spans of type ``"name"``, adjacent name words merged, in text order.
     """
     lex = _lexicon()
+    amb = frozenset().union(*(lex.ambiguous[lang] for lang in _languages(language)))
     tokens = _analyse(text, language, lex)
     for i, tok in enumerate(tokens):
-        tok.score = _standalone_score(text, tokens, i, lex)
-    _lowercase_full_names(text, tokens, lex)
+        tok.score = _standalone_score(text, tokens, i, lex, amb)
+    _lowercase_full_names(text, tokens, lex, amb)
     for _ in range(3):  # a name of three or four words grows by one word per pass
         if not _neighbour_pass(text, tokens, lex):
             break
