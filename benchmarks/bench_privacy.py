@@ -5,17 +5,25 @@ A planted identifier counts as found when spans of its own type cover all its ch
 span is a true positive when it overlaps a planted identifier of its type. Negatives (dates,
 amounts, statute references, ...) count as false positives when any detected span touches them.
 
+With ``--eval-dir`` (the shared evaluation corpora, e.g. ../shared/eval) it also checks real,
+non-social-care text: detections of structured types on UD, SIB-200 and Tatoeba sentences (all
+should be false positives: that text holds no phone numbers or identity codes) and name recall on
+Tatoeba's recurring characters (Tom, Mary, John, ...), whose sentences nobody on the team wrote.
+
 Usage::
 
     python benchmarks/make_pii_set.py --out /tmp/pii_set.jsonl
     python benchmarks/bench_privacy.py /tmp/pii_set.jsonl
     python benchmarks/bench_privacy.py            # generates the set in memory (seed 0)
+    python benchmarks/bench_privacy.py --eval-dir ../shared/eval
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
+import re
 import sys
 import time
 from collections import Counter, defaultdict
@@ -154,12 +162,67 @@ def print_table(r: dict, show_fp: bool = False) -> None:
             print("  " + line)
 
 
+REAL_FILES = [
+    ("ud/fi_tdt-dev", "fi"), ("ud/fi_ftb-dev", "fi"), ("ud/sv_talbanken-dev", "sv"),
+    ("sib200/fin_Latn", "fi"), ("sib200/swe_Latn", "sv"), ("tatoeba/fin", "fi"),
+    ("tatoeba/swe", "sv"),
+]  # fmt: skip
+TATOEBA_NAMES = ("Tom", "Mary", "John", "Alice", "Ken", "Jack", "Mike", "Jim", "Bill")
+# the name followed by a Finnish case ending or Swedish genitive, as one word
+_TATOEBA_RE = re.compile(
+    r"\b(" + "|".join(TATOEBA_NAMES) + r")(?:in|ille|ia|illa|ista|iin|ilta|ilta|n|lle|a|ä|sta|stä"
+    r"|yn|ltä|llä|lla|lta|s|kin)?\b"
+)
+
+
+def real_text_checks(eval_dir: Path) -> None:
+    """Structured detections on real text (false positives) and Tatoeba name recall."""
+    from socanalysis.nlp.privacy_data import name_lists
+
+    lists = name_lists()
+    listed = set().union(*(lists[k] for k in lists if k.startswith(("first_", "surnames_"))))
+    print(f"{'real text':<22}{'texts':>7}{'words':>8}  structured detections / names")
+    recall = Counter()
+    for name, lang in REAL_FILES:
+        path = eval_dir / f"{name}.tsv"
+        if not path.exists():
+            print(f"{name:<22} missing ({path})")
+            continue
+        with path.open(encoding="utf-8") as handle:
+            texts = [row["text"] for row in csv.DictReader(handle, delimiter="\t")]
+        kinds = Counter()
+        for text in texts:
+            spans = find_pii(text, lang)
+            kinds.update(s.type for s in spans)
+            if name.startswith("tatoeba"):
+                for m in _TATOEBA_RE.finditer(text):
+                    before = text[: m.start()].rstrip()
+                    where = "start" if not before or before[-1] in ".!?" else "inside"
+                    in_list = "in list" if m.group(1).casefold() in listed else "not in list"
+                    hit = any(s.type == "name" and s.start <= m.start() and s.end >= m.end()
+                              for s in spans)  # fmt: skip
+                    recall[(lang, in_list, where, "found" if hit else "missed")] += 1
+        structured = {k: v for k, v in kinds.items() if k != "name"}
+        words = sum(len(t.split()) for t in texts)
+        print(f"{name:<22}{len(texts):>7}{words:>8}  {structured or 0} / {kinds['name']}")
+    print("\nTatoeba names (Tom, Mary, ...): found / total")
+    for lang in ("fi", "sv"):
+        for in_list in ("in list", "not in list"):
+            for where in ("start", "inside"):
+                found = recall[(lang, in_list, where, "found")]
+                total = found + recall[(lang, in_list, where, "missed")]
+                if total:
+                    print(f"  {lang} {in_list:<12} sentence {where:<7} {found:>4} / {total:<4}"
+                          f"{_pct(found, total)} %")  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Privacy detector precision/recall per type")
     parser.add_argument("path", nargs="?", type=Path, help="JSONL from make_pii_set.py")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--reports", type=int, default=700)
     parser.add_argument("--show-fp", action="store_true", help="list false positives")
+    parser.add_argument("--eval-dir", type=Path, help="shared eval corpora for real-text checks")
     args = parser.parse_args(argv)
     if args.path:
         with args.path.open(encoding="utf-8") as handle:
@@ -169,6 +232,9 @@ def main(argv: list[str] | None = None) -> None:
 
         reports = generate(args.seed, args.reports)
     print_table(evaluate(reports), args.show_fp)
+    if args.eval_dir:
+        print()
+        real_text_checks(args.eval_dir)
 
 
 if __name__ == "__main__":
