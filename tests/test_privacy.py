@@ -132,6 +132,10 @@ def test_slashes_in_dates_are_not_phones():
     assert find_pii("Ajalla 05/2023 – 06/2024 ja 01/2025 sekä 1301/2014.") == []
 
 
+def test_business_id_is_not_a_phone():
+    assert find_pii("Yhdistyksen Y-tunnus 0145678-9 ja 2345678-1.") == []
+
+
 def test_iban_validation_and_detection():
     assert iban_is_valid("FI21 1234 5600 0007 85")
     assert iban_is_valid("FI2112345600000785")

@@ -4,11 +4,15 @@ A word is taken as a name when
 
 * it is a first name or surname from ``data/privacy_names.yaml`` (also inflected: *Matille*,
   *Virtaselta*, *Eriks*), capitalised inside a sentence, or at the start of one when the name is
-  not also an everyday word (*Anna*, *Hans*, *Kivi* are; they need more evidence);
-* it follows a context cue (*asiakas Matti*, *äiti Anna*, *herr Lindholm*, *rouva Koskinen*);
-* it is capitalised inside a sentence and the lemmatiser's dictionary (``simplemma.is_known``)
-  does not know it (foreign or rare names: *Abdirahman*, *Heikura*);
-* it is capitalised next to a name found above (*Anna Virtanen*, *Matti Salo*).
+  not also an everyday word of the report's language (*Anna*, *Hans*, *Kivi* are; they need more
+  evidence, such as a reporting verb after them: *Anna kertoi*);
+* it follows a context cue (*asiakas Matti*, *äiti Anna*, *herr Lindholm*, even *klienten elvira*);
+* it is capitalised inside a sentence and the lemmatiser's dictionary (simplemma) knows it as a
+  proper noun (its lemma stays capitalised), or does not know it at all (*Abdirahman*), or it
+  has a surname ending (*-nen*, *-sson*, *-ström*); unknown compounds ending in an ordinary word
+  (*Aikuissosiaalityöhön*) and ordinary words with a clitic (*Opiskeleeko*) are not names;
+* it is capitalised next to a name found above (*Anna Virtanen*, *Matti Salo*) or in a list of
+  names (*Pekka, Sirpa ja Iiris*).
 
 Words on the stop list (institutions such as Kela, FPA, TE, Ohjaamo, HUS, Varha; months,
 weekdays, holidays, regions, municipalities) are never names on their own. Adjacent name words

@@ -93,6 +93,7 @@ _PHONE_RE = re.compile(
     re.VERBOSE,
 )
 _GROUP_RE = re.compile(r"\d+")
+_BUSINESS_ID_RE = re.compile(r"\d{7}-\d")
 
 
 def _phone_digits_ok(digits: str, international: bool) -> bool:
@@ -121,6 +122,8 @@ def find_phones(text: str) -> list[PiiSpan]:
     spans = []
     for match in _PHONE_RE.finditer(text):
         raw = match.group(0)
+        if _BUSINESS_ID_RE.fullmatch(raw):
+            continue  # a business ID (Y-tunnus) such as 0145678-9, not a phone
         international = raw.startswith("+") or raw.startswith("00")
         groups = list(_GROUP_RE.finditer(raw))
         # drop trailing groups while there are too many digits
