@@ -93,6 +93,17 @@ WEEKDAYS_FI = ["maanantai", "tiistai", "keskiviikko", "torstai", "perjantai"]
 WEEKDAYS_SV = ["måndag", "tisdag", "onsdag", "torsdag", "fredag"]
 STATUTES_FI = ["SHL 11 §", "1301/2014", "§ 7", "SHL 7 §:n", "LSL 34 §", "HE 164/2014",
                "1301/2014 11 §", "sosiaalihuoltolain 36 §"]  # fmt: skip
+SERVICES_FI = [
+    "Aikuissosiaalityöhön", "Perhekeskukseen", "Nuorisoasemalle", "Asumisneuvontaan",
+    "Sosiaalipäivystykseen", "Vammaispalveluihin", "Mielenterveysseuran", "Velkaneuvonnan",
+    "Omaishoidon tuen", "Työllisyyspalveluiden", "Päihdepalveluihin", "Perheneuvolaan",
+    "Aikuissosiaalityön", "Kotihoidon", "Lastensuojeluun", "Etsivän nuorisotyön",
+]  # fmt: skip
+SERVICES_SV = [
+    "Socialjouren", "Hemvården", "Barnskyddet", "Familjecentret", "Ungdomsstationen",
+    "Skuldrådgivningen", "Handikappservicen", "Vuxensocialarbetet", "Missbrukarvården",
+    "Familjerådgivningen", "Uppsökande ungdomsarbetet", "Boenderådgivningen",
+]  # fmt: skip
 STATUTES_SV = ["SVL 11 §", "1301/2014", "§ 7", "socialvårdslagen 11 §", "BSL 34 §", "RP 164/2014"]
 
 
@@ -139,6 +150,8 @@ TEMPLATES = {
         "Hakemuksen mukaan {first}, {first} ja {first} asuvat samassa taloudessa.",
         "{first} kertoi, että vuosina {range} tuki ei riittänyt ja diagnoosi oli {code}.",
         "Äidin {name_gen} mukaan lapsi on ollut poissa koulusta {count} päivää.",
+        "Asiakas ohjattiin {service} ja sieltä edelleen {service}.",
+        "Yhteistyö {service} kanssa sujui, mutta {service} jonotus kestää {count} viikkoa.",
     ],
     "sv": [
         "Klienten {name} ({hetu}) kontaktade oss {date} kl. {time}.",
@@ -177,6 +190,8 @@ TEMPLATES = {
         "Enligt ansökan bor {first}, {first} och {first} i samma hushåll.",
         "{first} berättade att stödet under åren {range} inte räckte och diagnosen var {code}.",
         "Enligt {name_gen_sv} mamma har barnet varit borta från skolan {count} dagar.",
+        "Klienten hänvisades till {service} och därifrån vidare till {service}.",
+        "Samarbetet med {service} fungerade, men kön till {service} är {count} veckor.",
     ],
 }
 
@@ -414,6 +429,9 @@ class Builder:
             "count": lambda: str(rng.randint(2, 12)),
             "range": lambda: rng.choice(["2019–2024", "9-16", "8.00–16.00", "2020-2023", "10–15"]),
             "code": lambda: rng.choice(["COVID-19", "ICD-10", "F32.1", "PHQ-9", "GAD-7", "Z59.0"]),
+            # unit and service names that workers capitalise inside a sentence (not on the
+            # detector's stop list, in Finnish mostly inflected)
+            "service": lambda: rng.choice(SERVICES_FI if lang == "fi" else SERVICES_SV),
         }  # fmt: skip
         if slot not in neg:
             raise KeyError(f"unknown slot {slot!r}")

@@ -161,13 +161,14 @@ def _lemmas(token: str, langs: tuple[str, ...]) -> set[str]:
     return out
 
 
-def _common_compound(lower: str, langs: tuple[str, ...], lex: _Lexicon) -> bool:
+def _common_compound(lower: str, langs: tuple[str, ...], lex: _Lexicon) -> str | None:
     """Whether an unknown word is a compound ending in an ordinary word.
 
     Finnish writes service and unit names as long compounds the dictionary lacks
     ("Aikuissosiaalityöhön", "Mielenterveysseuran"); capitalised inside a sentence they would
     look like names. Surnames are compounds too ("Hirvikoski", "Lindström"), so a compound
     whose last part is a usual surname element (koski, niemi, ström) does not count.
+    Returns the language whose dictionary explains the word, or None.
     """
     import simplemma
 
@@ -178,8 +179,8 @@ def _common_compound(lower: str, langs: tuple[str, ...], lex: _Lexicon) -> bool:
                 continue
             lemma = simplemma.lemmatize(tail, lang=lang)
             if lemma[:1].islower() and lemma not in lex.surname_heads:
-                return True
-    return False
+                return lang
+    return None
 
 
 def _dictionary(word: str, langs: tuple[str, ...]) -> tuple[bool, bool, bool]:
@@ -233,7 +234,7 @@ def _is_sentence_initial(text: str, start: int, lex: _Lexicon) -> bool:
     if last in "!?":
         return True
     if last == ".":
-        word = re.search(r"([^\W\d_]+)\.$", before)
+        word = re.search(r"(?:^|[\s(])([^\W\d_]+)\.$", before)  # "esim." but not "§:n."
         return not (word and word.group(1).casefold() in lex.abbreviations)
     if last in _BULLETS:
         rest = before[:-1].rstrip(" \t")
@@ -271,9 +272,15 @@ def _word_facts(word: str, langs: tuple[str, ...]) -> tuple:
             for c in lex.clitics
             if cf.endswith(c) and len(cf) - len(c) >= 3
         )
+    surname_shape = lex.surname_shape.search(cf) is not None
     if not known and len(cf) >= lex.compound_min_length:
-        known = _common_compound(cf, langs, lex)
-    return kind, name, known, proper, proper_here, lex.surname_shape.search(cf) is not None
+        compound_lang = _common_compound(cf, langs, lex)
+        known = compound_lang is not None
+        # Swedish definite forms end in -en ("Ungdomsstationen"): there a compound the
+        # dictionary explains is not a Finnish surname in -nen
+        if compound_lang == "sv" and cf.endswith("en"):
+            surname_shape = False
+    return kind, name, known, proper, proper_here, surname_shape
 
 
 @lru_cache(maxsize=1 << 16)
