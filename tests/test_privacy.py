@@ -111,6 +111,10 @@ def test_phone_after_abbreviation_and_followed_by_year():
         ("phone", "050-765 4321"),
     ]
     assert types_and_texts("Numero 040 1234567 2024 alkaen.")[0] == ("phone", "040 1234567")
+    # typed without a space after the label
+    assert mask("puh040 123 4567 ja hetu131052-308T").text == "puh[PUHELIN] ja hetu[HETU]"
+    # thousands groups and decimals are not phones
+    assert find_pii("Summa 12 040 €, 1,040 kg ja versio 0.5.") == []
 
 
 # --- e-mail, IBAN --------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from socanalysis.nlp.privacy_data import PiiSpan, patterns
 # Finnish personal identity code (henkilötunnus): DDMMYY C NNN Q
 # ---------------------------------------------------------------------------------------------
 _HETU_RE = re.compile(
-    r"(?<![\w+\-/.])(\d{2})(\d{2})(\d{2})([-+A-FU-Ya-fu-y])(\d{3})([0-9A-Za-z])(?![\w\-/])"
+    r"(?<![\d_+\-/.,])(\d{2})(\d{2})(\d{2})([-+A-FU-Ya-fu-y])(\d{3})([0-9A-Za-z])(?![\w\-/])"
 )
 
 
@@ -81,11 +81,12 @@ def find_hetus(text: str) -> list[PiiSpan]:
 # ---------------------------------------------------------------------------------------------
 _PHONE_RE = re.compile(
     r"""
-    (?<![\w+/,\-])(?<!\d\.)          # not glued to a word, a decimal, a range or a date
+    (?<![\d_+/,\-])(?<!\d\.)         # not glued to a number, a decimal, a range or a date
+                                     # (letters may touch: "puh040 123 4567")
     (?:
-        (?:\+|\b00)\d{1,3}[ \-]?(?:\(0\)[ \-]?)?\d{1,4}   # +358 40 / 00358 40 / +358 (0)40
+        (?:\+|00)\d{1,3}[ \-]?(?:\(0\)[ \-]?)?\d{1,4}   # +358 40 / 00358 40 / +358 (0)40
       | \(0\d{1,4}\)                                       # (09)
-      | \b0\d{1,4}/?                                       # 040, 09, 0800, 040/
+      | 0\d{1,4}/?                                         # 040, 09, 0800, 040/
     )
     (?:[ \-]?\d{1,5}){1,5}
     (?!\w)(?![.,]\d)
