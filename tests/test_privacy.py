@@ -419,8 +419,10 @@ def test_mask_reports_single_language_and_errors():
         mask_reports(["a", "b"], ["fi"])
     with pytest.raises(InputError, match="position 1"):
         mask_reports(["a", 5])
-    nan_df = mask_reports([math.nan])
-    assert nan_df["text_masked"].iloc[0] == ""
+    nan_df = mask_reports([math.nan, pd.NA, "Ring 040 123 4567."], [None, pd.NA, "sv"])
+    assert nan_df["text_masked"].tolist() == ["", "", "Ring [TELEFON]."]
+    typed = pd.Series(["Soita 040 123 4567.", None], dtype="string")
+    assert mask_reports(typed, "fi")["text_masked"].tolist() == ["Soita [PUHELIN].", ""]
 
 
 def test_result_type():

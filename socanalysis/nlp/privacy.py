@@ -253,6 +253,16 @@ def mask(text: str, spans: Sequence[PiiSpan] | None = None, language: str = "fi"
     )
 
 
+def _is_missing(value: Any, pd: Any) -> bool:
+    """None, NaN, pd.NA or NaT (but not a string or a list)."""
+    if value is None or isinstance(value, str):
+        return value is None
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # array-likes: not a missing scalar
+        return False
+
+
 def _format_types(counts: Mapping[str, int]) -> str:
     return ";".join(f"{t}:{n}" for t, n in counts.items() if n)
 
@@ -302,8 +312,10 @@ def mask_reports(
             )
     rows = []
     for position, (text, lang) in enumerate(zip(text_list, lang_list, strict=True)):
-        if text is None or (isinstance(text, float) and math.isnan(text)):
+        if _is_missing(text, pd):
             text = ""
+        if _is_missing(lang, pd):
+            lang = None
         if not isinstance(text, str):
             raise InputError(
                 f"text at position {position} is {type(text).__name__}, not str; convert the "
