@@ -1,0 +1,241 @@
+"""Precision and recall per PII type on the planted set from make_pii_set.py.
+
+A planted identifier counts as found when spans of its own type cover all its characters
+(also reported: covered by a span of any type, which is what matters for privacy). A detected
+span is a true positive when it overlaps a planted identifier of its type. Negatives (dates,
+amounts, statute references, ...) count as false positives when any detected span touches them.
+
+With ``--eval-dir`` (the shared evaluation corpora, e.g. ../shared/eval) it also checks real,
+non-social-care text: detections of structured types on UD, SIB-200 and Tatoeba sentences (all
+should be false positives: that text holds no phone numbers or identity codes) and name recall on
+Tatoeba's recurring characters (Tom, Mary, John, ...), whose sentences nobody on the team wrote.
+
+Usage::
+
+    python benchmarks/make_pii_set.py --out /tmp/pii_set.jsonl
+    python benchmarks/bench_privacy.py /tmp/pii_set.jsonl
+    python benchmarks/bench_privacy.py            # generates the set in memory (seed 0)
+    python benchmarks/bench_privacy.py --eval-dir ../shared/eval
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import re
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from socanalysis.nlp.privacy import PRIVACY_TYPES, find_pii, mask  # noqa: E402
+
+STRUCTURED = ("hetu", "phone", "email", "iban")
+
+
+def _covered(gold: dict, spans: list, text: str, same_type: bool) -> bool:
+    chars = [i for i in range(gold["start"], gold["end"]) if not text[i].isspace()]
+    for i in chars:
+        if not any(
+            s.start <= i < s.end and (not same_type or s.type == gold["type"]) for s in spans
+        ):
+            return False
+    return True
+
+
+def _overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
+    return a_start < b_end and b_start < a_end
+
+
+def evaluate(reports: list[dict]) -> dict:
+    found = Counter()
+    found_any = Counter()
+    gold_n = Counter()
+    tp = Counter()
+    pred_n = Counter()
+    groups = defaultdict(lambda: [0, 0])  # label -> [found, total]
+    neg_hit = Counter()
+    neg_n = Counter()
+    not_idempotent = 0
+    fp_examples: list[str] = []
+    chars = 0
+    find_pii("Matti", "fi"), find_pii("Erik", "sv")  # load the dictionaries before timing
+    t0 = time.perf_counter()
+    predictions = []
+    for report in reports:
+        spans = find_pii(report["text"], report["language"])
+        predictions.append(spans)
+        chars += len(report["text"])
+    elapsed = time.perf_counter() - t0
+    for report, spans in zip(reports, predictions, strict=True):
+        text = report["text"]
+        for gold in report["spans"]:
+            gold_n[gold["type"]] += 1
+            ok = _covered(gold, spans, text, same_type=True)
+            found[gold["type"]] += ok
+            found_any[gold["type"]] += _covered(gold, spans, text, same_type=False)
+            if gold["type"] == "hetu":
+                groups["hetu valid" if gold["valid"] else "hetu invalid"][0] += ok
+                groups["hetu valid" if gold["valid"] else "hetu invalid"][1] += 1
+                flag_ok = ok and any(
+                    s.type == "hetu" and s.valid == gold["valid"]
+                    for s in spans
+                    if _overlaps(s.start, s.end, gold["start"], gold["end"])
+                )
+                groups["hetu valid flag right"][0] += flag_ok
+                groups["hetu valid flag right"][1] += 1
+            if gold["type"] == "name":
+                key = "names in lists" if gold["in_list"] else "names held out"
+                groups[key][0] += ok
+                groups[key][1] += 1
+                if gold["sentence_initial"]:
+                    groups["names at sentence start"][0] += ok
+                    groups["names at sentence start"][1] += 1
+        for span in spans:
+            pred_n[span.type] += 1
+            hit = any(
+                g["type"] == span.type and _overlaps(span.start, span.end, g["start"], g["end"])
+                for g in report["spans"]
+            )
+            tp[span.type] += hit
+            if not hit and len(fp_examples) < 40:
+                fp_examples.append(f"{span.type}: {span.text!r} in {report['id']}")
+        for neg in report["negatives"]:
+            neg_n[neg["kind"]] += 1
+            neg_hit[neg["kind"]] += any(
+                _overlaps(s.start, s.end, neg["start"], neg["end"]) for s in spans
+            )
+        once = mask(text, spans, report["language"]).text
+        not_idempotent += mask(once, language=report["language"]).text != once
+    return {
+        "found": found, "found_any": found_any, "gold_n": gold_n, "tp": tp, "pred_n": pred_n,
+        "groups": groups, "neg_hit": neg_hit, "neg_n": neg_n, "not_idempotent": not_idempotent,
+        "fp_examples": fp_examples, "seconds": elapsed, "chars": chars, "n_reports": len(reports),
+    }  # fmt: skip
+
+
+def _pct(a: int, b: int) -> str:
+    return f"{100 * a / b:6.1f}" if b else "     -"
+
+
+def print_table(r: dict, show_fp: bool = False) -> None:
+    print(f"{'type':<16}{'planted':>8}{'recall %':>10}{'any-type %':>11}{'detected':>9}"
+          f"{'precision %':>12}")  # fmt: skip
+    rows = [*PRIVACY_TYPES, "structured"]
+    for t in rows:
+        types = STRUCTURED if t == "structured" else (t,)
+        g = sum(r["gold_n"][x] for x in types)
+        f = sum(r["found"][x] for x in types)
+        fa = sum(r["found_any"][x] for x in types)
+        p = sum(r["pred_n"][x] for x in types)
+        tp = sum(r["tp"][x] for x in types)
+        print(f"{t:<16}{g:>8}{_pct(f, g):>10}{_pct(fa, g):>11}{p:>9}{_pct(tp, p):>12}")
+    g_all = sum(r["gold_n"].values())
+    print(f"{'all':<16}{g_all:>8}{_pct(sum(r['found'].values()), g_all):>10}"
+          f"{_pct(sum(r['found_any'].values()), g_all):>11}{sum(r['pred_n'].values()):>9}"
+          f"{_pct(sum(r['tp'].values()), sum(r['pred_n'].values())):>12}")  # fmt: skip
+    print()
+    print(f"{'subgroup':<26}{'found':>7}{'of':>6}{'%':>8}")
+    for key in sorted(r["groups"]):
+        a, b = r["groups"][key]
+        print(f"{key:<26}{a:>7}{b:>6}{_pct(a, b):>8}")
+    print()
+    print(f"{'negative kind':<16}{'n':>6}{'touched':>9}{'FP rate %':>11}")
+    for kind in sorted(r["neg_n"]):
+        print(f"{kind:<16}{r['neg_n'][kind]:>6}{r['neg_hit'][kind]:>9}"
+              f"{_pct(r['neg_hit'][kind], r['neg_n'][kind]):>11}")  # fmt: skip
+    n, h = sum(r["neg_n"].values()), sum(r["neg_hit"].values())
+    print(f"{'all negatives':<16}{n:>6}{h:>9}{_pct(h, n):>11}")
+    print()
+    print(f"reports: {r['n_reports']}, masking changed by a second pass: {r['not_idempotent']}")
+    speed = r["chars"] / r["seconds"] / 1000
+    print(f"find_pii speed: {r['n_reports'] / r['seconds']:.0f} reports/s, {speed:.0f} k chars/s "
+          "(dictionaries loaded before timing)")  # fmt: skip
+    if show_fp:
+        print("\nfalse positives (first 40; benchmark text is synthetic):")
+        for line in r["fp_examples"]:
+            print("  " + line)
+
+
+REAL_FILES = [
+    ("ud/fi_tdt-dev", "fi"), ("ud/fi_ftb-dev", "fi"), ("ud/sv_talbanken-dev", "sv"),
+    ("sib200/fin_Latn", "fi"), ("sib200/swe_Latn", "sv"), ("tatoeba/fin", "fi"),
+    ("tatoeba/swe", "sv"),
+]  # fmt: skip
+TATOEBA_NAMES = ("Tom", "Mary", "John", "Alice", "Ken", "Jack", "Mike", "Jim", "Bill")
+# the name followed by a Finnish case ending or Swedish genitive, as one word
+_TATOEBA_RE = re.compile(
+    r"\b(" + "|".join(TATOEBA_NAMES) + r")(?:in|ille|ia|illa|ista|iin|ilta|ilta|n|lle|a|ä|sta|stä"
+    r"|yn|ltä|llä|lla|lta|s|kin)?\b"
+)
+
+
+def real_text_checks(eval_dir: Path) -> None:
+    """Structured detections on real text (false positives) and Tatoeba name recall."""
+    from socanalysis.nlp.privacy_data import name_lists
+
+    lists = name_lists()
+    listed = set().union(*(lists[k] for k in lists if k.startswith(("first_", "surnames_"))))
+    print(f"{'real text':<22}{'texts':>7}{'words':>8}  structured detections / names")
+    recall = Counter()
+    for name, lang in REAL_FILES:
+        path = eval_dir / f"{name}.tsv"
+        if not path.exists():
+            print(f"{name:<22} missing ({path})")
+            continue
+        with path.open(encoding="utf-8") as handle:
+            texts = [row["text"] for row in csv.DictReader(handle, delimiter="\t")]
+        kinds = Counter()
+        for text in texts:
+            spans = find_pii(text, lang)
+            kinds.update(s.type for s in spans)
+            if name.startswith("tatoeba"):
+                for m in _TATOEBA_RE.finditer(text):
+                    before = text[: m.start()].rstrip()
+                    where = "start" if not before or before[-1] in ".!?" else "inside"
+                    in_list = "in list" if m.group(1).casefold() in listed else "not in list"
+                    hit = any(s.type == "name" and s.start <= m.start() and s.end >= m.end()
+                              for s in spans)  # fmt: skip
+                    recall[(lang, in_list, where, "found" if hit else "missed")] += 1
+        structured = {k: v for k, v in kinds.items() if k != "name"}
+        words = sum(len(t.split()) for t in texts)
+        print(f"{name:<22}{len(texts):>7}{words:>8}  {structured or 0} / {kinds['name']}")
+    print("\nTatoeba names (Tom, Mary, ...): found / total")
+    for lang in ("fi", "sv"):
+        for in_list in ("in list", "not in list"):
+            for where in ("start", "inside"):
+                found = recall[(lang, in_list, where, "found")]
+                total = found + recall[(lang, in_list, where, "missed")]
+                if total:
+                    print(f"  {lang} {in_list:<12} sentence {where:<7} {found:>4} / {total:<4}"
+                          f"{_pct(found, total)} %")  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Privacy detector precision/recall per type")
+    parser.add_argument("path", nargs="?", type=Path, help="JSONL from make_pii_set.py")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--reports", type=int, default=700)
+    parser.add_argument("--show-fp", action="store_true", help="list false positives")
+    parser.add_argument("--eval-dir", type=Path, help="shared eval corpora for real-text checks")
+    args = parser.parse_args(argv)
+    if args.path:
+        with args.path.open(encoding="utf-8") as handle:
+            reports = [json.loads(line) for line in handle if line.strip()]
+    else:
+        from make_pii_set import generate
+
+        reports = generate(args.seed, args.reports)
+    print_table(evaluate(reports), args.show_fp)
+    if args.eval_dir:
+        print()
+        real_text_checks(args.eval_dir)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,507 @@
+"""Personal-name detector: lists, context cues and a dictionary heuristic.
+
+A word is taken as a name when
+
+* it is a first name or surname from ``data/privacy_names.yaml`` (also inflected: *Matille*,
+  *Virtaselta*, *Eriks*), capitalised inside a sentence, or at the start of one when the name is
+  not also an everyday word of the report's language (*Anna*, *Hans*, *Kivi* are; they need more
+  evidence, such as a reporting verb after them: *Anna kertoi*);
+* it follows a context cue (*asiakas Matti*, *äiti Anna*, *herr Lindholm*, even *klienten elvira*);
+* it is capitalised inside a sentence and the lemmatiser's dictionary (simplemma) knows it as a
+  proper noun (its lemma stays capitalised), or does not know it at all (*Abdirahman*), or it
+  has a surname ending (*-nen*, *-sson*, *-ström*); unknown compounds ending in an ordinary word
+  (*Aikuissosiaalityöhön*) and ordinary words with a clitic (*Opiskeleeko*) are not names;
+* it is capitalised next to a name found above (*Anna Virtanen*, *Matti Salo*) or in a list of
+  names (*Pekka, Sirpa ja Iiris*).
+
+Words on the stop list (institutions such as Kela, FPA, TE, Ohjaamo, HUS, Varha; months,
+weekdays, holidays, regions, municipalities) are never names on their own. Adjacent name words
+are merged into one span ("Matti Virtanen" is one name).
+
+Examples
+--------
+>>> [s.text for s in find_names("Tapasin asiakas Matti Virtasen ja hänen äitinsä Kelassa.")]
+['Matti Virtasen']
+>>> [s.text for s in find_names("Klienten Ahmed bor i Vasa med sin mamma Olena.", "sv")]
+['Ahmed', 'Olena']
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from socanalysis.nlp.privacy_data import PiiSpan, name_lists, patterns, stop_words
+
+_WORD_RE = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+_VOWELS = set("aeiouyäöå")
+_BULLETS = set("•*–—·▪►-")
+_QUOTES = "\"'«»”“‘’([{"
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    first: frozenset[str]
+    surnames: frozenset[str]
+    ambiguous: dict[str, frozenset[str]]  # per report language
+    cues: frozenset[str]
+    cues_after: frozenset[str]
+    institutions: frozenset[str]
+    places: frozenset[str]  # municipalities, regions, months, weekdays, holidays
+    name_stems: dict[str, str]
+    stop_stems: dict[str, str]
+    endings: frozenset[str]
+    abbreviations: frozenset[str]
+    scores: dict[str, float]
+    min_length: int
+    street_suffixes: tuple[str, ...]
+    surname_shape: re.Pattern[str]
+    joiners: frozenset[str]
+    surname_heads: frozenset[str]
+    clitics: tuple[str, ...]
+    compound_min_length: int
+    joiner_words: frozenset[str]
+
+
+def _stems(word: str, gradation: dict[str, str]) -> set[str]:
+    """Stems to which a Finnish case ending can attach (Virtanen -> virtase, virtas)."""
+    stems = {word}
+    if word.endswith("nen"):
+        stems |= {word[:-3] + "se", word[:-3] + "s"}
+    if word[-1:] not in _VOWELS:
+        stems.add(word + "i")  # Ahmed -> Ahmedille, Erik -> Erikin
+    bases = [word]
+    if word.endswith("i"):
+        bases.append(word[:-1] + "e")  # Lahti -> Lahde|ssa, Niemi -> Nieme|n
+    for base in bases:
+        stems.add(base)
+        if base[-1:] in _VOWELS:
+            for strong, weak in gradation.items():
+                if base[:-1].endswith(strong):
+                    stems.add(base[: -1 - len(strong)] + weak + base[-1])
+    return stems
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> _Lexicon:
+    lists = name_lists()
+    stops = stop_words()
+    cfg = patterns()["names"]
+    gradation = {str(k): str(v) for k, v in cfg["gradation"].items()}
+    first = lists["first_names_fi"] | lists["first_names_sv"] | lists["first_names_other"]
+    surnames = lists["surnames_fi"] | lists["surnames_sv"]
+    places = frozenset().union(*(words for key, words in stops.items() if key != "institutions"))
+    name_stems: dict[str, str] = {}
+    # sorted so that a stem shared by two names always maps to the same one
+    for word in sorted(first | surnames):
+        for stem in _stems(word, gradation):
+            name_stems.setdefault(stem, word)
+    stop_stems: dict[str, str] = {}
+    for word in sorted(stops["institutions"] | places):
+        for stem in _stems(word, gradation):
+            stop_stems.setdefault(stem, word)
+    address = patterns()["address"]
+    all_suffixes = address["street_suffixes_fi"] + address["street_suffixes_sv"]
+    suffixes = tuple(sorted({s.casefold() for s in all_suffixes}))
+    return _Lexicon(
+        first=first,
+        surnames=surnames,
+        ambiguous={"fi": lists["ambiguous_fi"], "sv": lists["ambiguous_sv"]},
+        cues=lists["cues_fi"] | lists["cues_sv"],
+        cues_after=lists["cues_after_fi"] | lists["cues_after_sv"],
+        institutions=stops["institutions"],
+        places=places,
+        name_stems=name_stems,
+        stop_stems=stop_stems,
+        endings=frozenset(str(e) for e in cfg["inflection_endings"]),
+        abbreviations=frozenset(str(a).casefold() for a in cfg["abbreviations"]),
+        scores={str(k): float(v) for k, v in cfg["scores"].items()},
+        min_length=int(cfg["min_length"]),
+        street_suffixes=suffixes,
+        joiners=frozenset(str(j) for j in cfg["joiners"]),
+        surname_heads=frozenset(str(h).casefold() for h in cfg["surname_heads"]),
+        clitics=tuple(str(c) for c in cfg["clitics"]),
+        compound_min_length=int(cfg["compound_min_length"]),
+        joiner_words=frozenset(str(j).casefold() for j in cfg["joiner_words"]),
+        surname_shape=re.compile(
+            "(?:" + "|".join(re.escape(str(s)) for s in cfg["surname_endings"]) + ")$"
+        ),
+    )
+
+
+def _languages(language: str) -> tuple[str, ...]:
+    return (language,) if language in ("fi", "sv") else ("fi", "sv")
+
+
+@dataclass
+class _Token:
+    start: int
+    end: int
+    text: str
+    cf: str
+    initial: bool
+    capitalised: bool
+    name: str | None = None  # base form in the name lists
+    stop: str | None = None  # "institution" or "place"
+    cue: bool = False
+    known: bool = True  # the report language's dictionary has the word (any case)
+    proper: bool = False  # a dictionary knows it as a proper noun (its lemma is capitalised)
+    proper_here: bool = False  # ... the report language's dictionary does
+    surname_shape: bool = False  # looks like a surname: Koskinen, Virtaselle, Lindström
+    score: float = 0.0  # > 0 once taken as a name
+
+
+def _lemmas(token: str, langs: tuple[str, ...]) -> set[str]:
+    import simplemma
+
+    out = set()
+    for lang in langs:
+        out.add(simplemma.lemmatize(token, lang=lang).casefold())
+    return out
+
+
+def _common_compound(lower: str, langs: tuple[str, ...], lex: _Lexicon) -> str | None:
+    """Whether an unknown word is a compound ending in an ordinary word.
+
+    Finnish writes service and unit names as long compounds the dictionary lacks
+    ("Aikuissosiaalityöhön", "Mielenterveysseuran"); capitalised inside a sentence they would
+    look like names. Surnames are compounds too ("Hirvikoski", "Lindström"), so a compound
+    whose last part is a usual surname element (koski, niemi, ström) does not count.
+    Returns the language whose dictionary explains the word, or None.
+    """
+    import simplemma
+
+    for cut in range(3, len(lower) - 4):
+        tail = lower[cut:]
+        for lang in langs:
+            if not simplemma.is_known(tail, lang=lang):
+                continue
+            lemma = simplemma.lemmatize(tail, lang=lang)
+            if lemma[:1].islower() and lemma not in lex.surname_heads:
+                return lang
+    return None
+
+
+def _dictionary(word: str, langs: tuple[str, ...]) -> tuple[bool, bool, bool]:
+    """(known, proper, proper_here) from the lemmatiser's dictionaries.
+
+    simplemma keeps proper nouns' lemmas capitalised (Matille -> Matti, Turussa -> Turku) and
+    lower-cases common words (Asunnon -> asunto), which tells a name from an ordinary word
+    better than a plain "is it in the dictionary" test. A word whose lower-case form is an
+    ordinary word of the report language ("Dom", "Jos", "Mannen") is never taken as proper.
+    ``proper_here`` asks the report language only (used at the start of a sentence).
+    """
+    import simplemma
+
+    known = any(simplemma.is_known(word, lang=lang) for lang in langs)
+    lower = word.lower()
+    common = any(
+        simplemma.is_known(lower, lang=lang) and simplemma.lemmatize(lower, lang=lang)[:1].islower()
+        for lang in langs
+    )
+    if common:
+        return known, False, False
+    proper_in = {
+        lang
+        for lang in ("fi", "sv")
+        if simplemma.is_known(word, lang=lang)
+        and simplemma.lemmatize(word, lang=lang)[:1].isupper()
+    }
+    return known, bool(proper_in), bool(proper_in & set(langs))
+
+
+def _lookup(cf: str, lemmas: set[str], words: frozenset[str], stems: dict[str, str], lex: _Lexicon):
+    """The base word of ``cf`` in ``words``: exact, by lemma, or by stem plus case ending."""
+    if cf in words:
+        return cf
+    for lemma in sorted(lemmas):
+        if lemma in words:
+            return lemma
+    for cut in range(len(cf) - 1, max(1, len(cf) - 7), -1):
+        if cf[cut:] in lex.endings and cf[:cut] in stems:
+            return stems[cf[:cut]]
+    return None
+
+
+def _is_sentence_initial(text: str, start: int, lex: _Lexicon) -> bool:
+    before = text[:start].rstrip(" \t\u00a0" + _QUOTES)
+    if not before:
+        return True
+    last = before[-1]
+    if last in "\n\r":
+        return True
+    if last in "!?":
+        return True
+    if last == ".":
+        word = re.search(r"(?:^|[\s(])([^\W\d_]+)\.$", before)  # "esim." but not "§:n."
+        return not (word and word.group(1).casefold() in lex.abbreviations)
+    if last in _BULLETS:
+        rest = before[:-1].rstrip(" \t")
+        return not rest or rest[-1] in "\n\r"
+    return False
+
+
+def _capitalised(token: str) -> bool:
+    parts = re.split(r"['’\-]", token)
+    return all(p[:1].isupper() and any(c.islower() for c in p) for p in parts if p)
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_facts(word: str, langs: tuple[str, ...]) -> tuple:
+    """(stop, name, known, proper, proper_here, surname_shape) of one word; cached because
+    report vocabularies repeat a lot."""
+    lex = _lexicon()
+    cf = word.casefold()
+    lemmas = _lemmas(word, langs)
+    stops = lex.institutions | lex.places
+    parts = re.split(r"['’\-]", cf)
+    stop = _lookup(cf, lemmas, stops, lex.stop_stems, lex)
+    if stop is None and len(parts) > 1:
+        stop = _lookup(parts[0], set(), stops, lex.stop_stems, lex)
+    kind = None if stop is None else ("institution" if stop in lex.institutions else "place")
+    names = lex.first | lex.surnames
+    name = _lookup(cf, lemmas, names, lex.name_stems, lex)
+    if name is None and len(parts) > 1:
+        name = next((p for p in parts if p in names), None)
+    known, proper, proper_here = _dictionary(word, langs)
+    if not known:
+        # "Opiskeleeko", "Osakaan": an ordinary word with a clitic particle
+        known = any(
+            _dictionary(word[: -len(c)], langs)[0] and not _dictionary(word[: -len(c)], langs)[1]
+            for c in lex.clitics
+            if cf.endswith(c) and len(cf) - len(c) >= 3
+        )
+    surname_shape = lex.surname_shape.search(cf) is not None
+    if not known and len(cf) >= lex.compound_min_length:
+        compound_lang = _common_compound(cf, langs, lex)
+        known = compound_lang is not None
+        # Swedish definite forms end in -en ("Ungdomsstationen"): there a compound the
+        # dictionary explains is not a Finnish surname in -nen
+        if compound_lang == "sv" and cf.endswith("en"):
+            surname_shape = False
+    return kind, name, known, proper, proper_here, surname_shape
+
+
+@lru_cache(maxsize=1 << 16)
+def _known_anywhere(word: str) -> bool:
+    import simplemma
+
+    return any(simplemma.is_known(word, lang=lang) for lang in ("fi", "sv"))
+
+
+@lru_cache(maxsize=1 << 16)
+def _is_cue(word: str, langs: tuple[str, ...]) -> bool:
+    lex = _lexicon()
+    cf = word.casefold()
+    return cf in lex.cues or bool(_lemmas(word, langs) & lex.cues)
+
+
+def _analyse(text: str, language: str, lex: _Lexicon) -> list[_Token]:
+    langs = _languages(language)
+    tokens: list[_Token] = []
+    for match in _WORD_RE.finditer(text):
+        word = match.group(0)
+        cf = word.casefold()
+        tok = _Token(
+            match.start(),
+            match.end(),
+            word,
+            cf,
+            _is_sentence_initial(text, match.start(), lex),
+            _capitalised(word),
+        )
+        # a cue word capitalised inside a sentence is part of a name or title ("Nguyen Van Anh")
+        tok.cue = _is_cue(word, langs) and (tok.initial or not tok.capitalised)
+        after_cue = bool(tokens) and tokens[-1].cue
+        if tok.capitalised or cf in lex.first or after_cue:
+            (
+                tok.stop,
+                tok.name,
+                tok.known,
+                tok.proper,
+                tok.proper_here,
+                tok.surname_shape,
+            ) = _word_facts(word, langs)
+        tokens.append(tok)
+    return tokens
+
+
+def _gap(text: str, left: _Token, right: _Token) -> str:
+    return text[left.end : right.start]
+
+
+def _follows_cue(text: str, tokens: list[_Token], i: int) -> bool:
+    if i == 0 or not tokens[i - 1].cue:
+        return False
+    return _gap(text, tokens[i - 1], tokens[i]).strip(" ,:") == ""
+
+
+def _is_streetlike(tok: _Token, lex: _Lexicon) -> bool:
+    return any(tok.cf.endswith(s) and len(tok.cf) > len(s) + 1 for s in lex.street_suffixes)
+
+
+def _standalone_score(
+    text: str, tokens: list[_Token], i: int, lex: _Lexicon, amb: frozenset[str]
+) -> float:
+    """Score of token i from its own evidence (0 when it is not a name on its own)."""
+    tok = tokens[i]
+    sc = lex.scores
+    if len(tok.text) < lex.min_length or _is_streetlike(tok, lex):
+        return 0.0
+    cue = _follows_cue(text, tokens, i)
+    if tok.cue:
+        return 0.0
+    if not tok.capitalised:
+        # a name typed in lower case right after a cue: "asiakas matti", "klienten elvira"
+        if not cue or tok.stop is not None or tok.name in amb:
+            return 0.0
+        exact = tok.name is not None and tok.cf == tok.name
+        if (exact and tok.name in lex.first) or tok.proper:
+            return sc["cue"]
+        # unknown in both languages: a Swedish verb in a report tagged Finnish is no name
+        if not tok.known and len(tok.text) >= 3 and not _known_anywhere(tok.text):
+            return sc["unknown_word"]
+        return 0.0
+    if tok.stop == "institution":
+        return 0.0
+    if tok.stop == "place":
+        return sc["cue"] if cue and tok.name is not None else 0.0
+    verb_after = (
+        i + 1 < len(tokens)
+        and tokens[i + 1].cf in lex.cues_after
+        and _gap(text, tok, tokens[i + 1]) == " "
+    )
+    if tok.name is not None:
+        if not tok.initial or cue:
+            return sc["list"]
+        if tok.name in amb:
+            return sc["cue"] if verb_after and tok.cf == tok.name else 0.0
+        # at the start of a sentence only a word that is the name itself, not an everyday word
+        # that happens to look like an inflected name ("Pian" is "soon", not Pia's)
+        if tok.cf == tok.name or tok.name in _lemmas(tok.cf, ("fi",)):
+            return sc["list_sentence_initial"]
+        return 0.0
+    if cue:
+        return sc["cue"]
+    if tok.initial:
+        if tok.proper_here:
+            return sc["proper_sentence_initial"]
+        # "Farhan kertoi": unknown to the dictionary, right before a reporting verb
+        return sc["unknown_word"] if verb_after and not tok.known else 0.0
+    if tok.proper or tok.surname_shape:
+        return sc["proper"]
+    if not tok.initial and not tok.known:
+        return sc["unknown_word"]
+    return 0.0
+
+
+def _list_pass(text: str, tokens: list[_Token], i: int, lex: _Lexicon) -> bool:
+    """A list of names: "Pekka, Sirpa ja Iiris" (capitalised members inside a sentence only)."""
+    left, right = tokens[i], tokens[i + 1]
+    gap = _gap(text, left, right)
+    if gap not in lex.joiners:
+        if gap != " " or right.cf not in lex.joiner_words or i + 2 >= len(tokens):
+            return False
+        right = tokens[i + 2]  # "Sirpa ja Iiris": skip the conjunction
+        if _gap(text, tokens[i + 1], right) != " ":
+            return False
+    if (left.score > 0) == (right.score > 0):
+        return False
+    cand = right if left.score > 0 else left
+    if (
+        cand.capitalised
+        and not cand.initial
+        and cand.stop is None
+        and not cand.cue
+        and len(cand.text) >= lex.min_length
+        and not _is_streetlike(cand, lex)
+    ):
+        cand.score = lex.scores["neighbour"]
+        return True
+    return False
+
+
+def _neighbour_pass(text: str, tokens: list[_Token], lex: _Lexicon) -> bool:
+    """Extend names to capitalised neighbours ("Anna Virtanen", "Matti Salo"); True if changed."""
+    changed = False
+    sc = lex.scores["neighbour"]
+    for i in range(len(tokens) - 1):
+        if _list_pass(text, tokens, i, lex):
+            changed = True
+        left, right = tokens[i], tokens[i + 1]
+        if (left.score > 0) == (right.score > 0) or _gap(text, left, right) != " ":
+            continue
+        if left.score > 0:
+            cand = right
+            ok = cand.capitalised and cand.stop != "institution" and not cand.cue
+            if cand.stop == "place":
+                ok = ok and cand.name in lex.surnames
+        else:
+            cand = left
+            # inside a sentence a capitalised word right before a name is its first name
+            # at the start of a sentence an unknown word is more often a verb with a clitic
+            # ("Välittikö Tom") than a first name, so it needs the dictionary or a surname
+            evidence = (
+                not cand.initial
+                or cand.name is not None
+                or cand.proper_here
+                or right.name in lex.surnames
+                or right.surname_shape
+            )
+            ok = cand.capitalised and cand.stop is None and not cand.cue and evidence
+        if ok and len(cand.text) >= lex.min_length and not _is_streetlike(cand, lex):
+            cand.score = sc
+            changed = True
+    return changed
+
+
+def _lowercase_full_names(
+    text: str, tokens: list[_Token], lex: _Lexicon, amb: frozenset[str]
+) -> None:
+    """'matti virtanen' typed in lower case: a first name followed by a listed surname."""
+    for left, right in zip(tokens, tokens[1:], strict=False):
+        if left.capitalised or right.capitalised or _gap(text, left, right) != " ":
+            continue
+        if (
+            left.cf in lex.first
+            and left.cf not in amb
+            and right.name in lex.surnames
+            and right.name not in amb
+        ):
+            left.score = right.score = max(left.score, right.score, lex.scores["neighbour"])
+
+
+def find_names(text: str, language: str = "fi") -> list[PiiSpan]:
+    """Personal names in ``text``; ``language`` is "fi", "sv", or anything else for both.
+
+    Returns spans of type ``"name"``, adjacent name words merged, in text order.
+    """
+    lex = _lexicon()
+    amb = frozenset().union(*(lex.ambiguous[lang] for lang in _languages(language)))
+    tokens = _analyse(text, language, lex)
+    for i, tok in enumerate(tokens):
+        tok.score = _standalone_score(text, tokens, i, lex, amb)
+    _lowercase_full_names(text, tokens, lex, amb)
+    for _ in range(3):  # a name of three or four words grows by one word per pass
+        if not _neighbour_pass(text, tokens, lex):
+            break
+    spans: list[PiiSpan] = []
+    for tok in tokens:
+        if tok.score <= 0:
+            continue
+        start, end = tok.start, tok.end
+        # initials next to a name: "M. Virtanen", "Matti V."
+        before = re.search(r"(?<![\w])[A-ZÅÄÖ]\.\s$", text[:start])
+        if before:
+            start = before.start()
+        after = re.match(r"\s[A-ZÅÄÖ]\.(?!\w)", text[end:])
+        if after:
+            end += after.end()
+        if spans and text[spans[-1].end : start].strip(" ") == "" and start - spans[-1].end <= 2:
+            prev = spans.pop()
+            start, score = prev.start, max(prev.score, tok.score)
+        else:
+            score = tok.score
+        spans.append(PiiSpan(start, end, "name", text[start:end], None, score))
+    return spans

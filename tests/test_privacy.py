@@ -1,0 +1,472 @@
+"""Tests for socanalysis.nlp.privacy: finding and masking personal data."""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from socanalysis.errors import InputError
+from socanalysis.nlp.privacy import (
+    PRIVACY_TYPES,
+    MaskResult,
+    PiiSpan,
+    find_pii,
+    hetu_is_valid,
+    iban_is_valid,
+    mask,
+    mask_reports,
+    placeholder,
+)
+
+CHECK = "0123456789ABCDEFHJKLMNPRSTUVWXY"
+
+
+def make_hetu(ddmmyy: str, sign: str, number: str) -> str:
+    """A hetu with the right checksum, computed independently of the code under test."""
+    return f"{ddmmyy}{sign}{number}{CHECK[int(ddmmyy + number) % 31]}"
+
+
+def types_and_texts(text: str, language: str = "fi") -> list[tuple[str, str]]:
+    return [(s.type, s.text) for s in find_pii(text, language)]
+
+
+# --- identity codes ----------------------------------------------------------------------------
+@pytest.mark.parametrize("sign", list("+-UVWXYABCDEF"))
+def test_hetu_checksum_valid_for_every_century_sign(sign):
+    code = make_hetu("010594" if sign not in "ABCDEF" else "010504", sign, "903")
+    assert hetu_is_valid(code)
+    wrong = code[:-1] + ("0" if code[-1] != "0" else "1")
+    assert not hetu_is_valid(wrong)
+
+
+def test_known_hetus_and_new_signs():
+    assert hetu_is_valid("131052-308T")  # the standard example
+    assert hetu_is_valid("010594Y9032")  # 2023 reform, 1900s sign Y
+    assert hetu_is_valid("010594Y9032".replace("Y", "-"))  # same person, old sign
+    assert hetu_is_valid("010594Y9021")  # DVV example
+    assert not hetu_is_valid("010594Y9022")
+    assert hetu_is_valid(make_hetu("241211", "B", "123"))  # 2011, new 2000s sign
+
+
+def test_hetu_date_is_validated():
+    assert not hetu_is_valid(make_hetu("300299", "-", "123"))  # 30 Feb
+    assert hetu_is_valid(make_hetu("290200", "A", "123"))  # 29 Feb 2000 existed
+    assert not hetu_is_valid(make_hetu("290201", "A", "123"))  # 29 Feb 2001 did not
+    assert not hetu_is_valid(make_hetu("011399", "-", "123"))  # month 13
+    assert not hetu_is_valid(make_hetu("010199", "-", "001"))  # individual number 001
+
+
+def test_invalid_hetu_is_masked_but_counted_apart():
+    good, bad = "131052-308T", "131052-308A"
+    spans = find_pii(f"Hetu {good}, toinen {bad}.")
+    assert [(s.type, s.valid) for s in spans] == [("hetu", True), ("hetu", False)]
+    assert spans[0].score > spans[1].score
+    result = mask(f"Hetu {good}, toinen {bad}.")
+    assert result.text == "Hetu [HETU], toinen [HETU]."
+    assert result.counts["hetu"] == 2
+    assert result.invalid["hetu"] == 1
+    assert result.n_invalid == 1
+
+
+def test_hetu_shapes_that_are_not_hetus():
+    assert find_pii("Diaarinumero 131052-3080X ja 1310523-08T.") == []
+
+
+# --- phones ------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "number",
+    [
+        "+358 40 123 4567",
+        "+358401234567",
+        "+358 (0)40 123 4567",
+        "00358 40 123 4567",
+        "040-123 4567",
+        "040 1234567",
+        "040 123 4567",
+        "0401234567",
+        "050-1234567",
+        "09 123 4567",
+        "(09) 1234 567",
+        "02 345 6789",
+        "0800 123 456",
+        "020 634 0000",
+        "+46 70 123 45 67",
+        "040/123 4567",
+    ],
+)
+def test_phone_formats(number):
+    text = f"Asiakas soitti numerosta {number} eilen."
+    assert types_and_texts(text) == [("phone", number)]
+    assert mask(text).text == "Asiakas soitti numerosta [PUHELIN] eilen."
+
+
+def test_phone_after_abbreviation_and_followed_by_year():
+    assert types_and_texts("puh.040 123 4567, tel:050-765 4321") == [
+        ("phone", "040 123 4567"),
+        ("phone", "050-765 4321"),
+    ]
+    assert types_and_texts("Numero 040 1234567 2024 alkaen.")[0] == ("phone", "040 1234567")
+    # typed without a space after the label
+    assert mask("puh040 123 4567 ja hetu131052-308T").text == "puh[PUHELIN] ja hetu[HETU]"
+    # thousands groups and decimals are not phones
+    assert find_pii("Summa 12 040 €, 1,040 kg ja versio 0.5.") == []
+
+
+# --- e-mail, IBAN --------------------------------------------------------------------------------
+def test_email():
+    text = "Yhteys: matti.virtanen@example.fi tai Anna_Lind+sos@varha.fi."
+    assert [s.type for s in find_pii(text)] == ["email", "email"]
+    assert mask(text).text == "Yhteys: [SÄHKÖPOSTI] tai [SÄHKÖPOSTI]."
+    assert mask(text, language="sv").text == "Yhteys: [E-POST] tai [E-POST]."
+
+
+def test_obfuscated_email():
+    assert [s.type for s in find_pii("Posti matti(at)gmail.com tai anna [at] varha.fi.")] == [
+        "email",
+        "email",
+    ]
+
+
+def test_slashes_in_dates_are_not_phones():
+    assert find_pii("Ajalla 05/2023 – 06/2024 ja 01/2025 sekä 1301/2014.") == []
+
+
+def test_business_id_is_not_a_phone():
+    assert find_pii("Yhdistyksen Y-tunnus 0145678-9 ja 2345678-1.") == []
+
+
+def test_iban_validation_and_detection():
+    assert iban_is_valid("FI21 1234 5600 0007 85")
+    assert iban_is_valid("FI2112345600000785")
+    assert iban_is_valid("SE45 5000 0000 0583 9825 7466")
+    assert iban_is_valid("DE89 3704 0044 0532 0130 00")
+    assert not iban_is_valid("FI21 1234 5600 0007 86")
+    assert not iban_is_valid("FI21 1234 5600 0007")  # too short for FI
+    text = (
+        "Tilit FI21 1234 5600 0007 85 ja SE45 5000 0000 0583 9825 7466, "
+        "typo FI21 1234 5600 0007 86."
+    )
+    spans = find_pii(text)
+    assert [(s.type, s.valid) for s in spans] == [
+        ("iban", True),
+        ("iban", True),
+        ("iban", False),
+    ]
+    assert mask(text).text == "Tilit [TILINUMERO] ja [TILINUMERO], typo [TILINUMERO]."
+
+
+# --- addresses, postal codes, plates -------------------------------------------------------------
+@pytest.mark.parametrize(
+    "address",
+    [
+        "Rauhankatu 5 B 12",
+        "Rauhankatu 5",
+        "Kauppatie 12b",
+        "Koivukuja 3 as. 4",
+        "Myllypolku 7-9",
+        "Storgatan 12 lgh 4",
+        "Skolvägen 3 A 2",
+        "Kyrkogränd 1",
+        "Norra Esplanaden 5 A",
+    ],
+)
+def test_street_addresses(address):
+    assert types_and_texts(f"Perhe asuu osoitteessa {address}, jossa käytiin.") == [
+        ("address", address)
+    ]
+
+
+def test_address_needs_a_house_number_not_a_distance():
+    assert find_pii("Kantatie 5 km päässä ja Rauhankatu on kaunis.") == []
+
+
+def test_postal_codes_and_plates():
+    text = "Osoite 20100 Turku ja 65100 Vasa. Auto ABC-123 ja mopo AB-1."
+    assert types_and_texts(text) == [
+        ("postal_code", "20100 Turku"),
+        ("postal_code", "65100 Vasa"),
+        ("vehicle", "ABC-123"),
+        ("vehicle", "AB-1"),
+    ]
+    masked = mask(text).text
+    assert masked == (
+        "Osoite [POSTINUMERO] ja [POSTINUMERO]. Auto [REKISTERINUMERO] ja mopo [REKISTERINUMERO]."
+    )
+
+
+def test_abbreviation_codes_are_not_plates():
+    assert find_pii("Diagnoosi ICD-10 ja COVID-19, PHQ-9 pisteet, SHL-11 viittaus.") == []
+
+
+# --- names -------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Tapasin asiakas Matti Virtasen eilen.", "fi", ["Matti Virtasen"]),
+        ("Lähetin viestin Matille ja Virtaselle.", "fi", ["Matille", "Virtaselle"]),
+        ("Äiti Anna soitti.", "fi", ["Anna"]),
+        ("Rouva Koskinen kävi vastaanotolla.", "fi", ["Koskinen"]),
+        ("Herr Lindholm ringde och fru Sjöberg också.", "sv", ["Lindholm", "Sjöberg"]),
+        ("Jag träffade Eriks mamma i går.", "sv", ["Eriks"]),
+        ("Klienten Ahmed bor med sin mamma Olena.", "sv", ["Ahmed", "Olena"]),
+        ("Nuori Abdirahman kävi eilen.", "fi", ["Abdirahman"]),  # in no list
+        ("Tapasin Hertta Hyttisen kanssa.", "fi", ["Hertta Hyttisen"]),  # in no list
+        ("asiakas matti soitti taas.", "fi", ["matti"]),  # lower case after a cue
+        ("Hakemuksen mukaan Pekka, Sirpa ja Iiris asuvat.", "fi", ["Pekka", "Sirpa", "Iiris"]),
+        ("Anna Virtanen soitti.", "fi", ["Anna Virtanen"]),
+        ("Pekka kertoi tilanteesta.", "fi", ["Pekka"]),
+        ("Kelan asiakas Pekka Salo asuu Salossa.", "fi", ["Pekka Salo"]),
+        ("Paikalla olivat M. Virtanen ja Matti V. sekä Anna-Liisa.", "fi",
+         ["M. Virtanen", "Matti V.", "Anna-Liisa"]),
+        ("Farhan kertoi asiasta. Anna kertoi myös.", "fi", ["Farhan", "Anna"]),  # verb after
+        ("Tesfaye berättade om läget.", "sv", ["Tesfaye"]),
+        ("Aiti Anna soitti ja Vaino kavi.", "fi", ["Anna", "Vaino"]),  # typed without ä/ö
+        ("klienten elvira ringde igen.", "sv", ["elvira"]),
+    ],
+)  # fmt: skip
+def test_names(text, language, expected):
+    spans = find_pii(text, language)
+    assert [s.text for s in spans if s.type == "name"] == expected
+    assert all(s.type == "name" for s in spans)
+
+
+def test_names_masked_with_language_placeholders():
+    assert mask("Asiakas Matti Virtanen soitti.").text == "Asiakas [NIMI] soitti."
+    assert mask("Klienten Erik Lindholm ringde.", language="sv").text == "Klienten [NAMN] ringde."
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Anna hänelle aikaa ja soita huomenna.", "fi"),  # "anna" = give
+        ("Hans mamma ringde i går.", "sv"),  # "Hans" = his
+        ("Pian hän muutti pois kotoa.", "fi"),  # "Pian" = soon, not Pia's
+        ("Asiakas kävi Kelassa, TE-toimistossa ja Ohjaamossa.", "fi"),
+        ("Klienten har kontakt med FPA, HUS och Varha.", "sv"),
+        ("Hän muutti Turusta Vaasaan ja sieltä Helsinkiin.", "fi"),
+        ("Hon flyttade från Vasa till Jakobstad i januari.", "sv"),
+        ("Tapaaminen on maanantaina, ja Juhannus on kesäkuussa.", "fi"),
+        ("Hyvinvointialue ja Varha vastaavat palvelusta.", "fi"),
+        ("Perhe tarvitsee tukea. Lapsi voi hyvin. Sosiaalityöntekijä soitti.", "fi"),
+        ("Familjen behöver stöd. Barnet mår bra. Socialarbetaren ringde.", "sv"),
+        ("Dom vågar inte. Jo, det finns. Mannen kom.", "sv"),
+        ("Asiakas muutti Ukrainasta Suomeen.", "fi"),
+        ("Asiakas asuu Hameenlinnassa ja kay Jyvaskylassa.", "fi"),  # typed without ä/ö
+        ("Asiakas ohjattiin Aikuissosiaalityöhön ja Mielenterveysseuran ryhmään.", "fi"),
+        ("Sen jälkeen mamma ringde.", "fi"),  # a Swedish verb after a cue is no name
+        ("Hans mamma ringde.", "sv"),
+        ("Hän kertoi, että Nuori kertoi.", "fi"),
+    ],
+)
+def test_no_names_in_ordinary_text(text, language):
+    assert find_pii(text, language) == []
+
+
+# --- negatives: nothing of these is personal data ----------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Päätös tehtiin 31.12.2024 ja tuki alkoi 1.1.2025.",
+        "Tapaaminen 3.4. klo 14.05, toinen klo 9.30 ja kolmas 2024-03-12.",
+        "Vuokra on 1 200 € ja rästi 450,50 euroa, yhteensä 12 000 euroa.",
+        "Ks. SHL 11 §, laki 1301/2014 ja § 7 sekä LSL 34 §:n ja HE 164/2014.",
+        "Vuonna 2024 asumistuki nousi 5 % ja vuonna 2025 12,5 %.",
+        "Aukiolo ma-pe 8-16, vuosina 2019–2024 ja 10–15 asiakasta.",
+        "Asiakkaalla on 3 lasta ja 2 koiraa, 0,5 h viikossa.",
+        "Kelan päätös 15.6.2024: 450 €/kk, SHL 1301/2014 11 §.",
+        "Beslutet fattades 1.1.2025 enligt 1301/2014 och stödet är 300 euro.",
+    ],
+)
+def test_no_false_positives_on_numbers(text):
+    assert find_pii(text) == []
+    assert mask(text).text == text
+
+
+# --- masking -----------------------------------------------------------------------------------
+FULL = (
+    "Asiakas Matti Virtanen (131052-308T), puh. 040 123 4567, matti.v@example.fi, "
+    "tili FI21 1234 5600 0007 85, asuu Rauhankatu 5 B 12, 20100 Turku. Auto ABC-123."
+)
+
+
+def test_every_type_found_and_masked_fi():
+    result = mask(FULL)
+    assert result.text == (
+        "Asiakas [NIMI] ([HETU]), puh. [PUHELIN], [SÄHKÖPOSTI], tili [TILINUMERO], "
+        "asuu [OSOITE], [POSTINUMERO]. Auto [REKISTERINUMERO]."
+    )
+    assert dict(result.counts) == dict.fromkeys(PRIVACY_TYPES, 1)
+    assert result.n_masked == 8
+    assert result.n_invalid == 0
+
+
+def test_every_type_masked_sv():
+    result = mask(FULL, language="sv")
+    for tag in ["[NAMN]", "[PERSONBETECKNING]", "[TELEFON]", "[E-POST]", "[KONTONUMMER]",
+                "[ADRESS]", "[POSTNUMMER]", "[REGISTERNUMMER]"]:  # fmt: skip
+        assert tag in result.text
+    assert "[NIMI]" not in result.text
+
+
+def test_placeholder_languages():
+    assert placeholder("hetu", "fi") == "[HETU]"
+    assert placeholder("hetu", "sv") == "[PERSONBETECKNING]"
+    assert placeholder("postal_code", "mixed") == "[POSTINUMERO]"
+    assert placeholder("name", None) == "[NIMI]"
+    with pytest.raises(InputError, match="unknown PII type"):
+        placeholder("passport", "fi")
+
+
+def test_counts_per_type():
+    text = "Soita Matille 040 123 4567 tai 09 123 4567, tai Pekalle."
+    result = mask(text)
+    assert result.counts["phone"] == 2
+    assert result.counts["name"] == 2
+    assert result.counts["hetu"] == 0
+    assert set(result.counts) == set(PRIVACY_TYPES)
+
+
+IDEMPOTENCE_TEXTS = [
+    FULL,
+    "Klienten Erik Lindholm, tel. 040-765 4321, bor på Storgatan 3 lgh 4, 65100 Vasa.",
+    "Anna Virtanen ja Pekka, Sirpa ja Iiris. Hetu 131052-308A!",
+    "- asiakas matti soitti\n- Tapasin M. Virtasen 1.1.2025 klo 9.30",
+]
+
+
+@pytest.mark.parametrize("text", IDEMPOTENCE_TEXTS)
+@pytest.mark.parametrize("language", ["fi", "sv"])
+def test_masking_is_idempotent(text, language):
+    once = mask(text, language=language)
+    twice = mask(once.text, language=language)
+    assert twice.text == once.text
+    assert twice.n_masked == 0
+
+
+@pytest.mark.parametrize("text", IDEMPOTENCE_TEXTS)
+def test_spans_sorted_non_overlapping_and_exact(text):
+    spans = find_pii(text)
+    assert spans == sorted(spans, key=lambda s: s.start)
+    for left, right in zip(spans, spans[1:], strict=False):
+        assert left.end <= right.start
+    for span in spans:
+        assert text[span.start : span.end] == span.text
+        assert span.type in PRIVACY_TYPES
+        assert 0 < span.score <= 1
+
+
+def test_deterministic():
+    assert find_pii(FULL) == find_pii(FULL)
+    assert mask(FULL) == mask(FULL)
+
+
+def test_mask_with_given_spans_resolves_overlaps():
+    text = "Soita 040 123 4567."
+    spans = [PiiSpan(6, 18, "phone", "040 123 4567"), PiiSpan(6, 9, "name", "040")]
+    result = mask(text, spans)
+    assert result.text == "Soita [PUHELIN]."
+    assert result.counts["name"] == 0
+
+
+def test_span_is_frozen():
+    span = find_pii("Hetu 131052-308T")[0]
+    with pytest.raises(AttributeError):
+        span.start = 0  # type: ignore[misc]
+
+
+# --- errors ------------------------------------------------------------------------------------
+def test_input_errors():
+    with pytest.raises(InputError, match="language"):
+        find_pii("teksti", language="de")
+    with pytest.raises(InputError, match="str"):
+        find_pii(None)  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="outside the text"):
+        mask("lyhyt", [PiiSpan(0, 50, "name", "x")])
+    with pytest.raises(InputError, match="PiiSpan"):
+        mask("lyhyt", [(0, 2, "name")])  # type: ignore[list-item]
+
+
+# --- DataFrame level ---------------------------------------------------------------------------
+def test_mask_reports_dataframe():
+    texts = pd.Series(
+        ["Soita Matille 040 123 4567.", "Inga personuppgifter här.", None, "Hetu 131052-308A."],
+        index=["r1", "r2", "r3", "r4"],
+    )
+    df = mask_reports(texts, ["fi", "sv", "fi", None])
+    assert list(df.columns) == ["text_masked", "pii_masked", "pii_types", "pii_invalid"]
+    assert list(df.index) == ["r1", "r2", "r3", "r4"]
+    assert df["text_masked"].tolist() == [
+        "Soita [NIMI] [PUHELIN].",
+        "Inga personuppgifter här.",
+        "",
+        "Hetu [HETU].",
+    ]
+    assert df["pii_masked"].tolist() == [2, 0, 0, 1]
+    assert df["pii_types"].tolist() == ["phone:1;name:1", "", "", "hetu:1"]
+    assert df["pii_invalid"].tolist() == [0, 0, 0, 1]
+    assert str(df["pii_masked"].dtype) == "int64"
+
+
+def test_mask_reports_single_language_and_errors():
+    df = mask_reports(["Ring 040 123 4567."], "sv")
+    assert df["text_masked"].iloc[0] == "Ring [TELEFON]."
+    with pytest.raises(InputError, match="languages"):
+        mask_reports(["a", "b"], ["fi"])
+    with pytest.raises(InputError, match="position 1"):
+        mask_reports(["a", 5])
+    nan_df = mask_reports([math.nan, pd.NA, "Ring 040 123 4567."], [None, pd.NA, "sv"])
+    assert nan_df["text_masked"].tolist() == ["", "", "Ring [TELEFON]."]
+    typed = pd.Series(["Soita 040 123 4567.", None], dtype="string")
+    assert mask_reports(typed, "fi")["text_masked"].tolist() == ["Soita [PUHELIN].", ""]
+
+
+def test_result_type():
+    assert isinstance(mask("x"), MaskResult)
+
+
+# --- planted set (the benchmark generator, small) ----------------------------------------------
+def _load_generator():
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "make_pii_set.py"
+    spec = importlib.util.spec_from_file_location("make_pii_set", path)
+    module = importlib.util.module_from_spec(spec)
+    assert spec.loader is not None
+    sys.modules.setdefault("make_pii_set", module)  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_planted_set_recall_and_precision():
+    reports = _load_generator().generate(seed=7, n_reports=80)
+    found = {t: [0, 0] for t in PRIVACY_TYPES}
+    false_pos = 0
+    negatives_touched = 0
+    n_negatives = 0
+    for report in reports:
+        spans = find_pii(report["text"], report["language"])
+        for gold in report["spans"]:
+            hit = any(
+                s.type == gold["type"] and s.start <= gold["start"] and s.end >= gold["end"]
+                for s in spans
+            )
+            found[gold["type"]][0] += hit
+            found[gold["type"]][1] += 1
+        for s in spans:
+            false_pos += not any(
+                g["type"] == s.type and s.start < g["end"] and g["start"] < s.end
+                for g in report["spans"]
+            )
+        for neg in report["negatives"]:
+            n_negatives += 1
+            negatives_touched += any(s.start < neg["end"] and neg["start"] < s.end for s in spans)
+    for pii_type in ("hetu", "phone", "email", "iban"):
+        hits, total = found[pii_type]
+        assert total > 0 and hits / total >= 0.99, pii_type
+    hits, total = found["name"]
+    assert hits / total >= 0.85
+    assert false_pos <= 2
+    assert negatives_touched / n_negatives <= 0.01
