@@ -152,9 +152,12 @@ class TfidfLsaEmbedder(Embedder):
         if tfidf is not None:
             k = min(self.n_components - 1, tfidf.shape[1] - 1, tfidf.shape[0])
             if k >= 1:
-                self.svd_ = TruncatedSVD(
+                svd = TruncatedSVD(
                     n_components=k, algorithm="randomized", n_iter=7, random_state=self.random_state
-                ).fit(tfidf)
+                )
+                # identical texts have zero variance; sklearn's variance ratio then divides 0/0
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    self.svd_ = svd.fit(tfidf)
         return self
 
     def _encode_list(
