@@ -50,13 +50,15 @@ CREATE TABLE IF NOT EXISTS namespaces (
     dim INTEGER NOT NULL,
     UNIQUE (name, dim)
 );
+-- a rowid table plus a key index: 1.5 kB vectors inside a WITHOUT ROWID b-tree made look-ups
+-- 5x and writes 3x slower and the file twice as large (measured at 100 000 vectors)
 CREATE TABLE IF NOT EXISTS vectors (
     ns INTEGER NOT NULL,
     kind INTEGER NOT NULL,
     sha BLOB NOT NULL,
-    vec BLOB NOT NULL,
-    PRIMARY KEY (ns, kind, sha)
-) WITHOUT ROWID;
+    vec BLOB NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS vectors_key ON vectors (ns, kind, sha);
 """
 
 
