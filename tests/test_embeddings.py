@@ -6,6 +6,7 @@ with a tiny StaticEmbedding model that the test builds and saves itself (no netw
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import sys
 import warnings
@@ -100,6 +101,15 @@ def test_e5_duplicates_order_and_query_kind(e5_reference: np.ndarray) -> None:
     assert emb.n_encoded_ == 2  # the duplicate was embedded once
     Q = emb.encode([FI[0]], kind="query")
     assert not np.allclose(Q[0], e5_reference[0])  # "query: " vs "passage: " prefix
+    with_bar = emb.encode(FI[2:], show_progress=True, batch_size=1)
+    assert np.array_equal(with_bar, e5_reference[2:4])
+
+
+def test_loading_leaves_the_openmp_environment_as_it_was(monkeypatch) -> None:
+    monkeypatch.delenv("OMP_WAIT_POLICY", raising=False)
+    monkeypatch.setenv("OMP_NUM_THREADS", "7")
+    get_embedder(use_cache=False, num_threads=1).encode(["kotihoito"])
+    assert "OMP_WAIT_POLICY" not in os.environ and os.environ["OMP_NUM_THREADS"] == "7"
 
 
 def test_empty_input_does_not_load_the_model() -> None:
