@@ -370,3 +370,28 @@ def test_importing_the_module_stays_light() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_dimension_read_from_pooling_config_without_loading(tmp_path) -> None:
+    import json
+
+    from socanalysis.nlp.embed_st import _dim_from_config
+
+    modules = [
+        {
+            "idx": 0,
+            "name": "0",
+            "path": "",
+            "type": "sentence_transformers.base.modules.Transformer",
+        },
+        {"idx": 1, "name": "1", "path": "1_Pooling", "type": "x.modules.pooling.Pooling"},
+        {"idx": 2, "name": "2", "path": "2_Normalize", "type": "x.modules.Normalize"},
+    ]
+    (tmp_path / "1_Pooling").mkdir()
+    (tmp_path / "modules.json").write_text(json.dumps(modules))
+    for key in ("embedding_dimension", "word_embedding_dimension"):  # ST 6 and ST < 6
+        (tmp_path / "1_Pooling" / "config.json").write_text(json.dumps({key: 768}))
+        assert _dim_from_config(tmp_path) == 768
+    modules.insert(2, {"idx": 2, "name": "2", "path": "2_Dense", "type": "x.modules.Dense"})
+    (tmp_path / "modules.json").write_text(json.dumps(modules))
+    assert _dim_from_config(tmp_path) is None  # a Dense layer decides: ask the loaded model

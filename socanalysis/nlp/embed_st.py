@@ -256,7 +256,10 @@ def _dim_from_config(path: Path) -> int | None:
     if "Pooling" not in str(last.get("type")):
         return None  # a Dense or static layer decides the size: ask the loaded model
     config = _read_json(path / str(last.get("path", "")) / "config.json")
-    try:
-        return int(config["word_embedding_dimension"])
-    except (TypeError, KeyError, ValueError):
+    if not isinstance(config, dict):
         return None
+    # sentence-transformers < 6 writes word_embedding_dimension, 6.x embedding_dimension
+    for key in ("embedding_dimension", "word_embedding_dimension"):
+        if isinstance(config.get(key), int):
+            return int(config[key])
+    return None
