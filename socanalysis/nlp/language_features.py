@@ -30,6 +30,13 @@ from socanalysis.nlp.language_lexicon import Dictionaries, fold, word_hash
 
 LINGUA_LANGUAGES: tuple[str, ...] = ("fi", "sv", "et", "nb", "nn", "da", "en")
 _PATTERN_GROUPS = ("fi", "sv", "et", "danor", "en")
+# group -> (its languages, the languages it is confused with)
+_FW_GROUPS = {
+    "fi": (("fi",), ("et",)),
+    "sv": (("sv",), ("da", "nb", "nn")),
+    "et": (("et",), ("fi",)),
+    "danor": (("da", "nb", "nn"), ("sv",)),
+}
 _LATIN_RE = re.compile(r"[a-zà-ÿāăąćčďđēėęěğīįıķĺļľłńņňōőœŕřśşšţťūůűųźżžß]")
 
 
@@ -39,8 +46,10 @@ def load_cues(path: str | None = None) -> dict[str, Any]:
     import yaml
 
     if path is None:
-        text = resources.files("socanalysis.nlp").joinpath("data/language_cues.yaml").read_text(
-            encoding="utf-8"
+        text = (
+            resources.files("socanalysis.nlp")
+            .joinpath("data/language_cues.yaml")
+            .read_text(encoding="utf-8")
         )
     else:
         with open(path, encoding="utf-8") as fh:
@@ -84,9 +93,7 @@ class CueFeaturizer:
         self.dict_langs_: list[str] = list(cues["dictionaries"])
         fw = cues["function_words"]
         self._fw_exact = {lang: frozenset(words) for lang, words in fw.items()}
-        self._fw_folded = {
-            lang: frozenset(fold(w) for w in words) for lang, words in fw.items()
-        }
+        self._fw_folded = {lang: frozenset(fold(w) for w in words) for lang, words in fw.items()}
         self._fw_langs = list(fw)
         self._patterns = {
             group: [re.compile(p) for p in cues["patterns"].get(group, [])]
@@ -95,12 +102,32 @@ class CueFeaturizer:
         self._dicts = Dictionaries(cache_dir)
         names = [f"dict_{lang}" for lang in self.dict_langs_]
         names += [f"dictfold_{lang}" for lang in self.dict_langs_]
-        names += ["only_fi", "only_sv", "only_other", "onlyfold_fi", "onlyfold_sv", "onlyfold_other"]
+        names += [
+            "only_fi",
+            "only_sv",
+            "only_other",
+            "onlyfold_fi",
+            "onlyfold_sv",
+            "onlyfold_other",
+        ]
         names += ["unknown_word"]
         for lang in self._fw_langs:
             names += [f"fw_{lang}"]
             if lang in ("fi", "sv"):
                 names += [f"fwfold_{lang}"]
+        # function words of a language that none of its look-alikes uses: transfers to a
+        # look-alike missing from the tuning text (Nynorsk shares Danish/Bokmål's cues)
+        self._fw_rivals = {
+            group: (
+                frozenset().union(*(self._fw_exact.get(x, ()) for x in members)),
+                frozenset().union(
+                    *(self._fw_exact.get(x, ()) for x in rivals),
+                    *(self._fw_folded.get(x, ()) for x in rivals),
+                ),
+            )
+            for group, (members, rivals) in _FW_GROUPS.items()
+        }
+        names += [f"fwx_{g}" for g in _FW_GROUPS]
         names += [f"pat_{g}" for g in _PATTERN_GROUPS]
         names += ["nonlatin", "short_word"]
         self.feature_names_: list[str] = names
@@ -131,8 +158,11 @@ class CueFeaturizer:
             sv = k[:, self.dict_langs_.index("sv")]
             others = np.delete(k, [self.dict_langs_.index("fi"), self.dict_langs_.index("sv")], 1)
             any_other = others.any(axis=1)
-            cols.append(np.stack([fi & ~sv & ~any_other, sv & ~fi & ~any_other,
-                                  any_other & ~fi & ~sv], axis=1))
+            cols.append(
+                np.stack(
+                    [fi & ~sv & ~any_other, sv & ~fi & ~any_other, any_other & ~fi & ~sv], axis=1
+                )
+            )
         cols.append((~(k_exact.any(axis=1) | k_fold.any(axis=1)))[:, None])
         fw_cols = []
         for lang in self._fw_langs:
@@ -141,10 +171,22 @@ class CueFeaturizer:
             if lang in ("fi", "sv"):
                 fw_cols.append([w in exact for w in words])
                 # a/o-typed function word that is not also the correctly typed form
-                fw_cols.append([w not in exact and f in fset for w, f in zip(words, folded)])
+                fw_cols.append(
+                    [w not in exact and f in fset for w, f in zip(words, folded, strict=False)]
+                )
             else:
-                fw_cols.append([w in exact or f in fset for w, f in zip(words, folded)])
+                fw_cols.append(
+                    [w in exact or f in fset for w, f in zip(words, folded, strict=False)]
+                )
         cols.append(np.array(fw_cols, dtype=bool).T.reshape(n, -1))
+        fwx = [
+            [
+                (w in own or f in own) and w not in rival and f not in rival
+                for w, f in zip(words, folded, strict=False)
+            ]
+            for own, rival in self._fw_rivals.values()
+        ]
+        cols.append(np.array(fwx, dtype=bool).T.reshape(n, -1))
         pat = np.zeros((n, len(_PATTERN_GROUPS)), dtype=np.float32)
         for j, group in enumerate(_PATTERN_GROUPS):
             pats = self._patterns[group]
@@ -152,10 +194,7 @@ class CueFeaturizer:
                 pat[:, j] = [sum(1 for p in pats if p.search(w)) / len(pats) for w in words]
         cols.append(pat)
         extra = np.array(
-            [
-                [1.0 - len(_LATIN_RE.findall(w)) / len(w), float(len(w) <= 2)]
-                for w in words
-            ],
+            [[1.0 - len(_LATIN_RE.findall(w)) / len(w), float(len(w) <= 2)] for w in words],
             dtype=np.float32,
         ).reshape(n, 2)
         cols.append(extra)

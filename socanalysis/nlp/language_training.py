@@ -27,8 +27,14 @@ from typing import Any
 
 from socanalysis.nlp.language_lexicon import fold
 
-SIB_LABELS = {"fin": "fi", "swe": "sv", "est": "other", "nob": "other", "dan": "other",
-              "eng": "other"}
+SIB_LABELS = {
+    "fin": "fi",
+    "swe": "sv",
+    "est": "other",
+    "nob": "other",
+    "dan": "other",
+    "eng": "other",
+}
 UD_DEV = {"fi_tdt-dev.tsv": "fi", "fi_ftb-dev.tsv": "fi", "sv_talbanken-dev.tsv": "sv"}
 _STRIP = ".,;:!?\"'()[]{}«»”“–-—…/"
 
@@ -66,9 +72,7 @@ def tuning_sentences(eval_dir: str | Path) -> list[tuple[str, str]]:
     return out
 
 
-def augment(
-    sentences: Sequence[tuple[str, str]], seed: int = 0
-) -> list[tuple[str, str]]:
+def augment(sentences: Sequence[tuple[str, str]], seed: int = 0) -> list[tuple[str, str]]:
     """Full sentences, a/o-typed copies and snippets of 1, 2, 3, 4, 6 and 9 words."""
     rng = random.Random(seed)
     out: list[tuple[str, str]] = []
@@ -112,7 +116,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         f"({len(pairs)} texts incl. snippets and a/o-typed copies), seed {args.seed}, C {args.C}"
     )
     with open(args.out, "w", encoding="utf-8") as fh:
-        yaml.safe_dump(weights, fh, sort_keys=False, allow_unicode=True, width=100)
+        yaml.safe_dump(
+            weights, fh, sort_keys=False, allow_unicode=True, width=100, default_flow_style=None
+        )
     print(f"wrote {args.out}")
 
 
