@@ -87,6 +87,17 @@ def mixed_pairs(eval_dir: Path, seed: int) -> list[str]:
     return out
 
 
+def same_language_pairs(eval_dir: Path, seed: int) -> list[str]:
+    """Two Finnish or two Swedish sentences joined: must not come out ``mixed``."""
+    out = []
+    for stem in ("fin", "swe"):
+        sents = [r["text"] for r in read_tsv(eval_dir / "tatoeba" / f"{stem}.tsv")]
+        other = sents[:]
+        random.Random(seed + 1).shuffle(other)
+        out += [f"{a} {b}" for a, b in zip(sents, other, strict=True)]
+    return out
+
+
 def three_way(code: str) -> str:
     return code if code in ("fi", "sv", "mixed") else "other"
 
@@ -196,6 +207,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     snip1 = [(s, g) for t, g in tatoeba if (s := cut_snippet(t, 1, rng)) is not None]
     folded = [(fold(t), g) for t, g in full]
     pairs = mixed_pairs(args.eval_dir, args.seed)
+    same_pairs = same_language_pairs(args.eval_dir, args.seed)
     slices = {
         "full sentences": full,
         "2-word snippets": snip2,
@@ -213,6 +225,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     speed_again: dict[str, float] = {}
     mixed_share: dict[str, float] = {}
     false_mixed: dict[str, float] = {}
+    false_mixed_pairs: dict[str, float] = {}
     for sys_name, (run, _) in systems.items():
         for slice_name, data in slices.items():
             if slice_name.startswith("  of which"):
@@ -241,6 +254,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         speed_again[sys_name] = len(texts) / (time.perf_counter() - t)
         pred = run(pairs)
         mixed_share[sys_name] = 100.0 * sum(p == "mixed" for p in pred) / len(pairs)
+        pred = run(same_pairs)
+        false_mixed_pairs[sys_name] = 100.0 * sum(p == "mixed" for p in pred) / len(same_pairs)
 
     print(f"# language identification benchmark, {time.strftime('%Y-%m-%d %H:%M %Z')}")
     print(
@@ -277,6 +292,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(
         "| single-language sentences labelled mixed, % | "
         + " | ".join(f"{false_mixed[s]:.2f}" for s in names)
+        + " | ≤1 |"
+    )
+    print(
+        f"| two fi or two sv sentences joined, labelled mixed, % (n={len(same_pairs)}) | "
+        + " | ".join(f"{false_mixed_pairs[s]:.2f}" for s in names)
         + " | ≤1 |"
     )
     print(

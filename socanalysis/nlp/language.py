@@ -143,6 +143,10 @@ class LanguageDetector:
     lingua_languages : sequence of str
         Languages lingua weighs when the cues are not decisive; must include ``fi`` and ``sv``.
         The packaged weights were fitted with the default; others need :meth:`fit`.
+    lingua_high_accuracy_below : int
+        Segments with fewer words use lingua's high-accuracy mode (all n-gram orders, about
+        1 s more to load), longer ones its low-accuracy mode; 0 never loads the former. Must
+        match the weights, like ``lingua_languages``.
     cheap_threshold : float or None
         Probability above which the cue-only model decides without lingua; ``None`` uses the
         per-length thresholds fitted with the weights (chosen so that skipping lingua loses no
@@ -174,8 +178,9 @@ class LanguageDetector:
         self,
         *,
         lingua_languages: Sequence[str] = LINGUA_LANGUAGES,
+        lingua_high_accuracy_below: int = 10,
         cheap_threshold: float | None = None,
-        mixed_min_words: int = 3,
+        mixed_min_words: int = 2,
         mixed_min_share: float = 0.15,
         sentence_min_confidence: float = 0.75,
         min_letters: int = 1,
@@ -185,6 +190,7 @@ class LanguageDetector:
         cache_dir: str | None = None,
     ) -> None:
         self.lingua_languages = tuple(lingua_languages)
+        self.lingua_high_accuracy_below = lingua_high_accuracy_below
         self.cheap_threshold = cheap_threshold
         self.mixed_min_words = mixed_min_words
         self.mixed_min_share = mixed_min_share
@@ -240,7 +246,9 @@ class LanguageDetector:
                 if self._cues is None:
                     self._cues = CueFeaturizer(self.cues_path, self.cache_dir)
                 if self._lingua is None:
-                    self._lingua = LinguaFeaturizer(self.lingua_languages)
+                    self._lingua = LinguaFeaturizer(
+                        self.lingua_languages, long_from=self.lingua_high_accuracy_below
+                    )
         return self._cues, self._lingua
 
     def _ensure_models(self) -> list[dict[str, Any]]:
@@ -266,6 +274,12 @@ class LanguageDetector:
                 f"the language weights were fitted for lingua languages "
                 f"{weights.get('lingua_languages')}, not {list(self.lingua_languages)}; "
                 "call fit() or keep the default lingua_languages"
+            )
+        fitted_below = weights.get("lingua_high_accuracy_below", 10)
+        if fitted_below != self.lingua_high_accuracy_below:
+            raise ConfigError(
+                f"the language weights were fitted with lingua_high_accuracy_below="
+                f"{fitted_below}, not {self.lingua_high_accuracy_below}; call fit() or keep it"
             )
         models = []
         for b in weights["buckets"]:
@@ -504,6 +518,7 @@ class LanguageDetector:
             "classes": list(CLASSES),
             "cue_features": cues.feature_names_,
             "lingua_languages": list(self.lingua_languages),
+            "lingua_high_accuracy_below": self.lingua_high_accuracy_below,
             "buckets": out_buckets,
         }
         self._models = None

@@ -87,12 +87,17 @@ def augment(sentences: Sequence[tuple[str, str]], seed: int = 0) -> list[tuple[s
 
 
 def fit_weights(
-    texts: Sequence[str], labels: Sequence[str], *, seed: int = 0, C: float = 1.0
+    texts: Sequence[str],
+    labels: Sequence[str],
+    *,
+    seed: int = 0,
+    C: float = 1.0,
+    high_accuracy_below: int = 10,
 ) -> dict[str, Any]:
     """Fit the per-bucket models on (text, label) pairs; returns the weights document."""
     from socanalysis.nlp.language import LanguageDetector
 
-    det = LanguageDetector(seed=seed)
+    det = LanguageDetector(seed=seed, lingua_high_accuracy_below=high_accuracy_below)
     det.fit(texts, labels, C=C)
     return det.weights_
 
@@ -108,9 +113,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--C", type=float, default=1.0)
+    parser.add_argument("--high-accuracy-below", type=int, default=10)
     args = parser.parse_args(argv)
     pairs = augment(tuning_sentences(args.eval_dir), seed=args.seed)
-    weights = fit_weights([t for t, _ in pairs], [y for _, y in pairs], seed=args.seed, C=args.C)
+    weights = fit_weights(
+        [t for t, _ in pairs],
+        [y for _, y in pairs],
+        seed=args.seed,
+        C=args.C,
+        high_accuracy_below=args.high_accuracy_below,
+    )
     weights["provenance"] = (
         f"fitted by socanalysis.nlp.language_training on SIB-200 train/dev and UD dev "
         f"({len(pairs)} texts incl. snippets and a/o-typed copies), seed {args.seed}, C {args.C}"
