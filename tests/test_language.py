@@ -1,0 +1,230 @@
+"""Language identification: fi / sv / other / mixed / unknown on short report-like texts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from socanalysis.errors import ConfigError, InputError
+from socanalysis.nlp.language import (
+    COLUMNS,
+    SENTENCE_COLUMNS,
+    LanguageDetector,
+    detect_languages,
+    detect_sentences,
+    split_sentences,
+)
+from socanalysis.nlp.language_lexicon import fold, strip_noise, tokenize
+
+FINNISH = [
+    "Asiakas ei ole saanut toimeentulotukea ajoissa ja vuokra on jäänyt maksamatta.",
+    "Nuorten aikuisten asunnottomuus on lisääntynyt, jonot tuettuun asumiseen ovat pitkät.",
+    "Mielenterveyspalveluihin pääsee vasta kuukausien odotuksen jälkeen.",
+    "Hyvä käytäntö: etsivä nuorisotyö ja Ohjaamo tekevät yhteistyötä koulun kanssa.",
+    "Omaishoitaja on uupunut eikä saa vapaapäiviä, koska sijaista ei löydy.",
+    "Kelan päätös viivästyi kolme viikkoa",
+    "Ikäihmiset eivät osaa käyttää sähköisiä palveluita.",
+]
+SWEDISH = [
+    "Klienten har inte fått utkomststöd i tid och hyran har blivit obetald.",
+    "Unga vuxna blir allt oftare bostadslösa och köerna till stödboende är långa.",
+    "Det tar flera månader att få tid till mentalvården.",
+    "Bra praxis: uppsökande ungdomsarbete och Navigatorn samarbetar med skolan.",
+    "Den närstående vårdaren är utmattad och får inga lediga dagar eftersom det saknas vikarie.",
+    "FPA:s beslut försenades med tre veckor",
+    "Äldre personer kan inte använda de digitala tjänsterna.",
+]
+# typed in a hurry without ä, ö (and å): how many real reports arrive
+FINNISH_TYPED = [
+    "asiakkaan paatos viivastyi ja han jai ilman rahaa koko kuukaudeksi",
+    "nuori ei paase mielenterveyspalveluihin, jonot ovat liian pitkat",
+    "perheella ei ole varaa ruokaan loppukuusta",
+]
+SWEDISH_TYPED = [
+    "klienten har inte fatt nagot svar fran FPA pa tre veckor",
+    "aldre personer kan inte anvanda de digitala tjansterna utan hjalp",
+    "familjen har inte rad med mat i slutet av manaden",
+]
+ENGLISH = [
+    "The client has not received income support in time and the rent is unpaid.",
+    "Young adults are increasingly homeless and the queues for supported housing are long.",
+]
+ESTONIAN = [
+    "Klient ei ole õigeaegselt toimetulekutoetust saanud ja üür on maksmata.",
+    "Noored täiskasvanud jäävad üha sagedamini kodutuks ja järjekorrad on pikad.",
+]
+NORWEGIAN = [
+    "Klienten har ikke fått økonomisk sosialhjelp i tide, og husleien er ikke betalt.",
+    "Unge voksne blir oftere bostedsløse, og køene til boliger med oppfølging er lange.",
+]
+DANISH = [
+    "Klienten har ikke modtaget kontanthjælp til tiden, og huslejen er ikke betalt.",
+    "Unge voksne bliver oftere hjemløse, og køerne til støttede boliger er lange.",
+]
+MIXED = [
+    "Asiakas odottaa edelleen päätöstä asumistuesta. Klienten väntar fortfarande på beslut om "
+    "bostadsbidrag.",
+    "Perheellä ei ole rahaa ruokaan ja lapset ovat nälkäisiä.\nFamiljen har inte pengar till mat "
+    "och barnen är hungriga.",
+]
+UNKNOWN = [
+    "",
+    "   ",
+    "123 456",
+    "https://www.kela.fi/asumistuki",
+    "???",
+    "12.3.2024 - 15.4.2024",
+    "---",
+    None,
+    float("nan"),
+]
+
+
+@pytest.fixture(scope="module")
+def detector() -> LanguageDetector:
+    return LanguageDetector()
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        (FINNISH, "fi"),
+        (SWEDISH, "sv"),
+        (FINNISH_TYPED, "fi"),
+        (SWEDISH_TYPED, "sv"),
+        (ENGLISH, "other"),
+        (ESTONIAN, "other"),
+        (NORWEGIAN, "other"),
+        (DANISH, "other"),
+        (MIXED, "mixed"),
+        (UNKNOWN, "unknown"),
+    ],
+)
+def test_reports_are_tagged(detector: LanguageDetector, texts: list, expected: str) -> None:
+    out = detector.detect(texts)
+    assert out["language"].tolist() == [expected] * len(texts), out
+
+
+def test_other_language_is_named(detector: LanguageDetector) -> None:
+    out = detector.detect(ENGLISH + ESTONIAN + NORWEGIAN + DANISH + FINNISH[:1])
+    codes = out["other_language"].tolist()
+    assert codes[:2] == ["en", "en"]
+    assert codes[2:4] == ["et", "et"]
+    assert set(codes[4:8]) <= {"nb", "nn", "da"}
+    assert codes[-1] == ""
+
+
+def test_shares_and_confidence(detector: LanguageDetector) -> None:
+    out = detector.detect(FINNISH[:2] + SWEDISH[:2] + MIXED + UNKNOWN[:1])
+    assert list(out.columns) == COLUMNS
+    assert out["confidence"].between(0, 1).all()
+    fi, sv, mixed, unknown = out.iloc[:2], out.iloc[2:4], out.iloc[4:6], out.iloc[6]
+    assert (fi["share_fi"] == 1).all() and (fi["share_sv"] == 0).all()
+    assert (sv["share_fi"] == 0).all() and (sv["share_sv"] == 1).all()
+    np.testing.assert_allclose(mixed["share_fi"] + mixed["share_sv"], 1.0, atol=1e-3)
+    assert (mixed["share_fi"] > 0.2).all() and (mixed["share_sv"] > 0.2).all()
+    assert unknown["confidence"] == 0 and unknown["share_fi"] == 0 and unknown["share_sv"] == 0
+    assert (out.loc[out["language"].isin(["fi", "sv"]), "confidence"] > 0.9).all()
+
+
+def test_single_language_reports_with_several_sentences_are_not_mixed(
+    detector: LanguageDetector,
+) -> None:
+    texts = [
+        " ".join(FINNISH[:4]),
+        " ".join(SWEDISH[:4]),
+        "Asiakas soitti. Ok. Hän tarvitsee apua vuokran maksamiseen.",
+        "Klienten ringde. Ok. Hon behöver hjälp med att betala hyran.",
+    ]
+    assert detector.detect(texts)["language"].tolist() == ["fi", "sv", "fi", "sv"]
+
+
+def test_deterministic_across_instances_and_calls() -> None:
+    texts = FINNISH + SWEDISH + FINNISH_TYPED + ENGLISH + MIXED + ["ok", "Tom", "kiitos"]
+    first = LanguageDetector(seed=3).detect(texts)
+    second = LanguageDetector(seed=3).detect(texts)
+    pd.testing.assert_frame_equal(first, second)
+    pd.testing.assert_frame_equal(first, detect_languages(texts, seed=3))
+    pd.testing.assert_frame_equal(first, detect_languages(texts, seed=3))
+
+
+def test_order_and_index_preserved(detector: LanguageDetector) -> None:
+    texts = [FINNISH[0], SWEDISH[0], "", ENGLISH[0], SWEDISH_TYPED[0], FINNISH_TYPED[0]]
+    index = pd.Index(["r6", "r2", "r9", "r1", "r5", "r3"], name="report_id")
+    out = detector.detect(pd.Series(texts, index=index))
+    assert out.index.equals(index)
+    assert out["language"].tolist() == ["fi", "sv", "unknown", "other", "sv", "fi"]
+    # each row is what the text gets alone: no leakage between texts of a batch
+    for text, (_, row) in zip(texts, out.iterrows(), strict=False):
+        assert detector.detect([text]).iloc[0]["language"] == row["language"]
+    reverse = detector.detect(texts[::-1])
+    assert reverse["language"].tolist() == out["language"].tolist()[::-1]
+
+
+def test_accepts_tuple_array_and_generator(detector: LanguageDetector) -> None:
+    texts = (FINNISH[0], SWEDISH[0], None)
+    expected = ["fi", "sv", "unknown"]
+    assert detector.detect(texts)["language"].tolist() == expected
+    assert detector.detect(np.array(texts, dtype=object))["language"].tolist() == expected
+    assert detector.detect(t for t in texts)["language"].tolist() == expected
+    assert detector.detect(texts).index.tolist() == [0, 1, 2]
+
+
+def test_empty_input_gives_empty_frame(detector: LanguageDetector) -> None:
+    for empty in ([], (), np.array([], dtype=object)):
+        out = detector.detect(empty)
+        assert list(out.columns) == COLUMNS and len(out) == 0
+    out = detect_languages(pd.Series([], dtype=object, index=pd.Index([], name="report_id")))
+    assert list(out.columns) == COLUMNS and len(out) == 0 and out.index.name == "report_id"
+
+
+def test_user_mistakes_raise_clear_errors(detector: LanguageDetector) -> None:
+    with pytest.raises(InputError, match="single string"):
+        detector.detect("Asiakas odottaa")
+    with pytest.raises(InputError, match="DataFrame"):
+        detector.detect(pd.DataFrame({"text": ["a"]}))
+    with pytest.raises(InputError, match="list, tuple"):
+        detector.detect(42)
+    with pytest.raises(ConfigError, match="fi"):
+        LanguageDetector(lingua_languages=("sv", "da"))
+    with pytest.raises(ConfigError, match="mixed_min_share"):
+        LanguageDetector(mixed_min_share=0.9)
+    with pytest.raises(InputError, match="labels"):
+        LanguageDetector().fit(["a", "b"], ["fi", "de"])
+
+
+def test_sentence_view(detector: LanguageDetector) -> None:
+    text = MIXED[0]
+    view = detector.detect_sentences(text)
+    assert list(view.columns) == SENTENCE_COLUMNS
+    assert view["language"].tolist() == ["fi", "sv"]
+    for _, row in view.iterrows():
+        assert text[row["start"] : row["end"]] == row["sentence"]
+    assert detect_sentences("").empty
+    out = detect_languages([FINNISH[0], MIXED[1]], sentence_view=True)
+    assert out["sentences"].iloc[0] is None
+    assert out["sentences"].iloc[1]["language"].tolist() == ["fi", "sv"]
+
+
+def test_short_snippets(detector: LanguageDetector) -> None:
+    texts = [
+        "toimeentulotuki",
+        "asumistuki haettu",
+        "och",
+        "inte",
+        "kiitos paljon",
+        "tack så mycket",
+        "jeg vet ikke",
+        "mul on kõik hästi",
+    ]
+    out = detector.detect(texts)["language"].tolist()
+    assert out == ["fi", "fi", "sv", "sv", "fi", "sv", "other", "other"]
+
+
+def test_helpers() -> None:
+    assert fold("Päivä på ön") == "Paiva pa on"
+    assert tokenize("Kela:n 3. päätös!") == ["kela", "n", "päätös"]
+    assert tokenize(strip_noise("katso https://x.fi/a ja a@b.fi")) == ["katso", "ja"]
+    t = "Yksi. Kaksi!\nKolme? esim. neljä"
+    assert [t[a:b] for a, b in split_sentences(t)] == ["Yksi.", "Kaksi!", "Kolme? esim. neljä"]
