@@ -1,0 +1,202 @@
+"""The emergence map: frequency against growth, with the weak-signal quadrant marked.
+
+Draws Yoon's (2012) Keyword Emergence Map (average term frequency against the growth of the
+degree of visibility) or Keyword Issue Map (average document frequency against the growth of the
+degree of diffusion) from :attr:`WeakSignalDetector.emergence_
+<socanalysis.themes.weak_signals.WeakSignalDetector>`. The quadrants are cut at the medians, the
+weak-signal quadrant (low frequency, high growth) is shaded and named, and the fastest-growing
+points of the weak and strong quadrants are labelled. Colours are the Okabe-Ito palette
+(colour-blind safe) and each quadrant also has its own marker shape.
+
+Examples
+--------
+>>> import pandas as pd
+>>> emergence = pd.DataFrame({"term": ["a", "b", "c", "d"], "kind": "term",
+...     "frequency": [0.2, 3.0, 0.3, 2.5], "growth": [0.9, 0.8, 0.0, 0.01],
+...     "quadrant": ["weak", "strong", "latent", "well_known"]})
+>>> fig = plot_emergence_map(emergence)
+>>> fig.axes[0].get_title()
+'Keyword Emergence Map (terms)'
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from socanalysis.errors import InputError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+__all__ = ["QUADRANT_STYLE", "plot_emergence_map"]
+
+#: Okabe-Ito colours and distinct markers per quadrant, with a plain-language legend text.
+QUADRANT_STYLE: dict[str, dict[str, str]] = {
+    "weak": {"color": "#D55E00", "marker": "o", "label": "weak signal: rare, growing"},
+    "strong": {"color": "#0072B2", "marker": "s", "label": "strong signal: common, growing"},
+    "latent": {"color": "#999999", "marker": "^", "label": "latent: rare, not growing"},
+    "well_known": {"color": "#009E73", "marker": "D", "label": "well known: common, not growing"},
+}
+_MAPS = {
+    "kem": ("frequency", "growth", "quadrant", "Keyword Emergence Map", "average frequency (TF)"),
+    "kim": (
+        "doc_frequency",
+        "doc_growth",
+        "issue_quadrant",
+        "Keyword Issue Map",
+        "average document frequency (DF)",
+    ),
+}
+_KIND_NAMES = {"term": "terms", "theme": "themes", "group": "groups"}
+
+
+def plot_emergence_map(
+    emergence: pd.DataFrame,
+    kind: str | tuple[str, ...] = "term",
+    which: str = "kem",
+    n_labels: int = 12,
+    ax: Axes | None = None,
+    title: str | None = None,
+) -> Figure:
+    """Plot frequency against growth, weak quadrant marked, top points labelled.
+
+    Parameters
+    ----------
+    emergence : DataFrame
+        ``WeakSignalDetector.emergence_`` (or :func:`~socanalysis.themes.weak_emergence.
+        emergence_map` output).
+    kind : str or tuple of str
+        Which rows: ``"term"`` (lemmas), ``"theme"``, ``"group"``, or a tuple of these.
+    which : {"kem", "kim"}
+        Keyword Emergence Map (TF, visibility) or Keyword Issue Map (DF, diffusion).
+    n_labels : int
+        How many points of the weak and strong quadrants to label (fastest-growing first).
+    ax : matplotlib Axes, optional
+        Draw into this axes; default: a new figure.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib
+
+    if ax is None:
+        matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    if which not in _MAPS:
+        raise InputError(f"which={which!r}: use 'kem' or 'kim'.")
+    x_col, y_col, q_col, map_name, x_label = _MAPS[which]
+    kinds = (kind,) if isinstance(kind, str) else tuple(kind)
+    needed = {"term", x_col, y_col, q_col}
+    missing = needed - set(emergence.columns)
+    if missing:
+        raise InputError(f"emergence table lacks column(s) {sorted(missing)}.")
+    data = emergence
+    if "kind" in emergence.columns:
+        data = emergence[emergence["kind"].isin(kinds)]
+    data = data.sort_values([y_col, "term"], ascending=[False, True])
+
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(8.0, 6.0), dpi=100)
+    else:
+        fig = ax.figure
+    names = " and ".join(_KIND_NAMES.get(k, k) for k in kinds)
+    ax.set_title(title or f"{map_name} ({names})", fontsize=12)
+    ax.set_xlabel(x_label, fontsize=10)
+    ax.set_ylabel("growth (geometric mean rate per period)", fontsize=10)
+    ax.grid(True, color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+    if data.empty:
+        ax.text(0.5, 0.5, "nothing to show", ha="center", va="center", transform=ax.transAxes)
+        _mark_weak_quadrant(ax, None, None)
+        return fig
+
+    x = data[x_col].to_numpy(dtype=float)
+    y = data[y_col].to_numpy(dtype=float)
+    x_med, y_med = float(np.median(x)), float(np.median(y))
+    pad_x = 0.05 * (x.max() - x.min() or 1.0)
+    pad_y = 0.08 * (y.max() - y.min() or 1.0)
+    ax.set_xlim(x.min() - pad_x, x.max() + pad_x)
+    ax.set_ylim(y.min() - pad_y, y.max() + pad_y)
+    _mark_weak_quadrant(ax, x_med, y_med)
+    for quadrant, style in QUADRANT_STYLE.items():
+        rows = (data[q_col] == quadrant).to_numpy()
+        if rows.any():
+            ax.scatter(
+                x[rows],
+                y[rows],
+                s=36,
+                c=style["color"],
+                marker=style["marker"],
+                alpha=0.85,
+                edgecolors="white",
+                linewidths=0.5,
+                label=f"{style['label']} ({int(rows.sum())})",
+                zorder=3,
+            )
+    _label_points(ax, data, x_col, y_col, q_col, n_labels)
+    ax.legend(loc="lower right", fontsize=8, framealpha=0.9)
+    return fig
+
+
+def _mark_weak_quadrant(ax: Any, x_med: float | None, y_med: float | None) -> None:
+    """Shade and name the low-frequency, high-growth quadrant; draw the median lines."""
+    color = QUADRANT_STYLE["weak"]["color"]
+    if x_med is None or y_med is None:
+        ax.text(0.02, 0.97, "weak signals", transform=ax.transAxes, color=color, va="top")
+        return
+    x_lo, _ = ax.get_xlim()
+    _, y_hi = ax.get_ylim()
+    ax.axvline(x_med, color="#555555", linestyle="--", linewidth=0.8, zorder=1)
+    ax.axhline(y_med, color="#555555", linestyle="--", linewidth=0.8, zorder=1)
+    ax.axvspan(x_lo, x_med, ymin=_axes_fraction(ax, y_med), ymax=1.0, color=color, alpha=0.08)
+    ax.text(
+        x_lo + 0.01 * (x_med - x_lo if x_med > x_lo else 1.0),
+        y_hi,
+        "weak signals\n(rare, growing)",
+        color=color,
+        fontsize=10,
+        fontweight="bold",
+        va="top",
+        ha="left",
+        gid="weak-quadrant-label",
+    )
+
+
+def _axes_fraction(ax: Any, y: float) -> float:
+    lo, hi = ax.get_ylim()
+    return 0.0 if hi <= lo else min(max((y - lo) / (hi - lo), 0.0), 1.0)
+
+
+def _label_points(
+    ax: Any, data: pd.DataFrame, x_col: str, y_col: str, q_col: str, n_labels: int
+) -> None:
+    """Label the fastest-growing weak and strong points, nudging labels apart vertically."""
+    chosen = data[data[q_col].isin(("weak", "strong"))].head(max(int(n_labels), 0))
+    lo, hi = ax.get_ylim()
+    min_gap = 0.035 * (hi - lo)
+    placed: list[tuple[float, float]] = []
+    x_span = ax.get_xlim()[1] - ax.get_xlim()[0]
+    for row in chosen.itertuples(index=False):
+        x, y = float(getattr(row, x_col)), float(getattr(row, y_col))
+        label_y = y
+        # move down until no earlier label sits close at a similar x
+        while any(abs(label_y - py) < min_gap and abs(x - px) < 0.25 * x_span for px, py in placed):
+            label_y -= min_gap
+        placed.append((x, label_y))
+        ax.annotate(
+            str(row.term),
+            (x, y),
+            xytext=(x + 0.01 * x_span, label_y),
+            fontsize=8,
+            color="#222222",
+            arrowprops={"arrowstyle": "-", "color": "#888888", "linewidth": 0.5}
+            if label_y != y
+            else None,
+            zorder=4,
+        )
