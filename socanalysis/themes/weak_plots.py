@@ -21,6 +21,7 @@ Examples
 
 from __future__ import annotations
 
+import textwrap
 from typing import TYPE_CHECKING, Any
 
 from socanalysis.errors import InputError
@@ -99,7 +100,7 @@ def plot_emergence_map(
     data = emergence
     if "kind" in emergence.columns:
         data = emergence[emergence["kind"].isin(kinds)]
-    data = data.sort_values([y_col, "term"], ascending=[False, True])
+    data = data.sort_values([y_col, x_col, "term"], ascending=[False, False, True])
 
     if ax is None:
         fig, ax = plt.subplots(figsize=(8.0, 6.0), dpi=100)
@@ -119,9 +120,15 @@ def plot_emergence_map(
     x = data[x_col].to_numpy(dtype=float)
     y = data[y_col].to_numpy(dtype=float)
     x_med, y_med = float(np.median(x)), float(np.median(y))
-    pad_x = 0.05 * (x.max() - x.min() or 1.0)
     pad_y = 0.08 * (y.max() - y.min() or 1.0)
-    ax.set_xlim(x.min() - pad_x, x.max() + pad_x)
+    if x.min() > 0 and x.max() / x.min() > 20:
+        # frequencies are heavy-tailed: a log axis keeps the rare (weak-signal) side readable
+        ax.set_xscale("log")
+        ax.set_xlim(x.min() / 1.3, x.max() * 1.3)
+        ax.set_xlabel(x_label + ", log scale", fontsize=10)
+    else:
+        pad_x = 0.05 * (x.max() - x.min() or 1.0)
+        ax.set_xlim(x.min() - pad_x, x.max() + pad_x)
     ax.set_ylim(y.min() - pad_y, y.max() + pad_y)
     _mark_weak_quadrant(ax, x_med, y_med)
     for quadrant, style in QUADRANT_STYLE.items():
@@ -141,6 +148,12 @@ def plot_emergence_map(
             )
     _label_points(ax, data, x_col, y_col, q_col, n_labels)
     ax.legend(loc="lower right", fontsize=8, framealpha=0.9)
+    # many terms share a point; the caption lists the weak quadrant in order, which labels can't
+    weak = data.loc[data[q_col] == "weak", "term"].astype(str).head(max(int(n_labels), 0))
+    if len(weak):
+        fig.subplots_adjust(bottom=0.2)
+        caption = "Weak-signal quadrant, fastest-growing first: " + ", ".join(weak)
+        fig.text(0.02, 0.02, textwrap.fill(caption, 130), fontsize=8, va="bottom", ha="left")
     return fig
 
 
@@ -150,15 +163,16 @@ def _mark_weak_quadrant(ax: Any, x_med: float | None, y_med: float | None) -> No
     if x_med is None or y_med is None:
         ax.text(0.02, 0.97, "weak signals", transform=ax.transAxes, color=color, va="top")
         return
-    x_lo, _ = ax.get_xlim()
-    _, y_hi = ax.get_ylim()
     ax.axvline(x_med, color="#555555", linestyle="--", linewidth=0.8, zorder=1)
     ax.axhline(y_med, color="#555555", linestyle="--", linewidth=0.8, zorder=1)
-    ax.axvspan(x_lo, x_med, ymin=_axes_fraction(ax, y_med), ymax=1.0, color=color, alpha=0.08)
+    x_lo, x_hi = ax.get_xlim()
+    y_lo, y_hi = ax.get_ylim()
+    ax.fill_between([x_lo, x_med], y_med, y_hi, color=color, alpha=0.10, zorder=0, linewidth=0)
     ax.text(
-        x_lo + 0.01 * (x_med - x_lo if x_med > x_lo else 1.0),
-        y_hi,
+        0.01,
+        0.99,
         "weak signals\n(rare, growing)",
+        transform=ax.transAxes,
         color=color,
         fontsize=10,
         fontweight="bold",
@@ -166,37 +180,65 @@ def _mark_weak_quadrant(ax: Any, x_med: float | None, y_med: float | None) -> No
         ha="left",
         gid="weak-quadrant-label",
     )
-
-
-def _axes_fraction(ax: Any, y: float) -> float:
-    lo, hi = ax.get_ylim()
-    return 0.0 if hi <= lo else min(max((y - lo) / (hi - lo), 0.0), 1.0)
+    corner = {"color": "#555555", "fontsize": 8, "transform": ax.transAxes}
+    ax.text(0.99, 0.99, "strong signals", ha="right", va="top", **corner)
+    ax.text(0.01, 0.01, "latent", ha="left", va="bottom", **corner)
+    ax.text(0.99, 0.01, "well known", ha="right", va="bottom", **corner)
 
 
 def _label_points(
     ax: Any, data: pd.DataFrame, x_col: str, y_col: str, q_col: str, n_labels: int
 ) -> None:
-    """Label the fastest-growing weak and strong points, nudging labels apart vertically."""
-    chosen = data[data[q_col].isin(("weak", "strong"))].head(max(int(n_labels), 0))
-    lo, hi = ax.get_ylim()
-    min_gap = 0.035 * (hi - lo)
-    placed: list[tuple[float, float]] = []
-    x_span = ax.get_xlim()[1] - ax.get_xlim()[0]
+    """Label the fastest-growing weak-quadrant points (then strong ones) without overlaps.
+
+    Each label is tried right of its point, then a little above or below; a label that would
+    overlap one already placed is left out, so the map stays readable.
+    """
+    to_display = ax.transData.transform  # overlaps are checked in display pixels
+    order = _label_order(data, q_col)
+    chosen = data.loc[order].head(max(int(n_labels) * 3, 0))
+    char_w, line_h = 6.5, 12.0  # display pixels of an 8-point character and line at 100 dpi
+    # obstacles: every marker, and the weak-quadrant title in the top-left corner
+    points = to_display(data[[x_col, y_col]].to_numpy(dtype=float))
+    placed: list[tuple[float, float, float, float]] = [
+        (px - 4, py - 4, px + 4, py + 4) for px, py in points
+    ]
+    (x0, y0), (x1, y1) = ax.transAxes.transform([(0.0, 0.86), (0.2, 1.0)])
+    placed.append((x0, y0, x1, y1))
+    n_done = 0
     for row in chosen.itertuples(index=False):
+        if n_done >= n_labels:
+            break
         x, y = float(getattr(row, x_col)), float(getattr(row, y_col))
-        label_y = y
-        # move down until no earlier label sits close at a similar x
-        while any(abs(label_y - py) < min_gap and abs(x - px) < 0.25 * x_span for px, py in placed):
-            label_y -= min_gap
-        placed.append((x, label_y))
-        ax.annotate(
-            str(row.term),
-            (x, y),
-            xytext=(x + 0.01 * x_span, label_y),
-            fontsize=8,
-            color="#222222",
-            arrowprops={"arrowstyle": "-", "color": "#888888", "linewidth": 0.5}
-            if label_y != y
-            else None,
-            zorder=4,
-        )
+        px, py = to_display((x, y))
+        width = char_w * len(str(row.term))
+        for dy in (0.0, line_h, -line_h, 2 * line_h, -2 * line_h):
+            box = (px + 7, py + dy - line_h / 2, px + 7 + width, py + dy + line_h / 2)
+            if not any(_overlap(box, other) for other in placed):
+                placed.append(box)
+                ax.annotate(
+                    str(row.term),
+                    (x, y),
+                    xytext=(7, dy),
+                    textcoords="offset points",
+                    arrowprops={"arrowstyle": "-", "color": "#999999", "linewidth": 0.5}
+                    if dy
+                    else None,
+                    fontsize=8,
+                    va="center",
+                    color="#222222",
+                    zorder=4,
+                )
+                n_done += 1
+                break
+
+
+def _label_order(data: pd.DataFrame, q_col: str) -> list[Any]:
+    """Row labels: weak quadrant first, then strong, each fastest-growing first."""
+    weak = data.index[data[q_col] == "weak"].tolist()
+    strong = data.index[data[q_col] == "strong"].tolist()
+    return weak + strong
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return not (a[2] < b[0] or b[2] < a[0] or a[3] < b[1] or b[3] < a[1])
