@@ -338,7 +338,8 @@ def test_emergence_map_plot_marks_the_weak_quadrant():
     assert any("weak signals" in t for t in texts)
     assert "rahanvälittäjä" in texts  # the fastest-growing weak term is labelled
     assert ax.get_xlabel().startswith("average frequency")
-    assert len(ax.patches) >= 1  # the shaded quadrant
+    assert len(ax.collections) >= 2  # the shaded quadrant and the points
+    assert "rahanvälittäjä" in fig.texts[0].get_text()  # caption: the weak quadrant in order
     fig2 = plot_emergence_map(det.emergence_, kind=("theme", "group"), which="kim")
     assert fig2.axes[0].get_title().startswith("Keyword Issue Map")
     empty = plot_emergence_map(det.emergence_.head(0))
