@@ -80,27 +80,21 @@ def evaluate(det: WeakSignalDetector, data: pd.DataFrame, top: int = 5) -> dict[
         if true and rank <= top:
             found.add(best)
         themes = pd.Series([theme_of[i] for i in ids]).value_counts()
-        rows.append(
-            (
-                rank,
-                row.weak_signal_id,
-                row.score,
-                len(ids),
-                themes.index[0],
-                int(themes.iloc[0]),
-                best if true else "",
-                themes.index[0] in every,
-            )
-        )
-    table = pd.DataFrame(
-        rows, columns=["rank", "id", "score", "n", "main_theme", "n_main", "gold_ws", "recurring"]
-    )
+        main, n_main = themes.index[0], int(themes.iloc[0])
+        # a recurring-theme candidate: most of its reports come from one recurring theme
+        recurring = main in every and n_main >= 0.5 * len(ids)
+        kind = "gold weak signal" if true else ("recurring theme" if recurring else "mixed")
+        rows.append((rank, row.weak_signal_id, row.score, len(ids), main, n_main, kind, recurring))
+    columns = ["rank", "id", "score", "n", "main_theme", "n_main", "kind", "recurring"]
+    table = pd.DataFrame(rows, columns=columns)
     top_rows = table.head(top)
     n_gold = len({g for g in gold.values() if g})
     return {
         "table": table,
         "recall@5": len(found) / n_gold if n_gold else float("nan"),
-        "precision@5": float((top_rows["gold_ws"] != "").mean()) if len(top_rows) else 0.0,
+        "precision@5": float((top_rows["kind"] == "gold weak signal").mean())
+        if len(top_rows)
+        else 0.0,
         "recurring_in_top3": int(table.head(3)["recurring"].sum()),
         "best_recurring_rank": int(table.loc[table["recurring"], "rank"].min())
         if table["recurring"].any()

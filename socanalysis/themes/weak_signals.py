@@ -104,6 +104,8 @@ _MERGE_OVERLAP = 0.5
 _GAP_NOTHING, _GAP_LITTLE = 0.5, 0.2
 # below this share of reports in the recent window a candidate is described as recurring
 _RECURRING_SHARE = 0.5
+# fewer themes and groups than this cannot be placed in popularity percentile bands
+_MIN_TOPICS_FOR_BANDS = 5
 
 
 @dataclass
@@ -369,6 +371,13 @@ class WeakSignalDetector:
         self.methods_ = ["novelty", "diffusion"]
         if self.time_mode_:
             self.methods_[1:1] = ["emergence", "popularity"]
+            if len(topics) < _MIN_TOPICS_FOR_BANDS:
+                # BERTrend's bands rank a topic among the others; a handful cannot be ranked
+                self.methods_.remove("popularity")
+                self.notes_.append(
+                    f"Only {len(topics)} themes and groups: too few for popularity percentile "
+                    "bands (BERTrend), so popularity is not used; pass theme_id to add themes."
+                )
         self._score(frame, Z, topics, candidates)
         kept = self._rank_and_merge(frame, candidates)
         self._outputs(frame, kept, theme_keywords)
@@ -528,15 +537,16 @@ class WeakSignalDetector:
                 pct = topic_map["growth"].rank(pct=True, method="average").to_numpy()
                 topic_growth_pct = dict(zip(keys, pct, strict=True))
                 pop = decayed_popularity(counts, self.decay_factor, self.decay_power)
+                self.popularity_history_ = pd.DataFrame(
+                    np.round(pop, 6), index=pd.Index(keys, name="topic"), columns=self._labels
+                )
+            if topics and "popularity" in self.methods_:
                 table = classify_popularity(
                     keys, pop, int(self.slope_periods), tuple(self.popularity_bands)
                 )
                 table.insert(1, "theme_id", [c.theme_id for c in topics])
                 self.popularity_ = table
                 signals = dict(zip(table["topic"], table["signal"], strict=True))
-                self.popularity_history_ = pd.DataFrame(
-                    np.round(pop, 6), index=pd.Index(keys, name="topic"), columns=self._labels
-                )
         self.emergence_ = _emergence_table(maps)
         self._term_quadrant = term_quadrant
 
@@ -562,14 +572,15 @@ class WeakSignalDetector:
                 present = [t for t in keywords if t in term_growth_pct]
                 term_part = float(np.mean([term_growth_pct[t] for t in present])) if present else 0
                 emergence = 0.5 * term_part + 0.5 * topic_growth_pct.get(cand.key, 0.0)
-                signal = signals.get(cand.key, "noise")
                 evidence.update(
                     emergence=emergence,
-                    popularity=_POPULARITY_VALUE[signal],
-                    popularity_signal=signal,
                     emerging=[t for t in present if term_quadrant.get(t) in ("weak", "strong")],
                 )
-                parts.update(emergence=emergence, popularity=_POPULARITY_VALUE[signal])
+                parts["emergence"] = emergence
+                if "popularity" in self.methods_:
+                    signal = signals.get(cand.key, "noise")
+                    evidence.update(popularity=_POPULARITY_VALUE[signal], popularity_signal=signal)
+                    parts["popularity"] = _POPULARITY_VALUE[signal]
             used = {m: weights[m] for m in parts}
             total = sum(used.values())
             cand.score = float(sum(used[m] * parts[m] for m in parts) / total) if total else 0.0
@@ -747,6 +758,7 @@ class WeakSignalDetector:
             signal = ev.get("popularity_signal", "")
             parts.append(
                 {
+                    "": "popularity not used (too few themes and groups)",
                     "weak": "popularity low but rising (BERTrend: weak)",
                     "strong": "popular already (BERTrend: strong)",
                     "noise": "popularity low or falling (BERTrend: noise)",
