@@ -222,7 +222,7 @@ def test_without_dates_only_novelty_and_diffusion_apply_and_the_output_says_so()
     det = WeakSignalDetector().fit(reports.drop(columns="date"), X, lemmas=lemmas)
     assert det.methods_ == ["novelty", "diffusion"]
     assert det.period_ is None and det.emergence_.empty and det.popularity_.empty
-    assert "No dates" in det.notes_[0]
+    assert any("No dates" in note for note in det.notes_)
     assert len(det.candidates_) >= 1
     assert det.candidates_["why"].str.contains("no dates: novelty and diffusion only").all()
 
@@ -232,7 +232,7 @@ def test_one_period_only_gives_sensible_output():
     reports = reports.assign(date=pd.Timestamp("2025-11-03"))
     det = WeakSignalDetector().fit(reports, X, lemmas=lemmas)
     assert det.time_mode_ is False and det.methods_ == ["novelty", "diffusion"]
-    assert "nothing earlier to compare with" in det.notes_[0]
+    assert any("nothing earlier to compare with" in note for note in det.notes_)
     assert len(det.periods_) == 1
     assert det.candidates_["why"].str.contains("one period only").all()
 
@@ -347,3 +347,14 @@ def test_emergence_map_plot_marks_the_weak_quadrant():
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+def test_missing_dates_and_a_window_covering_everything_are_reported():
+    reports, X, lemmas = _corpus()
+    reports.loc[:2, "date"] = pd.NaT
+    det = WeakSignalDetector().fit(reports, X, lemmas=lemmas)
+    assert any("3 report(s) without a date" in note for note in det.notes_)
+    assert det.novelty_.loc[:2, "period"].tolist() == ["", "", ""]
+    assert det.candidates_.iloc[0]["n_reports"] == 5
+    wide = WeakSignalDetector(recent_periods=8).fit(reports, X, lemmas=lemmas)
+    assert wide.time_mode_ is False and wide.methods_ == ["novelty", "diffusion"]

@@ -349,6 +349,11 @@ class WeakSignalDetector:
             Z = centre_by_language(X, frame["language"].tolist())
         else:
             Z = normalise_rows(X)
+            if self.language_centering and n:
+                self.notes_.append(
+                    "No language column: vectors are not centred per language, so Finnish and "
+                    "Swedish reports on one phenomenon may form separate candidates."
+                )
         self._resolve_time(frame)
         recent, reference = self._recent, self._reference
         k = int(self.n_neighbors)
