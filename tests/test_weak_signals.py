@@ -358,3 +358,14 @@ def test_missing_dates_and_a_window_covering_everything_are_reported():
     assert det.candidates_.iloc[0]["n_reports"] == 5
     wide = WeakSignalDetector(recent_periods=8).fit(reports, X, lemmas=lemmas)
     assert wide.time_mode_ is False and wide.methods_ == ["novelty", "diffusion"]
+
+
+def test_parameters_follow_the_scikit_learn_convention():
+    det = WeakSignalDetector(period="month", max_candidates=3)
+    assert det.get_params()["period"] == "month"
+    assert repr(det) == "WeakSignalDetector(period='month', max_candidates=3)"
+    assert det.set_params(min_reports=2).min_reports == 2
+    reports, X, lemmas = _corpus()
+    assignments = WeakSignalDetector().fit_transform(reports, X, lemmas=lemmas)
+    assert list(assignments.columns) == ["report_id", "weak_signal_id"]
+    assert (assignments["weak_signal_id"] == "WS1").sum() == 5

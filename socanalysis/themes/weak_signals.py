@@ -53,7 +53,13 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
     from matplotlib.figure import Figure
 
-__all__ = ["CANDIDATE_COLUMNS", "DEFAULT_WEIGHTS", "EVIDENCE_COLUMNS", "WeakSignalDetector"]
+__all__ = [
+    "CANDIDATE_COLUMNS",
+    "DEFAULT_WEIGHTS",
+    "EVIDENCE_COLUMNS",
+    "WeakSignalDetector",
+    "detect_weak_signals",
+]
 
 #: Columns of weak_signals.csv (output contract, DESIGN.md).
 CANDIDATE_COLUMNS = (
@@ -777,6 +783,30 @@ class WeakSignalDetector:
 
 
 _DEFAULTS = WeakSignalDetector().get_params()
+
+
+def detect_weak_signals(
+    reports: pd.DataFrame,
+    embeddings: np.ndarray,
+    lemmas: Sequence[Sequence[str]] | None = None,
+    theme_keywords: pd.DataFrame | None = None,
+    **params: Any,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Fit a :class:`WeakSignalDetector` and return (candidates, assignments).
+
+    ``candidates`` has the columns of weak_signals.csv; ``assignments`` maps every report_id to
+    its weak_signal_id ("" for none), for reports.csv. ``params`` go to the detector.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> reports = pd.DataFrame({"report_id": ["a", "b"], "text": ["vuokra", "velka"]})
+    >>> candidates, assignments = detect_weak_signals(reports, np.eye(2))
+    >>> len(candidates), assignments["weak_signal_id"].tolist()
+    (0, ['', ''])
+    """
+    detector = WeakSignalDetector(**params).fit(reports, embeddings, lemmas, theme_keywords)
+    return detector.candidates_, detector.assignments_
 
 
 # ---------------------------------------------------------------------- helpers
