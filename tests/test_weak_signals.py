@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -344,9 +346,7 @@ def test_emergence_map_plot_marks_the_weak_quadrant():
     assert fig2.axes[0].get_title().startswith("Keyword Issue Map")
     empty = plot_emergence_map(det.emergence_.head(0))
     assert any("nothing to show" in t.get_text() for t in empty.axes[0].texts)
-    import matplotlib.pyplot as plt
-
-    plt.close("all")
+    fig.savefig(io.BytesIO(), format="png")  # renders with the Agg canvas
 
 
 def test_missing_dates_and_a_window_covering_everything_are_reported():

@@ -6,7 +6,9 @@ degree of diffusion) from :attr:`WeakSignalDetector.emergence_
 <socanalysis.themes.weak_signals.WeakSignalDetector>`. The quadrants are cut at the medians, the
 weak-signal quadrant (low frequency, high growth) is shaded and named, and the fastest-growing
 points of the weak and strong quadrants are labelled. Colours are the Okabe-Ito palette
-(colour-blind safe) and each quadrant also has its own marker shape.
+(colour-blind safe) and each quadrant also has its own marker shape. The figure is a bare
+matplotlib ``Figure`` (Agg canvas): no pyplot state, no change of the user's backend; in Jupyter
+it displays as the cell's value and ``fig.savefig(...)`` writes it.
 
 Examples
 --------
@@ -82,12 +84,8 @@ def plot_emergence_map(
     -------
     matplotlib.figure.Figure
     """
-    import matplotlib
-
-    if ax is None:
-        matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
     import numpy as np
+    from matplotlib.figure import Figure
 
     if which not in _MAPS:
         raise InputError(f"which={which!r}: use 'kem' or 'kim'.")
@@ -103,7 +101,9 @@ def plot_emergence_map(
     data = data.sort_values([y_col, x_col, "term"], ascending=[False, False, True])
 
     if ax is None:
-        fig, ax = plt.subplots(figsize=(8.0, 6.0), dpi=100)
+        # a bare Figure (Agg canvas) leaves pyplot's global state and the user's backend alone
+        fig = Figure(figsize=(8.0, 6.0), dpi=100)
+        ax = fig.subplots()
     else:
         fig = ax.figure
     names = " and ".join(_KIND_NAMES.get(k, k) for k in kinds)
@@ -182,8 +182,7 @@ def _mark_weak_quadrant(ax: Any, x_med: float | None, y_med: float | None) -> No
     )
     corner = {"color": "#555555", "fontsize": 8, "transform": ax.transAxes}
     ax.text(0.99, 0.99, "strong signals", ha="right", va="top", **corner)
-    ax.text(0.01, 0.01, "latent", ha="left", va="bottom", **corner)
-    ax.text(0.99, 0.01, "well known", ha="right", va="bottom", **corner)
+    ax.text(0.01, 0.01, "latent", ha="left", va="bottom", **corner)  # the legend is lower right
 
 
 def _label_points(
