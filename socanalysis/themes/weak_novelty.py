@@ -1,0 +1,298 @@
+"""Novelty of reports against earlier periods, and small dense groups of novel reports.
+
+A weak signal is "something earlier periods did not contain" (DOMAIN.md). This module measures
+that in the embedding space, following novelty detection by nearest neighbours against a
+reference set (first story detection: Allan, Papka and Lavrenko 1998, "On-line new event
+detection and tracking", SIGIR; Petrović, Osborne and Lavrenko 2010, "Streaming first story
+detection with application to Twitter", NAACL): a report is novel when its nearest neighbours
+among the reports of earlier periods are far, and it matters when other recent reports are close
+to it (the "small dense groups among outliers and small themes" of issue 6).
+
+For report *i* of the recent window, with cosine similarities computed on L2-normalised
+vectors:
+
+- ``earlier_i`` = mean of the ``k`` largest similarities to reports of earlier periods;
+- ``recent_i``  = mean of the ``k`` largest similarities to the other recent reports;
+- ``novelty_i`` = max(0, recent_i − earlier_i) / (1 − earlier_i): how much closer the report is
+  to what is new than to anything before, on a 0 … 1 scale.
+
+Groups are formed among the recent reports by average-linkage agglomerative clustering cut at a
+similarity ``link`` chosen from the data (a high quantile of all pairwise similarities, capped by
+how close reports are to their nearest neighbours; see :func:`link_similarity`), so the cut
+adapts to the embedding model. Earlier reports whose mean similarity to a group reaches both
+the cut and the loosest member's mean similarity to the others are attached to it as
+*precursors*: a phenomenon that began just before the recent
+window keeps its first reports. A group's novelty is its share of recent reports times its
+*separation*: for each recent member, the share of the other members that are closer to it than
+its ``k`` nearest earlier reports outside the group are (mean of the top-k similarities), averaged
+over the recent members. Separation 1 reads "every fellow member is closer than anything
+before"; it is rank-based, so it does not depend on the scale of the embedding model's
+similarities.
+
+Without dates every report is "recent" and the reference is everything outside the group:
+novelty then means "a tight group, far from everything else".
+
+Examples
+--------
+>>> import numpy as np
+>>> rng = np.random.default_rng(0)
+>>> old = rng.normal(size=(3, 8))
+>>> X = np.vstack([np.repeat(old, 5, axis=0), np.repeat(rng.normal(size=(1, 8)), 4, axis=0)])
+>>> X = X + 0.05 * rng.normal(size=X.shape)
+>>> X /= np.linalg.norm(X, axis=1, keepdims=True)
+>>> recent = np.r_[np.zeros(15, bool), np.ones(4, bool)]
+>>> nov = report_novelty(X, recent, k=2)
+>>> bool(nov[15:].min() > 0.5 and nov[:15].max() == 0.0)
+True
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+
+__all__ = [
+    "centre_by_language",
+    "group_novelty",
+    "link_similarity",
+    "novelty_groups",
+    "normalise_rows",
+    "report_novelty",
+    "top_k_mean",
+]
+
+_BLOCK = 2048  # rows per block of similarity products: bounded memory for large sets
+
+
+def normalise_rows(X: np.ndarray) -> np.ndarray:
+    """Return float64 rows with unit L2 norm (zero rows stay zero)."""
+    X = np.asarray(X, dtype=np.float64)
+    norms = np.linalg.norm(X, axis=1, keepdims=True) if X.size else np.ones((len(X), 1))
+    return X / np.where(norms > 0, norms, 1.0)
+
+
+def centre_by_language(X: np.ndarray, languages: Sequence[str], min_rows: int = 3) -> np.ndarray:
+    """Remove each language's mean vector, then re-normalise.
+
+    Multilingual sentence embeddings place a Finnish and a Swedish report on one phenomenon
+    further apart than two Finnish reports on different ones (DESIGN.md: "raw e5 vectors cluster
+    by language first; removing each language's mean fixes most of it"). Languages with fewer
+    than ``min_rows`` reports have the mean of all reports removed instead.
+
+    Examples
+    --------
+    >>> X = np.array([[1.0, 0.2], [1.0, -0.2], [0.2, 1.0], [-0.2, 1.0]])
+    >>> Z = centre_by_language(X, ["fi", "fi", "sv", "sv"], min_rows=2)
+    >>> np.round(Z, 3).tolist()
+    [[0.0, 1.0], [0.0, -1.0], [1.0, 0.0], [-1.0, 0.0]]
+    """
+    X = normalise_rows(X)
+    if len(X) == 0:
+        return X
+    langs = np.asarray([str(x) for x in languages], dtype=object)
+    overall = X.mean(axis=0)
+    Z = X.copy()
+    for lang in sorted(set(langs.tolist())):
+        rows = langs == lang
+        Z[rows] -= X[rows].mean(axis=0) if rows.sum() >= min_rows else overall
+    return normalise_rows(Z)
+
+
+def top_k_mean(Z: np.ndarray, rows: np.ndarray, reference: np.ndarray, k: int) -> np.ndarray:
+    """Mean of the ``k`` largest cosine similarities from each of ``rows`` to ``reference``.
+
+    A row is never compared with itself. Rows with no reference get NaN; with fewer than
+    ``k`` references the mean is over those there are.
+
+    Parameters
+    ----------
+    Z : ndarray (n, d), unit rows
+    rows, reference : ndarray of int
+        Row indices.
+    k : int
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    reference = np.asarray(reference, dtype=np.int64)
+    out = np.full(len(rows), np.nan)
+    if len(rows) == 0 or len(reference) == 0:
+        return out
+    R = Z[reference]
+    for start in range(0, len(rows), _BLOCK):
+        block = rows[start : start + _BLOCK]
+        S = Z[block] @ R.T
+        S[block[:, None] == reference[None, :]] = -np.inf  # never the report itself
+        kk = min(k, len(reference))
+        part = -np.partition(-S, kk - 1, axis=1)[:, :kk] if kk < S.shape[1] else S
+        part = np.where(np.isfinite(part), part, np.nan)
+        with warnings.catch_warnings():  # a row whose only reference is itself: NaN, no warning
+            warnings.simplefilter("ignore", RuntimeWarning)
+            out[start : start + len(block)] = np.nanmean(part, axis=1) if part.size else np.nan
+    return out
+
+
+def _relative_gap(close: np.ndarray, far: np.ndarray) -> np.ndarray:
+    """max(0, close − far) / (1 − far), with a missing ``far`` counted as no competition."""
+    far = np.where(np.isnan(far), -1.0, far)
+    close = np.where(np.isnan(close), far, close)
+    denom = np.maximum(1.0 - far, 1e-9)
+    return np.clip((close - far) / denom, 0.0, 1.0)
+
+
+def report_novelty(
+    Z: np.ndarray, recent: np.ndarray, k: int = 2, reference: np.ndarray | None = None
+) -> np.ndarray:
+    """Novelty of each recent report against the reference reports (0 for the others).
+
+    Parameters
+    ----------
+    Z : ndarray (n, d)
+        Unit-norm vectors.
+    recent : ndarray of bool
+        Reports in the recent window.
+    k : int
+        Neighbours averaged on each side.
+    reference : ndarray of bool, optional
+        Reports to compare with; default: every report that is not recent.
+
+    Returns
+    -------
+    ndarray of float in [0, 1]
+    """
+    recent = np.asarray(recent, dtype=bool)
+    reference = ~recent if reference is None else np.asarray(reference, dtype=bool)
+    novelty = np.zeros(len(Z))
+    rows = np.flatnonzero(recent)
+    if len(rows) == 0:
+        return novelty
+    earlier = top_k_mean(Z, rows, np.flatnonzero(reference), k)
+    close = top_k_mean(Z, rows, rows, k)
+    novelty[rows] = _relative_gap(close, earlier)
+    return novelty
+
+
+def link_similarity(
+    Z: np.ndarray, quantile: float = 0.95, k: int = 2, max_rows: int = 3000
+) -> float:
+    """The grouping cut: a high quantile of all pairwise similarities, capped by neighbourhoods.
+
+    The cut is the ``quantile`` of all pairwise similarities, but never more than the 10th
+    percentile of the reports' top-``k`` neighbour similarities: when a few very tight themes
+    dominate the pairs, a group needs to be only as tight as nine reports in ten are with their
+    own nearest neighbours. Above ``max_rows`` reports an evenly spaced subset is used, so the
+    cost stays bounded and the result deterministic.
+
+    Examples
+    --------
+    >>> Z = np.eye(3)[[0, 0, 1, 1, 2, 2]]  # three tight pairs
+    >>> link_similarity(Z, 0.95, k=1)
+    1.0
+    """
+    n = len(Z)
+    if n < 2:
+        return 1.0
+    idx = np.linspace(0, n - 1, min(n, max_rows)).round().astype(np.int64)
+    idx = np.unique(idx)
+    S = Z[idx] @ Z[idx].T
+    upper = S[np.triu_indices(len(idx), k=1)]
+    pairwise = float(np.quantile(upper, quantile))
+    neighbourhood = top_k_mean(Z, idx, idx, k)
+    neighbourhood = neighbourhood[~np.isnan(neighbourhood)]
+    if neighbourhood.size == 0:
+        return pairwise
+    return min(pairwise, float(np.quantile(neighbourhood, 0.1)))
+
+
+def novelty_groups(
+    Z: np.ndarray,
+    recent: np.ndarray,
+    link: float,
+    min_size: int = 3,
+    reference: np.ndarray | None = None,
+) -> list[np.ndarray]:
+    """Groups of recent reports that are close to each other, with their precursors.
+
+    Parameters
+    ----------
+    Z : ndarray (n, d)
+        Unit-norm vectors.
+    recent : ndarray of bool
+        Reports in the recent window; groups are formed among them.
+    link : float
+        Average-linkage cut: members' mean pairwise similarity at least ``link``.
+    min_size : int
+        Smallest number of recent members for a group.
+    reference : ndarray of bool, optional
+        Earlier reports that may be attached as precursors (default: not recent).
+
+    Returns
+    -------
+    list of ndarray of int
+        Row indices per group (recent members and precursors), sorted; groups ordered by their
+        smallest row index, so the output is deterministic.
+    """
+    from scipy.cluster.hierarchy import fcluster, linkage
+
+    recent = np.asarray(recent, dtype=bool)
+    reference = ~recent if reference is None else np.asarray(reference, dtype=bool)
+    rows = np.flatnonzero(recent)
+    if len(rows) < max(min_size, 2):
+        return []
+    # cosine distance on unit rows; clipped so rounding never gives a negative distance
+    D = np.clip(1.0 - Z[rows] @ Z[rows].T, 0.0, 2.0)
+    np.fill_diagonal(D, 0.0)
+    condensed = D[np.triu_indices(len(rows), k=1)]
+    labels = fcluster(linkage(condensed, method="average"), t=1.0 - link, criterion="distance")
+    earlier = np.flatnonzero(reference)
+    groups = []
+    for label in np.unique(labels):
+        members = rows[labels == label]
+        if len(members) < min_size:
+            continue
+        if len(earlier):
+            # a precursor must belong to the group at least as well as its loosest member
+            inner = Z[members] @ Z[members].T
+            np.fill_diagonal(inner, np.nan)
+            loosest = float(np.nanmin(np.nanmean(inner, axis=1)))
+            mean_sim = (Z[earlier] @ Z[members].T).mean(axis=1)
+            members = np.union1d(members, earlier[mean_sim >= max(link, loosest)])
+        groups.append(np.sort(members))
+    groups.sort(key=lambda g: int(g[0]))
+    return groups
+
+
+def group_novelty(
+    Z: np.ndarray,
+    members: np.ndarray,
+    recent: np.ndarray,
+    k: int = 2,
+    reference: np.ndarray | None = None,
+) -> tuple[float, float, float]:
+    """Novelty of a group: (novelty, share of recent members, separation).
+
+    The reference is every earlier report (default: not recent) outside the group. A group
+    with no recent member has novelty 0.
+    """
+    recent = np.asarray(recent, dtype=bool)
+    reference = ~recent if reference is None else np.asarray(reference, dtype=bool)
+    members = np.asarray(members, dtype=np.int64)
+    if len(members) == 0:
+        return 0.0, 0.0, 0.0
+    in_recent = members[recent[members]]
+    share = len(in_recent) / len(members)
+    if len(in_recent) == 0:
+        return 0.0, 0.0, 0.0
+    outside = reference.copy()
+    outside[members] = False
+    earlier = top_k_mean(Z, in_recent, np.flatnonzero(outside), k)
+    if len(members) < 2:
+        return 0.0, share, 0.0
+    S = Z[in_recent] @ Z[members].T
+    S[in_recent[:, None] == members[None, :]] = np.nan
+    # no earlier report at all: nothing is similar before
+    far = np.where(np.isnan(earlier), -np.inf, earlier)
+    with np.errstate(invalid="ignore"):
+        closer = np.nansum(far[:, None] < S, axis=1) / (len(members) - 1)
+    gap = float(closer.mean())
+    return share * gap, share, gap

@@ -1,0 +1,243 @@
+"""The emergence map: frequency against growth, with the weak-signal quadrant marked.
+
+Draws Yoon's (2012) Keyword Emergence Map (average term frequency against the growth of the
+degree of visibility) or Keyword Issue Map (average document frequency against the growth of the
+degree of diffusion) from :attr:`WeakSignalDetector.emergence_
+<socanalysis.themes.weak_signals.WeakSignalDetector>`. The quadrants are cut at the medians, the
+weak-signal quadrant (low frequency, high growth) is shaded and named, and the fastest-growing
+points of the weak and strong quadrants are labelled. Colours are the Okabe-Ito palette
+(colour-blind safe) and each quadrant also has its own marker shape. The figure is a bare
+matplotlib ``Figure`` (Agg canvas): no pyplot state, no change of the user's backend; in Jupyter
+it displays as the cell's value and ``fig.savefig(...)`` writes it.
+
+Examples
+--------
+>>> import pandas as pd
+>>> emergence = pd.DataFrame({"term": ["a", "b", "c", "d"], "kind": "term",
+...     "frequency": [0.2, 3.0, 0.3, 2.5], "growth": [0.9, 0.8, 0.0, 0.01],
+...     "quadrant": ["weak", "strong", "latent", "well_known"]})
+>>> fig = plot_emergence_map(emergence)
+>>> fig.axes[0].get_title()
+'Keyword Emergence Map (terms)'
+"""
+
+from __future__ import annotations
+
+import textwrap
+from typing import TYPE_CHECKING, Any
+
+from socanalysis.errors import InputError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+__all__ = ["QUADRANT_STYLE", "plot_emergence_map"]
+
+#: Okabe-Ito colours and distinct markers per quadrant, with a plain-language legend text.
+QUADRANT_STYLE: dict[str, dict[str, str]] = {
+    "weak": {"color": "#D55E00", "marker": "o", "label": "weak signal: rare, growing"},
+    "strong": {"color": "#0072B2", "marker": "s", "label": "strong signal: common, growing"},
+    "latent": {"color": "#999999", "marker": "^", "label": "latent: rare, not growing"},
+    "well_known": {"color": "#009E73", "marker": "D", "label": "well known: common, not growing"},
+}
+_MAPS = {
+    "kem": ("frequency", "growth", "quadrant", "Keyword Emergence Map", "average frequency (TF)"),
+    "kim": (
+        "doc_frequency",
+        "doc_growth",
+        "issue_quadrant",
+        "Keyword Issue Map",
+        "average document frequency (DF)",
+    ),
+}
+_KIND_NAMES = {"term": "terms", "theme": "themes", "group": "groups"}
+
+
+def plot_emergence_map(
+    emergence: pd.DataFrame,
+    kind: str | tuple[str, ...] = "term",
+    which: str = "kem",
+    n_labels: int = 12,
+    ax: Axes | None = None,
+    title: str | None = None,
+) -> Figure:
+    """Plot frequency against growth, weak quadrant marked, top points labelled.
+
+    Parameters
+    ----------
+    emergence : DataFrame
+        ``WeakSignalDetector.emergence_`` (or :func:`~socanalysis.themes.weak_emergence.
+        emergence_map` output).
+    kind : str or tuple of str
+        Which rows: ``"term"`` (lemmas), ``"theme"``, ``"group"``, or a tuple of these.
+    which : {"kem", "kim"}
+        Keyword Emergence Map (TF, visibility) or Keyword Issue Map (DF, diffusion).
+    n_labels : int
+        How many points of the weak and strong quadrants to label (fastest-growing first).
+    ax : matplotlib Axes, optional
+        Draw into this axes; default: a new figure.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import numpy as np
+    from matplotlib.figure import Figure
+
+    if which not in _MAPS:
+        raise InputError(f"which={which!r}: use 'kem' or 'kim'.")
+    x_col, y_col, q_col, map_name, x_label = _MAPS[which]
+    kinds = (kind,) if isinstance(kind, str) else tuple(kind)
+    needed = {"term", x_col, y_col, q_col}
+    missing = needed - set(emergence.columns)
+    if missing:
+        raise InputError(f"emergence table lacks column(s) {sorted(missing)}.")
+    data = emergence
+    if "kind" in emergence.columns:
+        data = emergence[emergence["kind"].isin(kinds)]
+    data = data.sort_values([y_col, x_col, "term"], ascending=[False, False, True])
+
+    if ax is None:
+        # a bare Figure (Agg canvas) leaves pyplot's global state and the user's backend alone
+        fig = Figure(figsize=(8.0, 6.0), dpi=100)
+        ax = fig.subplots()
+    else:
+        fig = ax.figure
+    names = " and ".join(_KIND_NAMES.get(k, k) for k in kinds)
+    ax.set_title(title or f"{map_name} ({names})", fontsize=12)
+    ax.set_xlabel(x_label, fontsize=10)
+    ax.set_ylabel("growth (geometric mean rate per period)", fontsize=10)
+    ax.grid(True, color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+    if data.empty:
+        ax.text(0.5, 0.5, "nothing to show", ha="center", va="center", transform=ax.transAxes)
+        _mark_weak_quadrant(ax, None, None)
+        return fig
+
+    x = data[x_col].to_numpy(dtype=float)
+    y = data[y_col].to_numpy(dtype=float)
+    x_med, y_med = float(np.median(x)), float(np.median(y))
+    pad_y = 0.08 * (y.max() - y.min() or 1.0)
+    if x.min() > 0 and x.max() / x.min() > 20:
+        # frequencies are heavy-tailed: a log axis keeps the rare (weak-signal) side readable
+        ax.set_xscale("log")
+        ax.set_xlim(x.min() / 1.3, x.max() * 1.3)
+        ax.set_xlabel(x_label + ", log scale", fontsize=10)
+    else:
+        pad_x = 0.05 * (x.max() - x.min() or 1.0)
+        ax.set_xlim(x.min() - pad_x, x.max() + pad_x)
+    ax.set_ylim(y.min() - pad_y, y.max() + pad_y)
+    _mark_weak_quadrant(ax, x_med, y_med)
+    for quadrant, style in QUADRANT_STYLE.items():
+        rows = (data[q_col] == quadrant).to_numpy()
+        if rows.any():
+            ax.scatter(
+                x[rows],
+                y[rows],
+                s=36,
+                c=style["color"],
+                marker=style["marker"],
+                alpha=0.85,
+                edgecolors="white",
+                linewidths=0.5,
+                label=f"{style['label']} ({int(rows.sum())})",
+                zorder=3,
+            )
+    _label_points(ax, data, x_col, y_col, q_col, n_labels)
+    ax.legend(loc="lower right", fontsize=8, framealpha=0.9)
+    # many terms share a point; the caption lists the weak quadrant in order, which labels can't
+    weak = data.loc[data[q_col] == "weak", "term"].astype(str).head(max(int(n_labels), 0))
+    if len(weak):
+        fig.subplots_adjust(bottom=0.2)
+        caption = "Weak-signal quadrant, fastest-growing first: " + ", ".join(weak)
+        fig.text(0.02, 0.02, textwrap.fill(caption, 130), fontsize=8, va="bottom", ha="left")
+    return fig
+
+
+def _mark_weak_quadrant(ax: Any, x_med: float | None, y_med: float | None) -> None:
+    """Shade and name the low-frequency, high-growth quadrant; draw the median lines."""
+    color = QUADRANT_STYLE["weak"]["color"]
+    if x_med is None or y_med is None:
+        ax.text(0.02, 0.97, "weak signals", transform=ax.transAxes, color=color, va="top")
+        return
+    ax.axvline(x_med, color="#555555", linestyle="--", linewidth=0.8, zorder=1)
+    ax.axhline(y_med, color="#555555", linestyle="--", linewidth=0.8, zorder=1)
+    x_lo, x_hi = ax.get_xlim()
+    y_lo, y_hi = ax.get_ylim()
+    ax.fill_between([x_lo, x_med], y_med, y_hi, color=color, alpha=0.10, zorder=0, linewidth=0)
+    ax.text(
+        0.01,
+        0.99,
+        "weak signals\n(rare, growing)",
+        transform=ax.transAxes,
+        color=color,
+        fontsize=10,
+        fontweight="bold",
+        va="top",
+        ha="left",
+        gid="weak-quadrant-label",
+    )
+    corner = {"color": "#555555", "fontsize": 8, "transform": ax.transAxes}
+    ax.text(0.99, 0.99, "strong signals", ha="right", va="top", **corner)
+    ax.text(0.01, 0.01, "latent", ha="left", va="bottom", **corner)  # the legend is lower right
+
+
+def _label_points(
+    ax: Any, data: pd.DataFrame, x_col: str, y_col: str, q_col: str, n_labels: int
+) -> None:
+    """Label the fastest-growing weak-quadrant points (then strong ones) without overlaps.
+
+    Each label is tried right of its point, then a little above or below; a label that would
+    overlap one already placed is left out, so the map stays readable.
+    """
+    to_display = ax.transData.transform  # overlaps are checked in display pixels
+    order = _label_order(data, q_col)
+    chosen = data.loc[order].head(max(int(n_labels) * 3, 0))
+    char_w, line_h = 6.5, 12.0  # display pixels of an 8-point character and line at 100 dpi
+    # obstacles: every marker, and the weak-quadrant title in the top-left corner
+    points = to_display(data[[x_col, y_col]].to_numpy(dtype=float))
+    placed: list[tuple[float, float, float, float]] = [
+        (px - 4, py - 4, px + 4, py + 4) for px, py in points
+    ]
+    (x0, y0), (x1, y1) = ax.transAxes.transform([(0.0, 0.86), (0.2, 1.0)])
+    placed.append((x0, y0, x1, y1))
+    n_done = 0
+    for row in chosen.itertuples(index=False):
+        if n_done >= n_labels:
+            break
+        x, y = float(getattr(row, x_col)), float(getattr(row, y_col))
+        px, py = to_display((x, y))
+        width = char_w * len(str(row.term))
+        for dy in (0.0, line_h, -line_h, 2 * line_h, -2 * line_h):
+            box = (px + 7, py + dy - line_h / 2, px + 7 + width, py + dy + line_h / 2)
+            if not any(_overlap(box, other) for other in placed):
+                placed.append(box)
+                ax.annotate(
+                    str(row.term),
+                    (x, y),
+                    xytext=(7, dy),
+                    textcoords="offset points",
+                    arrowprops={"arrowstyle": "-", "color": "#999999", "linewidth": 0.5}
+                    if dy
+                    else None,
+                    fontsize=8,
+                    va="center",
+                    color="#222222",
+                    zorder=4,
+                )
+                n_done += 1
+                break
+
+
+def _label_order(data: pd.DataFrame, q_col: str) -> list[Any]:
+    """Row labels: weak quadrant first, then strong, each fastest-growing first."""
+    weak = data.index[data[q_col] == "weak"].tolist()
+    strong = data.index[data[q_col] == "strong"].tolist()
+    return weak + strong
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return not (a[2] < b[0] or b[2] < a[0] or a[3] < b[1] or b[3] < a[1])
