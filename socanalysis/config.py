@@ -39,6 +39,10 @@ class AnalysisConfig:
         ``tfidf-lsa``.
     cache_dir : str, optional
         Where embeddings are cached; default is the user's cache folder.
+    use_cache : bool
+        Read and write the embedding cache.
+    num_threads : int, optional
+        Threads for the embedding model; default: all cores.
     n_themes : "auto" or int
         Number of themes; ``auto`` chooses it from the data.
     n_examples : int
@@ -68,6 +72,8 @@ class AnalysisConfig:
     max_text_chars: int = 20_000
     embedder: str = "e5-small-bundled"
     cache_dir: str | None = None
+    use_cache: bool = True
+    num_threads: int | None = None
     n_themes: str | int = "auto"
     n_examples: int = 3
     output_language: str = "fi"
@@ -95,6 +101,10 @@ class AnalysisConfig:
             raise ConfigError(
                 'columns must map field names to header texts, e.g. columns = { text = "Kuvaus" }'
             )
+        if self.num_threads is not None and (
+            not isinstance(self.num_threads, int) or self.num_threads < 1
+        ):
+            raise ConfigError(f"num_threads={self.num_threads!r} must be a positive integer")
         for name in ("date_from", "date_to"):
             value = getattr(self, name)
             if isinstance(value, (dt.date, dt.datetime)):

@@ -48,6 +48,8 @@ _EMPTY_ANALYSIS = {
     "pii_masked": 0,
     "text_masked": "",
 }
+# Rows whose text is masked: analysed reports and the duplicates that repeat them.
+_MASKED_STATUSES = ("ok", "duplicate")
 # Results a duplicate row copies from the report it repeats.
 _COPIED_TO_DUPLICATES = tuple(c for c in _EMPTY_ANALYSIS if c not in ("pii_masked", "text_masked"))
 
@@ -181,14 +183,90 @@ def analyze(
     for column, empty in _EMPTY_ANALYSIS.items():
         table[column] = empty
     table["language_confidence"] = table["language_confidence"].astype("float64")
+    table["proposal_masked"] = ""
+    analysed = (table["status"] == "ok").to_numpy()
+    with_text = table["status"].isin(_MASKED_STATUSES).to_numpy()
+
+    with clock("language"):
+        _stage_language(table, analysed, config)
+    _copy_to_duplicates(table, ("language", "language_confidence"))
+    with clock("privacy"):
+        _stage_privacy(table, with_text)
+    with clock("lemmas"):
+        lemmas = _stage_lemmas(table, analysed)
+    with clock("embeddings"):
+        embeddings, embedder_info = _stage_embeddings(table, analysed, config, progress)
 
     _copy_to_duplicates(table)
     if table["report_id"].tolist() != ledger_ids:  # the ledger is a promise; never break it
         raise RuntimeError("internal error: the analysis lost or reordered report rows")
     themes = pd.DataFrame({c: [] for c in THEMES_COLUMNS})
     weak_signals = pd.DataFrame({c: [] for c in WEAK_SIGNALS_COLUMNS})
-    run_info = _run_info(table, config, clock.timings, embedder=None)
+    del lemmas, embeddings
+    run_info = _run_info(table, config, clock.timings, embedder=embedder_info)
     return AnalysisResult(table, themes, weak_signals, run_info, config)
+
+
+def _stage_language(table: pd.DataFrame, rows: Any, config: AnalysisConfig) -> None:
+    from socanalysis.nlp.language import detect_languages
+
+    if not rows.any():
+        return
+    found = detect_languages(table.loc[rows, "text"].tolist(), seed=config.seed)
+    table.loc[rows, "language"] = found["language"].to_numpy()
+    table.loc[rows, "language_confidence"] = found["confidence"].to_numpy(dtype="float64")
+
+
+def _stage_privacy(table: pd.DataFrame, rows: Any) -> None:
+    """Mask personal data in the text and the proposal before anything is shown or embedded."""
+    from socanalysis.nlp.privacy import mask_reports
+
+    if not rows.any():
+        return
+    languages = table.loc[rows, "language"].replace("", None).tolist()
+    texts = mask_reports(table.loc[rows, "text"].tolist(), languages)
+    table.loc[rows, "text_masked"] = texts["text_masked"].to_numpy()
+    table.loc[rows, "pii_masked"] = texts["pii_masked"].to_numpy()
+    proposals = mask_reports(table.loc[rows, "proposal"].tolist(), languages)
+    table.loc[rows, "proposal_masked"] = proposals["text_masked"].to_numpy()
+    table.loc[rows, "pii_masked"] += proposals["pii_masked"].to_numpy()
+
+
+def _stage_lemmas(table: pd.DataFrame, rows: Any) -> list[list[str]]:
+    """Lemma terms of each analysed report's masked text, in the order of the analysed rows."""
+    from socanalysis.nlp.analyzer import lemmatize_texts
+
+    if not rows.any():
+        return []
+    languages = table.loc[rows, "language"].tolist()
+    return lemmatize_texts(table.loc[rows, "text_masked"].tolist(), languages)
+
+
+def _stage_embeddings(
+    table: pd.DataFrame, rows: Any, config: AnalysisConfig, progress: ProgressCallback | None
+) -> tuple[Any, dict[str, Any]]:
+    """Embed the masked text of analysed reports (cached on disk by model and text hash)."""
+    import numpy as np
+
+    from socanalysis.nlp.embeddings import get_embedder
+
+    options: dict[str, Any] = {}
+    if config.embedder == "tfidf-lsa":
+        from socanalysis.nlp.analyzer import LemmaAnalyzer
+
+        options["analyzer"] = LemmaAnalyzer("auto")
+    embedder = get_embedder(
+        config.embedder,
+        cache_dir=config.cache_dir,
+        use_cache=config.use_cache,
+        num_threads=config.num_threads,
+        **options,
+    )
+    if not rows.any():
+        return np.zeros((0, embedder.dim), dtype=np.float32), embedder.info()
+    texts = table.loc[rows, "text_masked"].tolist()
+    vectors = embedder.encode(texts, kind="passage", show_progress=progress is not None)
+    return vectors, embedder.info()
 
 
 def _intake(source: Any, config: AnalysisConfig) -> pd.DataFrame:
@@ -206,13 +284,15 @@ def _intake(source: Any, config: AnalysisConfig) -> pd.DataFrame:
     )
 
 
-def _copy_to_duplicates(table: pd.DataFrame) -> None:
+def _copy_to_duplicates(
+    table: pd.DataFrame, columns: tuple[str, ...] = _COPIED_TO_DUPLICATES
+) -> None:
     duplicates = table.index[table["duplicate_of"] != ""]
     if len(duplicates) == 0:
         return
     by_id = table.set_index("report_id")
     originals = table.loc[duplicates, "duplicate_of"]
-    for column in _COPIED_TO_DUPLICATES:
+    for column in columns:
         table.loc[duplicates, column] = by_id.loc[originals, column].to_numpy()
 
 
