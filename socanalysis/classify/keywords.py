@@ -33,6 +33,7 @@ __all__ = ["KeywordMatcher", "SimplemmaAnalyzer", "default_analyzer_factory", "t
 Analyzer = Callable[[str], list[str]]
 AnalyzerFactory = Callable[[str], Analyzer]
 
+_DEFAULT_CACHE: dict[tuple[str, str], str] = {}
 _TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
 _MIN_PREFIX = 4
 _MIN_SUFFIX = 6
@@ -151,11 +152,14 @@ class KeywordMatcher:
     def _lemma(self, token: str, language: str) -> str:
         """Folded lemma of one token, cached: the analyzer is called once per distinct word."""
         key = (language, token)
-        hit = self._lemma_cache.get(key)
+        # the default lemmatiser is deterministic and shared: its cache outlives one matcher
+        cache = _DEFAULT_CACHE if self.analyzer_factory is None else self._lemma_cache
+        hit = cache.get(key)
         if hit is None:
             lemmas = self._analyzer(language)(token)
             hit = fold(lemmas[0]) if lemmas else fold(token)
-            self._lemma_cache[key] = hit
+            if len(cache) < 500_000:
+                cache[key] = hit
         return hit
 
     # -- matching ----------------------------------------------------------------------------
