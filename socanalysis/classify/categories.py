@@ -5,7 +5,8 @@ Examples
 >>> import pandas as pd
 >>> t = agreement_table(pd.Series(["Asuminen", "3", None], index=["r1", "r2", "r3"]),
 ...                     pd.Series(["2;3", "8", "4"], index=["r1", "r2", "r3"]), taxonomy="shl11")
->>> t[["report_id", "reported_keys", "agreement"]].to_dict("records")  # doctest: +NORMALIZE_WHITESPACE
+>>> cols = ["report_id", "reported_keys", "agreement"]
+>>> t[cols].to_dict("records")  # doctest: +NORMALIZE_WHITESPACE
 [{'report_id': 'r1', 'reported_keys': '2', 'agreement': 'same_primary'},
  {'report_id': 'r2', 'reported_keys': '3', 'agreement': 'differ'},
  {'report_id': 'r3', 'reported_keys': '', 'agreement': 'not_reported'}]
@@ -77,12 +78,14 @@ def suggest_categories(
     for col in (text_column,):
         if col not in reports_df.columns:
             raise InputError(
-                f"reports_df has no column {col!r}; columns: {', '.join(map(str, reports_df.columns))}"
+                f"reports_df has no column {col!r}; "
+                f"columns: {', '.join(map(str, reports_df.columns))}"
             )
     X = np.asarray(embeddings, dtype=np.float32)
     if X.ndim != 2 or X.shape[0] != len(reports_df):
         raise InputError(
-            f"embeddings must have one row per report: got shape {X.shape} for {len(reports_df)} rows"
+            f"embeddings must have one row per report: got shape {X.shape} "
+            f"for {len(reports_df)} rows"
         )
     ids = (
         reports_df[id_column].tolist()
@@ -197,7 +200,7 @@ def agreement_table(
     if len(rep) != len(sug):
         raise InputError(f"got {len(rep)} reported values but {len(sug)} suggestions")
     rows = []
-    for rid, r, s in zip(ids, rep.tolist(), sug.tolist()):
+    for rid, r, s in zip(ids, rep.tolist(), sug.tolist(), strict=False):
         rk = tax.parse_reported(r)
         if isinstance(s, (list, tuple)):
             sk = [str(k) for k in s]

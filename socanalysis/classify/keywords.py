@@ -64,9 +64,7 @@ class SimplemmaAnalyzer:
     def __call__(self, text: str) -> list[str]:
         import simplemma
 
-        return [
-            simplemma.lemmatize(tok, lang=self.language).lower() for tok in tokenize(text)
-        ]
+        return [simplemma.lemmatize(tok, lang=self.language).lower() for tok in tokenize(text)]
 
 
 def _keyword_lemma(word: str, lemma: str) -> str:
@@ -252,7 +250,7 @@ class KeywordMatcher:
         scores = np.zeros((n, k), dtype=np.float64)
         matches: list[dict[str, list[str]]] = []
         langs = languages if languages is not None else [None] * n
-        for r, (text, lang) in enumerate(zip(texts, langs)):
+        for r, (text, lang) in enumerate(zip(texts, langs, strict=False)):
             found = self._match_indices(str(text or ""), lang)
             row: dict[str, list[str]] = {}
             for ci, hits in found.items():

@@ -152,7 +152,9 @@ class CategorySuggester:
         if self.mode not in _MODES:
             raise ConfigError(f"mode must be one of {', '.join(_MODES)}, got {self.mode!r}")
         if not isinstance(self.max_suggestions, int) or not 1 <= self.max_suggestions <= 10:
-            raise ConfigError(f"max_suggestions must be an integer 1..10, got {self.max_suggestions!r}")
+            raise ConfigError(
+                f"max_suggestions must be an integer 1..10, got {self.max_suggestions!r}"
+            )
         if not 0.0 <= float(self.threshold) <= 1.0:
             raise ConfigError(f"threshold must be between 0 and 1, got {self.threshold!r}")
         if float(self.prior_weight) < 0:
@@ -168,7 +170,9 @@ class CategorySuggester:
         texts = ["" if t is None or (isinstance(t, float) and t != t) else str(t) for t in texts]
         X = np.asarray(embeddings, dtype=np.float32)
         if X.ndim != 2:
-            raise InputError(f"embeddings must be a 2-D array (n_reports, dim), got shape {X.shape}")
+            raise InputError(
+                f"embeddings must be a 2-D array (n_reports, dim), got shape {X.shape}"
+            )
         if X.shape[0] != len(texts):
             raise InputError(
                 f"embeddings have {X.shape[0]} rows but there are {len(texts)} texts; "
@@ -322,7 +326,7 @@ class CategorySuggester:
         return M / np.maximum(norms, 1e-12)
 
     def _features(self, texts: list[str], X: np.ndarray, langs: list, K: np.ndarray) -> np.ndarray:
-        docs = [self.matcher_.lemmas(t, lg) for t, lg in zip(texts, langs)]
+        docs = [self.matcher_.lemmas(t, lg) for t, lg in zip(texts, langs, strict=False)]
         T = self._tfidf(docs) if self.vocabulary_ else np.zeros((len(texts), 0))
         # embeddings carry meaning across languages; TF-IDF and keywords carry exact words
         return np.hstack([X, 0.7 * T, 0.5 * np.log1p(2.0 * K)])
@@ -424,7 +428,7 @@ class CategorySuggester:
         embeddings: Any,
         languages: Sequence[str | None] | None = None,
     ) -> list[list[str]]:
-        """Suggested category keys per report, best first; empty when nothing reaches the threshold."""
+        """Suggested keys per report, best first; empty when nothing reaches the threshold."""
         P = self.predict_proba(texts, embeddings, languages).to_numpy()
         return [[self.keys_[j] for j in r] for r in self._rank(P)]
 
@@ -504,8 +508,16 @@ class CategorySuggester:
             "params": {
                 k: getattr(self, k)
                 for k in (
-                    "mode", "max_suggestions", "threshold", "prior_weight", "seed",
-                    "report_kind", "category_kind", "keyword_weight", "min_labelled", "C",
+                    "mode",
+                    "max_suggestions",
+                    "threshold",
+                    "prior_weight",
+                    "seed",
+                    "report_kind",
+                    "category_kind",
+                    "keyword_weight",
+                    "min_labelled",
+                    "C",
                 )
             },
             "mode_": self.mode_,

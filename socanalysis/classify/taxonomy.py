@@ -215,9 +215,11 @@ class Taxonomy:
                     taken[i] = True
                 found.append((m.start(), key))
         if numeric:
-            rest = "".join(" " if t else ch for ch, t in zip(text, taken))
+            rest = "".join(" " if t else ch for ch, t in zip(text, taken, strict=False))
             # "§ 11", "11 §", "shl 11", "11 mom" name the paragraph, not a point
-            rest = re.sub(r"(§\s*11|11\s*§|shl\s*11|sosiaalihuoltolaki\s*11|11\s*pyk\w*)", " ", rest)
+            rest = re.sub(
+                r"(§\s*11|11\s*§|shl\s*11|sosiaalihuoltolaki\s*11|11\s*pyk\w*)", " ", rest
+            )
             rest = re.sub(r"\b\d+\s*(mom|moment)\w*", " ", rest)
             for m in re.finditer(r"(?<![\d.,])\d{1,2}(?![\d])", rest):
                 if m.group(0) in self.keys:
@@ -306,11 +308,7 @@ def taxonomy_from_dict(data: Any, source: str = "<dict>") -> Taxonomy:
     if not isinstance(name, str) or not name.strip():
         raise ConfigError(f"{where}: field 'name' must be a non-empty string")
     langs = data["languages"]
-    if (
-        not isinstance(langs, list)
-        or not langs
-        or not all(isinstance(x, str) and x for x in langs)
-    ):
+    if not isinstance(langs, list) or not langs or not all(isinstance(x, str) and x for x in langs):
         raise ConfigError(f"{where}: field 'languages' must be a non-empty list of language codes")
     cats_raw = data["categories"]
     if not isinstance(cats_raw, list) or not cats_raw:
@@ -402,7 +400,9 @@ def _lang_lists(value: Any, langs: list[str], where: str) -> dict[str, list[str]
         words = []
         for w in v:
             if not isinstance(w, (str, int)) or isinstance(w, bool) or not str(w).strip():
-                raise ConfigError(f"{where}: language {lang!r} has an empty or non-text entry {w!r}")
+                raise ConfigError(
+                    f"{where}: language {lang!r} has an empty or non-text entry {w!r}"
+                )
             words.append(" ".join(str(w).split()))
         dup = sorted({w for w in words if words.count(w) > 1})
         if dup:
