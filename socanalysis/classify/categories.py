@@ -131,8 +131,7 @@ def suggest_categories(
     scores = [""] * len(reports_df)
     evidence = [""] * len(reports_df)
     if len(idx):
-        P = sug.predict_proba(sub_texts, X[idx], sub_langs).to_numpy()
-        expl = sug.explain(sub_texts, X[idx], sub_langs)
+        P, expl = sug._scores_and_explanations(sub_texts, X[idx], sub_langs)
         for r, i in enumerate(idx):
             suggested[i] = ";".join(e["key"] for e in expl[r])
             scores[i] = format_scores(P[r], sug.keys_, top=sug.max_suggestions)

@@ -110,6 +110,7 @@ class KeywordMatcher:
         """Compile the keyword forms (as written and lemmatised) and their weights."""
         self._analyzers: dict[str, Analyzer] = {}
         self._lemma_cache: dict[tuple[str, str], str] = {}
+        self._hits_cache: dict[tuple[str, str], tuple] = {}
         owners: dict[str, set[int]] = {}
         raw: list[tuple[int, str, str]] = []
         for ci, cat in enumerate(self.taxonomy.categories):
@@ -191,6 +192,34 @@ class KeywordMatcher:
             out[self.taxonomy.categories[ci].key] = list(dict.fromkeys(w for w, _ in hits))
         return out
 
+    def _token_hits(
+        self, tok: str, lang: str
+    ) -> tuple[tuple[str, ...], list[tuple[_Keyword, tuple[str, ...]]]]:
+        """Candidate forms of one token and the keywords whose first part they match (cached)."""
+        key = (lang, tok)
+        hit = self._hits_cache.get(key)
+        if hit is not None:
+            return hit
+        f = fold(tok)
+        forms = [f, self._lemma(tok, lang)]
+        if "-" in f:  # hyphenated compounds: also their parts (mt-palvelut, vuokra-asunto)
+            for part in f.split("-"):
+                if part:
+                    forms += [part, self._lemma(part, lang)]
+        cand = tuple(dict.fromkeys(forms))
+        ex, pre, suf = self._exact[lang], self._prefix[lang], self._suffix[lang]
+        hits: list[tuple[_Keyword, tuple[str, ...]]] = []
+        for c in cand:
+            hits += ex.get(c, [])
+            for n in range(_MIN_PREFIX, len(c)):
+                hits += pre.get(c[:n], [])
+            for n in range(_MIN_SUFFIX, len(c)):
+                hits += suf.get(c[-n:], [])
+        hit = (cand, hits)
+        if len(self._hits_cache) < 500_000:
+            self._hits_cache[key] = hit
+        return hit
+
     def _match_indices(
         self, text: str, language: str | None
     ) -> dict[int, list[tuple[str, _Keyword]]]:
@@ -198,24 +227,9 @@ class KeywordMatcher:
         found: dict[int, list[tuple[str, _Keyword]]] = {}
         seen: set[tuple[int, str]] = set()
         for lang in self._match_langs(language):
-            cands: list[tuple[str, ...]] = []
-            for tok in tokens:
-                f = fold(tok)
-                forms = [f, self._lemma(tok, lang)]
-                if "-" in f:  # hyphenated compounds: also their parts (mt-palvelut, vuokra-asunto)
-                    for part in f.split("-"):
-                        if part:
-                            forms += [part, self._lemma(part, lang)]
-                cands.append(tuple(dict.fromkeys(forms)))
-            ex, pre, suf = self._exact[lang], self._prefix[lang], self._suffix[lang]
-            for i, cand in enumerate(cands):
-                hits: list[tuple[_Keyword, tuple[str, ...]]] = []
-                for c in cand:
-                    hits += ex.get(c, [])
-                    for n in range(_MIN_PREFIX, len(c)):
-                        hits += pre.get(c[:n], [])
-                    for n in range(_MIN_SUFFIX, len(c)):
-                        hits += suf.get(c[-n:], [])
+            analysed = [self._token_hits(tok, lang) for tok in tokens]
+            cands = [a[0] for a in analysed]
+            for i, (_, hits) in enumerate(analysed):
                 for kw, form in hits:
                     if len(form) > 1:
                         if i + len(form) > len(cands) or not all(

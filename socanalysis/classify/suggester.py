@@ -109,12 +109,18 @@ class CategorySuggester:
     category_kind : {"query", "passage"}, default "query"
         e5 prefix for the category descriptions; e5 recommends "query:" on both sides for
         symmetric similarity tasks such as classification.
-    keyword_weight : float, default 0.8
+    keyword_weight : float, default 1.2
         Weight of keyword evidence against the standardised similarity in the zero-shot score.
+    centring : float, default 0.5
+        How far each category's similarity is centred on its own corpus mean (1) rather than
+        the mean over all categories (0); the spread is always the category's own.
     min_labelled : int, default 10
         ``auto`` switches to supervised from this many labelled reports.
-    C : float, default 2.0
+    C : float, default 20.0
         Inverse regularisation of the per-category logistic regressions.
+    tune_thresholds : bool, default True
+        Supervised: shift each category's calibrated score so that ``threshold`` falls where
+        F1 was best on held-out folds (rare categories otherwise never reach it).
     """
 
     def __init__(
@@ -129,9 +135,11 @@ class CategorySuggester:
         embedder: Any = None,
         report_kind: str = "query",
         category_kind: str = "query",
-        keyword_weight: float = 0.8,
+        keyword_weight: float = 1.2,
+        centring: float = 0.5,
         min_labelled: int = 10,
-        C: float = 2.0,
+        C: float = 20.0,
+        tune_thresholds: bool = True,
     ) -> None:
         self.taxonomy = taxonomy
         self.mode = mode
@@ -144,8 +152,10 @@ class CategorySuggester:
         self.report_kind = report_kind
         self.category_kind = category_kind
         self.keyword_weight = keyword_weight
+        self.centring = centring
         self.min_labelled = min_labelled
         self.C = C
+        self.tune_thresholds = tune_thresholds
 
     # ------------------------------------------------------------------ validation helpers
     def _check_params(self) -> None:
@@ -235,10 +245,11 @@ class CategorySuggester:
         pooled_mu, pooled_sd = float(S.mean()), float(S.std() + 1e-6)
         mu = S.mean(axis=0)
         sd = S.std(axis=0) if n > 1 else np.full(S.shape[1], pooled_sd)
-        self.sim_mean_ = (n * mu + k0 * pooled_mu) / (n + k0)
+        mu = (n * mu + k0 * pooled_mu) / (n + k0)
+        # centre each category only part of the way: full centring assumes every category is
+        # equally common and so penalises the frequent ones (exclusion, money) for being frequent
+        self.sim_mean_ = self.centring * mu + (1.0 - self.centring) * pooled_mu
         self.sim_std_ = np.sqrt((n * sd**2 + k0 * pooled_sd**2) / (n + k0)) + 1e-6
-        K, _ = self.matcher_.evidence(texts, langs)
-        prior = self._zero_shot_logit(S, K)
 
         ids = list(report_ids) if report_ids is not None else list(range(len(texts)))
         if len(ids) != len(texts):
@@ -263,7 +274,8 @@ class CategorySuggester:
         self.train_labels_ = [parsed[i] for i in lab_idx] if parsed is not None else []
         self.train_embeddings_ = X[lab_idx] if lab_idx else np.zeros((0, X.shape[1]), np.float32)
         if use_sup:
-            self._fit_supervised(texts, X, langs, K, prior, parsed, lab_idx)
+            K, _ = self.matcher_.evidence(texts, langs)
+            self._fit_supervised(texts, X, langs, K, parsed, lab_idx)
         return self
 
     def _fit_matcher(self) -> None:
@@ -331,7 +343,7 @@ class CategorySuggester:
         # embeddings carry meaning across languages; TF-IDF and keywords carry exact words
         return np.hstack([X, 0.7 * T, 0.5 * np.log1p(2.0 * K)])
 
-    def _fit_supervised(self, texts, X, langs, K, prior, parsed, lab_idx) -> None:
+    def _fit_supervised(self, texts, X, langs, K, parsed, lab_idx) -> None:
         from sklearn.linear_model import LogisticRegression
         from sklearn.model_selection import StratifiedKFold
 
@@ -368,9 +380,32 @@ class CategorySuggester:
                 pl = LogisticRegression(C=1.0, max_iter=1000).fit(oof[:, None], y)
                 a = float(pl.coef_[0, 0])
                 if a > 0:  # a negative slope means the scores carry no signal: keep the prior
-                    self.platt_[ci] = [a, float(pl.intercept_[0])]
+                    b = float(pl.intercept_[0])
+                    if self.tune_thresholds:
+                        b += self._threshold_shift(_sigmoid(a * oof + b), y)
+                    self.platt_[ci] = [a, b]
                 else:
                     self.has_model_[ci] = False
+
+    def _threshold_shift(self, p_oof: np.ndarray, y: np.ndarray) -> float:
+        """Logit shift that moves ``threshold`` to the out-of-fold F1-best cut for a category.
+
+        Calibrated probabilities of a rare category seldom pass a fixed cut, so such categories
+        were never suggested; the cut that maximised F1 on held-out folds is used instead
+        (candidates nearest the threshold win ties, so a flat F1 leaves the scores as they are).
+        """
+        grid = sorted(
+            np.round(np.arange(0.1, 0.71, 0.05), 2), key=lambda t: abs(t - self.threshold)
+        )
+        best_t, best_f1 = float(self.threshold), -1.0
+        for t in grid:
+            pred = p_oof >= t
+            tp = float((pred & y).sum())
+            f1 = 2 * tp / (pred.sum() + y.sum()) if pred.sum() + y.sum() else 0.0
+            if f1 > best_f1 + 1e-9:
+                best_t, best_f1 = float(t), f1
+        thr = min(max(float(self.threshold), 1e-3), 1 - 1e-3)
+        return float(_logit(np.array(thr)) - _logit(np.array(best_t)))
 
     # ------------------------------------------------------------------ prediction
     def _logits(self, texts, X, langs) -> tuple[np.ndarray, list[dict[str, list[str]]]]:
@@ -448,23 +483,38 @@ class CategorySuggester:
         match the category's keywords, lower case) and ``similar_reports`` (ids and cosine
         similarity of the most similar labelled training reports with that category).
         """
+        return self._scores_and_explanations(texts, embeddings, languages, n_similar)[1]
+
+    def _scores_and_explanations(
+        self,
+        texts: Sequence[str],
+        embeddings: Any,
+        languages: Sequence[str | None] | None = None,
+        n_similar: int = 3,
+    ) -> tuple[np.ndarray, list[list[dict[str, Any]]]]:
+        """Scores and explanations from one pass over the texts (the pipeline needs both)."""
         self._check_fitted()
         texts, X, langs = self._check_inputs(texts, embeddings, languages)
         logits, matches = self._logits(texts, X, langs)
         P = _sigmoid(logits)
         sims = X @ self.train_embeddings_.T if len(self.train_ids_) else None
+        # labelled reports per category, in training order (ties keep that order)
+        members = {
+            k: np.array([t for t, labs in enumerate(self.train_labels_) if k in labs], dtype=int)
+            for k in self.keys_
+        }
         out = []
         for i, ranked in enumerate(self._rank(P)):
             items = []
             for j in ranked:
                 key = self.keys_[j]
                 similar = []
-                if sims is not None:
-                    cand = [t for t, labs in enumerate(self.train_labels_) if key in labs]
-                    cand.sort(key=lambda t: (-sims[i, t], t))
+                cand = members[key]
+                if sims is not None and len(cand):
+                    best = cand[np.argsort(-sims[i, cand], kind="stable")[:n_similar]]
                     similar = [
                         {"report_id": self.train_ids_[t], "similarity": round(float(sims[i, t]), 3)}
-                        for t in cand[:n_similar]
+                        for t in best
                     ]
                 items.append(
                     {
@@ -476,7 +526,7 @@ class CategorySuggester:
                     }
                 )
             out.append(items)
-        return out
+        return P, out
 
     # ------------------------------------------------------------------ persistence
     def save(self, path: str | Path) -> Path:
@@ -516,8 +566,10 @@ class CategorySuggester:
                     "report_kind",
                     "category_kind",
                     "keyword_weight",
+                    "centring",
                     "min_labelled",
                     "C",
+                    "tune_thresholds",
                 )
             },
             "mode_": self.mode_,

@@ -287,7 +287,9 @@ def load_taxonomy(path_or_name: str | Path | Taxonomy) -> Taxonomy:
         else:
             import yaml
 
-            data = yaml.safe_load(raw_text)
+            # the C loader is ten times faster where PyYAML was built with libyaml
+            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+            data = yaml.load(raw_text, Loader=loader)
     except Exception as exc:  # yaml.YAMLError / json.JSONDecodeError: report the parser's words
         raise ConfigError(f"taxonomy file {path} is not valid YAML/JSON: {exc}") from exc
     return taxonomy_from_dict(data, source=str(path))
