@@ -64,7 +64,9 @@ def curve(df, X, repeats: int) -> pd.DataFrame:
         lc = learning_curve(
             texts, X, langs, df[col].tolist(), tax, sizes=(10, 25, 50, 100), repeats=repeats, seed=0
         )
-        agg = lc.groupby("n_labelled")[["micro_f1", "macro_f1", "top1", "top3"]].mean().round(3)
+        cols = ["micro_f1", "macro_f1", "top1", "top3", "zero_shot_micro_f1", "zero_shot_macro_f1"]
+        agg = lc.groupby("n_labelled")[cols].mean().round(3)
+        agg["macro_gain"] = (agg["macro_f1"] - agg["zero_shot_macro_f1"]).round(3)
         agg.insert(0, "taxonomy", tax)
         out.append(agg.reset_index())
     return pd.concat(out, ignore_index=True)

@@ -157,7 +157,7 @@ def _as_series(values: Any, report_ids: Sequence[Any] | None):
 
     if isinstance(values, pd.Series):
         s = values.reset_index(drop=True)
-        ids = list(report_ids) if report_ids is not None else [str(i) for i in values.index]
+        ids = list(report_ids) if report_ids is not None else list(values.index)
         return s, ids
     s = pd.Series(list(values))
     ids = list(report_ids) if report_ids is not None else list(range(len(s)))

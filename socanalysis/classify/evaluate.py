@@ -275,7 +275,8 @@ def learning_curve(
     For each size and repeat, ``size`` reports (random, seeded) keep their labels; the model is
     fitted on all reports (the others unlabelled) and scored on the reports whose label it did
     not see. Returns a DataFrame with ``n_labelled``, ``repeat``, ``micro_f1``, ``macro_f1``,
-    ``top1``, ``top3``.
+    ``top1``, ``top3`` and the zero-shot ``zero_shot_micro_f1`` / ``zero_shot_macro_f1`` on the
+    same held-out reports.
     """
     import pandas as pd
 
@@ -285,6 +286,9 @@ def learning_curve(
     langs = list(languages) if languages is not None else [None] * len(texts)
     labelled = np.array([i for i in range(len(texts)) if gold[i]])
     rng = np.random.default_rng(seed)
+    # the zero-shot baseline, scored on exactly the same held-out reports
+    zs = CategorySuggester(tax, mode="zero-shot", seed=seed, **params).fit(texts, X, langs)
+    zs_pred = zs.predict(texts, X, langs)
     rows = []
     for rep in range(repeats):
         perm = rng.permutation(labelled)
@@ -302,6 +306,7 @@ def learning_curve(
             g = [gold[i] for i in test]
             _, summ = multilabel_scores(g, pred, tax.keys)
             hr = hit_rates(g, s.predict_proba(te_t, X[test], te_l))
+            _, zsum = multilabel_scores(g, [zs_pred[i] for i in test], tax.keys)
             rows.append(
                 {
                     "n_labelled": size,
@@ -309,6 +314,8 @@ def learning_curve(
                     "micro_f1": summ["micro_f1"],
                     "macro_f1": summ["macro_f1"],
                     **hr,
+                    "zero_shot_micro_f1": zsum["micro_f1"],
+                    "zero_shot_macro_f1": zsum["macro_f1"],
                 }
             )
     return pd.DataFrame(rows)

@@ -121,6 +121,8 @@ class CategorySuggester:
     tune_thresholds : bool, default True
         Supervised: shift each category's calibrated score so that ``threshold`` falls where
         F1 was best on held-out folds (rare categories otherwise never reach it).
+    prior_feature : bool, default True
+        Supervised: give the zero-shot scores to the linear models as features too.
     """
 
     def __init__(
@@ -140,6 +142,7 @@ class CategorySuggester:
         min_labelled: int = 10,
         C: float = 20.0,
         tune_thresholds: bool = True,
+        prior_feature: bool = True,
     ) -> None:
         self.taxonomy = taxonomy
         self.mode = mode
@@ -156,6 +159,7 @@ class CategorySuggester:
         self.min_labelled = min_labelled
         self.C = C
         self.tune_thresholds = tune_thresholds
+        self.prior_feature = prior_feature
 
     # ------------------------------------------------------------------ validation helpers
     def _check_params(self) -> None:
@@ -275,7 +279,8 @@ class CategorySuggester:
         self.train_embeddings_ = X[lab_idx] if lab_idx else np.zeros((0, X.shape[1]), np.float32)
         if use_sup:
             K, _ = self.matcher_.evidence(texts, langs)
-            self._fit_supervised(texts, X, langs, K, parsed, lab_idx)
+            prior = self._zero_shot_logit(S, K)
+            self._fit_supervised(texts, X, langs, K, prior, parsed, lab_idx)
         return self
 
     def _fit_matcher(self) -> None:
@@ -337,19 +342,25 @@ class CategorySuggester:
         norms = np.linalg.norm(M, axis=1, keepdims=True)
         return M / np.maximum(norms, 1e-12)
 
-    def _features(self, texts: list[str], X: np.ndarray, langs: list, K: np.ndarray) -> np.ndarray:
+    def _features(
+        self, texts: list[str], X: np.ndarray, langs: list, K: np.ndarray, prior: np.ndarray
+    ) -> np.ndarray:
         docs = [self.matcher_.lemmas(t, lg) for t, lg in zip(texts, langs, strict=False)]
         T = self._tfidf(docs) if self.vocabulary_ else np.zeros((len(texts), 0))
-        # embeddings carry meaning across languages; TF-IDF and keywords carry exact words
-        return np.hstack([X, 0.7 * T, 0.5 * np.log1p(2.0 * K)])
+        # embeddings carry meaning across languages; TF-IDF and keywords carry exact words; the
+        # zero-shot scores let a category with few examples lean on its description
+        parts = [X, 0.7 * T, 0.5 * np.log1p(2.0 * K)]
+        if self.prior_feature:
+            parts.append(0.25 * np.clip(prior, -8.0, 8.0))
+        return np.hstack(parts)
 
-    def _fit_supervised(self, texts, X, langs, K, parsed, lab_idx) -> None:
+    def _fit_supervised(self, texts, X, langs, K, prior, parsed, lab_idx) -> None:
         from sklearn.linear_model import LogisticRegression
         from sklearn.model_selection import StratifiedKFold
 
         docs = [self.matcher_.lemmas(texts[i], langs[i]) for i in range(len(texts))]
         self._tfidf_fit(docs)  # vocabulary from the whole corpus: no labels needed
-        F = self._features(texts, X, langs, K)[lab_idx]
+        F = self._features(texts, X, langs, K, prior)[lab_idx]
         Y = np.array([[k in parsed[i] for k in self.keys_] for i in lab_idx], dtype=bool)
         n_feat = F.shape[1]
         self.coef_ = np.zeros((len(self.keys_), n_feat))
@@ -414,7 +425,7 @@ class CategorySuggester:
         prior = self._zero_shot_logit(S, K)
         if self.mode_ != "supervised":
             return prior, matches
-        F = self._features(texts, X, langs, K)
+        F = self._features(texts, X, langs, K, prior)
         dec = F @ self.coef_.T + self.intercept_
         sup = self.platt_[:, 0] * dec + self.platt_[:, 1]
         pw = float(self.prior_weight) + 1e-12
@@ -570,6 +581,7 @@ class CategorySuggester:
                     "min_labelled",
                     "C",
                     "tune_thresholds",
+                    "prior_feature",
                 )
             },
             "mode_": self.mode_,
