@@ -436,7 +436,7 @@ class CategorySuggester:
         one_sided = (self.n_positive_ == 0) | (self.n_positive_ == self.n_labelled_)
         base = _logit((n_pos + 0.5) / (n_lab + 1.0))
         sup = np.where(one_sided, base, sup)
-        w = np.where(one_sided, n_lab / (n_lab + pw), w)
+        w = np.where(one_sided, n_lab / (n_lab + pw * len(self.keys_)), w)
         return w * sup + (1.0 - w) * prior, matches
 
     def predict_proba(
