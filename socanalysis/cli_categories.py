@@ -134,7 +134,8 @@ def _embed(texts: list[str], embedder_name: str | None) -> tuple[Any, Any]:
     from socanalysis.classify.embedding import encode, resolve_embedder
 
     emb = resolve_embedder(embedder_name)
-    return emb, encode(emb, texts, kind="query")
+    # reports are "passage" texts in the project Embedder; the pipeline embeds them the same way
+    return emb, encode(emb, texts, kind="passage")
 
 
 _common = [

@@ -104,7 +104,7 @@ class CategorySuggester:
     embedder : object or str, optional
         Embeds the category descriptions; must be the model that embedded the reports.
         Default: the project's ``e5-small-bundled`` embedder.
-    report_kind : {"query", "passage"}, default "query"
+    report_kind : {"query", "passage"}, default "passage"
         How the report embeddings given to ``fit``/``predict`` were made (e5 prefix), recorded.
     category_kind : {"query", "passage"}, default "query"
         e5 prefix for the category descriptions; e5 recommends "query:" on both sides for
@@ -135,7 +135,7 @@ class CategorySuggester:
         seed: int = 0,
         analyzer_factory: Callable[[str], Callable[[str], list[str]]] | None = None,
         embedder: Any = None,
-        report_kind: str = "query",
+        report_kind: str = "passage",
         category_kind: str = "query",
         keyword_weight: float = 1.2,
         centring: float = 0.5,
