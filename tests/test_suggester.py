@@ -295,3 +295,24 @@ def test_evaluation_measures(embedder, corpus):
     assert res.summary["n_labelled"] == 20
     assert res.summary["top3"] >= 0.8
     assert int(res.confusion.to_numpy().sum()) == 20
+
+
+def test_cli_rejects_bad_input_with_exit_code_2(tmp_path):
+    from click.testing import CliRunner
+
+    from socanalysis.cli_categories import evaluate_categories, train_categories
+
+    runner = CliRunner()
+    res = runner.invoke(train_categories, [str(tmp_path / "missing.csv")])
+    assert res.exit_code == 2 and "file not found" in res.output
+    path = tmp_path / "labels.csv"
+    pd.DataFrame({"Havainto": ["asunnoton nuori", "velkaa"], "SHL": ["2", "3"]}).to_csv(
+        path, sep=";", index=False
+    )
+    res = runner.invoke(evaluate_categories, [str(path), "--label-column", "nope"])
+    assert res.exit_code == 2 and "no label column 'nope'" in res.output
+    pd.DataFrame({"Havainto": ["asunnoton nuori", "velkaa"], "SHL": ["x", ""]}).to_csv(
+        path, sep=";", index=False
+    )
+    res = runner.invoke(train_categories, [str(path), "--label-column", "SHL"])
+    assert res.exit_code == 2 and "only 0 rows have both a text and a label" in res.output
