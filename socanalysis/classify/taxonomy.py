@@ -214,6 +214,25 @@ class Taxonomy:
                 for i in range(m.start(), m.end()):
                     taken[i] = True
                 found.append((m.start(), key))
+        # inflected words ("Skolan", "eftervården", "Kelalta"): compare their lemmas to one-word
+        # names; simplemma is loaded only when something is left unread
+        single = {p: k for p, k in self._alias_table() if " " not in p and not p.isdigit()}
+        # last resort: a one-word keyword that only one category lists ("toimeentulotuki")
+        owners: dict[str, set[str]] = {}
+        for c in self.categories:
+            for words in c.keywords.values():
+                for w in words:
+                    if " " not in w:
+                        owners.setdefault(fold(w), set()).add(c.key)
+        for w, ks in owners.items():
+            if len(ks) == 1 and w not in single and len(w) > 1:
+                single[w] = next(iter(ks))
+        for m in re.finditer(r"[^\W\d_]+(?:-[^\W\d_]+)*", text):
+            if any(taken[m.start() : m.end()]):
+                continue
+            key = _lemma_alias(m.group(0), self.languages, single)
+            if key is not None:
+                found.append((m.start(), key))
         if numeric:
             rest = "".join(" " if t else ch for ch, t in zip(text, taken, strict=False))
             # "§ 11", "11 §", "shl 11", "11 mom" name the paragraph, not a point
@@ -230,6 +249,29 @@ class Taxonomy:
             if k not in keys:
                 keys.append(k)
         return keys
+
+
+def _lemma_alias(word: str, languages: list[str], single: dict[str, str]) -> str | None:
+    """The key whose one-word name is the lemma of ``word`` in one of ``languages``."""
+    import simplemma
+
+    folded = fold(word)
+    if folded in single:
+        return single[folded]
+    for lang in languages:
+        try:
+            lemma = fold(simplemma.lemmatize(word, lang=lang))
+        except ValueError:  # a language simplemma does not know
+            continue
+        if lemma in single:
+            return single[lemma]
+    # Swedish definite forms of compounds simplemma does not know (eftervården, hemvården)
+    for suffix in ("arna", "erna", "orna", "ar", "er", "or", "en", "et", "na", "n", "t"):
+        if folded.endswith(suffix) and folded[: -len(suffix)] in single:
+            return single[folded[: -len(suffix)]]
+    if "-" in folded:  # "mt-palvelut", "TE-toimisto": the abbreviation names the sector
+        return _lemma_alias(folded.split("-", 1)[0], languages, single)
+    return None
 
 
 def _squash(text: str) -> str:
