@@ -93,6 +93,11 @@ def test_parse_reported_sectors():
         "employment_services",
         "child_welfare",
     ]
+    # inflected and definite forms, abbreviations in compounds, one-category keywords
+    assert tax.parse_reported("Skolan, eftervården") == ["education", "child_welfare"]
+    assert tax.parse_reported("bildningsväsendet; hyresvärdar") == ["education", "housing"]
+    assert tax.parse_reported("mt-palvelut") == ["mental_health_substance_services"]
+    assert tax.parse_reported("toimeentulotuki") == ["kela"]
 
 
 def _minimal() -> dict:
