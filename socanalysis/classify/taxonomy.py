@@ -1,0 +1,463 @@
+"""Category taxonomies (§11 support needs, administrative sectors) loaded from data files.
+
+A taxonomy is a YAML or JSON file with a ``name``, the ``languages`` it covers and a list of
+``categories``; each category has a unique ``key``, a ``label`` and a ``description`` per language,
+``keywords`` per language (lemma forms) and optionally ``statute`` text, ``includes`` /
+``excludes`` notes and ``aliases`` used to read what reporters typed. Two files ship with the
+package: ``shl11`` (Social Welfare Act 1301/2014 §11) and ``sectors`` (the default sector list,
+which a county replaces by giving the path of its own file).
+
+Examples
+--------
+>>> tax = load_taxonomy("shl11")
+>>> tax.keys[:3]
+['1', '2', '3']
+>>> tax.label("2", "sv")
+'boende'
+>>> tax.parse_reported("§11 kohta 2, taloudellinen tuki")
+['2', '3']
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from socanalysis.errors import ConfigError
+
+__all__ = [
+    "BUILTIN_TAXONOMIES",
+    "Category",
+    "Taxonomy",
+    "fold",
+    "load_taxonomy",
+    "taxonomy_from_dict",
+]
+
+_HERE = Path(__file__).resolve().parent
+BUILTIN_TAXONOMIES: dict[str, Path] = {
+    "shl11": _HERE / "shl11.yaml",
+    "sectors": _HERE / "sectors.yaml",
+}
+
+_FOLD = str.maketrans({"ä": "a", "ö": "o", "å": "a", "é": "e", "ü": "u"})
+
+
+def fold(text: str) -> str:
+    """Lower-case and fold ä/ö/å to a/o/a, because reports are often typed without them.
+
+    >>> fold("Päihde-ÅNGEST")
+    'paihde-angest'
+    """
+    return unicodedata.normalize("NFC", text).lower().translate(_FOLD)
+
+
+@dataclass(frozen=True)
+class Category:
+    """One category of a taxonomy; texts are dicts keyed by language code ("fi", "sv")."""
+
+    key: str
+    label: dict[str, str]
+    description: dict[str, str]
+    keywords: dict[str, list[str]]
+    statute: dict[str, dict[str, Any]] = field(default_factory=dict)
+    includes: dict[str, str] = field(default_factory=dict)
+    excludes: dict[str, str] = field(default_factory=dict)
+    aliases: list[str] = field(default_factory=list)
+
+    def prototype_texts(self) -> dict[str, list[str]]:
+        """Texts that describe the category, per language, for embedding-based matching.
+
+        Exclusion notes are left out on purpose: they name the *other* categories' content.
+        """
+        out: dict[str, list[str]] = {}
+        for lang, desc in self.description.items():
+            texts = [f"{self.label[lang]}: {desc}"]
+            if lang in self.statute:
+                texts.append(f"{self.label[lang]}: {self.statute[lang]['text']}")
+            if lang in self.includes:
+                texts.append(f"{self.label[lang]}: {self.includes[lang]}")
+            kws = self.keywords.get(lang, [])
+            if kws:
+                texts.append(f"{self.label[lang]}: " + ", ".join(kws[:40]))
+            out[lang] = texts
+        return out
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """An ordered set of categories with labels in several languages.
+
+    Parameters
+    ----------
+    name : str
+        Short name, e.g. ``"shl11"``.
+    languages : list of str
+        Language codes every category has labels, descriptions and keywords for.
+    categories : list of Category
+        In display order; ``keys`` follows this order.
+    title : dict, optional
+        Title per language.
+    source : str
+        Where the data comes from (for the codebook and run.json).
+    path : str or None
+        File the taxonomy was read from.
+    """
+
+    name: str
+    languages: list[str]
+    categories: list[Category]
+    title: dict[str, str] = field(default_factory=dict)
+    source: str = ""
+    path: str | None = None
+
+    @property
+    def keys(self) -> list[str]:
+        return [c.key for c in self.categories]
+
+    def __len__(self) -> int:
+        return len(self.categories)
+
+    def category(self, key: str) -> Category:
+        """The category with this key; ``ConfigError`` naming the valid keys otherwise."""
+        for c in self.categories:
+            if c.key == str(key):
+                return c
+        raise ConfigError(
+            f"taxonomy {self.name!r} has no category {key!r}; valid keys: {', '.join(self.keys)}"
+        )
+
+    def label(self, key: str, language: str = "fi") -> str:
+        """Label of ``key`` in ``language`` (falls back to the first language of the taxonomy)."""
+        cat = self.category(key)
+        return cat.label.get(language) or cat.label[self.languages[0]]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data, the same structure as the file (used to save a model self-contained)."""
+        cats = []
+        for c in self.categories:
+            d: dict[str, Any] = {
+                "key": c.key,
+                "label": dict(c.label),
+                "description": dict(c.description),
+                "keywords": {k: list(v) for k, v in c.keywords.items()},
+            }
+            if c.statute:
+                d["statute"] = {k: dict(v) for k, v in c.statute.items()}
+            if c.includes:
+                d["includes"] = dict(c.includes)
+            if c.excludes:
+                d["excludes"] = dict(c.excludes)
+            if c.aliases:
+                d["aliases"] = list(c.aliases)
+            cats.append(d)
+        return {
+            "name": self.name,
+            "title": dict(self.title),
+            "source": self.source,
+            "languages": list(self.languages),
+            "categories": cats,
+        }
+
+    # --- reading what reporters typed ---------------------------------------------------------
+    def _alias_table(self) -> list[tuple[str, str]]:
+        """(folded phrase, key) pairs, longest phrase first so that specific names win."""
+        pairs: set[tuple[str, str]] = set()
+        for c in self.categories:
+            names = [c.key, *c.label.values(), *c.aliases]
+            for n in names:
+                f = _squash(fold(str(n)))
+                if f:
+                    pairs.add((f, c.key))
+        return sorted(pairs, key=lambda p: (-len(p[0]), p[0], p[1]))
+
+    def parse_reported(self, value: Any) -> list[str]:
+        """Read a reporter's free-form choice into category keys, in the order written.
+
+        Understands numbers ("2, 3", "kohdat 2 ja 3", "§11 kohta 2", "11 § 4 mom.") when the keys
+        are numbers, keys, labels and aliases in any language ("Asuminen", "boende", "Kela"),
+        separated by commas, semicolons, slashes, line breaks or "ja"/"och". Unknown parts are
+        ignored; an empty or missing value gives ``[]``.
+
+        >>> load_taxonomy("shl11").parse_reported("Asuminen; 3")
+        ['2', '3']
+        >>> load_taxonomy("sectors").parse_reported("Kela / TE-palvelut")
+        ['kela', 'employment_services']
+        """
+        if value is None:
+            return []
+        if isinstance(value, float) and value != value:  # NaN from pandas
+            return []
+        if isinstance(value, (list, tuple)):
+            out: list[str] = []
+            for v in value:
+                for k in self.parse_reported(v):
+                    if k not in out:
+                        out.append(k)
+            return out
+        text = _squash(fold(str(value)))
+        if not text:
+            return []
+        numeric = all(k.isdigit() for k in self.keys)
+        found: list[tuple[int, str]] = []
+        taken = [False] * len(text)
+        for phrase, key in self._alias_table():
+            if numeric and phrase.isdigit():
+                continue  # numbers are read below, after removing the paragraph number
+            for m in re.finditer(rf"(?<![\w]){re.escape(phrase)}(?![\w])", text):
+                if any(taken[m.start() : m.end()]):
+                    continue
+                for i in range(m.start(), m.end()):
+                    taken[i] = True
+                found.append((m.start(), key))
+        # inflected words ("Skolan", "eftervården", "Kelalta"): compare their lemmas to one-word
+        # names; simplemma is loaded only when something is left unread
+        single = {p: k for p, k in self._alias_table() if " " not in p and not p.isdigit()}
+        # last resort: a one-word keyword that only one category lists ("toimeentulotuki")
+        owners: dict[str, set[str]] = {}
+        for c in self.categories:
+            for words in c.keywords.values():
+                for w in words:
+                    if " " not in w:
+                        owners.setdefault(fold(w), set()).add(c.key)
+        for w, ks in owners.items():
+            if len(ks) == 1 and w not in single and len(w) > 1:
+                single[w] = next(iter(ks))
+        for m in re.finditer(r"[^\W\d_]+(?:-[^\W\d_]+)*", text):
+            if any(taken[m.start() : m.end()]):
+                continue
+            key = _lemma_alias(m.group(0), self.languages, single)
+            if key is not None:
+                found.append((m.start(), key))
+        if numeric:
+            rest = "".join(" " if t else ch for ch, t in zip(text, taken, strict=False))
+            # "§ 11", "11 §", "shl 11", "11 mom" name the paragraph, not a point
+            rest = re.sub(
+                r"(§\s*11|11\s*§|shl\s*11|sosiaalihuoltolaki\s*11|11\s*pyk\w*)", " ", rest
+            )
+            rest = re.sub(r"\b\d+\s*(mom|moment)\w*", " ", rest)
+            for m in re.finditer(r"(?<![\d.,])\d{1,2}(?![\d])", rest):
+                if m.group(0) in self.keys:
+                    found.append((m.start(), m.group(0)))
+        found.sort()
+        keys: list[str] = []
+        for _, k in found:
+            if k not in keys:
+                keys.append(k)
+        return keys
+
+
+def _lemma_alias(word: str, languages: list[str], single: dict[str, str]) -> str | None:
+    """The key whose one-word name is the lemma of ``word`` in one of ``languages``."""
+    import simplemma
+
+    folded = fold(word)
+    if folded in single:
+        return single[folded]
+    for lang in languages:
+        try:
+            lemma = fold(simplemma.lemmatize(word, lang=lang))
+        except ValueError:  # a language simplemma does not know
+            continue
+        if lemma in single:
+            return single[lemma]
+    # Swedish definite forms of compounds simplemma does not know (eftervården, hemvården)
+    for suffix in ("arna", "erna", "orna", "ar", "er", "or", "en", "et", "na", "n", "t"):
+        if folded.endswith(suffix) and folded[: -len(suffix)] in single:
+            return single[folded[: -len(suffix)]]
+    if "-" in folded:  # "mt-palvelut", "TE-toimisto": the abbreviation names the sector
+        return _lemma_alias(folded.split("-", 1)[0], languages, single)
+    return None
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+# --- loading and validation ------------------------------------------------------------------
+_REQUIRED_TOP = ("name", "languages", "categories")
+_REQUIRED_CAT = ("key", "label", "description", "keywords")
+
+
+def load_taxonomy(path_or_name: str | Path | Taxonomy) -> Taxonomy:
+    """Load and validate a taxonomy by built-in name (``"shl11"``, ``"sectors"``) or file path.
+
+    Parameters
+    ----------
+    path_or_name : str, Path or Taxonomy
+        A built-in name, a ``.yaml``/``.yml``/``.json`` file, or an already loaded taxonomy
+        (returned as is).
+
+    Returns
+    -------
+    Taxonomy
+
+    Raises
+    ------
+    ConfigError
+        When the file is missing or unreadable, or a field is missing, of the wrong type or
+        duplicated; the message names the file, the category key and the field.
+
+    Examples
+    --------
+    >>> len(load_taxonomy("sectors"))
+    18
+    """
+    if isinstance(path_or_name, Taxonomy):
+        return path_or_name
+    name = str(path_or_name)
+    if name in BUILTIN_TAXONOMIES:
+        path = BUILTIN_TAXONOMIES[name]
+    else:
+        path = Path(name).expanduser()
+        if not path.exists():
+            raise ConfigError(
+                f"taxonomy {name!r} is neither a built-in name "
+                f"({', '.join(BUILTIN_TAXONOMIES)}) nor an existing file"
+            )
+    try:
+        raw_text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read taxonomy file {path}: {exc}") from exc
+    try:
+        if path.suffix.lower() == ".json":
+            data = json.loads(raw_text)
+        else:
+            import yaml
+
+            # the C loader is ten times faster where PyYAML was built with libyaml
+            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+            data = yaml.load(raw_text, Loader=loader)
+    except Exception as exc:  # yaml.YAMLError / json.JSONDecodeError: report the parser's words
+        raise ConfigError(f"taxonomy file {path} is not valid YAML/JSON: {exc}") from exc
+    return taxonomy_from_dict(data, source=str(path))
+
+
+def taxonomy_from_dict(data: Any, source: str = "<dict>") -> Taxonomy:
+    """Validate plain data (as read from a taxonomy file) and build a :class:`Taxonomy`.
+
+    ``source`` names the file in error messages.
+    """
+    where = f"taxonomy file {source}"
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where}: the top level must be a mapping with {_REQUIRED_TOP}")
+    for f in _REQUIRED_TOP:
+        if f not in data:
+            raise ConfigError(f"{where}: required field {f!r} is missing at the top level")
+    name = data["name"]
+    if not isinstance(name, str) or not name.strip():
+        raise ConfigError(f"{where}: field 'name' must be a non-empty string")
+    langs = data["languages"]
+    if not isinstance(langs, list) or not langs or not all(isinstance(x, str) and x for x in langs):
+        raise ConfigError(f"{where}: field 'languages' must be a non-empty list of language codes")
+    cats_raw = data["categories"]
+    if not isinstance(cats_raw, list) or not cats_raw:
+        raise ConfigError(f"{where}: field 'categories' must be a non-empty list")
+    seen: set[str] = set()
+    cats: list[Category] = []
+    for i, c in enumerate(cats_raw):
+        if not isinstance(c, dict):
+            raise ConfigError(f"{where}: category #{i + 1} must be a mapping")
+        if "key" not in c:
+            raise ConfigError(f"{where}: category #{i + 1}: required field 'key' is missing")
+        key = c["key"]
+        if isinstance(key, bool) or not isinstance(key, (str, int)) or not str(key).strip():
+            raise ConfigError(f"{where}: category #{i + 1}: field 'key' must be a string")
+        key = str(key).strip()
+        at = f"{where}: category {key!r}"
+        if key in seen:
+            raise ConfigError(f"{at}: duplicate key (keys must be unique)")
+        seen.add(key)
+        for f in _REQUIRED_CAT:
+            if f not in c:
+                raise ConfigError(f"{at}: required field {f!r} is missing")
+        label = _lang_texts(c["label"], langs, f"{at}: field 'label'")
+        desc = _lang_texts(c["description"], langs, f"{at}: field 'description'")
+        kw = _lang_lists(c["keywords"], langs, f"{at}: field 'keywords'")
+        statute: dict[str, dict[str, Any]] = {}
+        if c.get("statute") is not None:
+            if not isinstance(c["statute"], dict):
+                raise ConfigError(f"{at}: field 'statute' must map language -> {{text, verified}}")
+            for lang, st in c["statute"].items():
+                if not isinstance(st, dict) or not isinstance(st.get("text"), str):
+                    raise ConfigError(f"{at}: field 'statute.{lang}.text' must be a string")
+                if not isinstance(st.get("verified"), bool):
+                    raise ConfigError(
+                        f"{at}: field 'statute.{lang}.verified' must be true or false "
+                        "(mark text not checked against the enacted wording as false)"
+                    )
+                statute[str(lang)] = {"text": st["text"].strip(), "verified": st["verified"]}
+        includes = _opt_texts(c.get("includes"), f"{at}: field 'includes'")
+        excludes = _opt_texts(c.get("excludes"), f"{at}: field 'excludes'")
+        aliases = c.get("aliases") or []
+        if not isinstance(aliases, list) or not all(isinstance(a, (str, int)) for a in aliases):
+            raise ConfigError(f"{at}: field 'aliases' must be a list of strings")
+        cats.append(
+            Category(
+                key=key,
+                label=label,
+                description=desc,
+                keywords=kw,
+                statute=statute,
+                includes=includes,
+                excludes=excludes,
+                aliases=[str(a) for a in aliases],
+            )
+        )
+    title = data.get("title") or {}
+    if not isinstance(title, dict):
+        raise ConfigError(f"{where}: field 'title' must map language -> text")
+    return Taxonomy(
+        name=name.strip(),
+        languages=list(langs),
+        categories=cats,
+        title={str(k): str(v) for k, v in title.items()},
+        source=str(data.get("source", "")),
+        path=None if source.startswith("<") else source,
+    )
+
+
+def _lang_texts(value: Any, langs: list[str], where: str) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where} must map each language ({', '.join(langs)}) to a text")
+    out = {}
+    for lang in langs:
+        v = value.get(lang)
+        if not isinstance(v, str) or not v.strip():
+            raise ConfigError(f"{where}: language {lang!r} is missing or not a non-empty string")
+        out[lang] = " ".join(v.split())
+    return out
+
+
+def _lang_lists(value: Any, langs: list[str], where: str) -> dict[str, list[str]]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where} must map each language ({', '.join(langs)}) to a list of words")
+    out = {}
+    for lang in langs:
+        v = value.get(lang)
+        if not isinstance(v, list) or not v:
+            raise ConfigError(f"{where}: language {lang!r} must be a non-empty list of words")
+        words = []
+        for w in v:
+            if not isinstance(w, (str, int)) or isinstance(w, bool) or not str(w).strip():
+                raise ConfigError(
+                    f"{where}: language {lang!r} has an empty or non-text entry {w!r}"
+                )
+            words.append(" ".join(str(w).split()))
+        dup = sorted({w for w in words if words.count(w) > 1})
+        if dup:
+            raise ConfigError(f"{where}: language {lang!r} repeats {', '.join(dup)}")
+        out[lang] = words
+    return out
+
+
+def _opt_texts(value: Any, where: str) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise ConfigError(f"{where} must map language -> text")
+    return {str(k): " ".join(v.split()) for k, v in value.items()}

