@@ -137,9 +137,12 @@ def analyze(
 
 
 def _attach_subcommands() -> None:
+    from socanalysis.cli_categories import evaluate_categories, train_categories
     from socanalysis.cli_review import review
 
     main.add_command(review)
+    main.add_command(train_categories)
+    main.add_command(evaluate_categories)
 
 
 _attach_subcommands()

@@ -79,6 +79,10 @@ class AnalysisResult:
     config: AnalysisConfig = field(default_factory=AnalysisConfig)
     #: ``shl_labels`` and ``sector_labels`` (taxonomies) for human-readable outputs.
     category_labels: dict[str, Any] = field(default_factory=dict)
+    #: Per taxonomy (``shl``, ``sectors``): reporters' choices against the suggestions, where
+    #: the input has them; ``differ`` rows are where a reporter may have misfiled, or the
+    #: suggester is wrong.
+    agreement: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     def save(
         self, out_dir: str | os.PathLike[str], *, human_readable: bool = True, charts: bool = True
@@ -195,16 +199,26 @@ def analyze(
     with clock("lemmas"):
         lemmas = _stage_lemmas(table, analysed)
     with clock("embeddings"):
-        embeddings, embedder_info = _stage_embeddings(table, analysed, config, progress)
+        embedder, embeddings = _stage_embeddings(table, analysed, config, progress)
+    with clock("categories"):
+        taxonomies, agreement = _stage_categories(table, analysed, embeddings, embedder, config)
 
     _copy_to_duplicates(table)
     if table["report_id"].tolist() != ledger_ids:  # the ledger is a promise; never break it
         raise RuntimeError("internal error: the analysis lost or reordered report rows")
     themes = pd.DataFrame({c: [] for c in THEMES_COLUMNS})
     weak_signals = pd.DataFrame({c: [] for c in WEAK_SIGNALS_COLUMNS})
-    del lemmas, embeddings
-    run_info = _run_info(table, config, clock.timings, embedder=embedder_info)
-    return AnalysisResult(table, themes, weak_signals, run_info, config)
+    del lemmas
+    run_info = _run_info(table, config, clock.timings, embedder=embedder.info())
+    return AnalysisResult(
+        table,
+        themes,
+        weak_signals,
+        run_info,
+        config,
+        category_labels={"shl_labels": taxonomies["shl"], "sector_labels": taxonomies["sectors"]},
+        agreement=agreement,
+    )
 
 
 def _stage_language(table: pd.DataFrame, rows: Any, config: AnalysisConfig) -> None:
@@ -244,7 +258,7 @@ def _stage_lemmas(table: pd.DataFrame, rows: Any) -> list[list[str]]:
 
 def _stage_embeddings(
     table: pd.DataFrame, rows: Any, config: AnalysisConfig, progress: ProgressCallback | None
-) -> tuple[Any, dict[str, Any]]:
+) -> tuple[Any, Any]:
     """Embed the masked text of analysed reports (cached on disk by model and text hash)."""
     import numpy as np
 
@@ -263,10 +277,61 @@ def _stage_embeddings(
         **options,
     )
     if not rows.any():
-        return np.zeros((0, embedder.dim), dtype=np.float32), embedder.info()
+        return embedder, np.zeros((0, embedder.dim), dtype=np.float32)
     texts = table.loc[rows, "text_masked"].tolist()
     vectors = embedder.encode(texts, kind="passage", show_progress=progress is not None)
-    return vectors, embedder.info()
+    return embedder, vectors
+
+
+#: taxonomy name -> (column with the reporters' choices, suggestion column, score column)
+_CATEGORY_COLUMNS = {
+    "shl": ("shl_reported", "shl_suggested", "shl_scores"),
+    "sectors": ("sectors_reported", "sectors_suggested", "sector_scores"),
+}
+
+
+def _stage_categories(
+    table: pd.DataFrame, rows: Any, embeddings: Any, embedder: Any, config: AnalysisConfig
+) -> tuple[dict[str, Any], dict[str, pd.DataFrame]]:
+    """§11 and sector suggestions; trained on the reporters' own choices where the form has them.
+
+    Returns the taxonomies used and, per taxonomy, a table of agreement between what reporters
+    chose and what was suggested.
+    """
+    from socanalysis.classify.categories import agreement_table, suggest_categories
+    from socanalysis.classify.taxonomy import load_taxonomy
+
+    taxonomies = {
+        "shl": load_taxonomy("shl11"),
+        "sectors": load_taxonomy(config.sector_taxonomy or "sectors"),
+    }
+    agreement: dict[str, pd.DataFrame] = {}
+    if not rows.any():
+        return taxonomies, agreement
+    reports = table.loc[rows, ["report_id", "text_masked", "language", "status"]].rename(
+        columns={"text_masked": "text"}
+    )
+    for name, (reported_column, suggested_column, score_column) in _CATEGORY_COLUMNS.items():
+        reported = table.loc[rows, reported_column]
+        has_labels = bool(reported.str.strip().ne("").any())
+        found = suggest_categories(
+            reports.assign(labels=reported.to_numpy()),
+            embeddings,
+            taxonomies[name],
+            labels="labels" if has_labels else None,
+            embedder=embedder,
+            seed=config.seed,
+        )
+        table.loc[rows, suggested_column] = found["suggested"].to_numpy()
+        table.loc[rows, score_column] = found["scores"].to_numpy()
+        if has_labels:
+            agreement[name] = agreement_table(
+                reported.tolist(),
+                found["suggested"].tolist(),
+                taxonomies[name],
+                report_ids=reports["report_id"].tolist(),
+            )
+    return taxonomies, agreement
 
 
 def _intake(source: Any, config: AnalysisConfig) -> pd.DataFrame:
