@@ -189,17 +189,18 @@ def build_language_terms(
     return out
 
 
-def _is_inflection_duplicate(word: str, kept: Sequence[str]) -> bool:
+def _inflection_duplicate(word: str, kept: Sequence[str]) -> int | None:
+    """Position of a kept keyword that ``word`` is an inflection variant of, else None."""
     cfg = settings()["keywords"]
-    for other in kept:
+    for k, other in enumerate(kept):
         shorter = min(len(word), len(other))
         prefix = 0
         while prefix < shorter and word[prefix] == other[prefix]:
             prefix += 1
         long_enough = prefix >= cfg["duplicate_min_prefix"]
         if long_enough and prefix >= cfg["duplicate_prefix_share"] * shorter:
-            return True
-    return False
+            return k
+    return None
 
 
 def ctfidf_keywords(
@@ -254,7 +255,11 @@ def ctfidf_keywords(
         kept: list[tuple[str, float]] = []
         for j in order:
             word = str(vocab[j])
-            if _is_inflection_duplicate(word, [w for w, _ in kept]):
+            dup = _inflection_duplicate(word, [w for w, _ in kept])
+            if dup is not None:
+                # keep the better rank but the shorter form, more likely the base form
+                if len(word) < len(kept[dup][0]):
+                    kept[dup] = (word, kept[dup][1])
                 continue
             kept.append((word, float(scores[row, j])))
             if len(kept) >= n_keywords:
