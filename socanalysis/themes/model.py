@@ -134,7 +134,7 @@ class ThemeModel:
     n_themes : "auto" or int
         Number of themes; "auto" lets HDBSCAN (40+ reports) or the silhouette (fewer) choose.
     min_theme_size : int or None
-        Smallest theme HDBSCAN keeps; None: ``max(3, round(sqrt(n) / 2))``.
+        Smallest theme HDBSCAN keeps; None: ``max(3, round(sqrt(n) / 3))``.
     reduction : {"auto", "none", "umap", "pca+umap"}
         Dimension reduction before clustering; "auto" chooses by the number of reports.
     language_centering : bool
