@@ -351,3 +351,33 @@ def test_import_is_light():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_language_split_themes_are_merged():
+    from socanalysis.themes.space import l2_normalize, merge_language_split_themes
+
+    rng = np.random.default_rng(0)
+    base = rng.normal(size=(3, 8))
+    base[1] = base[0] + 0.3 * rng.normal(size=8)  # theme 1: theme 0's phenomenon, in Swedish
+    Z = l2_normalize(np.repeat(base, 6, axis=0) + 0.05 * rng.normal(size=(18, 8)))
+    labels = np.repeat([0, 1, 2], 6)
+    langs = ["fi"] * 6 + ["sv"] * 6 + ["fi", "sv"] * 3
+    merged = merge_language_split_themes(Z, labels, langs, 0.9, 0.15, 0.1)
+    assert merged.tolist() == [0] * 12 + [2] * 6
+    # both themes in one language: a real difference, kept apart
+    same = merge_language_split_themes(Z, labels, ["fi"] * 12 + ["fi", "sv"] * 3, 0.9, 0.15, 0.1)
+    assert same.tolist() == labels.tolist()
+
+
+@pytest.mark.slow
+def test_umap_hdbscan_path(fixture_data):
+    frame, X = fixture_data
+    rng = np.random.default_rng(1)
+    big = pd.concat([frame, frame.assign(report_id=frame["report_id"] + "b")], ignore_index=True)
+    Xb = np.vstack([X, X + 0.01 * rng.standard_normal(X.shape).astype(np.float32)])
+    first = ThemeModel(seed=5)
+    out = first.fit_transform(big, Xb)
+    assert first.plan_.reduction == "umap" and first.plan_.algorithm == "hdbscan"
+    assert _purity(big, out["theme_id"].to_numpy()) >= 0.9
+    assert first.outlier_share_ <= 0.1
+    pd.testing.assert_frame_equal(out, ThemeModel(seed=5).fit_transform(big, Xb))

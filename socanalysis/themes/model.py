@@ -120,10 +120,10 @@ def _prepare_reports(
     return frame, X
 
 
-def _softmax_top(sims: np.ndarray) -> np.ndarray:
+def _softmax(sims: np.ndarray) -> np.ndarray:
     z = (sims - sims.max(axis=1, keepdims=True)) / _TEMPERATURE
     p = np.exp(z)
-    return (p.max(axis=1) / p.sum(axis=1)).astype(np.float64)
+    return (p / p.sum(axis=1, keepdims=True)).astype(np.float64)
 
 
 class ThemeModel:
@@ -243,10 +243,11 @@ class ThemeModel:
         InputError
             For 0 reports, missing columns, a wrong embedding shape or duplicate report ids.
         """
-        from socanalysis.themes.keywords import build_language_terms
+        from socanalysis.themes.keywords import build_language_terms, settings
         from socanalysis.themes.space import (
             LanguageCentering,
             cluster,
+            merge_language_split_themes,
             plan_clustering,
             reassign_outliers,
             reduce,
@@ -264,6 +265,12 @@ class ThemeModel:
         R = reduce(Z, self.plan_, self.seed)
         raw = cluster(R, Z, self.plan_, self.seed)
         labels = reassign_outliers(Z, raw, float(self.outlier_reassign_threshold), R)
+        if self.n_themes == "auto":
+            cfg = settings()["language_split_merge"]
+            labels = merge_language_split_themes(
+                Z, labels, langs, cfg["monolingual_share"], cfg["min_cosine"],
+                cfg["min_language_share"],
+            )  # fmt: skip
         self.n_initial_outliers_ = int((raw < 0).sum())
         self.labels_ = _renumber_by_size(labels)
         self._frame = frame
@@ -299,18 +306,15 @@ class ThemeModel:
         )  # fmt: skip
 
     # ------------------------------------------------------------------ applying
-    def _label_of(self, theme: int, language: str = "fi") -> str:
-        row = self.themes_.loc[self.themes_["theme_id"] == theme]
-        if row.empty:
-            return ""
-        return str(row.iloc[0][f"label_{language}"])
-
     def _assignments(self, ids: np.ndarray, labels: np.ndarray, Z: np.ndarray) -> pd.DataFrame:
         import pandas as pd
 
         if len(self.theme_ids_):
-            sims = Z @ self.centroids_.T
-            prob = _softmax_top(sims)
+            # probability of the theme the report is in (fitted themes may differ from the
+            # nearest centroid on a theme border)
+            column = {int(t): k for k, t in enumerate(self.theme_ids_)}
+            cols = np.asarray([column.get(int(t), 0) for t in labels], dtype=np.int64)
+            prob = _softmax(Z @ self.centroids_.T)[np.arange(len(Z)), cols]
         else:
             prob = np.zeros(len(Z))
         prob = np.where(labels < 0, 0.0, np.round(prob, 6))

@@ -33,6 +33,7 @@ __all__ = [
     "LanguageCentering",
     "cluster",
     "l2_normalize",
+    "merge_language_split_themes",
     "plan_clustering",
     "reduce",
     "reassign_outliers",
@@ -283,3 +284,58 @@ def reassign_outliers(
     move = cos >= threshold
     labels[out[move]] = ids[best[move]]
     return labels
+
+
+def merge_language_split_themes(
+    Z: np.ndarray,
+    labels: np.ndarray,
+    languages: Sequence[str],
+    monolingual_share: float,
+    min_cosine: float,
+    min_language_share: float,
+) -> np.ndarray:
+    """Merge pairs of themes that are one phenomenon split by language.
+
+    Language centering removes most, not all, of the language signal, so a small phenomenon can
+    come out as a Finnish-only theme next to a Swedish-only one. Two themes are merged when
+    each is monolingual (its main language holds at least ``monolingual_share`` of its fi + sv
+    reports), in different languages, each is the other's nearest theme (centroid cosine in
+    the centred space) and that cosine is at least ``min_cosine``. Only done when both
+    languages hold at least ``min_language_share`` of the data set's fi + sv reports. The
+    merged theme takes the smaller id; repeated until nothing changes.
+    """
+    labels = labels.copy()
+    langs = np.asarray([str(x) for x in languages])
+    n_fi, n_sv = int((langs == "fi").sum()), int((langs == "sv").sum())
+    if min(n_fi, n_sv) < min_language_share * max(n_fi + n_sv, 1):
+        return labels
+    while True:
+        ids, cents = theme_centroids(Z, labels)
+        if ids.size < 2:
+            return labels
+        main = {}
+        for t in ids:
+            fi = int(((labels == t) & (langs == "fi")).sum())
+            sv = int(((labels == t) & (langs == "sv")).sum())
+            total = fi + sv
+            if total and max(fi, sv) >= monolingual_share * total:
+                main[int(t)] = "fi" if fi >= sv else "sv"
+        sims = cents @ cents.T
+        np.fill_diagonal(sims, -np.inf)
+        nearest = sims.argmax(axis=1)
+        merged = False
+        for a in range(len(ids)):
+            b = int(nearest[a])
+            ta, tb = int(ids[a]), int(ids[b])
+            if (
+                int(nearest[b]) == a
+                and ta < tb
+                and ta in main
+                and tb in main
+                and main[ta] != main[tb]
+                and sims[a, b] >= min_cosine
+            ):
+                labels[labels == tb] = ta
+                merged = True
+        if not merged:
+            return labels
