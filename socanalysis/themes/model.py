@@ -103,7 +103,7 @@ def _prepare_reports(
         raise InputError(f"report_id must be unique; {dup!r} occurs more than once.")
     frame = pd.DataFrame(
         {
-            "report_id": ids.to_numpy(),
+            "report_id": reports["report_id"].to_numpy(),  # as given: callers merge on it
             "text": reports["text"].fillna("").astype(str).to_numpy(),
             "language": reports["language"].fillna("unknown").astype(str).to_numpy(),
         }
