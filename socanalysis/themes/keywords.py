@@ -1,0 +1,279 @@
+"""Keywords and labels of themes, computed separately for Finnish and Swedish.
+
+A theme holds reports in both languages, and a reader wants its keywords in their own language.
+So the class-based TF-IDF of BERTopic (:class:`bertopic.vectorizers.ClassTfidfTransformer`) runs
+once per language on that language's reports (``mixed`` reports count for both), over lemmas
+from a language-specific analyzer, so "asunto, asunnon, asuntoa" count as one term.
+
+The default analyzer, :class:`SimpleLemmaAnalyzer`, lemmatises with simplemma and drops spaCy's
+stop words plus the domain words in ``data/themes.yaml``. Any picklable callable
+``factory(language) -> analyzer`` works, e.g. ``socanalysis.nlp.analyzer.LemmaAnalyzer``.
+
+Examples
+--------
+>>> analyzer = SimpleLemmaAnalyzer("fi")
+>>> analyzer("Asunnot ja asuntojen vuokrat nousevat.")
+['asunto', 'asunto', 'vuokra', 'nousta']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "KEYWORD_LANGUAGES",
+    "LanguageTerms",
+    "SimpleLemmaAnalyzer",
+    "build_language_terms",
+    "ctfidf_keywords",
+    "default_analyzer_factory",
+    "make_label",
+    "settings",
+]
+
+KEYWORD_LANGUAGES: tuple[str, ...] = ("fi", "sv")
+_DATA = Path(__file__).with_name("data")
+_WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*", re.UNICODE)
+
+
+@cache
+def settings() -> dict[str, Any]:
+    """The theme settings in ``data/themes.yaml`` (read once)."""
+    import yaml
+
+    with open(_DATA / "themes.yaml", encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+@cache
+def _stop_words(language: str) -> frozenset[str]:
+    """spaCy's stop words plus the domain words of ``themes.yaml``, as forms and lemmas."""
+    import importlib
+
+    import simplemma
+
+    spacy_words = importlib.import_module(f"spacy.lang.{language}.stop_words").STOP_WORDS
+    words = {w.lower() for w in spacy_words}
+    words |= {str(w).lower() for w in settings()["extra_stop_words"][language]}
+    return frozenset(words | {simplemma.lemmatize(w, lang=language).lower() for w in words})
+
+
+@lru_cache(maxsize=200_000)
+def _lemma(word: str, language: str) -> str:
+    import simplemma
+
+    return simplemma.lemmatize(word, lang=language).lower()
+
+
+class SimpleLemmaAnalyzer:
+    """Picklable ``CountVectorizer`` analyzer: simplemma lemmas without stop words.
+
+    Parameters
+    ----------
+    language : {"fi", "sv"}
+        Language of the lemmas and stop words.
+
+    Examples
+    --------
+    >>> SimpleLemmaAnalyzer("sv")("Bostäderna och hyran är för dyra.")
+    ['bostad', 'hyra', 'dyr']
+    """
+
+    def __init__(self, language: str) -> None:
+        from socanalysis.errors import ConfigError
+
+        if language not in KEYWORD_LANGUAGES:
+            raise ConfigError(f"SimpleLemmaAnalyzer supports 'fi' and 'sv', got {language!r}.")
+        self.language = language
+
+    def __repr__(self) -> str:
+        return f"SimpleLemmaAnalyzer({self.language!r})"
+
+    def __call__(self, text: str) -> list[str]:
+        stop = _stop_words(self.language)
+        min_len = int(settings()["keywords"]["min_token_length"])
+        terms = []
+        for match in _WORD.finditer(str(text).lower()):
+            word = match.group()
+            if len(word) < min_len or word in stop:
+                continue
+            lemma = _lemma(word, self.language)
+            if len(lemma) >= min_len and lemma not in stop:
+                terms.append(lemma)
+        return terms
+
+
+def default_analyzer_factory(language: str) -> Callable[[str], list[str]]:
+    """The analyzer used when ``ThemeModel(analyzer_factory=None)``."""
+    return SimpleLemmaAnalyzer(language)
+
+
+@dataclass
+class LanguageTerms:
+    """Bag of lemmas of one language: a sparse report x term count matrix and its vocabulary.
+
+    Rows are all reports of the fit (rows of reports in other languages are empty), so theme
+    counts follow from summing rows by theme, also after a merge or split.
+    """
+
+    language: str
+    vocabulary: list[str]
+    counts: Any  # scipy.sparse.csr_matrix, shape (n_reports, len(vocabulary))
+
+
+def _strip_placeholders(text: str) -> str:
+    return re.sub(settings()["keywords"]["placeholder_pattern"], " ", text)
+
+
+def build_language_terms(
+    texts: Sequence[str],
+    languages: Sequence[str],
+    analyzer_factory: Callable[[str], Callable[[str], list[str]]],
+) -> dict[str, LanguageTerms]:
+    """Count lemmas per report for each keyword language.
+
+    Parameters
+    ----------
+    texts : sequence of str
+        The texts keywords are drawn from (masked texts, so that no name becomes a keyword).
+    languages : sequence of str
+        Language code of each text; which codes feed which keyword language is set in
+        ``themes.yaml`` (``mixed`` feeds both).
+    analyzer_factory : callable
+        ``factory(language)`` returns a callable ``text -> list of terms``.
+
+    Returns
+    -------
+    dict
+        ``{"fi": LanguageTerms, "sv": LanguageTerms}``.
+    """
+    from scipy import sparse
+
+    feeds = settings()["keyword_languages"]
+    langs = np.asarray([str(x) for x in languages])
+    out: dict[str, LanguageTerms] = {}
+    for lang in KEYWORD_LANGUAGES:
+        analyzer = analyzer_factory(lang)
+        rows = np.flatnonzero(np.isin(langs, feeds[lang]))
+        vocab: dict[str, int] = {}
+        indptr, indices, data = [0], [], []
+        row_terms: dict[int, dict[int, int]] = {}
+        for i in rows:
+            counts: dict[int, int] = {}
+            for term in analyzer(_strip_placeholders(str(texts[i]))):
+                j = vocab.setdefault(term, len(vocab))
+                counts[j] = counts.get(j, 0) + 1
+            row_terms[int(i)] = counts
+        # sort the vocabulary so that the matrix does not depend on the order terms first appear
+        order = sorted(vocab, key=str)
+        remap = {vocab[t]: k for k, t in enumerate(order)}
+        for i in range(len(texts)):
+            counts = row_terms.get(i, {})
+            cols = sorted(remap[j] for j in counts)
+            inverse = {remap[j]: c for j, c in counts.items()}
+            indices.extend(cols)
+            data.extend(inverse[c] for c in cols)
+            indptr.append(len(indices))
+        matrix = sparse.csr_matrix(
+            (np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int64), indptr),
+            shape=(len(texts), len(order)),
+        )
+        out[lang] = LanguageTerms(lang, order, matrix)
+    return out
+
+
+def _inflection_duplicate(word: str, kept: Sequence[str]) -> int | None:
+    """Position of a kept keyword that ``word`` is an inflection variant of, else None."""
+    cfg = settings()["keywords"]
+    for k, other in enumerate(kept):
+        shorter = min(len(word), len(other))
+        prefix = 0
+        while prefix < shorter and word[prefix] == other[prefix]:
+            prefix += 1
+        long_enough = prefix >= cfg["duplicate_min_prefix"]
+        if long_enough and prefix >= cfg["duplicate_prefix_share"] * shorter:
+            return k
+    return None
+
+
+def ctfidf_keywords(
+    terms: LanguageTerms, labels: np.ndarray, theme_ids: Sequence[int], n_keywords: int
+) -> dict[int, list[tuple[str, float]]]:
+    """Top c-TF-IDF keywords of each theme in one language.
+
+    Parameters
+    ----------
+    terms : LanguageTerms
+        Lemma counts of every report (empty rows for reports in other languages).
+    labels : ndarray of int
+        Theme of each report (-1 for outliers, which form a class of their own as in BERTopic).
+    theme_ids : sequence of int
+        Themes to return keywords for.
+    n_keywords : int
+        How many keywords per theme.
+
+    Returns
+    -------
+    dict
+        ``theme_id -> [(keyword, score), ...]`` best first; empty for a theme without reports in
+        this language. Ties are broken alphabetically.
+    """
+    from bertopic.vectorizers import ClassTfidfTransformer
+    from scipy import sparse
+
+    classes = sorted(set(int(x) for x in labels) | set(int(t) for t in theme_ids))
+    result: dict[int, list[tuple[str, float]]] = {int(t): [] for t in theme_ids}
+    if not terms.vocabulary:
+        return result
+    index = {c: k for k, c in enumerate(classes)}
+    member = sparse.csr_matrix(
+        (
+            np.ones(len(labels), dtype=np.float32),
+            ([index[int(x)] for x in labels], np.arange(len(labels))),
+        ),
+        shape=(len(classes), len(labels)),
+    )
+    per_class = (member @ terms.counts).tocsr()
+    scores = ClassTfidfTransformer(reduce_frequent_words=True).fit_transform(per_class)
+    scores = np.asarray(scores.todense())
+    raw = np.asarray(per_class.todense())
+    vocab = np.asarray(terms.vocabulary, dtype=object)
+    for theme in theme_ids:
+        row = index[int(theme)]
+        present = np.flatnonzero(raw[row] > 0)
+        if present.size == 0:
+            continue
+        # best score first, alphabetical among equal scores (vocabulary is sorted)
+        order = present[np.lexsort((present, -np.round(scores[row, present], 9)))]
+        kept: list[tuple[str, float]] = []
+        for j in order:
+            word = str(vocab[j])
+            dup = _inflection_duplicate(word, [w for w, _ in kept])
+            if dup is not None:
+                # keep the better rank but the shorter form, more likely the base form
+                if len(word) < len(kept[dup][0]):
+                    kept[dup] = (word, kept[dup][1])
+                continue
+            kept.append((word, float(scores[row, j])))
+            if len(kept) >= n_keywords:
+                break
+        result[int(theme)] = kept
+    return result
+
+
+def make_label(keywords: Sequence[str], n_words: int) -> str:
+    """Join the first ``n_words`` keywords into a readable label.
+
+    Examples
+    --------
+    >>> make_label(["asunto", "vuokra", "nuori", "velka"], 3)
+    'asunto, vuokra, nuori'
+    """
+    return ", ".join(keywords[:n_words])

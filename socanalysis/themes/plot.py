@@ -1,0 +1,77 @@
+"""Bar chart of themes by size, split by language (matplotlib).
+
+Examples
+--------
+>>> import pandas as pd
+>>> themes = pd.DataFrame({"theme_id": [0, 1], "label_fi": ["asunto", "velka"],
+...                        "label_sv": ["bostad", "skuld"], "n_reports": [5, 3],
+...                        "n_fi": [3, 2], "n_sv": [2, 1]})
+>>> fig = plot_themes(themes, language="sv")
+>>> fig.axes[0].get_yticklabels()[-1].get_text()
+'0 bostad'
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+__all__ = ["plot_themes"]
+
+_TITLES = {
+    "fi": ("Teemat: raporttien määrä kielittäin", "raportteja", "suomi", "ruotsi", "muu"),
+    "sv": ("Teman: antal rapporter per språk", "rapporter", "finska", "svenska", "övrigt"),
+}
+
+
+def plot_themes(themes_df: pd.DataFrame, language: str = "fi", max_themes: int = 30) -> Figure:
+    """Horizontal bars, largest theme on top, each split into fi / sv / other reports.
+
+    Parameters
+    ----------
+    themes_df : DataFrame
+        ``ThemeModel.themes_`` (needs theme_id, label_<language>, n_reports, n_fi, n_sv).
+    language : {"fi", "sv"}
+        Language of the labels and titles.
+    max_themes : int
+        Show at most this many themes (largest first); outliers (-1) are shown last.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from matplotlib.figure import Figure
+
+    from socanalysis.errors import ConfigError, InputError
+
+    if language not in _TITLES:
+        raise ConfigError(f"language must be 'fi' or 'sv', got {language!r}.")
+    need = {"theme_id", f"label_{language}", "n_reports", "n_fi", "n_sv"}
+    missing = sorted(need - set(themes_df.columns))
+    if missing:
+        raise InputError(
+            f"themes table lacks column(s) {', '.join(missing)}; pass ThemeModel.themes_."
+        )
+    title, xlabel, fi_name, sv_name, other_name = _TITLES[language]
+    data = themes_df.assign(_out=themes_df["theme_id"] < 0)
+    data = data.sort_values(["_out", "n_reports", "theme_id"], ascending=[True, False, True])
+    data = data.head(max_themes).iloc[::-1]
+    # "mixed" reports count in both n_fi and n_sv; show them once, under Finnish
+    fi = data["n_fi"].to_numpy()
+    sv = (data["n_reports"] - data["n_fi"]).clip(lower=0).clip(upper=data["n_sv"]).to_numpy()
+    other = (data["n_reports"].to_numpy() - fi - sv).clip(min=0)
+    labels = data[f"label_{language}"]
+    names = [f"{t} {label}" for t, label in zip(data["theme_id"], labels, strict=True)]
+    fig = Figure(figsize=(8, 0.4 * len(data) + 1.5))
+    ax = fig.add_subplot(1, 1, 1)
+    ax.barh(names, fi, color="#1f77b4", label=fi_name)
+    ax.barh(names, sv, left=fi, color="#ff7f0e", label=sv_name)
+    ax.barh(names, other, left=fi + sv, color="#7f7f7f", label=other_name)
+    ax.set_xlabel(xlabel)
+    ax.set_title(title)
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    return fig

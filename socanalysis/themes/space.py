@@ -1,0 +1,341 @@
+"""The space themes are found in: language centering, dimension reduction and clustering.
+
+Measured on e5 embeddings of Finnish and Swedish text (see docs/themes.md):
+
+- raw vectors cluster by language first; subtracting each language's mean vector
+  (:class:`LanguageCentering`) removes most of that, and UMAP to 5 dimensions removes more;
+- HDBSCAN on raw 384-d vectors returns only noise, but on 5-d UMAP it finds dense themes;
+- UMAP needs some 40 points to be meaningful, so small sets are clustered directly on the
+  centred vectors, and very large sets go through PCA first to bound the time.
+
+Everything is seeded: UMAP (``random_state``, which also makes it single-threaded), k-means and
+the subsamples.
+
+Examples
+--------
+>>> import numpy as np
+>>> X = np.eye(4, dtype=np.float32)[[0, 0, 1, 1]] + 0.01
+>>> centering = LanguageCentering().fit(X, ["fi", "fi", "sv", "sv"])
+>>> centering.transform(X, ["fi", "fi", "sv", "sv"]).shape
+(4, 4)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = [
+    "CENTERED_LANGUAGES",
+    "ClusterPlan",
+    "LanguageCentering",
+    "cluster",
+    "l2_normalize",
+    "merge_language_split_themes",
+    "plan_clustering",
+    "reduce",
+    "reassign_outliers",
+    "theme_centroids",
+]
+
+# Languages that get a mean vector of their own; other codes (mixed, other, unknown) are centred
+# with the average of these means, i.e. halfway between the languages.
+CENTERED_LANGUAGES: tuple[str, ...] = ("fi", "sv")
+_EPS = 1e-8
+
+
+def l2_normalize(X: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit length (zero rows stay zero)."""
+    X = np.asarray(X, dtype=np.float32)
+    norms = np.linalg.norm(X, axis=1, keepdims=True)
+    return (X / np.maximum(norms, _EPS)).astype(np.float32)
+
+
+class LanguageCentering:
+    """Subtract each language's mean embedding, so reports meet by content, not by language.
+
+    Parameters
+    ----------
+    enabled : bool
+        When False, only normalises (the mean vectors are zero).
+    min_reports : int
+        A language needs this many reports for a mean of its own.
+    """
+
+    def __init__(self, enabled: bool = True, min_reports: int = 2) -> None:
+        self.enabled = enabled
+        self.min_reports = min_reports
+
+    def fit(self, X: np.ndarray, languages: Sequence[str]) -> LanguageCentering:
+        X = l2_normalize(X)
+        langs = np.asarray([str(x) for x in languages])
+        self.means_: dict[str, np.ndarray] = {}
+        if self.enabled:
+            for lang in CENTERED_LANGUAGES:
+                rows = langs == lang
+                if rows.sum() >= self.min_reports:
+                    self.means_[lang] = X[rows].mean(axis=0)
+        dim = X.shape[1]
+        if self.means_:
+            self.default_mean_ = np.mean([self.means_[k] for k in sorted(self.means_)], axis=0)
+        elif self.enabled and len(X) >= self.min_reports:
+            self.default_mean_ = X.mean(axis=0)
+        else:
+            self.default_mean_ = np.zeros(dim, dtype=np.float32)
+        self.default_mean_ = self.default_mean_.astype(np.float32)
+        return self
+
+    def transform(self, X: np.ndarray, languages: Sequence[str]) -> np.ndarray:
+        X = l2_normalize(X)
+        langs = [str(x) for x in languages]
+        if not langs:
+            return X
+        means = np.stack([self.means_.get(lang, self.default_mean_) for lang in langs])
+        Z = X - means if len(X) else X
+        norms = np.linalg.norm(Z, axis=1)
+        # identical texts centre to (almost) zero: keep their raw direction instead of noise
+        degenerate = norms < 1e-3
+        Z[degenerate] = X[degenerate]
+        return l2_normalize(Z)
+
+
+@dataclass(frozen=True)
+class ClusterPlan:
+    """How a data set of a given size is reduced and clustered (see :func:`plan_clustering`)."""
+
+    reduction: str  # "none", "umap" or "pca+umap"
+    algorithm: str  # "single", "kmeans", "agglomerative" or "hdbscan"
+    n_themes: int | None  # fixed number, or None when chosen automatically
+    min_theme_size: int
+    n_components: int
+    n_neighbors: int
+
+
+def plan_clustering(
+    n_reports: int,
+    n_distinct: int,
+    n_themes: int | str,
+    min_theme_size: int | None,
+    reduction: str,
+) -> ClusterPlan:
+    """Choose reduction, clustering and theme size for ``n_reports`` reports.
+
+    - ``n_distinct`` < 2 (one report or identical texts): a single theme;
+    - fewer than 40 reports: no reduction; agglomerative clustering, the number of themes by
+      silhouette (or as given);
+    - 40 to 20 000: UMAP to 5 dimensions (15 neighbours), then HDBSCAN (automatic number of
+      themes, outliers -1) or k-means (given number);
+    - more than 20 000: PCA to 50 dimensions before UMAP (fitted on a sample) to bound the time.
+
+    ``min_theme_size`` defaults to ``max(3, round(sqrt(n) / 3))``: 3 for 20 reports, 5 for 236,
+    15 for 2 000, 105 for 100 000 (measured: sqrt(n) / 2 merged the small themes of the sample
+    data, NMI 0.82 against 0.85, with no gain on SIB-200).
+
+    Examples
+    --------
+    >>> plan_clustering(2000, 2000, "auto", None, "auto").algorithm
+    'hdbscan'
+    >>> plan_clustering(20, 20, "auto", None, "auto").reduction
+    'none'
+    """
+    from socanalysis.errors import ConfigError
+
+    if reduction not in ("auto", "none", "umap", "pca+umap"):
+        raise ConfigError(
+            f"reduction must be 'auto', 'none', 'umap' or 'pca+umap', got {reduction!r}."
+        )
+    size = min_theme_size if min_theme_size is not None else max(3, round(np.sqrt(n_reports) / 3))
+    fixed = None if n_themes == "auto" else int(n_themes)
+    if n_distinct < 2 or fixed == 1:
+        return ClusterPlan("none", "single", 1, size, 0, 0)
+    if fixed is not None:
+        fixed = min(fixed, n_distinct)
+    if reduction == "auto":
+        reduction = "none" if n_reports < 40 else ("umap" if n_reports <= 20_000 else "pca+umap")
+    if reduction == "none":
+        return ClusterPlan(
+            "none",
+            "agglomerative" if fixed is None or n_reports < 40 else "kmeans",
+            fixed,
+            size,
+            0,
+            0,
+        )
+    neighbors = int(min(15, n_reports - 1))
+    return ClusterPlan(
+        reduction, "hdbscan" if fixed is None else "kmeans", fixed, size, 5, neighbors
+    )
+
+
+def reduce(Z: np.ndarray, plan: ClusterPlan, seed: int) -> np.ndarray:
+    """Reduce centred vectors as the plan says (seeded)."""
+    if plan.reduction == "none":
+        return Z
+    import warnings
+
+    import umap
+
+    data = Z
+    if plan.reduction == "pca+umap":
+        from sklearn.decomposition import PCA
+
+        data = PCA(n_components=50, random_state=seed).fit_transform(Z).astype(np.float32)
+    reducer = umap.UMAP(
+        n_components=plan.n_components,
+        n_neighbors=plan.n_neighbors,
+        min_dist=0.0,
+        metric="cosine" if plan.reduction == "umap" else "euclidean",
+        random_state=seed,
+        low_memory=True,
+    )
+    with warnings.catch_warnings():
+        # "n_jobs overridden to 1 by setting random_state": intended, for determinism
+        warnings.simplefilter("ignore", UserWarning)
+        if plan.reduction == "pca+umap" and len(data) > 20_000:
+            rng = np.random.default_rng(seed)
+            sample = np.sort(rng.choice(len(data), 20_000, replace=False))
+            reducer.fit(data[sample])
+            return reducer.transform(data).astype(np.float32)
+        return reducer.fit_transform(data).astype(np.float32)
+
+
+def _silhouette_k(Z: np.ndarray, max_k: int, seed: int) -> np.ndarray:
+    """Agglomerative (Ward) clustering with the number of clusters of best cosine silhouette."""
+    from sklearn.cluster import AgglomerativeClustering
+    from sklearn.metrics import silhouette_score
+
+    best, best_score = np.zeros(len(Z), dtype=np.int64), 0.05  # below: not worth splitting
+    for k in range(2, max_k + 1):
+        labels = AgglomerativeClustering(n_clusters=k).fit_predict(Z)
+        if len(set(labels)) < 2 or len(set(labels)) >= len(Z):
+            continue
+        score = silhouette_score(Z, labels, metric="cosine")
+        if score > best_score + 1e-9:
+            best, best_score = labels.astype(np.int64), score
+    return best
+
+
+def cluster(R: np.ndarray, Z: np.ndarray, plan: ClusterPlan, seed: int) -> np.ndarray:
+    """Cluster reduced vectors ``R`` (``Z``: centred vectors) into theme labels, -1 = outlier."""
+    n = len(R)
+    if plan.algorithm == "single":
+        return np.zeros(n, dtype=np.int64)
+    if plan.algorithm == "agglomerative":
+        from sklearn.cluster import AgglomerativeClustering
+
+        if plan.n_themes is not None:
+            return AgglomerativeClustering(n_clusters=plan.n_themes).fit_predict(R).astype(np.int64)
+        return _silhouette_k(R, max_k=min(8, n - 1), seed=seed)
+    if plan.algorithm == "kmeans":
+        from sklearn.cluster import KMeans
+
+        return KMeans(plan.n_themes, n_init=10, random_state=seed).fit_predict(R).astype(np.int64)
+    import hdbscan
+
+    labels = hdbscan.HDBSCAN(
+        min_cluster_size=max(2, plan.min_theme_size),
+        min_samples=max(1, plan.min_theme_size // 2),
+        cluster_selection_method="eom",
+    ).fit_predict(R)
+    if labels.max() < 1:  # no structure found: fall back to the silhouette choice on R
+        from sklearn.cluster import KMeans
+        from sklearn.metrics import silhouette_score
+
+        best, best_score = np.zeros(n, dtype=np.int64), -1.0
+        for k in range(2, min(12, n - 1) + 1):
+            cand = KMeans(k, n_init=4, random_state=seed).fit_predict(R)
+            score = silhouette_score(R, cand)
+            if score > best_score + 1e-9:
+                best, best_score = cand.astype(np.int64), score
+        return best
+    return labels.astype(np.int64)
+
+
+def theme_centroids(Z: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Unit-length mean vector of each theme (outliers excluded); returns (ids, centroids)."""
+    ids = np.asarray(sorted(int(t) for t in set(labels.tolist()) if t >= 0), dtype=np.int64)
+    if ids.size == 0:
+        return ids, np.zeros((0, Z.shape[1]), dtype=np.float32)
+    cents = np.stack([Z[labels == t].mean(axis=0) for t in ids])
+    return ids, l2_normalize(cents)
+
+
+def reassign_outliers(
+    Z: np.ndarray, labels: np.ndarray, threshold: float, R: np.ndarray | None = None
+) -> np.ndarray:
+    """Give outliers the theme of their nearest centroid when close enough.
+
+    The nearest theme is found in the clustering space ``R`` (where HDBSCAN judged the report
+    an outlier; a Finnish report and its Swedish counterpart lie close there), and the move is
+    made when the cosine to that theme's centroid in the centred space ``Z`` is >= ``threshold``.
+    """
+    labels = labels.copy()
+    ids, cents = theme_centroids(Z, labels)
+    out = np.flatnonzero(labels < 0)
+    if ids.size == 0 or out.size == 0:
+        return labels
+    R = Z if R is None else R
+    r_cents = np.stack([R[labels == t].mean(axis=0) for t in ids])
+    dist = ((R[out, None, :] - r_cents[None, :, :]) ** 2).sum(axis=2)
+    best = dist.argmin(axis=1)  # first (lowest id) on ties
+    cos = (Z[out] * cents[best]).sum(axis=1)
+    move = cos >= threshold
+    labels[out[move]] = ids[best[move]]
+    return labels
+
+
+def merge_language_split_themes(
+    Z: np.ndarray,
+    labels: np.ndarray,
+    languages: Sequence[str],
+    monolingual_share: float,
+    min_cosine: float,
+    min_language_share: float,
+) -> np.ndarray:
+    """Merge pairs of themes that are one phenomenon split by language.
+
+    Language centering removes most, not all, of the language signal, so a small phenomenon can
+    come out as a Finnish-only theme next to a Swedish-only one. Two themes are merged when
+    each is monolingual (its main language holds at least ``monolingual_share`` of its fi + sv
+    reports), in different languages, each is the other's nearest theme (centroid cosine in
+    the centred space) and that cosine is at least ``min_cosine``. Only done when both
+    languages hold at least ``min_language_share`` of the data set's fi + sv reports. The
+    merged theme takes the smaller id; repeated until nothing changes.
+    """
+    labels = labels.copy()
+    langs = np.asarray([str(x) for x in languages])
+    n_fi, n_sv = int((langs == "fi").sum()), int((langs == "sv").sum())
+    if min(n_fi, n_sv) < min_language_share * max(n_fi + n_sv, 1):
+        return labels
+    while True:
+        ids, cents = theme_centroids(Z, labels)
+        if ids.size < 2:
+            return labels
+        main = {}
+        for t in ids:
+            fi = int(((labels == t) & (langs == "fi")).sum())
+            sv = int(((labels == t) & (langs == "sv")).sum())
+            total = fi + sv
+            if total and max(fi, sv) >= monolingual_share * total:
+                main[int(t)] = "fi" if fi >= sv else "sv"
+        sims = cents @ cents.T
+        np.fill_diagonal(sims, -np.inf)
+        nearest = sims.argmax(axis=1)
+        merged = False
+        for a in range(len(ids)):
+            b = int(nearest[a])
+            ta, tb = int(ids[a]), int(ids[b])
+            if (
+                int(nearest[b]) == a
+                and ta < tb
+                and ta in main
+                and tb in main
+                and main[ta] != main[tb]
+                and sims[a, b] >= min_cosine
+            ):
+                labels[labels == tb] = ta
+                merged = True
+        if not merged:
+            return labels
