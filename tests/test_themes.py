@@ -381,3 +381,16 @@ def test_umap_hdbscan_path(fixture_data):
     assert _purity(big, out["theme_id"].to_numpy()) >= 0.9
     assert first.outlier_share_ <= 0.1
     pd.testing.assert_frame_equal(out, ThemeModel(seed=5).fit_transform(big, Xb))
+
+
+@pytest.mark.slow
+def test_to_bertopic_keeps_our_themes(fixture_data, fitted):
+    frame, _ = fixture_data
+    model, out = fitted
+    topic_model = model.to_bertopic()
+    mapping = topic_model.socanalysis_theme_ids_
+    ours = [mapping[int(t)] for t in topic_model.topics_]
+    assert ours == out["theme_id"].tolist()
+    info = topic_model.get_topic_info()
+    assert len(info) == len(model.theme_ids_)
+    assert all(str(label).split(":")[0].lstrip("-").isdigit() for label in info["CustomName"])

@@ -446,6 +446,53 @@ class ThemeModel:
         self._check_fitted()
         return plot_themes(self.themes_, language=language)
 
+    def to_bertopic(self) -> Any:
+        """A fitted ``bertopic.BERTopic`` holding these themes, for BERTopic's own views.
+
+        Use it for ``topics_over_time``, ``visualize_topics``, ``visualize_barchart`` and the
+        like. Its documents are the reports' lemma terms (Finnish and Swedish, from the
+        analyzer), its embeddings the centred vectors, its topics exactly :attr:`labels_`.
+        BERTopic renumbers topics by size, so each topic's custom label starts with our theme
+        id ("3: asunto, vuokra, nuori") and ``model.socanalysis_theme_ids_`` maps BERTopic's
+        ids to ours.
+
+        Returns
+        -------
+        bertopic.BERTopic
+        """
+        from bertopic import BERTopic
+        from bertopic.cluster import BaseCluster
+        from bertopic.dimensionality import BaseDimensionalityReduction
+        from bertopic.vectorizers import ClassTfidfTransformer
+        from sklearn.feature_extraction.text import CountVectorizer
+
+        self._check_fitted()
+        docs = []
+        for i in range(len(self.labels_)):
+            words = []
+            for terms in self._terms.values():
+                row = terms.counts.getrow(i)
+                for j, count in zip(row.indices, row.data, strict=True):
+                    words.extend([terms.vocabulary[j]] * int(count))
+            docs.append(" ".join(words))
+        topic_model = BERTopic(
+            embedding_model=None,
+            umap_model=BaseDimensionalityReduction(),
+            hdbscan_model=BaseCluster(),
+            vectorizer_model=CountVectorizer(token_pattern=r"\S+", lowercase=False),
+            ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
+            calculate_probabilities=False,
+        )
+        topic_model.fit(docs, embeddings=self._Z, y=self.labels_)
+        found = np.asarray(topic_model.topics_)
+        mapping = {int(t): int(self.labels_[found == t][0]) for t in sorted(set(found.tolist()))}
+        label_map = dict(zip(self.themes_["theme_id"], self.themes_["label_fi"], strict=True))
+        topic_model.set_topic_labels(
+            {t: f"{ours}: {label_map.get(ours, '')}" for t, ours in mapping.items()}
+        )
+        topic_model.socanalysis_theme_ids_ = mapping
+        return topic_model
+
     # ------------------------------------------------------------------ persistence
     def save(self, path: str | Path) -> Path:
         """Save the fitted model into directory ``path`` (safetensors arrays + JSON, no pickle).
