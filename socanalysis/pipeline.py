@@ -83,6 +83,24 @@ class AnalysisResult:
     #: the input has them; ``differ`` rows are where a reporter may have misfiled, or the
     #: suggester is wrong.
     agreement: dict[str, pd.DataFrame] = field(default_factory=dict)
+    #: The fitted :class:`~socanalysis.themes.model.ThemeModel` (save it, apply it to new
+    #: reports, merge or rename themes), or None when nothing could be analysed.
+    theme_model: Any = None
+    #: The fitted :class:`~socanalysis.themes.weak_signals.WeakSignalDetector` with the evidence
+    #: of each method (``emergence_``, ``novelty_``, ``popularity_``).
+    weak_signal_detector: Any = None
+
+    def plot_themes(self, language: str | None = None) -> Any:
+        """Themes by size and language (matplotlib Figure)."""
+        from socanalysis.themes.plot import plot_themes
+
+        return plot_themes(self.themes, language=language or self.config.output_language)
+
+    def plot_weak_signals(self) -> Any:
+        """Keyword emergence map: frequency against growth, weak quadrant marked."""
+        if self.weak_signal_detector is None:
+            raise InputError("no weak-signal analysis in this result (no analysable reports)")
+        return self.weak_signal_detector.plot_emergence_map()
 
     def save(
         self, out_dir: str | os.PathLike[str], *, human_readable: bool = True, charts: bool = True
@@ -173,7 +191,6 @@ def analyze(
     >>> result.reports["status"].tolist()
     ['ok', 'empty']
     """
-    import pandas as pd
 
     config = (
         (config or AnalysisConfig()).replace(**settings)
@@ -200,16 +217,23 @@ def analyze(
         lemmas = _stage_lemmas(table, analysed)
     with clock("embeddings"):
         embedder, embeddings = _stage_embeddings(table, analysed, config, progress)
+    with clock("themes"):
+        theme_model, themes = _stage_themes(table, analysed, embeddings, config)
+    with clock("weak signals"):
+        detector, weak_signals = _stage_weak_signals(
+            table, analysed, embeddings, lemmas, themes, config
+        )
     with clock("categories"):
         taxonomies, agreement = _stage_categories(table, analysed, embeddings, embedder, config)
+    themes = _theme_category_profile(themes, table, analysed)
 
     _copy_to_duplicates(table)
     if table["report_id"].tolist() != ledger_ids:  # the ledger is a promise; never break it
         raise RuntimeError("internal error: the analysis lost or reordered report rows")
-    themes = pd.DataFrame({c: [] for c in THEMES_COLUMNS})
-    weak_signals = pd.DataFrame({c: [] for c in WEAK_SIGNALS_COLUMNS})
     del lemmas
     run_info = _run_info(table, config, clock.timings, embedder=embedder.info())
+    run_info["themes"] = _theme_run_info(theme_model)
+    run_info["weak_signals"] = _weak_run_info(detector)
     return AnalysisResult(
         table,
         themes,
@@ -218,6 +242,8 @@ def analyze(
         config,
         category_labels={"shl_labels": taxonomies["shl"], "sector_labels": taxonomies["sectors"]},
         agreement=agreement,
+        theme_model=theme_model,
+        weak_signal_detector=detector,
     )
 
 
@@ -281,6 +307,101 @@ def _stage_embeddings(
     texts = table.loc[rows, "text_masked"].tolist()
     vectors = embedder.encode(texts, kind="passage", show_progress=progress is not None)
     return embedder, vectors
+
+
+def _stage_themes(
+    table: pd.DataFrame, rows: Any, embeddings: Any, config: AnalysisConfig
+) -> tuple[Any, pd.DataFrame]:
+    """Themes shared by Finnish and Swedish reports, described from masked text only."""
+    import pandas as pd
+
+    from socanalysis.nlp.analyzer import LemmaAnalyzer
+    from socanalysis.themes.model import ThemeModel
+
+    if not rows.any():
+        return None, pd.DataFrame({c: [] for c in THEMES_COLUMNS})
+    model = ThemeModel(
+        n_themes=config.n_themes,
+        n_representatives=config.n_examples,
+        seed=config.seed,
+        analyzer_factory=LemmaAnalyzer,
+    )
+    columns = ["report_id", "text", "text_masked", "language", "date", "unit", "polarity"]
+    assigned = model.fit_transform(table.loc[rows, columns], embeddings)
+    table.loc[rows, "theme_id"] = assigned["theme_id"].to_numpy()
+    table.loc[rows, "theme_label"] = assigned["theme_label"].to_numpy()
+    return model, model.themes_.reindex(columns=list(THEMES_COLUMNS))
+
+
+def _stage_weak_signals(
+    table: pd.DataFrame,
+    rows: Any,
+    embeddings: Any,
+    lemmas: list[list[str]],
+    themes: pd.DataFrame,
+    config: AnalysisConfig,
+) -> tuple[Any, pd.DataFrame]:
+    """Rank candidate weak signals: rare, new, spread over units; people decide."""
+    import pandas as pd
+
+    from socanalysis.themes.weak_signals import WeakSignalDetector
+
+    if not rows.any():
+        return None, pd.DataFrame({c: [] for c in WEAK_SIGNALS_COLUMNS})
+    reports = table.loc[
+        rows, ["report_id", "text_masked", "date", "unit", "municipality", "language", "theme_id"]
+    ].rename(columns={"text_masked": "text"})
+    period = "auto" if config.period == "auto" else config.period
+    detector = WeakSignalDetector(period=period, seed=config.seed).fit(
+        reports,
+        embeddings,
+        lemmas=lemmas,
+        theme_keywords=themes[["theme_id", "keywords_fi", "keywords_sv"]],
+    )
+    table.loc[rows, "weak_signal_id"] = detector.assignments_["weak_signal_id"].to_numpy()
+    return detector, detector.candidates_.reindex(columns=list(WEAK_SIGNALS_COLUMNS))
+
+
+def _theme_category_profile(themes: pd.DataFrame, table: pd.DataFrame, rows: Any) -> pd.DataFrame:
+    """Fill top_shl and top_sectors: the most common first suggestion of each theme's reports."""
+    if themes.empty:
+        return themes
+    analysed = table.loc[rows]
+    themes = themes.copy()
+    for column, source in (("top_shl", "shl_suggested"), ("top_sectors", "sectors_suggested")):
+        primary = analysed[source].str.split(";").str[0]
+        counts = (
+            primary[primary != ""]
+            .groupby(analysed["theme_id"])
+            .value_counts()
+            .rename("n")
+            .reset_index()
+            .sort_values(["theme_id", "n", source], ascending=[True, False, True], kind="stable")
+        )
+        top = counts.groupby("theme_id")[source].apply(lambda keys: ";".join(keys.head(3)))
+        themes[column] = themes["theme_id"].map(top).fillna("")
+    return themes
+
+
+def _theme_run_info(model: Any) -> dict[str, Any]:
+    if model is None:
+        return {}
+    return {
+        "n_themes": int((model.themes_["theme_id"] >= 0).sum()),
+        "outlier_share": round(float(model.outlier_share_), 4),
+        "plan": str(model.plan_),
+    }
+
+
+def _weak_run_info(detector: Any) -> dict[str, Any]:
+    if detector is None:
+        return {}
+    return {
+        "period": str(detector.period_),
+        "recent_window": str(detector.recent_window_),
+        "methods": list(detector.methods_),
+        "notes": list(detector.notes_),
+    }
 
 
 #: taxonomy name -> (column with the reporters' choices, suggestion column, score column)

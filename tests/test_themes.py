@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from socanalysis.errors import ConfigError, InputError
-from socanalysis.themes.keywords import SimpleLemmaAnalyzer, ctfidf_keywords
+from socanalysis.themes.keywords import ctfidf_keywords, default_analyzer_factory
 from socanalysis.themes.model import THEME_COLUMNS, ThemeModel
 from socanalysis.themes.trend import choose_period, theme_trends
 
@@ -177,11 +177,11 @@ def test_keywords_are_lemmas_in_both_languages(fixture_data, fitted):
 
 
 def test_analyzer_lemmas_and_stop_words():
-    fi = SimpleLemmaAnalyzer("fi")
+    fi = default_analyzer_factory("fi")
     assert fi("Asunnon ja asuntojen vuokrat") == ["asunto", "asunto", "vuokra"]
-    assert SimpleLemmaAnalyzer("sv")("bostäderna och hyran") == ["bostad", "hyra"]
+    assert default_analyzer_factory("sv")("bostäderna och hyran") == ["bostad", "hyra"]
     with pytest.raises(ConfigError):
-        SimpleLemmaAnalyzer("de")
+        default_analyzer_factory("de")
 
 
 def test_ctfidf_drops_inflection_duplicates_the_lemmatiser_missed():

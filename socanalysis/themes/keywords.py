@@ -5,13 +5,13 @@ So the class-based TF-IDF of BERTopic (:class:`bertopic.vectorizers.ClassTfidfTr
 once per language on that language's reports (``mixed`` reports count for both), over lemmas
 from a language-specific analyzer, so "asunto, asunnon, asuntoa" count as one term.
 
-The default analyzer, :class:`SimpleLemmaAnalyzer`, lemmatises with simplemma and drops spaCy's
-stop words plus the domain words in ``data/themes.yaml``. Any picklable callable
-``factory(language) -> analyzer`` works, e.g. ``socanalysis.nlp.analyzer.LemmaAnalyzer``.
+The default analyzer is the project's :class:`socanalysis.nlp.analyzer.LemmaAnalyzer` (lemmas
+without stop words, domain stop words included); any picklable callable
+``factory(language) -> analyzer`` works.
 
 Examples
 --------
->>> analyzer = SimpleLemmaAnalyzer("fi")
+>>> analyzer = default_analyzer_factory("fi")
 >>> analyzer("Asunnot ja asuntojen vuokrat nousevat.")
 ['asunto', 'asunto', 'vuokra', 'nousta']
 """
@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,6 @@ import numpy as np
 __all__ = [
     "KEYWORD_LANGUAGES",
     "LanguageTerms",
-    "SimpleLemmaAnalyzer",
     "build_language_terms",
     "ctfidf_keywords",
     "default_analyzer_factory",
@@ -40,7 +39,6 @@ __all__ = [
 
 KEYWORD_LANGUAGES: tuple[str, ...] = ("fi", "sv")
 _DATA = Path(__file__).with_name("data")
-_WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*", re.UNICODE)
 
 
 @cache
@@ -52,67 +50,11 @@ def settings() -> dict[str, Any]:
         return yaml.safe_load(fh)
 
 
-@cache
-def _stop_words(language: str) -> frozenset[str]:
-    """spaCy's stop words plus the domain words of ``themes.yaml``, as forms and lemmas."""
-    import importlib
-
-    import simplemma
-
-    spacy_words = importlib.import_module(f"spacy.lang.{language}.stop_words").STOP_WORDS
-    words = {w.lower() for w in spacy_words}
-    words |= {str(w).lower() for w in settings()["extra_stop_words"][language]}
-    return frozenset(words | {simplemma.lemmatize(w, lang=language).lower() for w in words})
-
-
-@lru_cache(maxsize=200_000)
-def _lemma(word: str, language: str) -> str:
-    import simplemma
-
-    return simplemma.lemmatize(word, lang=language).lower()
-
-
-class SimpleLemmaAnalyzer:
-    """Picklable ``CountVectorizer`` analyzer: simplemma lemmas without stop words.
-
-    Parameters
-    ----------
-    language : {"fi", "sv"}
-        Language of the lemmas and stop words.
-
-    Examples
-    --------
-    >>> SimpleLemmaAnalyzer("sv")("Bostäderna och hyran är för dyra.")
-    ['bostad', 'hyra', 'dyr']
-    """
-
-    def __init__(self, language: str) -> None:
-        from socanalysis.errors import ConfigError
-
-        if language not in KEYWORD_LANGUAGES:
-            raise ConfigError(f"SimpleLemmaAnalyzer supports 'fi' and 'sv', got {language!r}.")
-        self.language = language
-
-    def __repr__(self) -> str:
-        return f"SimpleLemmaAnalyzer({self.language!r})"
-
-    def __call__(self, text: str) -> list[str]:
-        stop = _stop_words(self.language)
-        min_len = int(settings()["keywords"]["min_token_length"])
-        terms = []
-        for match in _WORD.finditer(str(text).lower()):
-            word = match.group()
-            if len(word) < min_len or word in stop:
-                continue
-            lemma = _lemma(word, self.language)
-            if len(lemma) >= min_len and lemma not in stop:
-                terms.append(lemma)
-        return terms
-
-
 def default_analyzer_factory(language: str) -> Callable[[str], list[str]]:
-    """The analyzer used when ``ThemeModel(analyzer_factory=None)``."""
-    return SimpleLemmaAnalyzer(language)
+    """The analyzer used when ``ThemeModel(analyzer_factory=None)``: the project's lemmatiser."""
+    from socanalysis.nlp.analyzer import LemmaAnalyzer
+
+    return LemmaAnalyzer(language)
 
 
 @dataclass

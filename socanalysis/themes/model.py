@@ -148,7 +148,7 @@ class ThemeModel:
         Seed of UMAP, k-means and samples: same data + seed give the same themes.
     analyzer_factory : callable or None
         ``factory(language) -> analyzer`` giving the lemma terms of a text for keywords;
-        None uses :class:`~socanalysis.themes.keywords.SimpleLemmaAnalyzer`.
+        None uses :class:`~socanalysis.nlp.analyzer.LemmaAnalyzer`.
 
     Attributes
     ----------
