@@ -13,7 +13,7 @@ Examples
 --------
 >>> import random
 >>> cut_snippet("Asiakas ei saanut tukea ajoissa.", 2, random.Random(0))
-'saanut tukea'
+'tukea ajoissa'
 """
 
 from __future__ import annotations
