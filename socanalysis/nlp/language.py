@@ -374,6 +374,7 @@ class LanguageDetector:
             axis=1,
         )
         score = dict_cov + 2 * fw
+        unknown_col = names.index("unknown_word")
         nearby = set(self.lingua_languages) | _LANGDETECT_NORWEGIAN
         others = [j for j, c in enumerate(self.lingua_languages) if c not in ("fi", "sv")]
         codes: list[str] = []
@@ -383,7 +384,11 @@ class LanguageDetector:
             if dict_cov[i, best] >= 0.5 and fw[i, best] >= 0.1 and lead >= 0.15:
                 codes.append(cands[best])
                 continue
-            guess, sure = self._broad_guess(text)
+            if X[i, unknown_col] <= 0.1:
+                # nearly every word is in a nearby dictionary: no need for the broad model
+                guess, sure = cands[best], True
+            else:
+                guess, sure = self._broad_guess(text)
             if not sure and guess not in nearby:
                 # lingua is unsure among many languages: langdetect's 55 profiles decide
                 guess = self._langdetect_code(text) or guess
