@@ -228,3 +228,43 @@ def test_helpers() -> None:
     assert tokenize(strip_noise("katso https://x.fi/a ja a@b.fi")) == ["katso", "ja"]
     t = "Yksi. Kaksi!\nKolme? esim. neljä"
     assert [t[a:b] for a, b in split_sentences(t)] == ["Yksi.", "Kaksi!", "Kolme? esim. neljä"]
+
+
+def _fit_texts() -> tuple[list[str], list[str]]:
+    """Texts of every length bucket for each class, cut from the reports above."""
+    groups = {
+        "fi": FINNISH + FINNISH_TYPED,
+        "sv": SWEDISH + SWEDISH_TYPED,
+        "other": ENGLISH + ESTONIAN + NORWEGIAN + DANISH,
+    }
+    texts, labels = [], []
+    for label, sents in groups.items():
+        long_text = " ".join(sents)
+        words = long_text.split()
+        for k in (1, 2, 3, 4, 6, 12):
+            for start in range(0, len(words) - k, max(1, len(words) // 8)):
+                texts.append(" ".join(words[start : start + k]))
+                labels.append(label)
+        texts += sents
+        labels += [label] * len(sents)
+    return texts, labels
+
+
+def test_fit_relearns_weights_deterministically() -> None:
+    texts, labels = _fit_texts()
+    first = LanguageDetector().fit(texts, labels)
+    second = LanguageDetector().fit(texts, labels)
+    assert first.weights_ == second.weights_
+    assert len(first.weights_["buckets"]) == 5
+    assert first.weights_["cue_features"] == first._featurizers()[0].feature_names_
+    out = first.detect(FINNISH[:3] + SWEDISH[:3] + ENGLISH)
+    assert out["language"].tolist() == ["fi"] * 3 + ["sv"] * 3 + ["other"] * 2
+    with pytest.raises(InputError, match="all classes"):
+        LanguageDetector().fit(FINNISH + SWEDISH, ["fi"] * 7 + ["sv"] * 7)
+
+
+def test_weights_must_match_settings() -> None:
+    with pytest.raises(ConfigError, match="lingua_high_accuracy_below"):
+        LanguageDetector(lingua_high_accuracy_below=0).detect(["Asiakas odottaa päätöstä"])
+    with pytest.raises(ConfigError, match="lingua languages"):
+        LanguageDetector(lingua_languages=("fi", "sv", "en")).detect(["Asiakas odottaa"])

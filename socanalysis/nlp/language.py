@@ -47,6 +47,7 @@ COLUMNS = ["language", "confidence", "other_language", "share_fi", "share_sv"]
 SENTENCE_COLUMNS = ["sentence", "start", "end", "language", "confidence"]
 CLASSES = ("fi", "sv", "other")
 _DANOR = frozenset({"nb", "nn", "da"})
+_LANGDETECT_NORWEGIAN = frozenset({"no"})  # langdetect's code for Norwegian of either kind
 _BUCKETS = ((1, 1), (2, 2), (3, 4), (5, 9), (10, 10**9))
 # per-class recall (fi, sv, other) the fitted offsets aim at, per bucket: the issue's figures
 # for 1 and 2 words; longer texts are rarely ambiguous, so they keep the balanced fit (None)
@@ -204,6 +205,7 @@ class LanguageDetector:
         self._lock = threading.Lock()
         self._cues: CueFeaturizer | None = None
         self._lingua: LinguaFeaturizer | None = None
+        self._broad: Any = None
         self.weights_: dict[str, Any] | None = None
         self._models: list[dict[str, Any]] | None = None
 
@@ -351,39 +353,75 @@ class LanguageDetector:
     ) -> list[str]:
         """ISO 639-1 code for texts decided ``other``.
 
-        The cheapest source that is sure wins: dictionary coverage plus function words of the
-        nearby languages, then lingua's nearby languages, then langdetect's 55 languages.
+        Clear word evidence (dictionary coverage and function words of one nearby language)
+        names it without a model. Otherwise a fast lingua detector over many languages
+        (``name_languages`` in the cue file; langdetect when that one is unsure) says whether
+        the text is one of the nearby ones; if so the nearby lingua model (better among
+        Danish, Bokmål and Nynorsk) picks which, else the broad answer stands. The nearby model
+        alone cannot tell: its votes always sum to one, French included.
         """
         import numpy as np
 
         cues, lingua = self._featurizers()
         names = cues.feature_names_
         cands = [c for c in cues.dict_langs_ if c not in ("fi", "sv")]
-        cue_score = np.stack(
+        dict_cov = np.stack([X[:, names.index(f"dict_{c}")] for c in cands], axis=1)
+        fw = np.stack(
             [
-                X[:, names.index(f"dict_{c}")]
-                + (X[:, names.index(f"fw_{c}")] if f"fw_{c}" in names else 0.0)
+                X[:, names.index(f"fw_{c}")] if f"fw_{c}" in names else np.zeros(len(X))
                 for c in cands
             ],
             axis=1,
         )
-        codes: list[str] = []
+        score = dict_cov + 2 * fw
+        unknown_col = names.index("unknown_word")
+        nearby = set(self.lingua_languages) | _LANGDETECT_NORWEGIAN
         others = [j for j, c in enumerate(self.lingua_languages) if c not in ("fi", "sv")]
+        codes: list[str] = []
         for i, text in enumerate(cleaned):
-            best = int(np.argmax(cue_score[i]))
-            ordered = np.sort(cue_score[i])
-            # a clear lead in word evidence names the language without running a model
-            if cue_score[i, best] >= 1.0 and ordered[-1] - ordered[-2] >= 0.15:
+            best = int(np.argmax(score[i]))
+            lead = score[i, best] - np.sort(score[i])[-2]
+            if dict_cov[i, best] >= 0.5 and fw[i, best] >= 0.1 and lead >= 0.15:
                 codes.append(cands[best])
                 continue
-            row = L[i] if ran[i] else lingua.transform([text], [len(tokens[i])])[0]
-            row = row[others]
-            # nb, nn and da share their votes, so their sum says whether lingua knows the text
-            if row.size and row.sum() >= 0.5:
-                codes.append(self.lingua_languages[others[int(np.argmax(row))]])
+            if X[i, unknown_col] <= 0.1:
+                # nearly every word is in a nearby dictionary: no need for the broad model
+                guess, sure = cands[best], True
             else:
-                codes.append(self._langdetect_code(text))
+                guess, sure = self._broad_guess(text)
+            if not sure and guess not in nearby:
+                # lingua is unsure among many languages: langdetect's 55 profiles decide
+                guess = self._langdetect_code(text) or guess
+            if guess in nearby and others:
+                row = L[i] if ran[i] else lingua.transform([text], [len(tokens[i])])[0]
+                codes.append(self.lingua_languages[others[int(np.argmax(row[others]))]])
+            else:
+                codes.append(guess)
         return codes
+
+    def _broad_guess(self, text: str) -> tuple[str, bool]:
+        """(ISO code, sure) from lingua's low-accuracy mode over ``name_languages``."""
+        det = self._broad
+        if det is None:
+            from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
+
+            from socanalysis.nlp.language_features import load_cues
+
+            codes = load_cues(self.cues_path).get("name_languages", [])
+            langs = []
+            for code in codes:
+                iso = getattr(IsoCode639_1, str(code).upper(), None)
+                if iso is None:
+                    raise ConfigError(f"name_languages: lingua does not know {code!r}")
+                langs.append(Language.from_iso_code_639_1(iso))
+            det = self._broad = (
+                LanguageDetectorBuilder.from_languages(*langs).with_low_accuracy_mode().build()
+            )
+        values = det.compute_language_confidence_values(text)
+        if not values:
+            return "", False
+        top = values[0]
+        return top.language.iso_code_639_1.name.lower(), top.value >= 0.5
 
     def _langdetect_code(self, text: str) -> str:
         from langdetect import DetectorFactory, detect_langs
