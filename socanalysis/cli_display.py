@@ -71,7 +71,8 @@ class Display:
             out.print(f"  languages: {langs}")
         if len(result.themes):
             out.print(
-                f"  themes: {len(result.themes)}; weak-signal candidates: "
+                f"  themes: {int((result.themes['theme_id'].astype(int) >= 0).sum())}; "
+                "weak-signal candidates: "
                 f"{len(result.weak_signals)}"
             )
         top_level = [p.name for p in paths if p.parent == Path(out_dir)]
