@@ -47,11 +47,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from socanalysis.errors import ConfigError, InputError
+from socanalysis.export.contract import WEAK_SIGNALS_COLUMNS
 from socanalysis.themes.weak_periods import check_period
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
     from matplotlib.figure import Figure
+
 
 __all__ = [
     "CANDIDATE_COLUMNS",
@@ -62,16 +64,7 @@ __all__ = [
 ]
 
 #: Columns of weak_signals.csv (output contract, DESIGN.md).
-CANDIDATE_COLUMNS = (
-    "weak_signal_id",
-    "label_fi",
-    "label_sv",
-    "report_ids",
-    "n_reports",
-    "n_units",
-    "score",
-    "why",
-)
+CANDIDATE_COLUMNS = WEAK_SIGNALS_COLUMNS
 #: Columns of :attr:`WeakSignalDetector.evidence_`, one row per candidate.
 EVIDENCE_COLUMNS = (
     "weak_signal_id",
