@@ -21,7 +21,15 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from socanalysis.config import AnalysisConfig
     from socanalysis.errors import ConfigError, InputError, SocanalysisError
     from socanalysis.pipeline import AnalysisResult, analyze
+    from socanalysis.classify.suggester import CategorySuggester
+    from socanalysis.classify.taxonomy import load_taxonomy
+    from socanalysis.nlp.analyzer import LemmaAnalyzer
+    from socanalysis.nlp.embeddings import get_embedder
+    from socanalysis.nlp.language import detect_languages
+    from socanalysis.nlp.privacy import mask_reports
     from socanalysis.reports import read_reports
+    from socanalysis.themes.model import ThemeModel
+    from socanalysis.themes.weak_signals import WeakSignalDetector
 
 # public name -> module that defines it; resolved on first attribute access (PEP 562)
 _LAZY_EXPORTS: dict[str, str] = {
@@ -32,16 +40,33 @@ _LAZY_EXPORTS: dict[str, str] = {
     "SocanalysisError": "socanalysis.errors",
     "InputError": "socanalysis.errors",
     "ConfigError": "socanalysis.errors",
+    # building blocks, for research use one by one
+    "detect_languages": "socanalysis.nlp.language",
+    "mask_reports": "socanalysis.nlp.privacy",
+    "LemmaAnalyzer": "socanalysis.nlp.analyzer",
+    "get_embedder": "socanalysis.nlp.embeddings",
+    "ThemeModel": "socanalysis.themes.model",
+    "WeakSignalDetector": "socanalysis.themes.weak_signals",
+    "CategorySuggester": "socanalysis.classify.suggester",
+    "load_taxonomy": "socanalysis.classify.taxonomy",
 }
 
 __all__ = [
     "AnalysisConfig",
     "AnalysisResult",
+    "CategorySuggester",
     "ConfigError",
     "InputError",
+    "LemmaAnalyzer",
     "SocanalysisError",
+    "ThemeModel",
+    "WeakSignalDetector",
     "__version__",
     "analyze",
+    "detect_languages",
+    "get_embedder",
+    "load_taxonomy",
+    "mask_reports",
     "read_reports",
 ]
 
