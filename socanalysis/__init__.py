@@ -18,15 +18,15 @@ from typing import TYPE_CHECKING, Any
 from socanalysis._version import __version__
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from socanalysis.config import AnalysisConfig
-    from socanalysis.errors import ConfigError, InputError, SocanalysisError
-    from socanalysis.pipeline import AnalysisResult, analyze
     from socanalysis.classify.suggester import CategorySuggester
     from socanalysis.classify.taxonomy import load_taxonomy
+    from socanalysis.config import AnalysisConfig
+    from socanalysis.errors import ConfigError, InputError, SocanalysisError
     from socanalysis.nlp.analyzer import LemmaAnalyzer
     from socanalysis.nlp.embeddings import get_embedder
     from socanalysis.nlp.language import detect_languages
     from socanalysis.nlp.privacy import mask_reports
+    from socanalysis.pipeline import AnalysisResult, analyze
     from socanalysis.reports import read_reports
     from socanalysis.themes.model import ThemeModel
     from socanalysis.themes.weak_signals import WeakSignalDetector

@@ -146,3 +146,12 @@ def test_import_is_light():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert completed.stdout.strip() == "[]"
+
+
+def test_public_building_blocks_resolve_lazily():
+    import socanalysis as sa
+
+    for name in sa.__all__:
+        assert getattr(sa, name) is not None
+    found = sa.detect_languages(["Asumistuki ei riitä vuokraan.", "Hyran är för hög."])
+    assert found["language"].tolist() == ["fi", "sv"]
