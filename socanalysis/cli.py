@@ -137,6 +137,9 @@ def analyze(
         seed=seed,
         review=str(review_path) if review_path is not None else None,
     )
+    from socanalysis.pipeline import check_review_out_dir
+
+    check_review_out_dir(config.review, out_dir)  # before minutes of analysis, not after
     display = Display(quiet=quiet)
     started = time.perf_counter()
     with display.running():

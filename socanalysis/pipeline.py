@@ -124,6 +124,7 @@ class AnalysisResult:
         from socanalysis.export.tables import write_contract_tables, write_json
 
         out = Path(out_dir)
+        check_review_out_dir(self.config.review, out)
         try:
             out.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -324,6 +325,34 @@ def _stage_embeddings(
     texts = table.loc[rows, "text_masked"].tolist()
     vectors = embedder.encode(texts, kind="passage", show_progress=progress is not None)
     return embedder, vectors
+
+
+def check_review_out_dir(
+    review: str | os.PathLike[str] | None, out_dir: str | os.PathLike[str]
+) -> None:
+    """Refuse to write a run over the results whose review it carries over.
+
+    The theme ids in ``review.json`` belong to the run in its folder; new results there would
+    make the next ``--review`` of that folder match the wrong themes.
+
+    Examples
+    --------
+    >>> check_review_out_dir("results", "results_2")
+    >>> check_review_out_dir("results/review.json", "results")
+    Traceback (most recent call last):
+    ...
+    socanalysis.errors.InputError: --out results is the folder of the review ...
+    """
+    if not review:
+        return
+    folder = Path(review)
+    if folder.suffix.lower() == ".json":
+        folder = folder.parent
+    if folder.resolve() == Path(out_dir).resolve():
+        raise InputError(
+            f"--out {out_dir} is the folder of the review (its theme ids refer to the run "
+            "there); write the new results to another folder, e.g. --out results_2/."
+        )
 
 
 def _load_review_source(config: AnalysisConfig) -> Any:

@@ -180,7 +180,7 @@ def test_same_run_twice_gives_identical_review_record(reports, reviewed, second)
     pd.testing.assert_frame_equal(again.themes, second.themes)
 
 
-def test_bad_review_paths_are_clear_errors(reports, tmp_path):
+def test_bad_review_paths_are_clear_errors(reports, reviewed, tmp_path):
     with pytest.raises(InputError, match="review.json not found"):
         _analyze(reports[0], review=str(tmp_path))
     with pytest.raises(InputError, match="not found"):
@@ -191,6 +191,8 @@ def test_bad_review_paths_are_clear_errors(reports, tmp_path):
     (tmp_path / "other.json").write_text('{"themes": {}}', "utf-8")
     with pytest.raises(InputError, match="not a socanalysis review file"):
         _analyze(reports[0], review=str(tmp_path / "other.json"))
+    with pytest.raises(InputError, match="is the folder of the review"):
+        _analyze(reports[0], review=str(reviewed[1])).save(reviewed[1])
     with pytest.raises(ConfigError, match="review="):
         socanalysis.AnalysisConfig(review="")
 
@@ -214,3 +216,6 @@ def test_cli_review_option(reviewed, tmp_path):
     bad = runner.invoke(main, [*base, "--review", str(tmp_path / "none"), "--out", str(out)])
     assert bad.exit_code == 2
     assert "not found; give the review.json" in bad.output and "Traceback" not in bad.output
+    over = runner.invoke(main, [*base, "--review", str(folder), "--out", str(folder)])
+    assert over.exit_code == 2 and "is the folder of the review" in over.output
+    assert json.loads((folder / "review.json").read_text("utf-8"))["themes"]  # left as it was
