@@ -6,10 +6,11 @@
 1. **matches** each reviewed theme to one new theme: by shared reports when the results folder of
    the reviewed run (``reports.csv`` beside ``review.json``) says which reports it held and at
    least :data:`MIN_SHARED_REPORTS` of them are in this run (the new theme holding the largest
-   share of them, at least :data:`REPORT_SHARE`); otherwise by keywords (labels and keywords in
-   Finnish and Swedish, as recorded in the review or in ``themes.csv`` beside it; overlap
-   coefficient ``|A & B| / min(|A|, |B|)``, at least :data:`KEYWORD_OVERLAP`). Ties go to the
-   smaller new theme id, so the result is deterministic;
+   share of them, at least :data:`REPORT_SHARE`); when that does not decide, by keywords
+   (labels and keywords in Finnish and Swedish, as recorded in the review or in ``themes.csv``
+   beside it; overlap coefficient ``|A & B| / min(|A|, |B|)``, at least
+   :data:`KEYWORD_OVERLAP`). Ties go to the smaller new theme id, so the result is
+   deterministic;
 2. **merges** the new themes matched by one reviewed merge group (a theme and all themes merged
    into it, chains followed) into the theme matched by the group's target (or the largest);
 3. **renames** the matched themes (the reviewed name becomes both ``label_fi`` and
@@ -58,7 +59,7 @@ __all__ = [
 #: Smallest keyword overlap coefficient for a keyword match.
 KEYWORD_OVERLAP = 0.25
 #: Smallest share of a reviewed theme's reports (those present in this run) for a report match.
-REPORT_SHARE = 0.5
+REPORT_SHARE = 0.4
 #: Reports of a reviewed theme that must be in this run before reports decide the match.
 MIN_SHARED_REPORTS = 2
 
@@ -210,19 +211,20 @@ def match_reviewed_themes(
     rows = []
     for t in reviewed:
         present = [r for r in sorted(source.theme_reports.get(t, ())) if r in theme_of]
+        tries = []
         if len(present) >= MIN_SHARED_REPORTS:
-            by, floor = "reports", REPORT_SHARE
-            scores = {n: sum(theme_of[r] == n for r in present) / len(present) for n in new_ids}
-        else:
-            by, floor = "keywords", KEYWORD_OVERLAP
-            words = source.theme_words.get(t, set())
-            scores = {n: keyword_overlap(words, new_words[n]) for n in new_ids}
-        best = min(scores, key=lambda n: (-scores[n], n)) if scores else None
-        if best is not None and scores[best] >= floor:
-            rows.append((t, best, round(float(scores[best]), 4), by))
-        else:
-            top = round(float(scores[best]), 4) if best is not None else 0.0
-            rows.append((t, -1, top, ""))
+            share = {n: sum(theme_of[r] == n for r in present) / len(present) for n in new_ids}
+            tries.append(("reports", REPORT_SHARE, share))
+        words = source.theme_words.get(t, set())
+        overlap = {n: keyword_overlap(words, new_words[n]) for n in new_ids}
+        tries.append(("keywords", KEYWORD_OVERLAP, overlap))
+        found = None
+        for by, floor, scores in tries:  # reports first; keywords when they do not decide
+            best = min(scores, key=lambda n: (-scores[n], n)) if scores else None
+            if best is not None and scores[best] >= floor:
+                found = (t, best, round(float(scores[best]), 4), by)
+                break
+        rows.append(found if found is not None else (t, -1, 0.0, ""))
     return pd.DataFrame(rows, columns=["reviewed_theme", "theme_id", "score", "by"])
 
 
