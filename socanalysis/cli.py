@@ -98,6 +98,14 @@ def main(ctx: click.Context, debug: bool) -> None:
     help="Settings file (TOML); options given here override it.",
 )
 @click.option("--seed", type=click.IntRange(min=0), help="Random seed.  [default: 42]")
+@click.option(
+    "--review",
+    "review_path",
+    type=click.Path(path_type=Path),
+    metavar="PATH",
+    help="review.json of an earlier run, or its results folder: keep reviewed theme names and "
+    "merges, train the category suggester on corrected labels.",
+)
 @click.option("--quiet", is_flag=True, help="No progress display or summary.")
 def analyze(
     input_file: Path,
@@ -109,6 +117,7 @@ def analyze(
     period: str | None,
     config_file: Path | None,
     seed: int | None,
+    review_path: Path | None,
     quiet: bool,
 ) -> None:
     """Analyse the reports in INPUT (CSV, XLSX, JSON or JSON Lines) and write results to --out."""
@@ -126,7 +135,11 @@ def analyze(
         date_to=date_to,
         period=period,
         seed=seed,
+        review=str(review_path) if review_path is not None else None,
     )
+    from socanalysis.pipeline import check_review_out_dir
+
+    check_review_out_dir(config.review, out_dir)  # before minutes of analysis, not after
     display = Display(quiet=quiet)
     started = time.perf_counter()
     with display.running():

@@ -51,6 +51,10 @@ class AnalysisConfig:
         Language of labels in human-readable outputs: fi, sv or en.
     sector_taxonomy : str, optional
         Path to a county's own sector file replacing the default sectors.
+    review : str, optional
+        ``review.json`` of an earlier run (or the results folder holding it): reviewed theme
+        names and merges are carried over to this run's themes, corrected §11 points and
+        sectors become training labels (see :mod:`socanalysis.review_flow`).
 
     Examples
     --------
@@ -78,6 +82,7 @@ class AnalysisConfig:
     n_examples: int = 3
     output_language: str = "fi"
     sector_taxonomy: str | None = None
+    review: str | None = None
 
     def __post_init__(self) -> None:
         if self.period not in PERIODS:
@@ -105,6 +110,13 @@ class AnalysisConfig:
             not isinstance(self.num_threads, int) or self.num_threads < 1
         ):
             raise ConfigError(f"num_threads={self.num_threads!r} must be a positive integer")
+        if isinstance(self.review, os.PathLike):
+            self.review = os.fspath(self.review)
+        if self.review is not None and (not isinstance(self.review, str) or not self.review):
+            raise ConfigError(
+                f"review={self.review!r} must be the path of a review.json or of the results "
+                "folder holding it"
+            )
         for name in ("date_from", "date_to"):
             value = getattr(self, name)
             if isinstance(value, (dt.date, dt.datetime)):

@@ -89,6 +89,10 @@ class AnalysisResult:
     #: The fitted :class:`~socanalysis.themes.weak_signals.WeakSignalDetector` with the evidence
     #: of each method (``emergence_``, ``novelty_``, ``popularity_``).
     weak_signal_detector: Any = None
+    #: Per taxonomy (``shl``, ``sectors``): the fitted
+    #: :class:`~socanalysis.classify.suggester.CategorySuggester` (``train_ids_`` and
+    #: ``train_labels_`` show the labels it learned from; ``save()`` keeps it for later runs).
+    category_models: dict[str, Any] = field(default_factory=dict)
 
     def plot_themes(self, language: str | None = None) -> Any:
         """Themes by size and language (matplotlib Figure)."""
@@ -120,6 +124,7 @@ class AnalysisResult:
         from socanalysis.export.tables import write_contract_tables, write_json
 
         out = Path(out_dir)
+        check_review_out_dir(self.config.review, out)
         try:
             out.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -198,6 +203,8 @@ def analyze(
         else (config or AnalysisConfig())
     )
     clock = _StageClock(progress)
+    # read the review first: a wrong path should fail before minutes of analysis
+    review = _load_review_source(config)
     with clock("intake"):
         table = _intake(source, config)
     ledger_ids = table["report_id"].tolist()
@@ -218,13 +225,17 @@ def analyze(
     with clock("embeddings"):
         embedder, embeddings = _stage_embeddings(table, analysed, config, progress)
     with clock("themes"):
-        theme_model, themes = _stage_themes(table, analysed, embeddings, config)
+        theme_model, themes, theme_review = _stage_themes(
+            table, analysed, embeddings, config, review
+        )
     with clock("weak signals"):
         detector, weak_signals = _stage_weak_signals(
             table, analysed, embeddings, lemmas, themes, config
         )
     with clock("categories"):
-        taxonomies, agreement = _stage_categories(table, analysed, embeddings, embedder, config)
+        taxonomies, agreement, category_models, category_review = _stage_categories(
+            table, analysed, embeddings, embedder, config, review
+        )
     themes = _theme_category_profile(themes, table, analysed)
 
     _copy_to_duplicates(table)
@@ -234,6 +245,12 @@ def analyze(
     run_info = _run_info(table, config, clock.timings, embedder=embedder.info())
     run_info["themes"] = _theme_run_info(theme_model)
     run_info["weak_signals"] = _weak_run_info(detector)
+    if review is not None:
+        run_info["review"] = {
+            "source": str(review.path),
+            "themes": theme_review,
+            "categories": category_review,
+        }
     return AnalysisResult(
         table,
         themes,
@@ -244,6 +261,7 @@ def analyze(
         agreement=agreement,
         theme_model=theme_model,
         weak_signal_detector=detector,
+        category_models=category_models,
     )
 
 
@@ -309,17 +327,63 @@ def _stage_embeddings(
     return embedder, vectors
 
 
+def check_review_out_dir(
+    review: str | os.PathLike[str] | None, out_dir: str | os.PathLike[str]
+) -> None:
+    """Refuse to write a run over the results whose review it carries over.
+
+    The theme ids in ``review.json`` belong to the run in its folder; new results there would
+    make the next ``--review`` of that folder match the wrong themes.
+
+    Examples
+    --------
+    >>> check_review_out_dir("results", "results_2")
+    >>> check_review_out_dir("results/review.json", "results")
+    Traceback (most recent call last):
+    ...
+    socanalysis.errors.InputError: --out results is the folder of the review ...
+    """
+    if not review:
+        return
+    folder = Path(review)
+    if folder.suffix.lower() == ".json":
+        folder = folder.parent
+    if folder.resolve() == Path(out_dir).resolve():
+        raise InputError(
+            f"--out {out_dir} is the folder of the review (its theme ids refer to the run "
+            "there); write the new results to another folder, e.g. --out results_2/."
+        )
+
+
+def _load_review_source(config: AnalysisConfig) -> Any:
+    """The review decisions of an earlier run (``config.review``), or None."""
+    if not config.review:
+        return None
+    from socanalysis.review_flow import load_review_source
+
+    return load_review_source(config.review)
+
+
 def _stage_themes(
-    table: pd.DataFrame, rows: Any, embeddings: Any, config: AnalysisConfig
-) -> tuple[Any, pd.DataFrame]:
-    """Themes shared by Finnish and Swedish reports, described from masked text only."""
+    table: pd.DataFrame,
+    rows: Any,
+    embeddings: Any,
+    config: AnalysisConfig,
+    review: Any = None,
+) -> tuple[Any, pd.DataFrame, dict[str, Any]]:
+    """Themes shared by Finnish and Swedish reports, described from masked text only.
+
+    With a review, the reviewed merges and renames are applied to the themes fitted on this
+    run's data (see :mod:`socanalysis.review_flow`); the record of what was applied is returned.
+    """
     import pandas as pd
 
     from socanalysis.nlp.analyzer import LemmaAnalyzer
     from socanalysis.themes.model import ThemeModel
 
     if not rows.any():
-        return None, pd.DataFrame({c: [] for c in THEMES_COLUMNS})
+        record = {"unmatched": sorted(review.decisions.themes)} if review is not None else {}
+        return None, pd.DataFrame({c: [] for c in THEMES_COLUMNS}), record
     model = ThemeModel(
         n_themes=config.n_themes,
         n_representatives=config.n_examples,
@@ -328,9 +392,18 @@ def _stage_themes(
     )
     columns = ["report_id", "text", "text_masked", "language", "date", "unit", "polarity"]
     assigned = model.fit_transform(table.loc[rows, columns], embeddings)
+    record: dict[str, Any] = {}
+    if review is not None:
+        from socanalysis.review_flow import apply_theme_review
+
+        record = apply_theme_review(model, review, assigned[["report_id", "theme_id"]])
+        labels = dict(zip(model.themes_["theme_id"], model.themes_["label_fi"], strict=True))
+        assigned = assigned.assign(
+            theme_id=model.labels_, theme_label=[labels.get(int(t), "") for t in model.labels_]
+        )
     table.loc[rows, "theme_id"] = assigned["theme_id"].to_numpy()
     table.loc[rows, "theme_label"] = assigned["theme_label"].to_numpy()
-    return model, model.themes_.reindex(columns=list(THEMES_COLUMNS))
+    return model, model.themes_.reindex(columns=list(THEMES_COLUMNS)), record
 
 
 def _stage_weak_signals(
@@ -412,37 +485,63 @@ _CATEGORY_COLUMNS = {
 
 
 def _stage_categories(
-    table: pd.DataFrame, rows: Any, embeddings: Any, embedder: Any, config: AnalysisConfig
-) -> tuple[dict[str, Any], dict[str, pd.DataFrame]]:
+    table: pd.DataFrame,
+    rows: Any,
+    embeddings: Any,
+    embedder: Any,
+    config: AnalysisConfig,
+    review: Any = None,
+) -> tuple[dict[str, Any], dict[str, pd.DataFrame], dict[str, Any], dict[str, Any]]:
     """§11 and sector suggestions; trained on the reporters' own choices where the form has them.
 
-    Returns the taxonomies used and, per taxonomy, a table of agreement between what reporters
-    chose and what was suggested.
+    Reviewers' corrected labels (``config.review``) replace the reporters' choices as training
+    labels of the reports they cover (:func:`socanalysis.review_flow.training_labels_for`); the
+    suggestions stay model output, and the agreement tables compare the reporters' own choices.
+
+    Returns the taxonomies used, per taxonomy a table of agreement between what reporters chose
+    and what was suggested, the fitted suggesters, and how many corrected labels were used.
     """
     from socanalysis.classify.categories import agreement_table, suggest_categories
+    from socanalysis.classify.suggester import CategorySuggester
     from socanalysis.classify.taxonomy import load_taxonomy
+    from socanalysis.review_flow import training_labels_for
 
     taxonomies = {
         "shl": load_taxonomy("shl11"),
         "sectors": load_taxonomy(config.sector_taxonomy or "sectors"),
     }
     agreement: dict[str, pd.DataFrame] = {}
+    models: dict[str, Any] = {}
+    corrected: dict[str, Any] = {}
     if not rows.any():
-        return taxonomies, agreement
+        return taxonomies, agreement, models, corrected
     reports = table.loc[rows, ["report_id", "text_masked", "language", "status"]].rename(
         columns={"text_masked": "text"}
     )
+    report_ids = reports["report_id"].tolist()
+    decisions = review.decisions if review is not None else None
+    review_column = {"shl": "shl", "sectors": "sectors"}
     for name, (reported_column, suggested_column, score_column) in _CATEGORY_COLUMNS.items():
         reported = table.loc[rows, reported_column]
         has_labels = bool(reported.str.strip().ne("").any())
-        found = suggest_categories(
-            reports.assign(labels=reported.to_numpy()),
-            embeddings,
-            taxonomies[name],
-            labels="labels" if has_labels else None,
-            embedder=embedder,
-            seed=config.seed,
+        labels, n_corrected = training_labels_for(
+            decisions, report_ids, reported.fillna("").tolist(), review_column[name]
         )
+        if review is not None:
+            corrected[name] = {"corrected_labels_used": n_corrected}
+        # fitted here rather than inside suggest_categories, so the result can keep it
+        suggester = CategorySuggester(taxonomies[name], embedder=embedder, seed=config.seed)
+        suggester.fit(
+            reports["text"].tolist(),
+            embeddings,
+            reports["language"].tolist(),
+            labels=labels if any(str(v).strip() for v in labels) else None,
+            report_ids=report_ids,
+        )
+        models[name] = suggester
+        if review is not None:
+            corrected[name]["mode"] = suggester.mode_
+        found = suggest_categories(reports, embeddings, taxonomies[name], model=suggester)
         table.loc[rows, suggested_column] = found["suggested"].to_numpy()
         table.loc[rows, score_column] = found["scores"].to_numpy()
         if has_labels:
@@ -452,7 +551,7 @@ def _stage_categories(
                 taxonomies[name],
                 report_ids=reports["report_id"].tolist(),
             )
-    return taxonomies, agreement
+    return taxonomies, agreement, models, corrected
 
 
 def _intake(source: Any, config: AnalysisConfig) -> pd.DataFrame:
