@@ -63,6 +63,11 @@ class Display:
             f"[bold]socanalysis[/bold]: {counts['rows']} reports read, "
             f"{counts['analysed']} analysed."
         )
+        if counts["analysed"] == 0:
+            out.print(
+                "  [bold]Nothing could be analysed[/bold]: the input has no report text "
+                "that can be read; reports.csv gives each row's status and reason."
+            )
         skipped = {k: v for k, v in counts["by_status"].items() if k != "ok"}
         for status, n in sorted(skipped.items()):
             out.print(f"  skipped {n:>5}  {_STATUS_WORDS.get(status, status)}")

@@ -155,3 +155,13 @@ def test_public_building_blocks_resolve_lazily():
         assert getattr(sa, name) is not None
     found = sa.detect_languages(["Asumistuki ei riitä vuokraan.", "Hyran är för hög."])
     assert found["language"].tolist() == ["fi", "sv"]
+
+
+def test_input_without_analysable_reports_says_so(tmp_path):
+    path = tmp_path / "header_only.csv"
+    path.write_text("Havainto;Pvm\n;1.1.2025\n", encoding="utf-8")
+    result = run("analyze", str(path), "--out", str(tmp_path / "o"))
+    assert result.exit_code == 0, result.output
+    assert "Nothing could be analysed" in result.output
+    reports = pd.read_csv(tmp_path / "o" / "reports.csv", dtype=str, keep_default_na=False)
+    assert reports["status"].tolist() == ["empty"]

@@ -319,6 +319,8 @@ def test_missing_text_column_error_lists_columns_and_aliases(tmp_path):
         (b"", "empty.csv", "the file is empty"),
         (b"PK\x03\x04garbage", "broken.xlsx", "not a readable .xlsx workbook"),
         (b"{not json", "bad.json", "not valid JSON"),
+        (b"[]", "none.json", "holds no reports"),
+        (b"\n\n", "none.jsonl", "holds no reports"),
         (b"\xd0\xcf\x11\xe0", "old.xls", "old Excel 97-2003"),
     ],
 )

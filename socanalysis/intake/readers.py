@@ -220,6 +220,11 @@ def _records_to_grid(
     broken: dict[int, str],
     details: dict[str, Any],
 ) -> RawGrid:
+    if not records:
+        raise InputError(
+            f"{source}: the file holds no reports (no JSON objects). "
+            "Export the reports again, or check that the right file was given."
+        )
     keys: dict[str, None] = {}
     for record in records:
         if isinstance(record, dict):
