@@ -197,11 +197,7 @@ def analyze(
     ['ok', 'empty']
     """
 
-    config = (
-        (config or AnalysisConfig()).replace(**settings)
-        if settings
-        else (config or AnalysisConfig())
-    )
+    config = (config or AnalysisConfig()).replace(**settings)
     clock = _StageClock(progress)
     # read the review first: a wrong path should fail before minutes of analysis
     review = _load_review_source(config)
@@ -241,7 +237,6 @@ def analyze(
     _copy_to_duplicates(table)
     if table["report_id"].tolist() != ledger_ids:  # the ledger is a promise; never break it
         raise RuntimeError("internal error: the analysis lost or reordered report rows")
-    del lemmas
     run_info = _run_info(table, config, clock.timings, embedder=embedder.info())
     run_info["themes"] = _theme_run_info(theme_model)
     run_info["weak_signals"] = _weak_run_info(detector)
