@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from socanalysis.classify.taxonomy import load_taxonomy
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "sample_data"
 WEBROPOL_COLUMNS = [
@@ -38,26 +40,8 @@ XLSX_COLUMNS = [
     "Stödbehov enligt SHL 11 §",
     "Förvaltningsområde",
 ]
-SECTOR_KEYS = {
-    "social_services",
-    "health_services",
-    "mental_health_substance_services",
-    "elderly_services",
-    "disability_services",
-    "child_welfare",
-    "education",
-    "early_childhood_education",
-    "youth_services",
-    "employment_services",
-    "housing",
-    "kela",
-    "police_justice",
-    "immigration_integration",
-    "transport",
-    "municipality_other",
-    "ngo_parish",
-    "legislation_state",
-}
+# gold sector keys must be keys of the shipped default sector taxonomy
+SECTOR_KEYS = set(load_taxonomy("sectors").keys)
 PII_TYPES = {"hetu", "hetu_invalid", "phone", "email", "name", "address", "iban", "vehicle"}
 HETU = re.compile(r"(\d{6})([-+A-FU-Y])(\d{3})([0-9A-Y])")
 HETU_CHECK = "0123456789ABCDEFHJKLMNPRSTUVWXY"
