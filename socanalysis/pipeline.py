@@ -95,10 +95,10 @@ class AnalysisResult:
     category_models: dict[str, Any] = field(default_factory=dict)
 
     def plot_themes(self, language: str | None = None) -> Any:
-        """Themes by size and language (matplotlib Figure)."""
-        from socanalysis.themes.plot import plot_themes
+        """Themes by size and language (matplotlib Figure), the chart of the meeting report."""
+        from socanalysis.export.charts import themes_by_size
 
-        return plot_themes(self.themes, language=language or self.config.output_language)
+        return themes_by_size(self.themes, language or self.config.output_language)
 
     def plot_weak_signals(self) -> Any:
         """Keyword emergence map: frequency against growth, weak quadrant marked."""

@@ -165,3 +165,20 @@ def test_input_without_analysable_reports_says_so(tmp_path):
     assert "Nothing could be analysed" in result.output
     reports = pd.read_csv(tmp_path / "o" / "reports.csv", dtype=str, keep_default_na=False)
     assert reports["status"].tolist() == ["empty"]
+
+
+def test_result_plots_use_the_output_language():
+    import socanalysis as sa
+
+    frame = pd.DataFrame(
+        {
+            "teksti": [
+                "Nuorten vuokrat nousevat.",
+                "Hyrorna stiger för unga.",
+                "Kela-päätökset viipyvät.",
+                "FPA:s beslut dröjer.",
+            ]
+        }
+    )
+    result = sa.analyze(frame, output_language="en", embedder="tfidf-lsa")
+    assert result.plot_themes().axes[0].get_title() == "Themes by size and language"
