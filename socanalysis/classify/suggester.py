@@ -45,7 +45,7 @@ from socanalysis.errors import ConfigError, InputError
 
 __all__ = ["CategorySuggester", "parse_labels"]
 
-_FORMAT_VERSION = 1
+_FORMAT_VERSION = 2
 _MODES = ("auto", "zero-shot", "supervised")
 
 
@@ -56,6 +56,14 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 def _logit(p: np.ndarray) -> np.ndarray:
     p = np.clip(p, 1e-6, 1 - 1e-6)
     return np.log(p / (1 - p))
+
+
+def _platt(scores: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Slope and intercept of a (lightly regularised) logistic fit of ``y`` on ``scores``."""
+    from sklearn.linear_model import LogisticRegression
+
+    pl = LogisticRegression(C=1.0, max_iter=1000).fit(scores[:, None], y)
+    return float(pl.coef_[0, 0]), float(pl.intercept_[0])
 
 
 def parse_labels(labels: Sequence[Any], taxonomy: Taxonomy) -> list[list[str]]:
@@ -100,7 +108,8 @@ class CategorySuggester:
     seed : int, default 0
         Seed for the cross-validation folds used in calibration.
     analyzer_factory : callable, optional
-        ``language -> (text -> list of lemmas)``; default a simplemma lemmatiser.
+        ``language -> (text -> list of lemmas)``; default the project's word lemmatiser
+        (:class:`socanalysis.classify.keywords.WordLemmatizer`).
     embedder : object or str, optional
         Embeds the category descriptions; must be the model that embedded the reports.
         Default: the project's ``e5-small-bundled`` embedder.
@@ -123,6 +132,12 @@ class CategorySuggester:
         F1 was best on held-out folds (rare categories otherwise never reach it).
     prior_feature : bool, default True
         Supervised: give the zero-shot scores to the linear models as features too.
+    neighbours : int, default 5
+        Supervised: how many labelled reports with the most similar lemmas (words and word
+        pairs, TF-IDF cosine) vote on each report's categories.
+    neighbour_weight : float, default 1.0
+        Supervised: logit added for a unanimous neighbour vote (``weight * (2 * share - 1)``);
+        0 turns the vote off.
     """
 
     def __init__(
@@ -143,6 +158,8 @@ class CategorySuggester:
         C: float = 20.0,
         tune_thresholds: bool = True,
         prior_feature: bool = True,
+        neighbours: int = 5,
+        neighbour_weight: float = 1.0,
     ) -> None:
         self.taxonomy = taxonomy
         self.mode = mode
@@ -160,6 +177,8 @@ class CategorySuggester:
         self.C = C
         self.tune_thresholds = tune_thresholds
         self.prior_feature = prior_feature
+        self.neighbours = neighbours
+        self.neighbour_weight = neighbour_weight
 
     # ------------------------------------------------------------------ validation helpers
     def _check_params(self) -> None:
@@ -173,6 +192,10 @@ class CategorySuggester:
             raise ConfigError(f"threshold must be between 0 and 1, got {self.threshold!r}")
         if float(self.prior_weight) < 0:
             raise ConfigError(f"prior_weight must be >= 0, got {self.prior_weight!r}")
+        if not isinstance(self.neighbours, int) or self.neighbours < 1:
+            raise ConfigError(f"neighbours must be a positive integer, got {self.neighbours!r}")
+        if float(self.neighbour_weight) < 0:
+            raise ConfigError(f"neighbour_weight must be >= 0, got {self.neighbour_weight!r}")
         for name in ("report_kind", "category_kind"):
             if getattr(self, name) not in ("query", "passage"):
                 raise ConfigError(f"{name} must be 'query' or 'passage'")
@@ -269,6 +292,7 @@ class CategorySuggester:
             )
         use_sup = self.mode == "supervised" or (self.mode == "auto" and n_lab >= self.min_labelled)
         self.mode_ = "supervised" if use_sup else "zero-shot"
+        self.use_neighbours_ = False
         self.n_positive_ = np.zeros(len(self.keys_), dtype=np.int64)
         self.n_labelled_ = 0
         # remembered labelled reports: the "most similar labelled reports" of explain()
@@ -320,48 +344,107 @@ class CategorySuggester:
         return 1.5 * (z + self.keyword_weight * np.log1p(2.0 * K)) - 2.5
 
     # --- supervised part -------------------------------------------------------------------
+    @staticmethod
+    def _terms(doc: list[str]) -> list[str]:
+        """Lemmas (three letters or more) and pairs of consecutive lemmas.
+
+        Pairs catch what one word does not ("ei saa", "inga pengar"), and make reports that
+        share a sentence close neighbours.
+        """
+        pairs = [f"{a} {b}" for a, b in zip(doc, doc[1:], strict=False)]
+        return [w for w in doc if len(w) > 2] + pairs
+
     def _tfidf_fit(self, docs: list[list[str]]) -> None:
         df: dict[str, int] = {}
         for d in docs:
-            for w in set(d):
+            for w in set(self._terms(d)):
                 df[w] = df.get(w, 0) + 1
-        vocab = sorted(w for w, c in df.items() if c >= 2 and len(w) > 2)
+        vocab = sorted(w for w, c in df.items() if c >= 2)
         self.vocabulary_ = vocab
         n = len(docs)
         self.idf_ = np.array([np.log((1 + n) / (1 + df[w])) + 1.0 for w in vocab])
 
-    def _tfidf(self, docs: list[list[str]]) -> np.ndarray:
+    def _tfidf(self, docs: list[list[str]]):
+        """Sublinear TF-IDF rows, L2-normalised, as a sparse CSR matrix."""
+        from scipy import sparse
+
         index = {w: j for j, w in enumerate(self.vocabulary_)}
-        M = np.zeros((len(docs), len(self.vocabulary_)), dtype=np.float64)
+        rows, cols, vals = [], [], []
         for i, d in enumerate(docs):
-            for w in d:
+            counts: dict[int, int] = {}
+            for w in self._terms(d):
                 j = index.get(w)
                 if j is not None:
-                    M[i, j] += 1.0
-        M = np.log1p(M) * self.idf_
-        norms = np.linalg.norm(M, axis=1, keepdims=True)
-        return M / np.maximum(norms, 1e-12)
+                    counts[j] = counts.get(j, 0) + 1
+            for j in sorted(counts):
+                rows.append(i)
+                cols.append(j)
+                vals.append(np.log1p(counts[j]) * self.idf_[j])
+        M = sparse.csr_matrix(
+            (np.asarray(vals, dtype=np.float64), (rows, cols)),
+            shape=(len(docs), len(self.vocabulary_)),
+        )
+        norms = np.sqrt(np.asarray(M.multiply(M).sum(axis=1)).ravel())
+        return sparse.diags(1.0 / np.maximum(norms, 1e-12)) @ M
 
-    def _features(
-        self, texts: list[str], X: np.ndarray, langs: list, K: np.ndarray, prior: np.ndarray
-    ) -> np.ndarray:
-        docs = [self.matcher_.lemmas(t, lg) for t, lg in zip(texts, langs, strict=False)]
-        T = self._tfidf(docs) if self.vocabulary_ else np.zeros((len(texts), 0))
+    def _features(self, X: np.ndarray, T: Any, K: np.ndarray, prior: np.ndarray):
+        from scipy import sparse
+
         # embeddings carry meaning across languages; TF-IDF and keywords carry exact words; the
         # zero-shot scores let a category with few examples lean on its description
-        parts = [X, 0.7 * T, 0.5 * np.log1p(2.0 * K)]
+        dense = [X, 0.5 * np.log1p(2.0 * K)]
         if self.prior_feature:
-            parts.append(0.25 * np.clip(prior, -8.0, 8.0))
-        return np.hstack(parts)
+            dense.append(0.25 * np.clip(prior, -8.0, 8.0))
+        return sparse.hstack([sparse.csr_matrix(np.hstack(dense)), 0.7 * T], format="csr")
+
+    def _docs(self, texts: list[str], langs: list) -> list[list[str]]:
+        return [self.matcher_.lemmas(t, lg) for t, lg in zip(texts, langs, strict=False)]
+
+    def _macro_f1(self, Y: np.ndarray, P: np.ndarray) -> float:
+        """Macro F1 of the suggestions (:meth:`_rank`) over categories that occur in ``Y``."""
+        pred = np.zeros_like(Y, dtype=bool)
+        for i, keep in enumerate(self._rank(P)):
+            pred[i, keep] = True
+        tp = (pred & Y).sum(axis=0)
+        denom = pred.sum(axis=0) + Y.sum(axis=0)
+        f1 = np.where(denom > 0, 2.0 * tp / np.maximum(denom, 1), 0.0)
+        present = Y.sum(axis=0) > 0
+        return float(f1[present].mean()) if present.any() else 0.0
+
+    def _neighbour_vote(self, T: Any, leave_one_out: bool = False) -> np.ndarray:
+        """Share of each category among the ``neighbours`` most similar labelled reports.
+
+        Similarity is the cosine of lemma TF-IDF rows; the votes are weighted by
+        ``exp((sim - best) / 0.05)`` so that a near-duplicate outweighs a loose match. Ties in
+        similarity keep training order (stable sort).
+        """
+        n_train = self.train_tfidf_.shape[0]
+        out = np.zeros((T.shape[0], len(self.keys_)))
+        if n_train == 0 or T.shape[0] == 0:
+            return out
+        sims = np.asarray((T @ self.train_tfidf_.T).todense())
+        if leave_one_out:  # T is the training matrix itself: nobody votes for itself
+            np.fill_diagonal(sims, -np.inf)
+            n_train -= 1
+        k = min(self.neighbours, n_train)
+        order = np.argsort(-sims, axis=1, kind="stable")[:, :k]
+        top = np.take_along_axis(sims, order, axis=1)
+        w = np.exp((top - top[:, :1]) / 0.05)
+        Y = self.train_Y_.astype(np.float64)
+        return np.einsum("ik,ikc->ic", w, Y[order]) / w.sum(axis=1, keepdims=True)
 
     def _fit_supervised(self, texts, X, langs, K, prior, parsed, lab_idx) -> None:
         from sklearn.linear_model import LogisticRegression
         from sklearn.model_selection import StratifiedKFold
 
-        docs = [self.matcher_.lemmas(texts[i], langs[i]) for i in range(len(texts))]
+        docs = self._docs(texts, langs)
         self._tfidf_fit(docs)  # vocabulary from the whole corpus: no labels needed
-        F = self._features(texts, X, langs, K, prior)[lab_idx]
+        T = self._tfidf([docs[i] for i in lab_idx])
+        lab = np.asarray(lab_idx, dtype=np.int64)
+        F = self._features(X[lab], T, K[lab], prior[lab])
         Y = np.array([[k in parsed[i] for k in self.keys_] for i in lab_idx], dtype=bool)
+        self.train_tfidf_ = T
+        self.train_Y_ = Y
         n_feat = F.shape[1]
         self.coef_ = np.zeros((len(self.keys_), n_feat))
         self.intercept_ = np.zeros(len(self.keys_))
@@ -369,34 +452,51 @@ class CategorySuggester:
         self.has_model_ = np.zeros(len(self.keys_), dtype=bool)
         self.n_positive_ = Y.sum(axis=0).astype(np.int64)
         self.n_labelled_ = len(lab_idx)
+        self.use_neighbours_ = False
+        sup_oof = np.zeros(Y.shape)  # out-of-fold calibrated logits, to decide on the vote
         for ci in range(len(self.keys_)):
             y = Y[:, ci]
             n_pos, n_neg = int(y.sum()), int((~y).sum())
             if n_pos == 0 or n_neg == 0:
                 continue  # nothing to separate: the zero-shot prior decides alone
-            lr = LogisticRegression(C=self.C, class_weight="balanced", max_iter=2000)
+            # one estimator per category, warm-started: the fold models start from the full
+            # model's weights and converge in a few iterations instead of from zero
+            lr = LogisticRegression(
+                C=self.C, class_weight="balanced", max_iter=2000, warm_start=True
+            )
             lr.fit(F, y)
-            self.coef_[ci] = lr.coef_[0]
-            self.intercept_[ci] = lr.intercept_[0]
+            coef, icpt = lr.coef_.copy(), lr.intercept_.copy()
+            self.coef_[ci] = coef[0]
+            self.intercept_[ci] = icpt[0]
             self.has_model_[ci] = True
             n_splits = min(5, n_pos, n_neg)
             if n_splits >= 2:
                 # Platt scaling on out-of-fold scores: balanced weights shift probabilities up
                 oof = np.zeros(len(y))
                 folds = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=self.seed)
-                for tr, te in folds.split(F, y):
-                    m = LogisticRegression(C=self.C, class_weight="balanced", max_iter=2000)
-                    m.fit(F[tr], y[tr])
-                    oof[te] = m.decision_function(F[te])
-                pl = LogisticRegression(C=1.0, max_iter=1000).fit(oof[:, None], y)
-                a = float(pl.coef_[0, 0])
+                for tr, te in folds.split(np.zeros(len(y)), y):
+                    lr.coef_, lr.intercept_ = coef.copy(), icpt.copy()
+                    lr.fit(F[tr], y[tr])
+                    oof[te] = lr.decision_function(F[te])
+                a, b = _platt(oof, y)
                 if a > 0:  # a negative slope means the scores carry no signal: keep the prior
-                    b = float(pl.intercept_[0])
                     if self.tune_thresholds:
                         b += self._threshold_shift(_sigmoid(a * oof + b), y)
                     self.platt_[ci] = [a, b]
+                    sup_oof[:, ci] = a * oof + b
                 else:
                     self.has_model_[ci] = False
+            else:
+                sup_oof[:, ci] = np.asarray(F @ coef[0]).ravel() + icpt[0]  # too few for folds
+        if float(self.neighbour_weight) > 0 and len(lab_idx) > self.neighbours:
+            # keep the neighbour vote only if it helps on the training labels: each labelled
+            # report voted on by the others (leave-one-out) against the out-of-fold scores alone
+            base = self._mix(sup_oof, prior[lab])
+            vote = self._neighbour_vote(T, leave_one_out=True)
+            with_vote = base + float(self.neighbour_weight) * (2.0 * vote - 1.0)
+            self.use_neighbours_ = bool(
+                self._macro_f1(Y, _sigmoid(with_vote)) >= self._macro_f1(Y, _sigmoid(base))
+            )
 
     def _threshold_shift(self, p_oof: np.ndarray, y: np.ndarray) -> float:
         """Logit shift that moves ``threshold`` to the out-of-fold F1-best cut for a category.
@@ -425,9 +525,19 @@ class CategorySuggester:
         prior = self._zero_shot_logit(S, K)
         if self.mode_ != "supervised":
             return prior, matches
-        F = self._features(texts, X, langs, K, prior)
-        dec = F @ self.coef_.T + self.intercept_
+        T = self._tfidf(self._docs(texts, langs))
+        F = self._features(X, T, K, prior)
+        dec = np.asarray(F @ self.coef_.T) + self.intercept_
         sup = self.platt_[:, 0] * dec + self.platt_[:, 1]
+        mixed = self._mix(sup, prior)
+        if self.use_neighbours_:
+            # labelled reports that share words and phrases with this one: a secondary category
+            # often comes with one sentence, which the embedding of the whole report blurs
+            mixed = mixed + float(self.neighbour_weight) * (2.0 * self._neighbour_vote(T) - 1.0)
+        return mixed, matches
+
+    def _mix(self, sup: np.ndarray, prior: np.ndarray) -> np.ndarray:
+        """Supervised and zero-shot logits, weighted by how many examples each category has."""
         pw = float(self.prior_weight) + 1e-12
         n_pos, n_lab = self.n_positive_.astype(float), float(self.n_labelled_)
         w = np.where(self.has_model_, n_pos / (n_pos + pw), 0.0)
@@ -437,7 +547,7 @@ class CategorySuggester:
         base = _logit((n_pos + 0.5) / (n_lab + 1.0))
         sup = np.where(one_sided, base, sup)
         w = np.where(one_sided, n_lab / (n_lab + pw * len(self.keys_)), w)
-        return w * sup + (1.0 - w) * prior, matches
+        return w * sup + (1.0 - w) * prior
 
     def predict_proba(
         self,
@@ -560,6 +670,10 @@ class CategorySuggester:
                 platt=self.platt_,
                 has_model=self.has_model_,
                 idf=self.idf_,
+                train_Y=self.train_Y_,
+                train_tfidf_data=self.train_tfidf_.data,
+                train_tfidf_indices=self.train_tfidf_.indices,
+                train_tfidf_indptr=self.train_tfidf_.indptr,
             )
         for name, arr in arrays.items():
             np.save(d / f"{name}.npy", np.asarray(arr), allow_pickle=False)
@@ -582,10 +696,13 @@ class CategorySuggester:
                     "C",
                     "tune_thresholds",
                     "prior_feature",
+                    "neighbours",
+                    "neighbour_weight",
                 )
             },
             "mode_": self.mode_,
             "n_labelled": int(self.n_labelled_),
+            "use_neighbours": bool(getattr(self, "use_neighbours_", False)),
             "embedder": self.embedder_name_,
             "taxonomy": self.taxonomy_.to_dict(),
             "keys": self.keys_,
@@ -625,6 +742,7 @@ class CategorySuggester:
         obj.keys_ = list(meta["keys"])
         obj.mode_ = meta["mode_"]
         obj.n_labelled_ = int(meta["n_labelled"])
+        obj.use_neighbours_ = bool(meta.get("use_neighbours", False))
         obj.embedder_name_ = meta["embedder"]
         obj.train_ids_ = meta["train_ids"]
         obj.train_labels_ = meta["train_labels"]
@@ -647,6 +765,17 @@ class CategorySuggester:
             obj.has_model_ = arrays["has_model"]
             obj.idf_ = arrays["idf"]
             obj.vocabulary_ = list(meta["vocabulary"])
+            obj.train_Y_ = arrays["train_Y"].astype(bool)
+            from scipy import sparse
+
+            obj.train_tfidf_ = sparse.csr_matrix(
+                (
+                    arrays["train_tfidf_data"],
+                    arrays["train_tfidf_indices"],
+                    arrays["train_tfidf_indptr"],
+                ),
+                shape=(obj.train_Y_.shape[0], len(obj.vocabulary_)),
+            )
         obj._fit_matcher()
         return obj
 
