@@ -555,6 +555,7 @@ def _stage_categories(
                     reports["language"].tolist(),
                     [v if str(v).strip() else None for v in labels],
                     taxonomies[name],
+                    n_splits=3,  # three extra fits per taxonomy: honest, and cheap enough
                     seed=config.seed,
                     embedder=embedder,
                 )
