@@ -21,6 +21,7 @@ _LAZY: dict[str, str] = {
     "suggest_categories": "socanalysis.classify.categories",
     "agreement_table": "socanalysis.classify.categories",
     "agreement_summary": "socanalysis.classify.categories",
+    "cross_fitted_suggestions": "socanalysis.classify.categories",
     "cross_validate": "socanalysis.classify.evaluate",
     "learning_curve": "socanalysis.classify.evaluate",
     "EvaluationResult": "socanalysis.classify.evaluate",
