@@ -271,6 +271,6 @@ def test_fit_relearns_weights_deterministically() -> None:
 
 def test_weights_must_match_settings() -> None:
     with pytest.raises(ConfigError, match="lingua_high_accuracy_below"):
-        LanguageDetector(lingua_high_accuracy_below=0).detect(["Asiakas odottaa päätöstä"])
+        LanguageDetector(lingua_high_accuracy_below=10).detect(["Asiakas odottaa päätöstä"])
     with pytest.raises(ConfigError, match="lingua languages"):
         LanguageDetector(lingua_languages=("fi", "sv", "en")).detect(["Asiakas odottaa"])

@@ -147,9 +147,11 @@ class LanguageDetector:
         Languages lingua weighs when the cues are not decisive; must include ``fi`` and ``sv``.
         The packaged weights were fitted with the default; others need :meth:`fit`.
     lingua_high_accuracy_below : int
-        Segments with fewer words use lingua's high-accuracy mode (all n-gram orders, about
-        1 s more to load), longer ones its low-accuracy mode; 0 never loads the former. Must
-        match the weights, like ``lingua_languages``.
+        Segments with fewer words use lingua's high-accuracy mode (all n-gram orders; its 4-
+        and 5-gram models take about 1.5 s of CPU to load), longer ones its low-accuracy mode
+        (trigrams, 0.06 s). The default 0 never loads the former, which keeps the cold load
+        under a second; the packaged weights were fitted for it, so another value needs
+        :meth:`fit` (``python -m socanalysis.nlp.language_training --high-accuracy-below 10``).
     cheap_threshold : float or None
         Probability above which the cue-only model decides without lingua; ``None`` uses the
         per-length thresholds fitted with the weights (chosen so that skipping lingua loses no
@@ -181,7 +183,7 @@ class LanguageDetector:
         self,
         *,
         lingua_languages: Sequence[str] = LINGUA_LANGUAGES,
-        lingua_high_accuracy_below: int = 10,
+        lingua_high_accuracy_below: int = 0,
         cheap_threshold: float | None = None,
         mixed_min_words: int = 2,
         mixed_min_share: float = 0.15,
@@ -277,7 +279,7 @@ class LanguageDetector:
                 f"{weights.get('lingua_languages')}, not {list(self.lingua_languages)}; "
                 "call fit() or keep the default lingua_languages"
             )
-        fitted_below = weights.get("lingua_high_accuracy_below", 10)
+        fitted_below = weights.get("lingua_high_accuracy_below", 0)
         if fitted_below != self.lingua_high_accuracy_below:
             raise ConfigError(
                 f"the language weights were fitted with lingua_high_accuracy_below="
@@ -299,7 +301,7 @@ class LanguageDetector:
         return models
 
     def warm(self) -> LanguageDetector:
-        """Load dictionaries, weights and the long-text lingua model now (not on first use)."""
+        """Load dictionaries, weights and the low-accuracy lingua model now, not on first use."""
         cues, lingua = self._featurizers()
         self._ensure_models()
         cues.warm()

@@ -40,7 +40,7 @@ SIB_LABELS = {
 TATOEBA = {"fin": "fi", "swe": "sv", "est": "et", "dan": "da", "nob": "nb", "nno": "nn"}
 UD_DEV = {"fi_tdt-dev.tsv": "fi", "fi_ftb-dev.tsv": "fi", "sv_talbanken-dev.tsv": "sv"}
 TATOEBA_WEIGHT = 1.0
-HIGH_ACCURACY_BELOW = 10
+HIGH_ACCURACY_BELOW = 0
 _STRIP = ".,;:!?\"'()[]{}«»”“–-—…/"
 
 
@@ -142,7 +142,7 @@ def fit_weights(
     *,
     seed: int = 0,
     C: float = 1.0,
-    high_accuracy_below: int = 10,
+    high_accuracy_below: int = HIGH_ACCURACY_BELOW,
     sample_weight: Sequence[float] | None = None,
 ) -> dict[str, Any]:
     """Fit the per-bucket models on (text, label) pairs; returns the weights document."""
