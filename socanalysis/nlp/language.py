@@ -51,10 +51,12 @@ _DANOR = frozenset({"nb", "nn", "da"})
 _LANGDETECT_NORWEGIAN = frozenset({"no"})  # langdetect's code for Norwegian of either kind
 _BUCKETS = ((1, 1), (2, 2), (3, 4), (5, 9), (10, 10**9))
 # per-class recall (fi, sv, other) the fitted offsets aim at, per bucket: the figures
-# for 1 and 2 words; longer texts are rarely ambiguous, so they keep the balanced fit (None)
+# for 1 and 2 words, with 2 points more for confounders (chosen on the tuning half of Tatoeba,
+# where the issue's own figures left sv 2 points over target and confounders 1.6 under); longer
+# texts are rarely ambiguous, so they keep the balanced fit (None)
 _DEFAULT_TARGETS = (
-    (0.88, 0.80, 0.80),
-    (0.97, 0.92, 0.90),
+    (0.88, 0.80, 0.82),
+    (0.97, 0.92, 0.92),
     None,
     None,
     None,

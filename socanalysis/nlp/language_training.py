@@ -39,7 +39,7 @@ SIB_LABELS = {
 }
 TATOEBA = {"fin": "fi", "swe": "sv", "est": "et", "dan": "da", "nob": "nb", "nno": "nn"}
 UD_DEV = {"fi_tdt-dev.tsv": "fi", "fi_ftb-dev.tsv": "fi", "sv_talbanken-dev.tsv": "sv"}
-TATOEBA_WEIGHT = 1.0
+TATOEBA_WEIGHT = 3.0
 HIGH_ACCURACY_BELOW = 0
 _STRIP = ".,;:!?\"'()[]{}«»”“–-—…/"
 
