@@ -7,8 +7,8 @@ sorted array cached on disk as ``.npy`` (memory-mapped on later loads, a few mil
 second, smaller array for the a/o-typed forms (ä, ö, å typed as a, o, a) of the forms that have
 those letters. Membership is then a ``numpy.searchsorted`` over the distinct words of a batch. For
 the seven languages this is about 40 MB, built once in about 19 s of CPU (decoding simplemma's
-files is more than half of it). A word outside a dictionary of n forms hits it by hash collision with probability
-n / 2**32 (under 0.1 % for Finnish), harmless for a coverage feature.
+files is more than half of it). A word outside a dictionary of n forms hits it by hash collision
+with probability n / 2**32 (under 0.1 % for Finnish), harmless for a coverage feature.
 
 Examples
 --------
