@@ -1,0 +1,61 @@
+"""Tuning-set construction for the language weights: the Tatoeba split and sample weights."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from socanalysis.nlp.language_training import TATOEBA, tatoeba_split, tuning_set
+
+SIB_STEMS = ("fin", "swe", "est", "nob", "dan", "eng")
+UD_DEV = ("fi_tdt-dev.tsv", "fi_ftb-dev.tsv", "sv_talbanken-dev.tsv")
+
+
+def _eval_dir(root: Path) -> Path:
+    """A miniature evaluation folder in the shared layout, with made-up sentences."""
+    (root / "tatoeba").mkdir()
+    (root / "sib200").mkdir()
+    (root / "ud").mkdir()
+    for stem in TATOEBA:
+        rows = [f"{stem}\t{stem} lause numero {k} tässä\tsentence {k}" for k in range(10)]
+        (root / "tatoeba" / f"{stem}.tsv").write_text(
+            "lang\ttext\teng\n" + "\n".join(rows) + "\n", encoding="utf-8"
+        )
+    for stem in SIB_STEMS:
+        rows = [
+            f"{split}\t{k}\tscience\t{stem} text {k} words here"
+            for k, split in enumerate(["train", "dev", "test"])
+        ]
+        (root / "sib200" / f"{stem}_Latn.tsv").write_text(
+            "split\tflores_id\tcategory\ttext\n" + "\n".join(rows) + "\n", encoding="utf-8"
+        )
+    for name in UD_DEV:
+        (root / "ud" / name).write_text(
+            "sent_id\tlang\ttext\n1\tfi\tyksi kaksi kolme neljä\n", encoding="utf-8"
+        )
+    return root
+
+
+def test_tatoeba_split_is_seeded_disjoint_and_complete(tmp_path: Path) -> None:
+    root = _eval_dir(tmp_path)
+    tune, held_out = tatoeba_split(root)
+    assert (tune, held_out) == tatoeba_split(root)  # deterministic
+    assert len(tune) == len(held_out) == 5 * len(TATOEBA)
+    assert not set(tune) & set(held_out)
+    for code in TATOEBA.values():
+        assert sum(c == code for _, c in tune) == 5
+    other_seed = tatoeba_split(root, seed=1)[0]
+    assert other_seed != tune
+
+
+def test_tuning_set_weighs_tatoeba_and_never_uses_held_out_rows(tmp_path: Path) -> None:
+    root = _eval_dir(tmp_path)
+    _, held_out = tatoeba_split(root)
+    texts, labels, weights = tuning_set(root, tatoeba_weight=3.0)
+    assert len(texts) == len(labels) == len(weights)
+    assert set(labels) == {"fi", "sv", "other"}
+    assert set(weights) == {1.0, 3.0}
+    assert not {t for t, _ in held_out} & set(texts)
+    # SIB test rows are never tuning text
+    assert not any(t.endswith("text 2 words here") for t in texts)
+    again = tuning_set(root, tatoeba_weight=3.0)
+    assert again == (texts, labels, weights)
