@@ -388,7 +388,7 @@ class DaskPerReport:
         filled: dict[str, list[tuple[np.ndarray, Any]]] = {c: [] for c in _OUTPUT_COLUMNS}
         seconds: dict[str, float] = {}
         used: set[str] = set()
-        finished = as_completed(futures, with_results=True)
+        finished = as_completed(futures, loop=client.loop, with_results=True)
         for done, (future, out) in enumerate(finished, start=1):
             positions = np.asarray(rows_of[future.key])
             targets = ordinal[positions[analysed[positions]]]
