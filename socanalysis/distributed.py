@@ -274,7 +274,10 @@ def _check_workers(client: Any) -> dict[str, int]:
                 f"Dask worker {worker} runs other versions ({listed}); install the same "
                 "versions on every worker so that the results equal a one-machine run."
             )
-    workers = client.scheduler_info(n_workers=-1)["workers"]
+    try:
+        workers = client.scheduler_info(n_workers=-1)["workers"]
+    except TypeError:  # distributed before 2025: every worker is listed without asking
+        workers = client.scheduler_info()["workers"]
     per_host: dict[str, int] = {}
     for info in workers.values():
         per_host[info["host"]] = per_host.get(info["host"], 0) + 1

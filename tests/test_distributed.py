@@ -135,6 +135,7 @@ def client():
     cluster.close()
 
 
+@pytest.mark.slow
 def test_dask_engine_equals_one_process(reports, client, tmp_path):
     local = sa.analyze(reports, cache_dir=str(tmp_path / "local"), seed=3)
     assert local.reports["status"].value_counts().to_dict() == {
@@ -189,16 +190,39 @@ def test_nothing_to_analyse_needs_no_cluster():
     assert result.run_info["engine"] == {"name": "dask"}
 
 
-def test_unreachable_scheduler_is_a_clear_error(reports):
+@pytest.fixture
+def dead_address():
+    """A scheduler address nobody listens on, and a short connect timeout."""
     dask = pytest.importorskip("dask")
+    pytest.importorskip("distributed")
     import socket
 
-    with socket.socket() as sock:  # a port nobody listens on
+    with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    address = f"tcp://127.0.0.1:{port}"
-    with (
-        dask.config.set({"distributed.comm.timeouts.connect": "2s"}),
-        pytest.raises(ConfigError, match=f"cannot reach the Dask scheduler at '{address}'"),
-    ):
-        sa.analyze(reports, engine="dask", scheduler=address, use_cache=False)
+    with dask.config.set({"distributed.comm.timeouts.connect": "2s"}):
+        yield f"tcp://127.0.0.1:{port}"
+
+
+def test_unreachable_scheduler_is_a_clear_error(reports, dead_address):
+    with pytest.raises(ConfigError, match=f"cannot reach the Dask scheduler at '{dead_address}'"):
+        sa.analyze(reports, engine="dask", scheduler=dead_address, use_cache=False)
+
+
+def test_cli_scheduler_option(tmp_path, reports, dead_address):
+    from click.testing import CliRunner
+
+    from socanalysis.cli import main
+
+    source = tmp_path / "export.csv"
+    reports.to_csv(source, sep=";", index=False, encoding="utf-8-sig")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main, ["analyze", str(source), "--out", str(out), "--scheduler", dead_address, "--quiet"]
+    )
+    assert result.exit_code == 2, result.output
+    assert f"error: cannot reach the Dask scheduler at '{dead_address}'" in result.output
+    assert not (out / "reports.csv").exists()
+    wrong = CliRunner().invoke(main, ["analyze", str(source), "--engine", "spark"])
+    assert wrong.exit_code == 2
+    assert "'spark' is not one of 'local', 'dask'" in wrong.output
