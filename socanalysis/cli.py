@@ -106,6 +106,23 @@ def main(ctx: click.Context, debug: bool) -> None:
     help="review.json of an earlier run, or its results folder: keep reviewed theme names and "
     "merges, train the category suggester on corrected labels.",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    help="Where language, privacy, lemmas and embeddings run: this process, or a Dask cluster "
+    "(same results; needs socanalysis[distributed]).  [default: local]",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Dask scheduler to run on (implies --engine dask), e.g. tcp://10.0.0.5:8786; "
+    "--engine dask without it starts one worker per core on this machine.",
+)
+@click.option(
+    "--partitions",
+    type=click.IntRange(min=1),
+    help="Pieces the reports are cut into for --engine dask.  [default: 4 per worker]",
+)
 @click.option("--quiet", is_flag=True, help="No progress display or summary.")
 def analyze(
     input_file: Path,
@@ -118,6 +135,9 @@ def analyze(
     config_file: Path | None,
     seed: int | None,
     review_path: Path | None,
+    engine: str | None,
+    scheduler: str | None,
+    partitions: int | None,
     quiet: bool,
 ) -> None:
     """Analyse the reports in INPUT (CSV, XLSX, JSON or JSON Lines) and write results to --out."""
@@ -136,6 +156,9 @@ def analyze(
         period=period,
         seed=seed,
         review=str(review_path) if review_path is not None else None,
+        engine="dask" if scheduler and engine is None else engine,
+        scheduler=scheduler,
+        partitions=partitions,
     )
     from socanalysis.pipeline import check_review_out_dir
 

@@ -13,6 +13,7 @@ from typing import Any
 from socanalysis.errors import ConfigError
 
 PERIODS = ("auto", "month", "quarter", "half-year", "year")
+ENGINES = ("local", "dask")
 OUTPUT_LANGUAGES = ("fi", "sv", "en")
 
 
@@ -55,6 +56,16 @@ class AnalysisConfig:
         ``review.json`` of an earlier run (or the results folder holding it): reviewed theme
         names and merges are carried over to this run's themes, corrected §11 points and
         sectors become training labels (see :mod:`socanalysis.review_flow`).
+    engine : str
+        Where the per-report stages (language, privacy, lemmas, embeddings) run: ``local`` (this
+        process) or ``dask`` (a Dask cluster, see :mod:`socanalysis.distributed`); the results
+        are the same.
+    scheduler : str, optional
+        Address of the Dask scheduler (``tcp://host:8786``) for ``engine="dask"``; default: a
+        cluster of one worker per core on this machine.
+    partitions : int, optional
+        Pieces the reports are split into for ``engine="dask"``; default: four per worker,
+        at most 5 000 reports each.
 
     Examples
     --------
@@ -83,6 +94,9 @@ class AnalysisConfig:
     output_language: str = "fi"
     sector_taxonomy: str | None = None
     review: str | None = None
+    engine: str = "local"
+    scheduler: str | None = None
+    partitions: int | None = None
 
     def __post_init__(self) -> None:
         if self.period not in PERIODS:
@@ -117,10 +131,33 @@ class AnalysisConfig:
                 f"review={self.review!r} must be the path of a review.json or of the results "
                 "folder holding it"
             )
+        self._validate_engine()
         for name in ("date_from", "date_to"):
             value = getattr(self, name)
             if isinstance(value, (dt.date, dt.datetime)):
                 setattr(self, name, value.isoformat()[:10])
+
+    def _validate_engine(self) -> None:
+        if self.engine not in ENGINES:
+            raise ConfigError(f"engine={self.engine!r} is not one of: {', '.join(ENGINES)}")
+        if self.scheduler is not None and (
+            not isinstance(self.scheduler, str) or not self.scheduler.strip()
+        ):
+            raise ConfigError(
+                f"scheduler={self.scheduler!r} must be a Dask scheduler address such as "
+                "'tcp://10.0.0.5:8786'"
+            )
+        if self.scheduler is not None and self.engine != "dask":
+            raise ConfigError(
+                f"scheduler={self.scheduler!r} is used only with engine='dask'; set "
+                "engine='dask' too (--engine dask on the command line)"
+            )
+        if self.partitions is not None and (
+            not isinstance(self.partitions, int)
+            or isinstance(self.partitions, bool)
+            or self.partitions < 1
+        ):
+            raise ConfigError(f"partitions={self.partitions!r} must be a positive integer")
 
     @classmethod
     def from_toml(cls, path: str | os.PathLike[str]) -> AnalysisConfig:

@@ -172,6 +172,7 @@ def analyze(
     config: AnalysisConfig | None = None,
     *,
     progress: ProgressCallback | None = None,
+    client: Any = None,
     **settings: Any,
 ) -> AnalysisResult:
     """Analyse social reports: intake, language, privacy, themes, weak signals, categories.
@@ -184,6 +185,10 @@ def analyze(
         Settings; keyword arguments override single settings (``seed=7``).
     progress : callable, optional
         Called with each stage's name as it starts.
+    client : dask.distributed.Client, optional
+        Run the per-report stages (language, privacy, lemmas, embeddings) on this Dask cluster;
+        the same as ``engine="dask"`` with a cluster of your own (see
+        :mod:`socanalysis.distributed`). The results are the same as without it.
 
     Returns
     -------
@@ -201,6 +206,7 @@ def analyze(
     clock = _StageClock(progress)
     # read the review first: a wrong path should fail before minutes of analysis
     review = _load_review_source(config)
+    per_report = _per_report_engine(config, client)
     with clock("intake"):
         table = _intake(source, config)
     ledger_ids = table["report_id"].tolist()
@@ -209,17 +215,7 @@ def analyze(
     table["language_confidence"] = table["language_confidence"].astype("float64")
     table["proposal_masked"] = ""
     analysed = (table["status"] == "ok").to_numpy()
-    with_text = table["status"].isin(_MASKED_STATUSES).to_numpy()
-
-    with clock("language"):
-        _stage_language(table, analysed, config)
-    _copy_to_duplicates(table, ("language", "language_confidence"))
-    with clock("privacy"):
-        _stage_privacy(table, with_text)
-    with clock("lemmas"):
-        lemmas = _stage_lemmas(table, analysed)
-    with clock("embeddings"):
-        embedder, embeddings = _stage_embeddings(table, analysed, config, progress)
+    lemmas, embedder, embeddings = per_report(table, config, clock, progress)
     with clock("themes"):
         theme_model, themes, theme_review = _stage_themes(
             table, analysed, embeddings, config, review
@@ -238,6 +234,8 @@ def analyze(
     if table["report_id"].tolist() != ledger_ids:  # the ledger is a promise; never break it
         raise RuntimeError("internal error: the analysis lost or reordered report rows")
     run_info = _run_info(table, config, clock.timings, embedder=embedder.info())
+    if hasattr(per_report, "info"):
+        run_info["engine"] = per_report.info()
     run_info["themes"] = _theme_run_info(theme_model)
     run_info["weak_signals"] = _weak_run_info(detector)
     if review is not None:
@@ -258,6 +256,45 @@ def analyze(
         weak_signal_detector=detector,
         category_models=category_models,
     )
+
+
+def _per_report_engine(config: AnalysisConfig, client: Any) -> Callable[..., Any]:
+    """What runs the per-report stages: this process, or a Dask cluster."""
+    if config.engine == "local" and client is None:
+        return _per_report_stages
+    from socanalysis.distributed import DaskPerReport
+
+    return DaskPerReport(config, client=client)
+
+
+def _per_report_stages(
+    table: pd.DataFrame,
+    config: AnalysisConfig,
+    clock: _StageClock,
+    progress: ProgressCallback | None = None,
+    embedder: Any = None,
+) -> tuple[list[list[str]], Any, Any]:
+    """Language, privacy masking, lemmas and embeddings: the stages that read one report at a
+    time.
+
+    Each row's results depend on that row alone (and on the original of a duplicate), so the
+    distributed engine maps this same function over partitions of the table. Fills the
+    language, language_confidence, text_masked, proposal_masked and pii_masked columns in
+    place; returns the lemmas and embeddings of the analysed rows, in table order, and the
+    embedder (``embedder`` is used when given, so a worker loads its model once).
+    """
+    analysed = (table["status"] == "ok").to_numpy()
+    with_text = table["status"].isin(_MASKED_STATUSES).to_numpy()
+    with clock("language"):
+        _stage_language(table, analysed, config)
+    _copy_to_duplicates(table, ("language", "language_confidence"))
+    with clock("privacy"):
+        _stage_privacy(table, with_text)
+    with clock("lemmas"):
+        lemmas = _stage_lemmas(table, analysed)
+    with clock("embeddings"):
+        embedder, embeddings = _stage_embeddings(table, analysed, config, progress, embedder)
+    return lemmas, embedder, embeddings
 
 
 def _stage_language(table: pd.DataFrame, rows: Any, config: AnalysisConfig) -> None:
@@ -295,12 +332,8 @@ def _stage_lemmas(table: pd.DataFrame, rows: Any) -> list[list[str]]:
     return lemmatize_texts(table.loc[rows, "text_masked"].tolist(), languages)
 
 
-def _stage_embeddings(
-    table: pd.DataFrame, rows: Any, config: AnalysisConfig, progress: ProgressCallback | None
-) -> tuple[Any, Any]:
-    """Embed the masked text of analysed reports (cached on disk by model and text hash)."""
-    import numpy as np
-
+def make_embedder(config: AnalysisConfig, num_threads: int | None = None) -> Any:
+    """The embedder the settings name (its model loads on the first text not in the cache)."""
     from socanalysis.nlp.embeddings import get_embedder
 
     options: dict[str, Any] = {}
@@ -308,13 +341,27 @@ def _stage_embeddings(
         from socanalysis.nlp.analyzer import LemmaAnalyzer
 
         options["analyzer"] = LemmaAnalyzer("auto")
-    embedder = get_embedder(
+    return get_embedder(
         config.embedder,
         cache_dir=config.cache_dir,
         use_cache=config.use_cache,
-        num_threads=config.num_threads,
+        num_threads=num_threads or config.num_threads,
         **options,
     )
+
+
+def _stage_embeddings(
+    table: pd.DataFrame,
+    rows: Any,
+    config: AnalysisConfig,
+    progress: ProgressCallback | None,
+    embedder: Any = None,
+) -> tuple[Any, Any]:
+    """Embed the masked text of analysed reports (cached on disk by model and text hash)."""
+    import numpy as np
+
+    if embedder is None:
+        embedder = make_embedder(config)
     if not rows.any():
         return embedder, np.zeros((0, embedder.dim), dtype=np.float32)
     texts = table.loc[rows, "text_masked"].tolist()
