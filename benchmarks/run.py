@@ -352,16 +352,20 @@ def main(argv: list[str] | None = None) -> int:
             report["embedding"] = embedding_overhead(opts, work)
         for n in opts.sizes:
             report["rows"] += run_size(n, opts, work)
+            write_json(report, Path(opts.json))  # a long suite keeps what it has measured
     finally:
         if not opts.keep and not opts.work:
             shutil.rmtree(work, ignore_errors=True)
     print(table(report["rows"]))
     print(footer(report))
-    path = Path(opts.json)
+    print(f"written: {write_json(report, Path(opts.json))}", file=sys.stderr)
+    return 0
+
+
+def write_json(report: dict[str, Any], path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"written: {path}", file=sys.stderr)
-    return 0
+    return path
 
 
 if __name__ == "__main__":

@@ -125,3 +125,42 @@ def test_cli_writes_reports_and_gold(tmp_path):
 def test_bad_size_is_refused(bad):
     with pytest.raises(ValueError, match="positive integer"):
         gen.generate_reports(bad)
+
+
+def _load_runner():
+    spec = importlib.util.spec_from_file_location("perf_run", ROOT / "benchmarks" / "run.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_benchmark_table_has_every_stage_and_the_ratios():
+    runner = _load_runner()
+    rows = [
+        {"size": 1000, "run": "ours warm", "status": "ok", "total_s": 12.5, "export_s": 1.0,
+         "stages_s": {"intake": 0.2, "embeddings": 0.1}, "peak_rss_mb": 900.0, "n_themes": 14,
+         "outlier_share": 0.05, "nmi": 0.8, "time_ratio": 1.1, "memory_ratio": 1.5},
+        {"size": 1000, "run": "BERTopic, given our vectors", "status": "ok", "total_s": 11.4},
+        {"size": 100000, "run": "ours cold", "status": "timeout after 3600 s"},
+    ]  # fmt: skip
+    lines = runner.table(rows).splitlines()
+    assert len(lines) == 2 + len(rows)
+    head = [c.strip() for c in lines[0].strip("|").split("|")]
+    for stage in runner.STAGES:
+        assert f"{stage} s" in head
+    first = dict(zip(head, [c.strip() for c in lines[2].strip("|").split("|")], strict=True))
+    assert first["total s"] == "12.5" and first["export s"] == "1.0"
+    assert first["time ×BT"] == "1.10" and first["reports"] == "1 000"
+    assert "timeout after 3600 s" in lines[4]
+
+
+def test_a_failing_case_is_a_row_not_a_crash(tmp_path):
+    runner = _load_runner()
+    row = runner.run_case(
+        ["analyze", "--input", str(tmp_path / "missing.csv"), "--out", str(tmp_path / "out")],
+        tmp_path / "result.json",
+        timeout=120,
+        cache=tmp_path / "cache",
+    )
+    assert row["status"].startswith("failed:")
+    assert "missing.csv" in row["status"]
