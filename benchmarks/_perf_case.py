@@ -61,9 +61,16 @@ def _analyze(args: argparse.Namespace) -> dict[str, Any]:
 
     import_s = time.perf_counter() - t0
     config = sa.AnalysisConfig(seed=args.seed, cache_dir=args.cache, num_threads=args.threads)
+    # peak memory when each stage starts: the growth between two starts is that stage's share
+    marks: list[tuple[str, float]] = []
+
+    def progress(stage: str) -> None:
+        marks.append((stage, peak_rss_mb()))
+
     t1 = time.perf_counter()
-    result = sa.analyze(args.input, config)
+    result = sa.analyze(args.input, config, progress=progress)
     t2 = time.perf_counter()
+    marks.append(("export", peak_rss_mb()))
     result.save(args.out, charts=not args.no_charts)
     t3 = time.perf_counter()
     stages = dict(result.run_info.get("timings_s", {}))
@@ -78,6 +85,16 @@ def _analyze(args: argparse.Namespace) -> dict[str, Any]:
         "rows": len(reports),
         "analysed": int(ok.sum()),
         "peak_rss_mb": peak_rss_mb(),
+        # peak memory growth during each stage, MiB (before the first stage: imports and start)
+        "memory_growth_mb": {
+            "start": marks[0][1] if marks else None,
+            **{
+                stage: round(after - before, 1)
+                for (stage, before), (_, after) in zip(
+                    marks, [*marks[1:], ("end", peak_rss_mb())], strict=True
+                )
+            },
+        },
         "embedder": {
             k: v
             for k, v in result.run_info.get("embedder", {}).items()
