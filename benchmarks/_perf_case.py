@@ -36,6 +36,16 @@ def peak_rss_mb() -> float:
     return round(max(own, children) * scale, 1)
 
 
+def cpu_s() -> float:
+    """CPU seconds (user + system) of this process and its children: less noisy than wall time
+    on a shared machine, where waiting for a core does not count."""
+    own, kids = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def theme_scores(report_ids: list[str], labels: list[int], gold_path: str | None) -> dict[str, Any]:
     """NMI of theme labels against the gold themes the generator carried, and the outlier share."""
     import numpy as np
@@ -67,7 +77,7 @@ def _analyze(args: argparse.Namespace) -> dict[str, Any]:
     def progress(stage: str) -> None:
         marks.append((stage, peak_rss_mb()))
 
-    t1 = time.perf_counter()
+    t1, c1 = time.perf_counter(), cpu_s()
     result = sa.analyze(args.input, config, progress=progress)
     t2 = time.perf_counter()
     marks.append(("export", peak_rss_mb()))
@@ -81,6 +91,7 @@ def _analyze(args: argparse.Namespace) -> dict[str, Any]:
         "analyze_s": round(t2 - t1, 3),
         "export_s": round(t3 - t2, 3),
         "total_s": round(t3 - t1, 3),
+        "cpu_s": round(cpu_s() - c1, 3),
         "stages_s": stages,
         "rows": len(reports),
         "analysed": int(ok.sum()),
@@ -136,7 +147,7 @@ def _bertopic(args: argparse.Namespace) -> dict[str, Any]:
 
     payload = json.loads(Path(args.docs).read_text(encoding="utf-8"))
     docs, report_ids = payload["docs"], payload["report_ids"]
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), cpu_s()
     from bertopic import BERTopic
     from bertopic.backend import BaseEmbedder
     from umap import UMAP
@@ -178,6 +189,7 @@ def _bertopic(args: argparse.Namespace) -> dict[str, Any]:
         "fit_s": round(fit_s, 3),
         # our total includes importing bertopic, umap and hdbscan inside analyze; so does this
         "total_s": round(import_s + fit_s, 3),
+        "cpu_s": round(cpu_s() - c0, 3),
         "stages_s": {"embeddings": round(embed_s[0], 3)} if args.variant == "self" else {},
         "analysed": len(docs),
         "peak_rss_mb": peak_rss_mb(),

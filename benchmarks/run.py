@@ -266,7 +266,7 @@ def _fmt(value: Any, digits: int = 1) -> str:
 
 def table(rows: list[dict[str, Any]]) -> str:
     """The result rows as one Markdown table (pastes into docs/performance.md)."""
-    head = ["reports", "run", "status", "total s", *[f"{s} s" for s in STAGES]]
+    head = ["reports", "run", "status", "total s", "CPU s", *[f"{s} s" for s in STAGES]]
     head += ["peak MB", "themes", "outliers", "NMI", "time ×BT", "memory ×BT"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
@@ -274,7 +274,7 @@ def table(rows: list[dict[str, Any]]) -> str:
         if "export_s" in r:
             stages["export"] = r["export_s"]
         cells = [_fmt(r.get("size")), r.get("run", ""), r.get("status", "")]
-        cells.append(_fmt(r.get("total_s")))
+        cells += [_fmt(r.get("total_s")), _fmt(r.get("cpu_s"))]
         cells += [_fmt(stages.get(s)) for s in STAGES]
         cells += [_fmt(r.get("peak_rss_mb"), 0), _fmt(r.get("n_themes"))]
         cells += [_fmt(r.get("outlier_share"), 3), _fmt(r.get("nmi"), 3)]
