@@ -539,18 +539,14 @@ def _stage_categories(
     Reviewers' corrected labels (``config.review``) replace the reporters' choices as training
     labels of the reports they cover (:func:`socanalysis.review_flow.training_labels_for`); the
     suggestions stay model output, and the agreement tables compare the reporters' own choices.
-    When the suggester was trained, the agreement tables use cross-fitted suggestions
-    (:func:`socanalysis.classify.categories.cross_fitted_suggestions`): each labelled report is
-    compared with a model that did not see its label, so disagreements are not hidden.
+    When the suggester was trained, the agreement tables use its out-of-fold suggestions
+    (:meth:`CategorySuggester.held_out_suggestions`): each labelled report is compared with
+    scores that did not see its label, so disagreements are not hidden.
 
     Returns the taxonomies used, per taxonomy a table of agreement between what reporters chose
     and what was suggested, the fitted suggesters, and how many corrected labels were used.
     """
-    from socanalysis.classify.categories import (
-        agreement_table,
-        cross_fitted_suggestions,
-        suggest_categories,
-    )
+    from socanalysis.classify.categories import agreement_table, suggest_categories
     from socanalysis.classify.suggester import CategorySuggester
     from socanalysis.classify.taxonomy import load_taxonomy
     from socanalysis.review_flow import training_labels_for
@@ -595,21 +591,13 @@ def _stage_categories(
         table.loc[rows, score_column] = found["scores"].to_numpy()
         if has_labels:
             compared = found["suggested"].tolist()
-            if suggester.mode_ == "supervised":
-                held_out = cross_fitted_suggestions(
-                    reports["text"].tolist(),
-                    embeddings,
-                    reports["language"].tolist(),
-                    [v if str(v).strip() else None for v in labels],
-                    taxonomies[name],
-                    n_splits=3,  # three extra fits per taxonomy: honest, and cheap enough
-                    seed=config.seed,
-                    embedder=embedder,
-                )
-                compared = [
-                    ";".join(h) if h is not None else c
-                    for h, c in zip(held_out, compared, strict=True)
-                ]
+            # out-of-fold suggestions for the reports the models were trained on (labelled
+            # reports beyond the training sample are out of sample already)
+            held_out = suggester.held_out_suggestions()
+            compared = [
+                ";".join(held_out[rid]) if rid in held_out else c
+                for rid, c in zip(report_ids, compared, strict=True)
+            ]
             agreement[name] = agreement_table(
                 reported.tolist(),
                 compared,

@@ -372,3 +372,37 @@ def test_neighbour_vote_is_kept_only_when_it_helps_out_of_fold(embedder, corpus)
         np.testing.assert_allclose(P_on.to_numpy(), P_off.to_numpy())
     with pytest.raises(ConfigError, match="neighbours"):
         CategorySuggester("shl11", neighbours=0).fit(texts, X, langs)
+
+
+def test_held_out_suggestions_do_not_see_the_reports_own_label(embedder, corpus):
+    """The agreement table's suggestions come from folds that left the report out."""
+    ids, texts, X, langs, labels = corpus
+    planted = [list(lab) for lab in labels]
+    planted[0] = ["6"]  # h1: a housing report filed under point 6 by its reporter
+    planted[19] = None
+    model = CategorySuggester("shl11", mode="supervised", embedder=embedder, prior_weight=0.5)
+    model.fit(texts, X, langs, labels=planted, report_ids=ids)
+    assert "6" in model.predict(texts[:1], X[:1], langs[:1])[0]  # learned in-sample
+    held = model.held_out_suggestions()
+    assert set(held) == {rid for rid, lab in zip(ids, planted, strict=True) if lab}
+    assert "6" not in held[ids[0]] and held[ids[0]][:1] == ["2"]
+    again = CategorySuggester("shl11", mode="supervised", embedder=embedder, prior_weight=0.5)
+    assert again.fit(texts, X, langs, labels=planted, report_ids=ids).held_out_suggestions() == held
+    zero = CategorySuggester("shl11", mode="zero-shot", embedder=embedder).fit(texts, X, langs)
+    assert zero.held_out_suggestions() == {}
+
+
+def test_max_labelled_trains_on_a_seeded_sample(embedder, corpus):
+    ids, texts, X, langs, labels = corpus
+    n_lab = sum(1 for lab in labels if lab)
+    capped = CategorySuggester("shl11", mode="supervised", embedder=embedder, max_labelled=8)
+    capped.fit(texts, X, langs, labels=labels, report_ids=ids)
+    assert capped.n_labelled_ == 8 < n_lab and len(capped.train_ids_) == 8
+    assert set(capped.train_ids_) <= {rid for rid, lab in zip(ids, labels, strict=True) if lab}
+    assert set(capped.held_out_suggestions()) == set(capped.train_ids_)
+    same = CategorySuggester("shl11", mode="supervised", embedder=embedder, max_labelled=8)
+    assert same.fit(texts, X, langs, labels=labels, report_ids=ids).train_ids_ == capped.train_ids_
+    full = CategorySuggester("shl11", mode="supervised", embedder=embedder, max_labelled=None)
+    assert full.fit(texts, X, langs, labels=labels).n_labelled_ == n_lab
+    with pytest.raises(ConfigError, match="max_labelled"):
+        CategorySuggester("shl11", max_labelled=1).fit(texts, X, langs)

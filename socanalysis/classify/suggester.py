@@ -137,6 +137,12 @@ class CategorySuggester:
     neighbours : int, default 5
         Supervised: how many labelled reports with the most similar lemmas (words and word
         pairs, TF-IDF cosine) vote on each report's categories.
+    max_labelled : int or None, default 2000
+        Supervised: train on at most this many labelled reports, a seeded random sample of
+        them (``None``: all). Fitting costs grow with the labelled reports while the gain
+        levels off after a few hundred (docs/categories.md), so a national-scale corpus whose
+        reporters chose categories would otherwise spend most of a run here; labelled reports
+        left out are suggested like any other report.
     neighbour_weight : float, default 1.0
         Supervised: logit added for a unanimous neighbour vote (``weight * (2 * share - 1)``);
         0 turns the vote off.
@@ -162,6 +168,7 @@ class CategorySuggester:
         prior_feature: bool = True,
         neighbours: int = 5,
         neighbour_weight: float = 1.0,
+        max_labelled: int | None = 2000,
     ) -> None:
         self.taxonomy = taxonomy
         self.mode = mode
@@ -181,6 +188,7 @@ class CategorySuggester:
         self.prior_feature = prior_feature
         self.neighbours = neighbours
         self.neighbour_weight = neighbour_weight
+        self.max_labelled = max_labelled
 
     # ------------------------------------------------------------------ validation helpers
     def _check_params(self) -> None:
@@ -198,6 +206,12 @@ class CategorySuggester:
             raise ConfigError(f"neighbours must be a positive integer, got {self.neighbours!r}")
         if float(self.neighbour_weight) < 0:
             raise ConfigError(f"neighbour_weight must be >= 0, got {self.neighbour_weight!r}")
+        if self.max_labelled is not None and (
+            not isinstance(self.max_labelled, int) or self.max_labelled < 2
+        ):
+            raise ConfigError(
+                f"max_labelled must be an integer >= 2 or None, got {self.max_labelled!r}"
+            )
         for name in ("report_kind", "category_kind"):
             if getattr(self, name) not in ("query", "passage"):
                 raise ConfigError(f"{name} must be 'query' or 'passage'")
@@ -300,6 +314,10 @@ class CategorySuggester:
         # remembered labelled reports: the "most similar labelled reports" of explain()
         lab_idx = [i for i, p in enumerate(parsed)] if parsed is not None else []
         lab_idx = [i for i in lab_idx if parsed[i]]
+        if self.max_labelled is not None and len(lab_idx) > self.max_labelled:
+            rng = np.random.default_rng(self.seed)
+            lab_idx = sorted(rng.choice(lab_idx, size=self.max_labelled, replace=False).tolist())
+        self.oof_logits_ = np.zeros((len(lab_idx), len(self.keys_)))
         self.train_ids_ = [_jsonable(ids[i]) for i in lab_idx]
         self.train_labels_ = [parsed[i] for i in lab_idx] if parsed is not None else []
         self.train_embeddings_ = X[lab_idx] if lab_idx else np.zeros((0, X.shape[1]), np.float32)
@@ -424,16 +442,21 @@ class CategorySuggester:
         out = np.zeros((T.shape[0], len(self.keys_)))
         if n_train == 0 or T.shape[0] == 0:
             return out
-        sims = np.asarray((T @ self.train_tfidf_.T).todense())
-        if leave_one_out:  # T is the training matrix itself: nobody votes for itself
-            np.fill_diagonal(sims, -np.inf)
-            n_train -= 1
-        k = min(self.neighbours, n_train)
-        order = np.argsort(-sims, axis=1, kind="stable")[:, :k]
-        top = np.take_along_axis(sims, order, axis=1)
-        w = np.exp((top - top[:, :1]) / 0.05)
+        k = min(self.neighbours, n_train - 1 if leave_one_out else n_train)
         Y = self.train_Y_.astype(np.float64)
-        return np.einsum("ik,ikc->ic", w, Y[order]) / w.sum(axis=1, keepdims=True)
+        block = 2048  # rows at a time: the similarity block stays small however many reports
+        for start in range(0, T.shape[0], block):
+            sims = (T[start : start + block] @ self.train_tfidf_.T).toarray()
+            if leave_one_out:  # T is the training matrix itself: nobody votes for itself
+                rows = np.arange(sims.shape[0])
+                sims[rows, start + rows] = -np.inf
+            order = np.argsort(-sims, axis=1, kind="stable")[:, :k]
+            top = np.take_along_axis(sims, order, axis=1)
+            w = np.exp((top - top[:, :1]) / 0.05)
+            out[start : start + block] = np.einsum("ik,ikc->ic", w, Y[order]) / w.sum(
+                axis=1, keepdims=True
+            )
+        return out
 
     def _fit_supervised(self, texts, X, langs, K, prior, parsed, lab_idx) -> None:
         from sklearn.linear_model import LogisticRegression
@@ -489,7 +512,9 @@ class CategorySuggester:
                 else:
                     self.has_model_[ci] = False
             else:
-                sup_oof[:, ci] = np.asarray(F @ coef[0]).ravel() + icpt[0]  # too few for folds
+                # too few examples for folds: the zero-shot prior is what a model that left out
+                # the lone example would lean on, so it stands in as the out-of-fold score
+                sup_oof[:, ci] = prior[lab, ci]
         if float(self.neighbour_weight) > 0 and len(lab_idx) > self.neighbours:
             # keep the neighbour vote only if it helps on the training labels: each labelled
             # report voted on by the others (leave-one-out) against the out-of-fold scores alone
@@ -499,6 +524,32 @@ class CategorySuggester:
             self.use_neighbours_ = bool(
                 self._macro_f1(Y, _sigmoid(with_vote)) >= self._macro_f1(Y, _sigmoid(base))
             )
+            self.oof_logits_ = with_vote if self.use_neighbours_ else base
+        else:
+            self.oof_logits_ = self._mix(sup_oof, prior[lab])
+
+    def held_out_suggestions(self) -> dict[Any, list[str]]:
+        """Suggestions for the training reports from scores that did not see their labels.
+
+        Each category's score for a training report comes from the calibration fold that
+        left it out (and its neighbour vote from the other reports), so comparing these with
+        the reporters' own choices shows disagreements honestly, at no extra fitting cost.
+        Only for a suggester fitted in this session (the scores are not saved).
+
+        Returns
+        -------
+        dict
+            ``report_id -> keys, best first`` for each report the supervised models were
+            trained on; empty for a zero-shot suggester.
+        """
+        self._check_fitted()
+        if self.mode_ != "supervised" or not hasattr(self, "oof_logits_"):
+            return {}
+        ranked = self._rank(_sigmoid(self.oof_logits_))
+        return {
+            rid: [self.keys_[j] for j in keep]
+            for rid, keep in zip(self.train_ids_, ranked, strict=True)
+        }
 
     def _threshold_shift(self, p_oof: np.ndarray, y: np.ndarray) -> float:
         """Logit shift that moves ``threshold`` to the out-of-fold F1-best cut for a category.
