@@ -210,8 +210,9 @@ def condensed_cosine_distances(Z: np.ndarray) -> np.ndarray:
     """Cosine distances of unit rows as scipy's condensed vector, built a block at a time.
 
     Equal to ``squareform(1 - Z @ Z.T)`` clipped to [0, 2], without the square matrix and its
-    index arrays: the peak memory is the condensed vector (8 bytes per pair) plus one block,
-    instead of about six times that (measured at 12 500 rows: 0.7 GB against 3.7 GB).
+    index arrays: the peak memory is the condensed vector (8 bytes per pair, already the float64
+    that scipy's linkage wants) plus one block (measured with tracemalloc at 4 000 rows: 79 MB
+    against 224 MB for the square matrix, before scipy's own float64 copy of the latter).
 
     Examples
     --------
