@@ -405,7 +405,7 @@ def test_umap_compiled_code_is_cached_on_disk():
     umap = import_umap()
     assert import_umap() is umap  # once per process
     folder = numba_cache_dir()
-    assert numba.config.CACHE_DIR == str(folder)
+    assert str(folder) == numba.config.CACHE_DIR
     layouts = umap.layouts
     for func in (umap.umap_.smooth_knn_dist, layouts._nb_optimize_layout_euclidean_single_epoch):
         cache = func._cache
