@@ -66,6 +66,7 @@ __all__ = [
 ]
 
 _BLOCK = 2048  # rows per block of similarity products: bounded memory for large sets
+_BLOCK_ELEMENTS = 8_000_000  # at most this many similarities (32 MB of float32) per block
 
 
 def normalise_rows(X: np.ndarray) -> np.ndarray:
@@ -121,8 +122,11 @@ def top_k_mean(Z: np.ndarray, rows: np.ndarray, reference: np.ndarray, k: int) -
     if len(rows) == 0 or len(reference) == 0:
         return out
     R = Z[reference]
-    for start in range(0, len(rows), _BLOCK):
-        block = rows[start : start + _BLOCK]
+    # rows per block so that one block of similarities stays near 32 MB whatever the reference
+    # size: a fixed 2 048 rows against 90 000 references made ~2.5 GB of temporaries
+    step = max(1, min(_BLOCK, _BLOCK_ELEMENTS // len(reference)))
+    for start in range(0, len(rows), step):
+        block = rows[start : start + step]
         S = Z[block] @ R.T
         S[block[:, None] == reference[None, :]] = -np.inf  # never the report itself
         kk = min(k, len(reference))
