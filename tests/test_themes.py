@@ -394,3 +394,33 @@ def test_to_bertopic_keeps_our_themes(fixture_data, fitted):
     info = topic_model.get_topic_info()
     assert len(info) == len(model.theme_ids_)
     assert all(str(label).split(":")[0].lstrip("-").isdigit() for label in info["CustomName"])
+
+
+def test_umap_compiled_code_is_cached_on_disk():
+    """UMAP's numba functions keep their compiled code on disk, in the numba cache folder."""
+    import numba
+
+    from socanalysis.themes.jit_cache import import_umap, numba_cache_dir
+
+    umap = import_umap()
+    assert import_umap() is umap  # once per process
+    folder = numba_cache_dir()
+    assert str(folder) == numba.config.CACHE_DIR
+    layouts = umap.layouts
+    for func in (umap.umap_.smooth_knn_dist, layouts._nb_optimize_layout_euclidean_single_epoch):
+        cache = func._cache
+        assert type(cache).__name__ == "FunctionCache"
+        assert cache.cache_path.startswith(str(folder))
+
+
+def test_condensed_distances_match_the_square_matrix():
+    from socanalysis.themes.weak_novelty import condensed_cosine_distances
+
+    rng = np.random.default_rng(0)
+    Z = rng.normal(size=(700, 16)).astype(np.float32)
+    Z /= np.linalg.norm(Z, axis=1, keepdims=True)
+    D = np.clip(1.0 - Z @ Z.T, 0.0, 2.0)
+    expected = D[np.triu_indices(len(Z), k=1)]
+    got = condensed_cosine_distances(Z)
+    assert got.shape == expected.shape
+    np.testing.assert_allclose(got, expected, atol=1e-6)

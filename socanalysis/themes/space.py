@@ -175,8 +175,9 @@ def reduce(Z: np.ndarray, plan: ClusterPlan, seed: int) -> np.ndarray:
         return Z
     import warnings
 
-    import umap
+    from socanalysis.themes.jit_cache import import_umap
 
+    umap = import_umap()
     data = Z
     if plan.reduction == "pca+umap":
         from sklearn.decomposition import PCA

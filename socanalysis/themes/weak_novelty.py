@@ -55,15 +55,18 @@ import numpy as np
 
 __all__ = [
     "centre_by_language",
+    "condensed_cosine_distances",
     "group_novelty",
     "link_similarity",
     "novelty_groups",
     "normalise_rows",
+    "relative_gap",
     "report_novelty",
     "top_k_mean",
 ]
 
 _BLOCK = 2048  # rows per block of similarity products: bounded memory for large sets
+_BLOCK_ELEMENTS = 8_000_000  # at most this many similarities (32 MB of float32) per block
 
 
 def normalise_rows(X: np.ndarray) -> np.ndarray:
@@ -119,8 +122,11 @@ def top_k_mean(Z: np.ndarray, rows: np.ndarray, reference: np.ndarray, k: int) -
     if len(rows) == 0 or len(reference) == 0:
         return out
     R = Z[reference]
-    for start in range(0, len(rows), _BLOCK):
-        block = rows[start : start + _BLOCK]
+    # rows per block so that one block of similarities stays near 32 MB whatever the reference
+    # size: a fixed 2 048 rows against 90 000 references made ~2.5 GB of temporaries
+    step = max(1, min(_BLOCK, _BLOCK_ELEMENTS // len(reference)))
+    for start in range(0, len(rows), step):
+        block = rows[start : start + step]
         S = Z[block] @ R.T
         S[block[:, None] == reference[None, :]] = -np.inf  # never the report itself
         kk = min(k, len(reference))
@@ -132,7 +138,7 @@ def top_k_mean(Z: np.ndarray, rows: np.ndarray, reference: np.ndarray, k: int) -
     return out
 
 
-def _relative_gap(close: np.ndarray, far: np.ndarray) -> np.ndarray:
+def relative_gap(close: np.ndarray, far: np.ndarray) -> np.ndarray:
     """max(0, close − far) / (1 − far), with a missing ``far`` counted as no competition."""
     far = np.where(np.isnan(far), -1.0, far)
     close = np.where(np.isnan(close), far, close)
@@ -168,7 +174,7 @@ def report_novelty(
         return novelty
     earlier = top_k_mean(Z, rows, np.flatnonzero(reference), k)
     close = top_k_mean(Z, rows, rows, k)
-    novelty[rows] = _relative_gap(close, earlier)
+    novelty[rows] = relative_gap(close, earlier)
     return novelty
 
 
@@ -202,6 +208,35 @@ def link_similarity(
     if neighbourhood.size == 0:
         return pairwise
     return min(pairwise, float(np.quantile(neighbourhood, 0.1)))
+
+
+def condensed_cosine_distances(Z: np.ndarray) -> np.ndarray:
+    """Cosine distances of unit rows as scipy's condensed vector, built a block at a time.
+
+    Equal to ``squareform(1 - Z @ Z.T)`` clipped to [0, 2], without the square matrix and its
+    index arrays: the peak memory is the condensed vector (8 bytes per pair, already the float64
+    that scipy's linkage wants) plus one block (measured with tracemalloc at 4 000 rows: 79 MB
+    against 224 MB for the square matrix, before scipy's own float64 copy of the latter).
+
+    Examples
+    --------
+    >>> Z = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 0.0]])
+    >>> condensed_cosine_distances(Z).tolist()
+    [1.0, 0.0, 1.0]
+    """
+    n = len(Z)
+    out = np.empty(n * (n - 1) // 2, dtype=np.float64)
+    pos = 0
+    block = max(1, _BLOCK // 4)  # a block spans all later rows: 512 x 100 000 is 200 MB
+    for start in range(0, n - 1, block):
+        stop = min(start + block, n - 1)
+        S = Z[start:stop] @ Z[start + 1 :].T  # row i against rows i+1.. (shifted by one)
+        for i in range(start, stop):
+            row = S[i - start, i - start :]
+            # cosine distance on unit rows; clipped so rounding never gives a negative one
+            np.clip(1.0 - row, 0.0, 2.0, out=out[pos : pos + len(row)])
+            pos += len(row)
+    return out
 
 
 def novelty_groups(
@@ -239,10 +274,7 @@ def novelty_groups(
     rows = np.flatnonzero(recent)
     if len(rows) < max(min_size, 2):
         return []
-    # cosine distance on unit rows; clipped so rounding never gives a negative distance
-    D = np.clip(1.0 - Z[rows] @ Z[rows].T, 0.0, 2.0)
-    np.fill_diagonal(D, 0.0)
-    condensed = D[np.triu_indices(len(rows), k=1)]
+    condensed = condensed_cosine_distances(Z[rows])
     labels = fcluster(linkage(condensed, method="average"), t=1.0 - link, criterion="distance")
     earlier = np.flatnonzero(reference)
     groups = []

@@ -337,7 +337,7 @@ class WeakSignalDetector:
             centre_by_language,
             link_similarity,
             normalise_rows,
-            report_novelty,
+            relative_gap,
             top_k_mean,
         )
 
@@ -390,12 +390,16 @@ class WeakSignalDetector:
         import pandas as pd
 
         if self.time_mode_ and n:
-            novelty = report_novelty(Z, recent, k, reference)
+            # the same two neighbour searches report_novelty() makes, done once (each is
+            # n_recent x n_reference similarity products, the cost of this stage at scale)
+            novelty = np.zeros(n)
             earlier = np.full(n, np.nan)
             close = np.full(n, np.nan)
             rows = np.flatnonzero(recent)
-            earlier[rows] = top_k_mean(Z, rows, np.flatnonzero(reference), k)
-            close[rows] = top_k_mean(Z, rows, rows, k)
+            if len(rows):
+                earlier[rows] = top_k_mean(Z, rows, np.flatnonzero(reference), k)
+                close[rows] = top_k_mean(Z, rows, rows, k)
+                novelty[rows] = relative_gap(close[rows], earlier[rows])
         else:
             novelty = np.zeros(n)
             for cand in kept:

@@ -1,0 +1,106 @@
+"""Keep UMAP's compiled (numba) code on disk, so only the first process on a machine compiles it.
+
+UMAP compiles its layout optimiser, fuzzy simplicial set and distance functions with numba the
+first time they run in a process. Most of them are not marked ``cache=True``, so every fresh
+process paid the compilation again: measured on the shared 2-core machine, UMAP on 1 000
+reports took 127 s in a fresh process against 14 s for a second fit in the same process, and
+28 s in a fresh process once the compiled code was on disk (docs/complexity.md).
+
+:func:`import_umap` imports ``umap`` with numba's on-disk cache switched on for every compiled
+function of umap and pynndescent, stored in ``<socanalysis cache>/numba`` (the folder of
+:func:`socanalysis.nlp.embed_cache.default_cache_dir`'s parent), unless ``NUMBA_CACHE_DIR``
+is set, which is kept. numba keys each cached function by its source file and time stamp and
+by the CPU, so an upgraded umap or another machine simply compiles again; the cache is safe to
+delete. The compiled code is the same either way, so results do not change.
+
+Examples
+--------
+>>> umap = import_umap()
+>>> umap.UMAP.__name__
+'UMAP'
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+_UMAP_MODULES = ("umap.umap_", "umap.layouts", "umap.distances", "umap.utils", "umap.spectral")
+_state: dict[str, Any] = {}
+
+
+def numba_cache_dir() -> Path:
+    """Folder for numba's compiled code: ``NUMBA_CACHE_DIR`` or the socanalysis cache.
+
+    Examples
+    --------
+    >>> numba_cache_dir().name in ("numba", os.environ.get("NUMBA_CACHE_DIR", "numba"))
+    True
+    """
+    env = os.environ.get("NUMBA_CACHE_DIR")
+    if env:
+        return Path(env).expanduser()
+    from socanalysis.nlp.embed_cache import default_cache_dir
+
+    return default_cache_dir().parent / "numba"
+
+
+def _writable(folder: Path) -> bool:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return os.access(folder, os.W_OK)
+
+
+def import_umap() -> ModuleType:
+    """Import ``umap`` with numba's disk cache on for its compiled functions (once per process).
+
+    Returns
+    -------
+    module
+        The ``umap`` package.
+    """
+    if "umap" in _state:
+        return _state["umap"]
+    import importlib
+
+    import numba
+    from numba.core.registry import CPUDispatcher
+
+    folder = numba_cache_dir()
+    if _writable(folder):
+        # set before umap (and pynndescent, whose functions are cache=True) are imported: numba
+        # picks each function's cache folder when the function is decorated
+        numba.config.CACHE_DIR = str(folder)
+        import umap
+
+        for name in _UMAP_MODULES:
+            _enable_caching(importlib.import_module(name), CPUDispatcher)
+    else:  # pragma: no cover - read-only home: compile in memory as before
+        import umap
+    _state["umap"] = umap
+    return umap
+
+
+def _enable_caching(module: ModuleType, dispatcher_type: type) -> int:
+    """Turn on the disk cache of every not-yet-cached numba function defined in ``module``."""
+    n = 0
+    for obj in vars(module).values():
+        if not isinstance(obj, dispatcher_type):
+            continue
+        if getattr(obj.py_func, "__module__", "") != module.__name__:  # imported from elsewhere
+            continue
+        if type(obj._cache).__name__ != "NullCache":  # already cache=True
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                obj.enable_caching()
+            except Exception:  # a function numba cannot cache just compiles in memory
+                continue
+        n += 1
+    return n
