@@ -114,6 +114,10 @@ class Taxonomy:
     title: dict[str, str] = field(default_factory=dict)
     source: str = ""
     path: str | None = None
+    # parse_reported's memory of reporters' texts (the categories never change)
+    _parsed: dict[str, list[str]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def keys(self) -> list[str]:
@@ -192,6 +196,13 @@ class Taxonomy:
             return []
         if isinstance(value, float) and value != value:  # NaN from pandas
             return []
+        if isinstance(value, str):
+            # reporters repeat a few choices ("4, 8", "Kela") across thousands of reports, and
+            # reading one can lemmatise its words: each distinct text is read once per taxonomy
+            memo = self._parsed
+            if value not in memo:
+                memo[value] = self._parse_text(value)
+            return list(memo[value])
         if isinstance(value, (list, tuple)):
             out: list[str] = []
             for v in value:
@@ -199,7 +210,10 @@ class Taxonomy:
                     if k not in out:
                         out.append(k)
             return out
-        text = _squash(fold(str(value)))
+        return self._parse_text(str(value))
+
+    def _parse_text(self, value: str) -> list[str]:
+        text = _squash(fold(value))
         if not text:
             return []
         numeric = all(k.isdigit() for k in self.keys)
