@@ -222,6 +222,30 @@ def test_short_snippets(detector: LanguageDetector) -> None:
     assert out == ["fi", "fi", "sv", "sv", "fi", "sv", "other", "other"]
 
 
+def test_dictionary_noise_is_not_counted_as_known(tmp_path) -> None:
+    """Forms in the cue file's ``not_in_dictionary`` stop counting as known in that language."""
+    import yaml
+
+    from socanalysis.nlp.language_features import CueFeaturizer, load_cues
+
+    packaged = CueFeaturizer()
+    listed = load_cues()["not_in_dictionary"]["sv"]
+    assert "hvad" in listed and "kor" not in listed  # Danish "what" out; Swedish "cows" stays
+    names = packaged.feature_names_
+    rows = packaged.transform([["hvad"], ["kor"], ["läks"]])
+    sv, only_other = names.index("dict_sv"), names.index("only_other")
+    assert rows[:, sv].tolist() == [0.0, 1.0, 0.0]
+    assert rows[0, names.index("dict_da")] == 1.0 and rows[0, only_other] == 1.0
+    assert rows[2, names.index("dict_et")] == 1.0 and rows[2, only_other] == 1.0
+    # without the list simplemma's Swedish dictionary does know them
+    cues = load_cues()
+    cues = {k: v for k, v in cues.items() if k != "not_in_dictionary"}
+    path = tmp_path / "cues.yaml"
+    path.write_text(yaml.safe_dump(cues, allow_unicode=True), encoding="utf-8")
+    raw = CueFeaturizer(cues_path=str(path)).transform([["hvad"], ["läks"]])
+    assert raw[:, sv].tolist() == [1.0, 1.0]
+
+
 def test_helpers() -> None:
     assert fold("Päivä på ön") == "Paiva pa on"
     assert tokenize("Kela:n 3. päätös!") == ["kela", "n", "päätös"]

@@ -95,6 +95,13 @@ class CueFeaturizer:
         self._fw_exact = {lang: frozenset(words) for lang, words in fw.items()}
         self._fw_folded = {lang: frozenset(fold(w) for w in words) for lang, words in fw.items()}
         self._fw_langs = list(fw)
+        # forms a dictionary lists by mistake (simplemma's Swedish one has Danish "hvad",
+        # Estonian "läks"): not counted as known in that language
+        self._not_in = {
+            lang: frozenset(words)
+            for lang, words in (cues.get("not_in_dictionary") or {}).items()
+            if lang in self.dict_langs_
+        }
         self._patterns = {
             group: [re.compile(p) for p in cues["patterns"].get(group, [])]
             for group in _PATTERN_GROUPS
@@ -152,6 +159,12 @@ class CueFeaturizer:
         k_fold = np.stack(
             [self._dicts.known(h_fold, lg, folded=True) for lg in self.dict_langs_], axis=1
         )
+        for lang, forms in self._not_in.items():
+            drop = np.array([w in forms for w in words], dtype=bool)
+            if drop.any():
+                j = self.dict_langs_.index(lang)
+                k_exact[drop, j] = False
+                k_fold[drop, j] = False
         cols = [k_exact, k_fold]
         for k in (k_exact, k_fold):
             fi = k[:, self.dict_langs_.index("fi")]
