@@ -62,6 +62,25 @@ def _tree_rss_mb() -> float:
     return total / 2**20
 
 
+def _engine_figures(
+    start_s: float,
+    one_s: float,
+    per_partition: list[float],
+    idle_mb: float,
+    busy_mb: float,
+    stop_s: float,
+) -> dict[str, float]:
+    """One engine's row of the comparison table."""
+    return {
+        "start_s": start_s,
+        "one_task_s": one_s,
+        "per_partition_ms": 1000 * statistics.median(per_partition),
+        "cluster_rss_idle_mb": idle_mb,
+        "cluster_rss_after_mb": busy_mb,
+        "stop_s": stop_s,
+    }
+
+
 def _children_rss_mb() -> float:
     return _tree_rss_mb() - psutil.Process().memory_info().rss / 2**20
 
@@ -93,14 +112,7 @@ def bench_dask(parts: list[pd.DataFrame], repeats: int) -> dict[str, Any]:
     client.close()
     cluster.close()
     stop_s = time.perf_counter() - t0
-    return {
-        "start_s": start_s,
-        "one_task_s": one_s,
-        "per_partition_ms": 1000 * statistics.median(per_partition),
-        "cluster_rss_idle_mb": idle_mb,
-        "cluster_rss_after_mb": busy_mb,
-        "stop_s": stop_s,
-    }
+    return _engine_figures(start_s, one_s, per_partition, idle_mb, busy_mb, stop_s)
 
 
 def bench_ray(parts: list[pd.DataFrame], repeats: int) -> dict[str, Any]:
@@ -131,14 +143,7 @@ def bench_ray(parts: list[pd.DataFrame], repeats: int) -> dict[str, Any]:
     t0 = time.perf_counter()
     ray.shutdown()
     stop_s = time.perf_counter() - t0
-    return {
-        "start_s": start_s,
-        "one_task_s": one_s,
-        "per_partition_ms": 1000 * statistics.median(per_partition),
-        "cluster_rss_idle_mb": idle_mb,
-        "cluster_rss_after_mb": busy_mb,
-        "stop_s": stop_s,
-    }
+    return _engine_figures(start_s, one_s, per_partition, idle_mb, busy_mb, stop_s)
 
 
 def main() -> None:
