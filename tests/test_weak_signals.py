@@ -369,3 +369,23 @@ def test_parameters_follow_the_scikit_learn_convention():
     assignments = WeakSignalDetector().fit_transform(reports, X, lemmas=lemmas)
     assert list(assignments.columns) == ["report_id", "weak_signal_id"]
     assert (assignments["weak_signal_id"] == "WS1").sum() == 5
+
+
+def test_novelty_groups_on_a_sample_match_the_full_linkage():
+    """Above max_linkage the grouping runs on a sample and the rest join their nearest group."""
+    from socanalysis.themes.weak_novelty import novelty_groups
+
+    rng = np.random.default_rng(3)
+    centres = np.eye(16)[:3]
+    Z = np.repeat(centres, 60, axis=0) + 0.08 * rng.standard_normal((180, 16))
+    loners = rng.standard_normal((20, 16))  # scattered reports that belong to no group
+    Z = np.vstack([Z, loners])
+    Z /= np.linalg.norm(Z, axis=1, keepdims=True)
+    recent = np.ones(len(Z), dtype=bool)
+    full = novelty_groups(Z, recent, link=0.7)
+    sampled = novelty_groups(Z, recent, link=0.7, max_linkage=50)
+    assert [len(g) for g in full] == [60, 60, 60]
+    assert len(sampled) == 3
+    assert all(np.array_equal(a, b) for a, b in zip(full, sampled, strict=True))
+    again = novelty_groups(Z, recent, link=0.7, max_linkage=50)  # the sample is seeded
+    assert all(np.array_equal(a, b) for a, b in zip(sampled, again, strict=True))
