@@ -400,11 +400,13 @@ def test_umap_compiled_code_is_cached_on_disk():
     """UMAP's numba functions keep their compiled code on disk, in the numba cache folder."""
     import numba
 
-    from socanalysis.themes.jit_cache import import_umap, numba_cache_dir
+    from socanalysis.themes.jit_cache import active_cache_dir, import_umap, numba_cache_dir
 
     umap = import_umap()
     assert import_umap() is umap  # once per process
-    folder = numba_cache_dir()
+    # fixed at the first import in this process (an earlier test may have set another cache)
+    folder = active_cache_dir()
+    assert folder is not None and folder.name == numba_cache_dir().name
     assert str(folder) == numba.config.CACHE_DIR
     layouts = umap.layouts
     for func in (umap.umap_.smooth_knn_dist, layouts._nb_optimize_layout_euclidean_single_epoch):

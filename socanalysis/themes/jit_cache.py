@@ -80,10 +80,27 @@ def import_umap() -> ModuleType:
 
         for name in _UMAP_MODULES:
             _enable_caching(importlib.import_module(name), CPUDispatcher)
+        _state["folder"] = folder
     else:  # pragma: no cover - read-only home: compile in memory as before
         import umap
     _state["umap"] = umap
     return umap
+
+
+def active_cache_dir() -> Path | None:
+    """The folder this process keeps UMAP's compiled code in, once :func:`import_umap` ran.
+
+    It is fixed at the first import (numba picks a function's cache folder when it is compiled),
+    so a later change of ``SOCANALYSIS_CACHE_DIR`` in the same process does not move it.
+    ``None`` before the import or when the folder was not writable.
+
+    Examples
+    --------
+    >>> _ = import_umap()
+    >>> active_cache_dir() is None or active_cache_dir().exists()
+    True
+    """
+    return _state.get("folder")
 
 
 def _enable_caching(module: ModuleType, dispatcher_type: type) -> int:
