@@ -114,16 +114,11 @@ def themes_by_size(themes: pd.DataFrame, language: str = "fi", max_themes: int =
     n_fi = frame["n_fi"].fillna(0).astype(int).to_numpy()
     n_sv = frame["n_sv"].fillna(0).astype(int).to_numpy()
     other = (frame["n_reports"].fillna(0).astype(int).to_numpy() - n_fi - n_sv).clip(min=0)
-    left = 0
-    for values, key in ((n_fi, "fi"), (n_sv, "sv"), (other, "other")):
-        ax.barh(names, values, left=left, color=LANGUAGE_COLOURS[key], label=ui("charts", key))
-        left = left + values
-    ax.set_xlabel(ui("charts", "n_reports"))
-    ax.set_title(title)
-    ax.legend(loc="lower right", frameon=False)
-    ax.spines[["top", "right"]].set_visible(False)
-    _fit(fig, left_chars=_longest_line(names))
-    return fig
+    segments = [
+        (values, LANGUAGE_COLOURS[key], ui("charts", key))
+        for values, key in ((n_fi, "fi"), (n_sv, "sv"), (other, "other"))
+    ]
+    return _stacked_bars(fig, ax, names, segments, title, ui)
 
 
 def themes_over_periods(
@@ -189,13 +184,30 @@ def _profile(counts: pd.DataFrame, title: str, ui: UiText, show_keys: bool, colo
     negative = frame["n_negative"].to_numpy()
     positive = frame["n_positive"].to_numpy()
     unknown = (frame["n_reports"].to_numpy() - negative - positive).clip(min=0)
+    segments = [
+        (values, shade, ui("values", key))
+        for values, key, shade in (
+            (negative, "negative", colour),
+            (positive, "positive", "#009E73"),
+            (unknown, "unknown", "#BBBBBB"),
+        )
+    ]
+    return _stacked_bars(fig, ax, names, segments, title, ui)
+
+
+def _stacked_bars(
+    fig: Figure,
+    ax: Any,
+    names: list[str],
+    segments: list[tuple[Any, str, str]],
+    title: str,
+    ui: UiText,
+) -> Figure:
+    """Horizontal bars of report counts, one ``(values, colour, legend label)`` segment after
+    another, with the axis label, title, legend and margins the charts share."""
     left = 0
-    for values, key, shade in (
-        (negative, "negative", colour),
-        (positive, "positive", "#009E73"),
-        (unknown, "unknown", "#BBBBBB"),
-    ):
-        ax.barh(names, values, left=left, color=shade, label=ui("values", key))
+    for values, colour, label in segments:
+        ax.barh(names, values, left=left, color=colour, label=label)
         left = left + values
     ax.set_xlabel(ui("charts", "n_reports"))
     ax.set_title(title)
