@@ -317,7 +317,6 @@ class CategorySuggester:
         if self.max_labelled is not None and len(lab_idx) > self.max_labelled:
             rng = np.random.default_rng(self.seed)
             lab_idx = sorted(rng.choice(lab_idx, size=self.max_labelled, replace=False).tolist())
-        self.oof_logits_ = np.zeros((len(lab_idx), len(self.keys_)))
         self.train_ids_ = [_jsonable(ids[i]) for i in lab_idx]
         self.train_labels_ = [parsed[i] for i in lab_idx] if parsed is not None else []
         self.train_embeddings_ = X[lab_idx] if lab_idx else np.zeros((0, X.shape[1]), np.float32)
