@@ -7,6 +7,7 @@ figures against the generator's gold themes.
 Subcommands
 -----------
 analyze    ``socanalysis.analyze`` + ``result.save`` on a report file, timed by stage
+           (``--again``: run it twice in the process and report the second run)
 docs       the texts our pipeline embedded (``text_masked`` of ok rows in reports.csv) and their
            vectors from the warm embedding cache, saved for the BERTopic cases
 bertopic   plain BERTopic on those texts: given the vectors, or embedding them itself with our
@@ -77,6 +78,13 @@ def _analyze(args: argparse.Namespace) -> dict[str, Any]:
     def progress(stage: str) -> None:
         marks.append((stage, peak_rss_mb()))
 
+    first_total_s = None
+    if args.again:
+        # the analyst's second run in the same Jupyter kernel: imports, dictionaries and the
+        # compiled UMAP code are loaded by a first run that is timed but not reported as the row
+        t1 = time.perf_counter()
+        sa.analyze(args.input, config).save(args.out, charts=not args.no_charts)
+        first_total_s = round(time.perf_counter() - t1, 3)
     t1, c1 = time.perf_counter(), cpu_s()
     result = sa.analyze(args.input, config, progress=progress)
     t2 = time.perf_counter()
@@ -92,6 +100,7 @@ def _analyze(args: argparse.Namespace) -> dict[str, Any]:
         "export_s": round(t3 - t2, 3),
         "total_s": round(t3 - t1, 3),
         "cpu_s": round(cpu_s() - c1, 3),
+        "first_run_total_s": first_total_s,
         "stages_s": stages,
         "rows": len(reports),
         "analysed": int(ok.sum()),
@@ -246,6 +255,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--n", type=int, default=300)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--no-charts", action="store_true")
+    ap.add_argument(
+        "--again", action="store_true", help="analyze twice in this process; report the second"
+    )
     ap.add_argument("--result", required=True)
     args = ap.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
