@@ -336,6 +336,21 @@ def test_fit_cross_fits_word_counts_by_group() -> None:
         LanguageDetector().fit(texts, labels, n_folds=1)
 
 
+def test_fit_uses_fixed_offsets_where_given() -> None:
+    texts, labels = _fit_texts()
+    fixed = [(0.5, -0.25, 0.0), None, None, None, None]
+    det = LanguageDetector().fit(texts, labels, offsets=fixed)
+    buckets = det.weights_["buckets"]
+    assert buckets[0]["class_bias"] == [0.5, -0.25, 0.0]
+    free = LanguageDetector().fit(texts, labels).weights_["buckets"]
+    # the offset is added to both models' intercepts of that bucket only
+    shift = np.subtract(buckets[0]["full"]["intercept"], free[0]["full"]["intercept"])
+    np.testing.assert_allclose(shift, np.subtract([0.5, -0.25, 0.0], free[0]["class_bias"]))
+    assert buckets[2] == free[2]
+    with pytest.raises(ConfigError, match="offsets"):
+        LanguageDetector().fit(texts, labels, offsets=[(0.5, 0.0)] + [None] * 4)
+
+
 def test_weights_without_word_counts_ask_for_a_refit() -> None:
     from socanalysis.nlp.language import _load_default_weights
 
