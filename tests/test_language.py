@@ -298,3 +298,62 @@ def test_weights_must_match_settings() -> None:
         LanguageDetector(lingua_high_accuracy_below=10).detect(["Asiakas odottaa päätöstä"])
     with pytest.raises(ConfigError, match="lingua languages"):
         LanguageDetector(lingua_languages=("fi", "sv", "en")).detect(["Asiakas odottaa"])
+
+
+def test_word_counts_and_their_features() -> None:
+    from socanalysis.nlp.language_features import WordCountFeaturizer, count_words
+
+    segs = [["det", "är", "bra"], ["det", "er", "godt"], ["det", "är"], ["se", "on", "hyvä"]]
+    labels = ["sv", "other", "sv", "fi"]
+    counts = count_words(segs, labels, weights=[1, 1, 3, 1], min_groups=1)
+    assert list(counts) == sorted(counts)  # stable order for the JSON
+    assert counts["det"] == [0, 4, 1] and counts["är"] == [0, 4, 0]
+    # a word must occur in min_groups distinct groups to be kept
+    assert set(count_words(segs, labels, min_groups=2)) == {"det", "är"}
+    assert count_words(segs, labels, groups=[0, 0, 0, 1], min_groups=2) == {}
+    wc = WordCountFeaturizer(counts)
+    X = wc.transform([["är"], ["det"], ["xyz"], []])
+    assert X.shape == (4, 4)
+    assert X[0, 1] > 2 * max(X[0, 0], X[0, 2]) and X[0, 3] == 1.0  # "är": Swedish, seen
+    assert X[1, 1] > X[1, 2] > X[1, 0]  # "det": Swedish more than other, never Finnish
+    np.testing.assert_allclose(X[2], [1 / 3, 1 / 3, 1 / 3, 0.0], rtol=1e-6)  # unseen
+    assert not X[3].any()
+
+
+def test_fit_cross_fits_word_counts_by_group() -> None:
+    texts, labels = _fit_texts()
+    groups = [k // 3 for k in range(len(texts))]
+    det = LanguageDetector().fit(texts, labels, groups=groups, min_groups=1)
+    counts = det.weights_["word_counts"]
+    # the shipped table counts every fit text; the regressions saw out-of-fold counts only
+    assert counts["klienten"][1] > 0 and counts["klienten"][0] == 0
+    assert det.weights_["version"] == 2
+    again = LanguageDetector().fit(texts, labels, groups=groups, min_groups=1)
+    assert again.weights_ == det.weights_
+    with pytest.raises(InputError, match="groups"):
+        LanguageDetector().fit(texts, labels, groups=[0])
+    with pytest.raises(ConfigError, match="n_folds"):
+        LanguageDetector().fit(texts, labels, n_folds=1)
+
+
+def test_fit_uses_fixed_offsets_where_given() -> None:
+    texts, labels = _fit_texts()
+    fixed = [(0.5, -0.25, 0.0), None, None, None, None]
+    det = LanguageDetector().fit(texts, labels, offsets=fixed)
+    buckets = det.weights_["buckets"]
+    assert buckets[0]["class_bias"] == [0.5, -0.25, 0.0]
+    free = LanguageDetector().fit(texts, labels).weights_["buckets"]
+    # the offset is added to both models' intercepts of that bucket only
+    shift = np.subtract(buckets[0]["full"]["intercept"], free[0]["full"]["intercept"])
+    np.testing.assert_allclose(shift, np.subtract([0.5, -0.25, 0.0], free[0]["class_bias"]))
+    assert buckets[2] == free[2]
+    with pytest.raises(ConfigError, match="offsets"):
+        LanguageDetector().fit(texts, labels, offsets=[(0.5, 0.0)] + [None] * 4)
+
+
+def test_weights_without_word_counts_ask_for_a_refit() -> None:
+    from socanalysis.nlp.language import _load_default_weights
+
+    old = {k: v for k, v in _load_default_weights().items() if k != "word_counts"}
+    with pytest.raises(ConfigError, match="word counts"):
+        LanguageDetector(weights=old).detect(["Asiakas odottaa"])

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from socanalysis.nlp.language_training import TATOEBA, tatoeba_split, tuning_set
 
 SIB_STEMS = ("fin", "swe", "est", "nob", "dan", "eng")
@@ -50,12 +52,38 @@ def test_tatoeba_split_is_seeded_disjoint_and_complete(tmp_path: Path) -> None:
 def test_tuning_set_weighs_tatoeba_and_never_uses_held_out_rows(tmp_path: Path) -> None:
     root = _eval_dir(tmp_path)
     _, held_out = tatoeba_split(root)
-    texts, labels, weights = tuning_set(root, tatoeba_weight=3.0)
-    assert len(texts) == len(labels) == len(weights)
+    texts, labels, weights, groups = tuning_set(root, tatoeba_weight=3.0)
+    assert len(texts) == len(labels) == len(weights) == len(groups)
     assert set(labels) == {"fi", "sv", "other"}
     assert set(weights) == {1.0, 3.0}
     assert not {t for t, _ in held_out} & set(texts)
     # SIB test rows are never tuning text
     assert not any(t.endswith("text 2 words here") for t in texts)
     again = tuning_set(root, tatoeba_weight=3.0)
-    assert again == (texts, labels, weights)
+    assert again == (texts, labels, weights, groups)
+    # a sentence and the snippets cut from it share a group, with one label and weight
+    for g in set(groups):
+        members = [i for i, x in enumerate(groups) if x == g]
+        assert len(members) > 1
+        assert len({labels[i] for i in members}) == len({weights[i] for i in members}) == 1
+
+
+def test_search_offsets_balances_margins_over_targets() -> None:
+    import numpy as np
+
+    from socanalysis.nlp.language_training import search_offsets
+
+    # Swedish texts score slightly under "other": with no shift no Swedish text is kept
+    logits = np.array(
+        [[2.0, 0.0, 0.0]] * 4 + [[0.0, 1.0, 1.2]] * 4 + [[0.0, 0.9, 1.5]] * 4 + [[0.0, 1.1, 1.0]]
+    )
+    gold = ["fi"] * 4 + ["sv"] * 4 + ["other"] * 5
+    best, margin = search_offsets(logits, gold, (0.75, 0.75, 0.75))
+    assert best[2] == 0.0
+    hit = (logits + np.asarray(best)).argmax(axis=1)
+    assert (hit[:4] == 0).all() and (hit[4:8] == 1).all()  # Swedish now kept
+    assert (hit[8:12] == 2).all()  # without losing the clear confounders
+    assert margin == pytest.approx(0.8 - 0.75)  # only the Swedish-looking confounder is lost
+    # the smallest shift that does it, and the same answer every time
+    assert best == search_offsets(logits, gold, (0.75, 0.75, 0.75))[0]
+    assert 0.2 < best[1] <= 0.3125
