@@ -157,11 +157,61 @@ def case_speed(args: argparse.Namespace) -> dict[str, Any]:
     return out
 
 
-CASES = {"build": case_build, "first": case_first, "stages": case_stages, "speed": case_speed}
+def case_paired(args: argparse.Namespace) -> dict[str, Any]:
+    """Lemmatiser speed, both sources in one process, alternating rounds (each cold with a
+    fresh store and cleared caches, then warm): load changes hit both alike."""
+    from bench_lemmas import read_ud
+    from simplemma.strategies import DefaultStrategy, DictionaryLookupStrategy
+
+    from socanalysis.nlp import lemmas
+    from socanalysis.nlp.analyzer import LemmaAnalyzer
+    from socanalysis.nlp.dictionaries import DictionaryStore
+    from socanalysis.nlp.tokens import get_pipeline
+
+    texts = read_ud(Path(args.eval_dir), None)
+    for lang in texts:
+        get_pipeline(lang)
+        DefaultStrategy().get_lemma("a", lang)  # simplemma's dicts decoded outside the timing
+
+    def source(mode: str) -> Any:
+        if mode == "simplemma":
+            return lambda: (DictionaryLookupStrategy(), DefaultStrategy())
+        store = DictionaryStore()
+        pair = (DictionaryLookupStrategy(store), DefaultStrategy(dictionary_factory=store))
+        return lambda: pair
+
+    out: dict[str, Any] = {}
+    for _ in range(args.rounds):
+        for mode in ("simplemma", "trie"):
+            lemmas._simplemma = source(mode)  # type: ignore[assignment]
+            for lang, sentences in texts.items():
+                nlp = get_pipeline(lang)
+                n_tokens = sum(len(doc) for doc in nlp.tokenizer.pipe(sentences))
+                analyzer = LemmaAnalyzer(lang)
+                lemmas.lookup_lemma.cache_clear()
+                rates = []
+                for _warm in (False, True):
+                    start = time.process_time()
+                    analyzer.lemmatize_texts(sentences)
+                    rates.append(n_tokens / (time.process_time() - start))
+                row = out.setdefault(mode, {}).setdefault(lang, {"tokens": n_tokens})
+                row.setdefault("cold", []).append(rates[0])
+                row.setdefault("warm", []).append(rates[1])
+    return out
+
+
+CASES = {
+    "build": case_build,
+    "first": case_first,
+    "stages": case_stages,
+    "speed": case_speed,
+    "paired": case_paired,
+}
 
 
 def run_case(name: str, mode: str, args: argparse.Namespace) -> dict[str, Any]:
     cmd = [sys.executable, __file__, "--case", name, "--mode", mode, "--eval-dir", args.eval_dir]
+    cmd += ["--rounds", str(args.rounds)]
     if args.data:
         cmd += ["--data", str(args.data)]
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
@@ -237,6 +287,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--reports", type=int, default=1000, help="generated reports for the stages")
     ap.add_argument("--data", type=Path, help="report CSV for the stages (default: generated)")
     ap.add_argument("--repeats", type=int, default=1, help="runs of each timed case per mode")
+    ap.add_argument("--rounds", type=int, default=3, help="alternating rounds, paired speed")
     ap.add_argument("--skip-identity", action="store_true")
     ap.add_argument("--skip-build", action="store_true")
     ap.add_argument("--json", type=Path, help="also write the figures here")

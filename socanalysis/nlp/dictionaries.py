@@ -115,7 +115,8 @@ class _TrieMapping(Mapping[str, str]):
     def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
         value = self._memo.get(key, _MISSING)
         if value is _MISSING:
-            found = self._trie.get(key)
+            # marisa-trie mishandles keys with a NUL character; no dictionary form has one
+            found = None if "\x00" in key else self._trie.get(key)
             value = found[0].decode() if found else None
             if len(self._memo) < _MEMO_LIMIT:
                 self._memo[key] = value
