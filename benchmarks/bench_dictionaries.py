@@ -7,7 +7,9 @@ simplemma's in-memory dicts, which every stage used before the store):
 * the time and memory to the first Finnish and Swedish lemma;
 * the privacy and lemmas stages of ``analyze`` on generated reports (language detected first,
   not timed), as the pipeline runs them;
-* the lemmatiser's speed on the UD sentences (tokens per CPU second, cold and warm caches);
+* the lemmatiser's speed on the UD sentences (tokens per CPU second, cold and warm caches),
+  both sources in one process in alternating rounds, so that the load of a shared machine
+  hits both alike;
 
 and, in this process, that the answers are identical: ``lemmatize`` and ``is_known`` against
 simplemma's, and ``lookup_lemma`` / ``is_known_word`` against the same functions on simplemma's
@@ -34,6 +36,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from statistics import median
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -131,32 +134,6 @@ def case_stages(args: argparse.Namespace) -> dict[str, Any]:
     return out
 
 
-def case_speed(args: argparse.Namespace) -> dict[str, Any]:
-    from bench_lemmas import read_ud
-
-    _use_mode(args.mode)
-    from socanalysis.nlp.analyzer import LemmaAnalyzer
-    from socanalysis.nlp.lemmas import lookup_lemma
-    from socanalysis.nlp.tokens import get_pipeline
-
-    out: dict[str, Any] = {}
-    for lang, sentences in read_ud(Path(args.eval_dir), None).items():
-        nlp = get_pipeline(lang)
-        lookup_lemma("a", lang)  # dictionaries and pipeline loaded outside the timed part
-        n_tokens = sum(len(doc) for doc in nlp.tokenizer.pipe(sentences))
-        analyzer = LemmaAnalyzer(lang)
-        lookup_lemma.cache_clear()
-        start = time.process_time()
-        first = analyzer.lemmatize_texts(sentences)
-        cold = time.process_time() - start
-        start = time.process_time()
-        again = analyzer.lemmatize_texts(sentences)
-        warm = time.process_time() - start
-        assert first == again
-        out[lang] = {"tokens": n_tokens, "cold": n_tokens / cold, "warm": n_tokens / warm}
-    return out
-
-
 def case_paired(args: argparse.Namespace) -> dict[str, Any]:
     """Lemmatiser speed, both sources in one process, alternating rounds (each cold with a
     fresh store and cleared caches, then warm): load changes hit both alike."""
@@ -204,7 +181,6 @@ CASES = {
     "build": case_build,
     "first": case_first,
     "stages": case_stages,
-    "speed": case_speed,
     "paired": case_paired,
 }
 
@@ -323,7 +299,7 @@ def main(argv: list[str] | None = None) -> None:
     rows: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for _ in range(args.repeats):
         for mode in ("simplemma", "trie"):  # interleaved: load changes hit both alike
-            for case in ("first", "stages", "speed"):
+            for case in ("first", "stages"):
                 rows.setdefault(case, {}).setdefault(mode, []).append(run_case(case, mode, args))
     results["cases"] = rows
 
@@ -351,14 +327,22 @@ def main(argv: list[str] | None = None) -> None:
             f"{mode:<11}{p['wall_s']:>13.2f}{p['cpu_s']:>7.2f}{p['rss_mb']:>9.0f}"
             f"{lm['wall_s']:>12.2f}{lm['cpu_s']:>7.2f}{lm['rss_mb']:>9.0f}{r['peak_mb']:>9.0f}"
         )
-    print("\nLemmatiser on the UD sentences, tokens per CPU second (best of runs)")
-    print(f"{'source':<11}{'lang':<6}{'tokens':>8}{'cold':>10}{'warm':>10}")
-    for mode in ("simplemma", "trie"):
-        for lang in ("fi", "sv"):
-            cold = max(r[lang]["cold"] for r in rows["speed"][mode])
-            warm = max(r[lang]["warm"] for r in rows["speed"][mode])
-            tokens = rows["speed"][mode][0][lang]["tokens"]
-            print(f"{mode:<11}{lang:<6}{tokens:>8}{cold:>10,.0f}{warm:>10,.0f}")
+    results["paired"] = paired = run_case("paired", "trie", args)
+    print(
+        f"\nLemmatiser on the UD sentences, tokens per CPU second: both sources in one process, "
+        f"{args.rounds} alternating rounds (median; cold = fresh store and empty lemma cache)"
+    )
+    print(
+        f"{'lang':<6}{'tokens':>8}{'cold simplemma':>16}{'trie':>9}"
+        f"{'warm simplemma':>16}{'trie':>9}"
+    )
+    for lang in ("fi", "sv"):
+        plain, trie = paired["simplemma"][lang], paired["trie"][lang]
+        print(
+            f"{lang:<6}{plain['tokens']:>8}{median(plain['cold']):>16,.0f}"
+            f"{median(trie['cold']):>9,.0f}{median(plain['warm']):>16,.0f}"
+            f"{median(trie['warm']):>9,.0f}"
+        )
     if not args.skip_identity:
         start = time.process_time()
         results["identity"] = same = identity(vocabulary(Path(args.eval_dir)))

@@ -66,7 +66,8 @@ def test_built_once_then_memory_mapped(tmp_path):
     assert again.get_dictionary(SMALL).get("rumah") == first.get_dictionary(SMALL).get("rumah")
     assert again.sources == {SMALL: "trie"}
     assert path.stat().st_mtime_ns == stamp  # read, not rebuilt
-    assert list(tmp_path.iterdir()) == [path]  # no temporary files left
+    # no temporary files left, only the trie and its build lock
+    assert {p.name for p in tmp_path.iterdir()} == {path.name, path.stem + ".lock"}
 
 
 def test_damaged_file_is_rebuilt(tmp_path):
@@ -119,6 +120,32 @@ def test_unknown_language_is_an_error(tmp_path):
     with pytest.raises(ValueError, match="Unsupported language: xx"):
         DictionaryStore(tmp_path).get_dictionary("xx")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_processes_building_at_once_agree(tmp_path):
+    """Two processes start on an empty folder together: both get the same dictionary, and only
+    the finished file is left (the second waits for the first's build, then maps it)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from socanalysis.nlp.dictionaries import DictionaryStore; "
+        "s = DictionaryStore(sys.argv[1]); d = s.get_dictionary('ms'); "
+        "print(s.sources['ms'], len(d), d.get('rumah'))"
+    )
+    procs = [
+        subprocess.Popen([sys.executable, "-c", code, str(tmp_path)], stdout=subprocess.PIPE,
+                         text=True, cwd=ROOT)
+        for _ in range(2)
+    ]  # fmt: skip
+    outs = sorted(p.communicate(timeout=120)[0].split() for p in procs)
+    assert [o[0] for o in outs] in (["built", "trie"], ["built", "built"])
+    assert (
+        outs[0][1:]
+        == outs[1][1:]
+        == [str(len(DefaultDictionaryFactory().get_dictionary("ms"))), "rumah"]
+    )
+    assert not [p for p in tmp_path.iterdir() if p.suffix == ".tmp"]
 
 
 @pytest.mark.parametrize("lang", ["fi", "sv", ("fi", "sv"), ("sv", "fi")])

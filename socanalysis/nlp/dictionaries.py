@@ -34,6 +34,7 @@ import re
 import tempfile
 import threading
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -223,14 +224,18 @@ class DictionaryStore:
         if marisa_trie is None or path is None or not _writable_or_present(path):
             # simplemma's shared dict: what every simplemma call in this process uses anyway
             return DEFAULT_DICTIONARY_FACTORY.get_dictionary(lang), "simplemma"
-        if path.exists():
-            try:
-                trie = marisa_trie.BytesTrie()
-                trie.mmap(str(path))
-                if len(trie):
-                    return _TrieMapping(trie), "trie"
-            except Exception as exc:  # a damaged file: build it again
-                logger.warning("Rebuilding the damaged dictionary cache %s (%s)", path, exc)
+        mapped = _open_trie(marisa_trie, path)
+        if mapped is not None:
+            return mapped, "trie"
+        # one process builds, others on the machine (Dask workers) wait and then map its file
+        with _build_lock(path):
+            mapped = _open_trie(marisa_trie, path)
+            if mapped is not None:
+                return mapped, "trie"
+            return self._build(marisa_trie, lang, path)
+
+    @staticmethod
+    def _build(marisa_trie: Any, lang: str, path: Path) -> tuple[Mapping[str, str], str]:
         trie = marisa_trie.BytesTrie(_shipped_items(lang), cache_size=marisa_trie.HUGE_CACHE)
         if not _save(trie, path):
             return _TrieMapping(trie), "memory"
@@ -238,6 +243,42 @@ class DictionaryStore:
         mapped = marisa_trie.BytesTrie()
         mapped.mmap(str(path))  # the file's pages are shared; the built trie can go
         return _TrieMapping(mapped), "built"
+
+
+def _open_trie(marisa_trie: Any, path: Path) -> _TrieMapping | None:
+    """The memory-mapped trie at ``path``; None when there is none or it is damaged."""
+    if not path.exists():
+        return None
+    try:
+        trie = marisa_trie.BytesTrie()
+        trie.mmap(str(path))
+        if len(trie):
+            return _TrieMapping(trie)
+    except Exception as exc:  # marisa raises several kinds on a damaged file: build it again
+        logger.warning("Rebuilding the damaged dictionary cache %s (%s)", path, exc)
+    return None
+
+
+@contextmanager
+def _build_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock on ``<path>.lock`` while building (POSIX; elsewhere no lock, and two
+    processes may both build: harmless, the rename is atomic)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    try:
+        handle = open(path.with_suffix(".lock"), "a")  # noqa: SIM115 - held across the yield
+    except OSError:
+        yield
+        return
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _writable_or_present(path: Path) -> bool:
