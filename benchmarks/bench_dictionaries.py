@@ -36,7 +36,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from statistics import median
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -330,7 +329,7 @@ def main(argv: list[str] | None = None) -> None:
     results["paired"] = paired = run_case("paired", "trie", args)
     print(
         f"\nLemmatiser on the UD sentences, tokens per CPU second: both sources in one process, "
-        f"{args.rounds} alternating rounds (median; cold = fresh store and empty lemma cache)"
+        f"{args.rounds} alternating rounds (best; cold = fresh store and empty lemma cache)"
     )
     print(
         f"{'lang':<6}{'tokens':>8}{'cold simplemma':>16}{'trie':>9}"
@@ -339,9 +338,9 @@ def main(argv: list[str] | None = None) -> None:
     for lang in ("fi", "sv"):
         plain, trie = paired["simplemma"][lang], paired["trie"][lang]
         print(
-            f"{lang:<6}{plain['tokens']:>8}{median(plain['cold']):>16,.0f}"
-            f"{median(trie['cold']):>9,.0f}{median(plain['warm']):>16,.0f}"
-            f"{median(trie['warm']):>9,.0f}"
+            f"{lang:<6}{plain['tokens']:>8}{max(plain['cold']):>16,.0f}"
+            f"{max(trie['cold']):>9,.0f}{max(plain['warm']):>16,.0f}"
+            f"{max(trie['warm']):>9,.0f}"
         )
     if not args.skip_identity:
         start = time.process_time()
