@@ -166,13 +166,30 @@ def test_input_errors_as_simplemma():
         dictionaries.lemmatize("", "fi")
 
 
-def test_lemmatiser_and_privacy_read_the_store():
-    store = dictionaries.default_store()
-    lemmas.lookup_lemma("asunnon", "fi")
-    lemmas.lookup_lemma("bostaden", "sv")
-    # one process-wide store behind both dictionaries
-    assert lemmas._simplemma()[0]._dictionary_factory is store
-    assert set(store.sources) >= {"fi", "sv"}
+def _clear_store_caches() -> None:
+    for cached in (dictionaries.dictionary_lookup, dictionaries.lemmatization_strategy):
+        cached.cache_clear()
+    dictionaries._lemmatizer.cache_clear()
+    lemmas._simplemma.cache_clear()
+    lemmas.lookup_lemma.cache_clear()
+
+
+def test_lemmatiser_and_privacy_read_the_one_store(monkeypatch):
+    from socanalysis.nlp import privacy_names
+
+    fresh = DictionaryStore()  # the default folder: maps the files the other tests built
+    monkeypatch.setattr(dictionaries, "default_store", lambda: fresh)
+    _clear_store_caches()
+    try:
+        assert lemmas.lookup_lemma("asunnon", "fi") == ("asunto", "dictionary")
+        assert set(fresh.sources) == {"fi"}
+        # privacy's name test: a capitalised lemma marks a proper noun
+        assert privacy_names._dictionary("Helsingissä", ("fi",)) == (True, True, True)
+        assert privacy_names._known_anywhere.__wrapped__("bostaden")
+        assert set(fresh.sources) == {"fi", "sv"}
+        assert lemmas._simplemma()[0].get_lemma("bostaden", "sv") == "bostad"
+    finally:
+        _clear_store_caches()
 
 
 def test_lemmatiser_answers_unchanged_on_the_sample_vocabulary(monkeypatch):
