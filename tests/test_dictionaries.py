@@ -55,6 +55,14 @@ def test_trie_holds_exactly_simplemmas_dictionary(tmp_path):
     assert "no-such-form-here" not in ours
 
 
+def test_memo_is_bounded(tmp_path, monkeypatch):
+    monkeypatch.setattr(dictionaries, "_MEMO_LIMIT", 3)
+    mapping = DictionaryStore(tmp_path).get_dictionary(SMALL)
+    words = ["rumah", "x1", "x2", "x3", "rumah"]
+    assert [mapping.get(w) for w in words] == ["rumah", None, None, None, "rumah"]
+    assert len(mapping._memo) <= 3
+
+
 def test_built_once_then_memory_mapped(tmp_path):
     first = DictionaryStore(tmp_path)
     first.get_dictionary(SMALL)
