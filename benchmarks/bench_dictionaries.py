@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import json
 import os
 import platform
@@ -130,6 +131,11 @@ def case_stages(args: argparse.Namespace) -> dict[str, Any]:
     out["rss_after_mb"] = round(_rss_mb(), 1)
     out["peak_mb"] = round(_peak_mb(), 1)
     out["terms"] = sum(map(len, lemmas))
+    # a fingerprint of what the stages produced: both sources must give the same
+    produced = json.dumps(
+        [table["text_masked"].tolist(), table["pii_masked"].tolist(), lemmas], default=str
+    )
+    out["output_sha1"] = hashlib.sha1(produced.encode("utf-8")).hexdigest()
     return out
 
 
@@ -326,6 +332,11 @@ def main(argv: list[str] | None = None) -> None:
             f"{mode:<11}{p['wall_s']:>13.2f}{p['cpu_s']:>7.2f}{p['rss_mb']:>9.0f}"
             f"{lm['wall_s']:>12.2f}{lm['cpu_s']:>7.2f}{lm['rss_mb']:>9.0f}{r['peak_mb']:>9.0f}"
         )
+    hashes = {r["output_sha1"] for runs in rows["stages"].values() for r in runs}
+    print(
+        "masked texts, PII counts and lemmas identical for both sources: "
+        f"{'yes' if len(hashes) == 1 else 'NO'} ({len(hashes)} distinct fingerprint(s))"
+    )
     results["paired"] = paired = run_case("paired", "trie", args)
     print(
         f"\nLemmatiser on the UD sentences, tokens per CPU second: both sources in one process, "
