@@ -114,10 +114,12 @@ def lemma_settings(language: str) -> LemmaSettings:
 
 @lru_cache(maxsize=1)
 def _simplemma() -> tuple[Any, Any]:
-    """simplemma's dictionary look-up and its full default strategy (imported lazily)."""
-    from simplemma.strategies import DefaultStrategy, DictionaryLookupStrategy
+    """simplemma's dictionary look-up and its full default strategy, both on the process-wide
+    dictionary store (memory-mapped tries shared with privacy masking and the keyword
+    matcher; see :mod:`socanalysis.nlp.dictionaries`)."""
+    from socanalysis.nlp.dictionaries import dictionary_lookup, lemmatization_strategy
 
-    return DictionaryLookupStrategy(), DefaultStrategy()
+    return dictionary_lookup(), lemmatization_strategy()
 
 
 def _dictionary_lemma(word: str, language: str) -> str | None:

@@ -153,11 +153,11 @@ class _Token:
 
 
 def _lemmas(token: str, langs: tuple[str, ...]) -> set[str]:
-    import simplemma
+    from socanalysis.nlp import dictionaries
 
     out = set()
     for lang in langs:
-        out.add(simplemma.lemmatize(token, lang=lang).casefold())
+        out.add(dictionaries.lemmatize(token, lang=lang).casefold())
     return out
 
 
@@ -170,14 +170,14 @@ def _common_compound(lower: str, langs: tuple[str, ...], lex: _Lexicon) -> str |
     whose last part is a usual surname element (koski, niemi, ström) does not count.
     Returns the language whose dictionary explains the word, or None.
     """
-    import simplemma
+    from socanalysis.nlp import dictionaries
 
     for cut in range(3, len(lower) - 4):
         tail = lower[cut:]
         for lang in langs:
-            if not simplemma.is_known(tail, lang=lang):
+            if not dictionaries.is_known(tail, lang=lang):
                 continue
-            lemma = simplemma.lemmatize(tail, lang=lang)
+            lemma = dictionaries.lemmatize(tail, lang=lang)
             if lemma[:1].islower() and lemma not in lex.surname_heads:
                 return lang
     return None
@@ -192,12 +192,13 @@ def _dictionary(word: str, langs: tuple[str, ...]) -> tuple[bool, bool, bool]:
     ordinary word of the report language ("Dom", "Jos", "Mannen") is never taken as proper.
     ``proper_here`` asks the report language only (used at the start of a sentence).
     """
-    import simplemma
+    from socanalysis.nlp import dictionaries
 
-    known = any(simplemma.is_known(word, lang=lang) for lang in langs)
+    known = any(dictionaries.is_known(word, lang=lang) for lang in langs)
     lower = word.lower()
     common = any(
-        simplemma.is_known(lower, lang=lang) and simplemma.lemmatize(lower, lang=lang)[:1].islower()
+        dictionaries.is_known(lower, lang=lang)
+        and dictionaries.lemmatize(lower, lang=lang)[:1].islower()
         for lang in langs
     )
     if common:
@@ -205,8 +206,8 @@ def _dictionary(word: str, langs: tuple[str, ...]) -> tuple[bool, bool, bool]:
     proper_in = {
         lang
         for lang in ("fi", "sv")
-        if simplemma.is_known(word, lang=lang)
-        and simplemma.lemmatize(word, lang=lang)[:1].isupper()
+        if dictionaries.is_known(word, lang=lang)
+        and dictionaries.lemmatize(word, lang=lang)[:1].isupper()
     }
     return known, bool(proper_in), bool(proper_in & set(langs))
 
@@ -285,9 +286,9 @@ def _word_facts(word: str, langs: tuple[str, ...]) -> tuple:
 
 @lru_cache(maxsize=1 << 16)
 def _known_anywhere(word: str) -> bool:
-    import simplemma
+    from socanalysis.nlp import dictionaries
 
-    return any(simplemma.is_known(word, lang=lang) for lang in ("fi", "sv"))
+    return any(dictionaries.is_known(word, lang=lang) for lang in ("fi", "sv"))
 
 
 @lru_cache(maxsize=1 << 16)
