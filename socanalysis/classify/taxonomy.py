@@ -267,14 +267,15 @@ class Taxonomy:
 
 def _lemma_alias(word: str, languages: list[str], single: dict[str, str]) -> str | None:
     """The key whose one-word name is the lemma of ``word`` in one of ``languages``."""
-    import simplemma
+    # the shared memory-mapped dictionaries: simplemma's own would load ~430 MB a second time
+    from socanalysis.nlp import dictionaries
 
     folded = fold(word)
     if folded in single:
         return single[folded]
     for lang in languages:
         try:
-            lemma = fold(simplemma.lemmatize(word, lang=lang))
+            lemma = fold(dictionaries.lemmatize(word, lang=lang))
         except ValueError:  # a language simplemma does not know
             continue
         if lemma in single:

@@ -62,7 +62,7 @@ def fallback_lemmas(
     >>> fallback_lemmas(["Nuoret rahanvälittäjinä!"], ["fi"])
     [['nuori', 'rahanvälittäjä']]
     """
-    import simplemma
+    from socanalysis.nlp import dictionaries
 
     stop = _stopwords()
     languages = list(languages) if languages is not None else [""] * len(texts)
@@ -72,7 +72,7 @@ def fallback_lemmas(
         dropped = frozenset().union(*(stop.get(lang, frozenset()) for lang in ("fi", "sv")))
         words = []
         for token in _WORD.findall(str(text or "").lower()):
-            lemma = simplemma.lemmatize(token, lang=langs).lower()
+            lemma = dictionaries.lemmatize(token, lang=langs).lower()
             if len(lemma) >= 3 and lemma not in dropped and token not in dropped:
                 words.append(lemma)
         out.append(words)
