@@ -251,17 +251,26 @@ class ThemeModel:
             plan_clustering,
             reassign_outliers,
             reduce,
+            refine_to_centroids,
         )
 
         self._validate_params()
         frame, X = _prepare_reports(reports, embeddings, fitting=True)
         langs = frame["language"].tolist()
-        self.centering_ = LanguageCentering(enabled=self.language_centering).fit(X, langs)
+        space = settings()["space"]
+        self.centering_ = LanguageCentering(
+            enabled=self.language_centering, align=bool(space["align_languages"]), seed=self.seed
+        ).fit(X, langs)
         Z = self.centering_.transform(X, langs)
         n_distinct = len(np.unique(np.round(Z, 4), axis=0))
         self.plan_ = plan_clustering(
-            len(Z), n_distinct, self.n_themes, self.min_theme_size, self.reduction
-        )
+            len(Z), n_distinct, self.n_themes, self.min_theme_size, self.reduction,
+            n_layouts=int(space["consensus_layouts"])
+            if len(Z) <= int(space["consensus_max_reports"])
+            else 1,
+            n_epochs=space["consensus_epochs"],
+            selection=str(space["hdbscan_selection"]),
+        )  # fmt: skip
         R = reduce(Z, self.plan_, self.seed)
         raw = cluster(R, Z, self.plan_, self.seed)
         labels = reassign_outliers(Z, raw, float(self.outlier_reassign_threshold), R)
@@ -271,6 +280,7 @@ class ThemeModel:
                 Z, labels, langs, cfg["monolingual_share"], cfg["min_cosine"],
                 cfg["min_language_share"],
             )  # fmt: skip
+        labels = refine_to_centroids(Z, labels, int(space["refine_iterations"]))
         self.n_initial_outliers_ = int((raw < 0).sum())
         self.labels_ = _renumber_by_size(labels)
         self._frame = frame
