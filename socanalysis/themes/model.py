@@ -269,7 +269,9 @@ class ThemeModel:
             if len(Z) <= int(space["consensus_max_reports"])
             else 1,
             n_epochs=space["consensus_epochs"],
-            selection=str(space["hdbscan_selection"]),
+            selection=str(space["hdbscan_selection"])
+            if len(Z) <= int(space["leaf_max_reports"])
+            else "eom",
         )  # fmt: skip
         R = reduce(Z, self.plan_, self.seed)
         raw = cluster(R, Z, self.plan_, self.seed)
