@@ -3,11 +3,14 @@
 The model takes the reports (a DataFrame keyed by ``report_id``) and their embeddings, and
 
 1. centres each language on its mean vector, so a Finnish and a Swedish report on one phenomenon
-   meet (:class:`~socanalysis.themes.space.LanguageCentering`);
+   meet, and rotates the Swedish vectors onto the Finnish ones where there are enough
+   cross-language neighbour pairs (:class:`~socanalysis.themes.space.LanguageCentering`);
 2. reduces and clusters as the data size calls for
    (:func:`~socanalysis.themes.space.plan_clustering`): agglomerative with a silhouette
    choice below 40 reports, UMAP + HDBSCAN (automatic number of themes) or UMAP + k-means
-   (given number) above;
+   (given number) above, on three seeded UMAP layouts side by side up to 5 000 reports so
+   that another seed or a few changed reports do not reshuffle the themes (settings in
+   ``data/themes.yaml``, section ``space``);
 3. gives outliers (theme -1) the nearest theme when their cosine to its centroid reaches
    ``outlier_reassign_threshold``;
 4. describes each theme: c-TF-IDF keywords per language with BERTopic's ``ClassTfidfTransformer``
