@@ -337,11 +337,15 @@ def _consensus_layouts(umap: Any, Z: np.ndarray, plan: ClusterPlan, seed: int) -
         warnings.simplefilter("ignore", UserWarning)
         layouts = [reducer.fit_transform(Z)]
         for layout_seed in seeds[1:]:
-            # the layout step of UMAP.fit on the graph it already built (umap-learn 0.5)
-            embedding, _ = reducer._fit_embed_data(
-                reducer._raw_data, plan.n_epochs, reducer.init,
-                np.random.RandomState(layout_seed),
-            )  # fmt: skip
+            if hasattr(reducer, "_fit_embed_data"):
+                # the layout step of UMAP.fit on the graph it already built (umap-learn 0.5)
+                embedding, _ = reducer._fit_embed_data(
+                    reducer._raw_data, plan.n_epochs, reducer.init,
+                    np.random.RandomState(layout_seed),
+                )  # fmt: skip
+            else:  # pragma: no cover - another umap-learn: same result, graph built again
+                embedding = umap.UMAP(**{**reducer.get_params(), "random_state": layout_seed})
+                embedding = embedding.fit_transform(Z)
             layouts.append(embedding)
     parts = []
     for L in layouts:
