@@ -10,10 +10,12 @@ Usage: python benchmarks/bench_masking_themes.py [--seeds 0 1 2] [--data sample_
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # this checkout's socanalysis, not an installed one
 
 
 def main() -> None:

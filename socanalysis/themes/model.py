@@ -3,11 +3,14 @@
 The model takes the reports (a DataFrame keyed by ``report_id``) and their embeddings, and
 
 1. centres each language on its mean vector, so a Finnish and a Swedish report on one phenomenon
-   meet (:class:`~socanalysis.themes.space.LanguageCentering`);
+   meet, and rotates the Swedish vectors onto the Finnish ones where there are enough
+   cross-language neighbour pairs (:class:`~socanalysis.themes.space.LanguageCentering`);
 2. reduces and clusters as the data size calls for
    (:func:`~socanalysis.themes.space.plan_clustering`): agglomerative with a silhouette
    choice below 40 reports, UMAP + HDBSCAN (automatic number of themes) or UMAP + k-means
-   (given number) above;
+   (given number) above, on three seeded UMAP layouts side by side up to 5 000 reports so
+   that another seed or a few changed reports do not reshuffle the themes (settings in
+   ``data/themes.yaml``, section ``space``);
 3. gives outliers (theme -1) the nearest theme when their cosine to its centroid reaches
    ``outlier_reassign_threshold``;
 4. describes each theme: c-TF-IDF keywords per language with BERTopic's ``ClassTfidfTransformer``
@@ -251,17 +254,28 @@ class ThemeModel:
             plan_clustering,
             reassign_outliers,
             reduce,
+            refine_to_centroids,
         )
 
         self._validate_params()
         frame, X = _prepare_reports(reports, embeddings, fitting=True)
         langs = frame["language"].tolist()
-        self.centering_ = LanguageCentering(enabled=self.language_centering).fit(X, langs)
+        space = settings()["space"]
+        self.centering_ = LanguageCentering(
+            enabled=self.language_centering, align=bool(space["align_languages"]), seed=self.seed
+        ).fit(X, langs)
         Z = self.centering_.transform(X, langs)
         n_distinct = len(np.unique(np.round(Z, 4), axis=0))
         self.plan_ = plan_clustering(
-            len(Z), n_distinct, self.n_themes, self.min_theme_size, self.reduction
-        )
+            len(Z), n_distinct, self.n_themes, self.min_theme_size, self.reduction,
+            n_layouts=int(space["consensus_layouts"])
+            if len(Z) <= int(space["consensus_max_reports"])
+            else 1,
+            n_epochs=space["consensus_epochs"],
+            selection=str(space["hdbscan_selection"])
+            if len(Z) <= int(space["leaf_max_reports"])
+            else "eom",
+        )  # fmt: skip
         R = reduce(Z, self.plan_, self.seed)
         raw = cluster(R, Z, self.plan_, self.seed)
         labels = reassign_outliers(Z, raw, float(self.outlier_reassign_threshold), R)
@@ -271,6 +285,7 @@ class ThemeModel:
                 Z, labels, langs, cfg["monolingual_share"], cfg["min_cosine"],
                 cfg["min_language_share"],
             )  # fmt: skip
+        labels = refine_to_centroids(Z, labels, int(space["refine_iterations"]))
         self.n_initial_outliers_ = int((raw < 0).sum())
         self.labels_ = _renumber_by_size(labels)
         self._frame = frame

@@ -51,6 +51,8 @@ def save_model(model: ThemeModel, path: Path) -> Path:
     }
     for lang, mean in model.centering_.means_.items():
         arrays[f"mean.{lang}"] = np.ascontiguousarray(mean, dtype=np.float32)
+    for lang, rotation in getattr(model.centering_, "rotations_", {}).items():
+        arrays[f"rotation.{lang}"] = np.ascontiguousarray(rotation, dtype=np.float32)
     for lang, terms in model._terms.items():
         csr = terms.counts.tocsr()
         arrays[f"terms.{lang}.data"] = np.ascontiguousarray(csr.data, dtype=np.float32)
@@ -71,7 +73,12 @@ def save_model(model: ThemeModel, path: Path) -> Path:
         "centering": {
             "enabled": model.centering_.enabled,
             "min_reports": model.centering_.min_reports,
+            "align": model.centering_.align,
+            "max_align_sample": model.centering_.max_align_sample,
+            "align_iterations": model.centering_.align_iterations,
+            "seed": model.centering_.seed,
         },
+        "n_align_pairs": int(getattr(model.centering_, "n_align_pairs_", 0)),
         "n_initial_outliers": model.n_initial_outliers_,
         "reports": {
             "report_id": frame["report_id"].tolist(),
@@ -119,6 +126,10 @@ def load_model(cls: type[ThemeModel], path: Path, analyzer_factory: Any) -> Them
     centering = LanguageCentering(**meta["centering"])
     centering.means_ = {k.split(".", 1)[1]: v for k, v in arrays.items() if k.startswith("mean.")}
     centering.default_mean_ = arrays["default_mean"]
+    centering.rotations_ = {
+        k.split(".", 1)[1]: v for k, v in arrays.items() if k.startswith("rotation.")
+    }
+    centering.n_align_pairs_ = int(meta.get("n_align_pairs", 0))
     model.centering_ = centering
     model.centroids_ = arrays["centroids"]
     model.theme_ids_ = arrays["theme_ids"]
