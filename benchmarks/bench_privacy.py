@@ -10,12 +10,19 @@ non-social-care text: detections of structured types on UD, SIB-200 and Tatoeba 
 should be false positives: that text holds no phone numbers or identity codes) and name recall on
 Tatoeba's recurring characters (Tom, Mary, John, ...), whose sentences nobody on the team wrote.
 
+With ``--sample`` it checks real report-like text: every span found in the sample reports
+(``sample_data``, text and proposal, languages from the language stage) against the judged list
+``benchmarks/data/privacy_sample_judged.csv`` (each span found by any version of the detector,
+judged personal data or not, plus identifiers a detector missed). It prints true masks, false
+masks, missed identifiers and spans nobody has judged yet (judge those and add them to the list).
+
 Usage::
 
     python benchmarks/make_pii_set.py --out /tmp/pii_set.jsonl
     python benchmarks/bench_privacy.py /tmp/pii_set.jsonl
     python benchmarks/bench_privacy.py            # generates the set in memory (seed 0)
     python benchmarks/bench_privacy.py --eval-dir ../shared/eval
+    python benchmarks/bench_privacy.py --sample --show-fp   # judged sample masks
 """
 
 from __future__ import annotations
@@ -216,6 +223,84 @@ def real_text_checks(eval_dir: Path) -> None:
                           f"{_pct(found, total)} %")  # fmt: skip
 
 
+JUDGED = ROOT / "benchmarks" / "data" / "privacy_sample_judged.csv"
+
+
+def sample_check(judged_path: Path = JUDGED, show: bool = False) -> dict:
+    """Masks on the sample reports against the judged list: true, false, missed, unjudged.
+
+    A judged item counts as masked when a span of its type covers all its characters; a span
+    found counts as true when it overlaps an item judged personal data ("yes"), false when it
+    overlaps one judged "no", "service" when it overlaps an identifier of a service (a shared
+    mailbox: not personal data, masked by policy) and unjudged otherwise.
+    """
+    import socanalysis as sa
+    from socanalysis.nlp.language import detect_languages
+
+    reports = sa.read_reports(ROOT / "sample_data" / "reports_webropol.csv")
+    reports = reports.set_index("report_id")
+    languages = detect_languages(reports["text"])["language"]
+    with judged_path.open(encoding="utf-8") as handle:
+        judged = list(csv.DictReader(handle))
+    by_text = defaultdict(list)
+    for item in judged:
+        start = int(item["start"])
+        text = reports.loc[item["report_id"], item["field"]]
+        if text[start : start + len(item["span"])] != item["span"]:
+            raise SystemExit(f"judged span does not match the sample text: {item}")
+        by_text[(item["report_id"], item["field"])].append((start, start + len(item["span"]), item))
+    counts = Counter()
+    lines = []
+    n_texts = 0
+    for field in ("text", "proposal"):
+        for rid, text in reports[field].items():
+            if not isinstance(text, str) or not text.strip():
+                continue
+            n_texts += 1
+            spans = find_pii(text, languages[rid])
+            items = by_text.get((rid, field), [])
+            for span in spans:
+                hit = [it for s, e, it in items if _overlaps(span.start, span.end, s, e)]
+                verdicts = {it["personal"] for it in hit}
+                kind = (
+                    "true" if "yes" in verdicts else "service" if "service" in verdicts
+                    else "false" if "no" in verdicts else "unjudged"
+                )  # fmt: skip
+                counts[kind] += 1
+                counts[(kind, span.type)] += 1
+                if kind in ("false", "unjudged"):
+                    lines.append(f"  {kind:<9}{rid} {field:<9}{span.start:>5} {span.type:<12}"
+                                 f"{span.text!r}")  # fmt: skip
+            for start, end, item in items:
+                if item["personal"] != "yes":
+                    continue
+                covered = all(
+                    any(s.type == item["type"] and s.start <= i < s.end for s in spans)
+                    for i in range(start, end)
+                    if not text[i].isspace()
+                )
+                counts["found" if covered else "missed"] += 1
+                if not covered:
+                    lines.append(f"  missed   {rid} {field:<9}{start:>5} {item['type']:<12}"
+                                 f"{item['span']!r}")  # fmt: skip
+    masks = counts["true"] + counts["false"] + counts["service"] + counts["unjudged"]
+    print(f"sample reports: {len(reports)} ({n_texts} texts incl. proposals), "
+          f"judged items: {len(judged)}")  # fmt: skip
+    print(f"{'masks':<12}{masks:>5}")
+    for kind in ("true", "service", "false", "unjudged"):
+        per_type = ", ".join(f"{t} {counts[(kind, t)]}" for t in PRIVACY_TYPES if counts[(kind, t)])
+        print(f"{kind:<12}{counts[kind]:>5}  {per_type}")
+    personal = counts["found"] + counts["missed"]
+    print(f"{'missed':<12}{counts['missed']:>5}  of {personal} identifiers judged personal data")
+    judged_masks = counts["true"] + counts["false"]
+    print(f"precision (true / (true + false)): {_pct(counts['true'], judged_masks).strip()} %, "
+          f"recall: {_pct(counts['found'], personal).strip()} %")  # fmt: skip
+    if show and lines:
+        print("\nfalse, unjudged and missed (sample text is synthetic):")
+        print("\n".join(lines))
+    return counts
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Privacy detector precision/recall per type")
     parser.add_argument("path", nargs="?", type=Path, help="JSONL from make_pii_set.py")
@@ -223,7 +308,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--reports", type=int, default=700)
     parser.add_argument("--show-fp", action="store_true", help="list false positives")
     parser.add_argument("--eval-dir", type=Path, help="shared eval corpora for real-text checks")
+    parser.add_argument("--sample", action="store_true", help="judged masks on sample_data only")
     args = parser.parse_args(argv)
+    if args.sample:
+        sample_check(show=args.show_fp)
+        return
     if args.path:
         with args.path.open(encoding="utf-8") as handle:
             reports = [json.loads(line) for line in handle if line.strip()]
