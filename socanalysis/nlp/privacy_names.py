@@ -39,6 +39,7 @@ _WORD_RE = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 _VOWELS = set("aeiouyäöå")
 _BULLETS = set("•*–—·▪►-")
 _QUOTES = "\"'«»”“‘’([{"
+_DOTTED = set("äöåÄÖÅ")
 
 
 @dataclass(frozen=True)
@@ -278,14 +279,17 @@ def _typing_slips(cf: str, alphabet: str, dropped: bool = True) -> list[str]:
 
 
 @lru_cache(maxsize=1 << 14)
-def _misspelt_ordinary(cf: str, langs: tuple[str, ...], capitalised: bool) -> bool:
+def _misspelt_ordinary(cf: str, langs: tuple[str, ...], where: str, dots: bool) -> bool:
     """Whether ``cf`` is an ordinary word of ``langs`` typed without ä/ö/å or with one slip.
 
-    A lower-case word (after a cue) is checked for both from ``slip_min_length`` letters on;
-    a capitalised one only for the missing dots, and only from
-    ``restore_min_length_capitalised`` letters: short names in no list are too often an
-    ordinary word with dots ("Ma" / må, "Gore" / göre, "Kahman" / kähmän) or one slip away
-    from one ("Halimalle" / halimalla).
+    ``where`` is "lower" (a lower-case word after a cue: missing dots, and one slip from
+    ``slip_min_length`` letters on), "initial" (a capitalised word starting a sentence: missing
+    dots only, any length: "Han" / hän, "Pa" / på, "Siina" / siinä) or "inside" (capitalised
+    inside a sentence: missing dots only, from ``restore_min_length_capitalised`` letters;
+    shorter names in no list are too often an ordinary word with dots: "Ma" / må,
+    "Gore" / göre, "Kahman" / kähmän). Capitalised words get no slip rule: a name in no list
+    is too often one slip from some dictionary form ("Halimalle" / halimalla). With ``dots``
+    (the text has an ä, ö or å somewhere: its writer does type them) no letters are restored.
 
     "eivat" -> eivät, "jattaa" -> jättää (simplemma knows "jattaa" only as a form of the rare
     name Jatta), "jotui" -> joutui, "assunnottomuus" -> asunnottomuus. A candidate that is a
@@ -295,10 +299,10 @@ def _misspelt_ordinary(cf: str, langs: tuple[str, ...], capitalised: bool) -> bo
     from socanalysis.nlp.lemmas import is_known_word
 
     lex = _lexicon()
-    if capitalised and len(cf) < lex.restore_min_length_capitalised:
+    if where == "inside" and len(cf) < lex.restore_min_length_capitalised:
         return False
-    candidates = _restorations(cf, lex)
-    if not capitalised and len(cf) >= lex.slip_min_length:
+    candidates = [] if dots else _restorations(cf, lex)
+    if where == "lower" and len(cf) >= lex.slip_min_length:
         candidates += _typing_slips(cf, lex.alphabet)
     names = lex.first | lex.surnames
     for candidate in candidates:
@@ -485,14 +489,21 @@ def _ordinary_reading(tok: _Token, langs: tuple[str, ...]) -> bool:
 
 
 def _standalone_score(
-    text: str, tokens: list[_Token], i: int, lex: _Lexicon, amb: frozenset[str], language: str
+    text: str,
+    tokens: list[_Token],
+    i: int,
+    lex: _Lexicon,
+    amb: frozenset[str],
+    language: str,
+    dots: bool,
 ) -> float:
     """Score of token i from its own evidence (0 when it is not a name on its own).
 
     ``language`` "other" (a report in neither Finnish nor Swedish) keeps only the evidence that
     does not depend on the Finnish and Swedish dictionaries: the name lists, a capitalised
     word after a cue, surname shapes. There every English or Estonian word is "unknown" and
-    English capitalises languages and nationalities ("Arabic", "Finnish").
+    English capitalises languages and nationalities ("Arabic", "Finnish"). ``dots`` says
+    whether the text has any ä, ö or å (then no word in it was typed without them).
     """
     langs = _languages(language)
     foreign = language == "other"
@@ -516,7 +527,7 @@ def _standalone_score(
         if (
             foreign
             or tokens[i - 1].cf not in lex.cues
-            or _misspelt_ordinary(tok.cf, langs, capitalised=False)
+            or _misspelt_ordinary(tok.cf, langs, "lower", dots)
         ):
             return 0.0
         if tok.proper:
@@ -552,6 +563,9 @@ def _standalone_score(
     if foreign:
         return sc["proper"] if tok.surname_shape and not tok.initial else 0.0
     if tok.initial:
+        # "Han sanoi", "Pa den tiden": a word typed without dots starts many sentences
+        if _misspelt_ordinary(tok.cf, langs, "initial", dots):
+            return 0.0
         if tok.proper_here:
             return sc["proper_sentence_initial"]
         # "Farhan kertoi": unknown to the dictionary, right before a reporting verb
@@ -559,7 +573,7 @@ def _standalone_score(
     if tok.proper or tok.surname_shape:
         return sc["proper"]
     if not tok.initial and not tok.known:
-        if _misspelt_ordinary(tok.cf, langs, capitalised=True):
+        if _misspelt_ordinary(tok.cf, langs, "inside", dots):
             return 0.0
         return sc["unknown_word"]
     return 0.0
@@ -660,8 +674,9 @@ def find_names(text: str, language: str = "fi") -> list[PiiSpan]:
     lex = _lexicon()
     amb = frozenset().union(*(lex.ambiguous[lang] for lang in _languages(language)))
     tokens = _analyse(text, language, lex)
+    dots = any(c in _DOTTED for c in text)
     for i, tok in enumerate(tokens):
-        tok.score = _standalone_score(text, tokens, i, lex, amb, language)
+        tok.score = _standalone_score(text, tokens, i, lex, amb, language, dots)
     _lowercase_full_names(text, tokens, lex, amb)
     for _ in range(3):  # a name of three or four words grows by one word per pass
         if not _neighbour_pass(text, tokens, lex, language):
