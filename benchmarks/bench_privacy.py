@@ -23,6 +23,7 @@ Usage::
     python benchmarks/bench_privacy.py            # generates the set in memory (seed 0)
     python benchmarks/bench_privacy.py --eval-dir ../shared/eval
     python benchmarks/bench_privacy.py --sample --show-fp   # judged sample masks
+    python benchmarks/bench_privacy.py --theme-control 0 1 2  # does masking move the themes?
 """
 
 from __future__ import annotations
@@ -342,6 +343,56 @@ def sample_check(judged_path: Path = JUDGED, show: bool = False) -> dict:
     return counts
 
 
+def theme_control(seeds: list[int]) -> None:
+    """How far the theme model moves when masking changes reports, against two controls.
+
+    ARI between themes of raw and masked sample text (as bench_masking_themes.py), of raw text
+    and raw text with " ." appended to exactly the reports that masking changes (a change
+    without meaning), and of raw text fitted with two seeds. Needs the e5 embedder (cached).
+    """
+    import numpy as np
+    from sklearn.metrics import adjusted_rand_score
+
+    import socanalysis as sa
+    from socanalysis.nlp.analyzer import LemmaAnalyzer
+    from socanalysis.nlp.embeddings import get_embedder
+    from socanalysis.nlp.language import detect_languages
+    from socanalysis.nlp.privacy import mask_reports
+    from socanalysis.themes.model import ThemeModel
+
+    reports = sa.read_reports(ROOT / "sample_data" / "reports_webropol.csv")
+    reports = reports[reports["status"] == "ok"].reset_index(drop=True)
+    lang = detect_languages(reports["text"])["language"]
+    masked = mask_reports(reports["text"], lang)
+    changed = (masked["pii_masked"] > 0).to_numpy()
+    control = reports["text"].where(~changed, reports["text"] + " .")
+    embedder = get_embedder("e5-small-bundled")
+    x_raw = embedder.encode(reports["text"].tolist())
+    x_masked = embedder.encode(masked["text_masked"].tolist())
+    x_control = embedder.encode(control.tolist())
+
+    def cos(a, b):
+        return (a * b).sum(1) / np.linalg.norm(a, axis=1) / np.linalg.norm(b, axis=1)
+
+    print(f"reports changed by masking: {changed.sum()}, lowest cosine to raw: masked "
+          f"{cos(x_raw, x_masked)[changed].min():.3f}, control "
+          f"{cos(x_raw, x_control)[changed].min():.3f}")  # fmt: skip
+    print("| seed | ARI masked | ARI control ' .' | ARI raw, seed + 10 |")
+    print("|---|---|---|---|")
+    raw = reports.assign(language=lang.to_numpy())
+    for seed in seeds:
+
+        def fit(frame, x, s=seed):
+            return ThemeModel(seed=s, analyzer_factory=LemmaAnalyzer).fit(frame, x).labels_
+
+        a = fit(raw, x_raw)
+        b = fit(raw.assign(text=masked["text_masked"].to_numpy()), x_masked)
+        c = fit(raw.assign(text=control.to_numpy()), x_control)
+        d = fit(raw, x_raw, seed + 10)
+        print(f"| {seed} | {adjusted_rand_score(a, b):.3f} | {adjusted_rand_score(a, c):.3f} | "
+              f"{adjusted_rand_score(a, d):.3f} |")  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Privacy detector precision/recall per type")
     parser.add_argument("path", nargs="?", type=Path, help="JSONL from make_pii_set.py")
@@ -350,7 +401,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--show-fp", action="store_true", help="list false positives")
     parser.add_argument("--eval-dir", type=Path, help="shared eval corpora for real-text checks")
     parser.add_argument("--sample", action="store_true", help="judged masks on sample_data only")
+    parser.add_argument("--theme-control", type=int, nargs="*", metavar="SEED",
+                        help="ARI of themes: masked, a meaningless edit, another seed")  # fmt: skip
     args = parser.parse_args(argv)
+    if args.theme_control is not None:
+        theme_control(args.theme_control or [0, 1, 2])
+        return
     if args.sample:
         sample_check(show=args.show_fp)
         return

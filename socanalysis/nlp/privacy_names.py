@@ -14,9 +14,16 @@ A word is taken as a name when
 * it is capitalised next to a name found above (*Anna Virtanen*, *Matti Salo*) or in a list of
   names (*Pekka, Sirpa ja Iiris*).
 
-Words on the stop list (institutions such as Kela, FPA, TE, Ohjaamo, HUS, Varha; months,
-weekdays, holidays, regions, municipalities) are never names on their own. Adjacent name words
-are merged into one span ("Matti Virtanen" is one name).
+Words on the stop list (institutions such as Kela, FPA, TE, Ohjaamo, HUS, Varha; organisations,
+eponyms such as Alzheimer; months, weekdays, holidays, regions, municipalities, districts) are
+never names on their own. Adjacent name words are merged into one span ("Matti Virtanen" is one
+name).
+
+Ordinary words are kept out: a word that is an ordinary word typed without ä/ö/å (in a text
+typed without them: "eivat", "Han") or, lower case after a cue, with one typing slip
+("joutuui"); lower-case words after a plural or inflected cue ("asiakkaat eivat"); in a report
+in another language, anything that only the Finnish or Swedish dictionary would call a name
+("Syria", "Arabic"); case forms of ordinary -s words ("Perhekeskuksessa").
 
 Examples
 --------
@@ -24,6 +31,8 @@ Examples
 ['Matti Virtasen']
 >>> [s.text for s in find_names("Klienten Ahmed bor i Vasa med sin mamma Olena.", "sv")]
 ['Ahmed', 'Olena']
+>>> find_names("Moni asiakas elaa yksin, aiti kertoi.")  # elää typed without ä
+[]
 """
 
 from __future__ import annotations
