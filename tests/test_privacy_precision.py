@@ -88,6 +88,10 @@ def test_unit_names_in_the_inessive_are_no_surnames():
     # the same case endings on a -nen surname are still a name
     assert names("Soitimme eilen Virtasella ja Laitiselle.") == ["Virtasella", "Laitiselle"]
     assert names("Tapasin eilen Hyttisen ja Kivisen.") == ["Hyttisen", "Kivisen"]
+    # surnames that the dictionary also knows as ordinary words keep their shape: only the case
+    # forms with a k before the ending (-uksessa, -oksen) belong to ordinary -us/-os words
+    assert names("Kokous pidettiin apulaiskaupunginjohtaja Kaitaisella.") == ["Kaitaisella"]
+    assert names("Asia jäi ennen Kekkosen aikaa kesken.") == ["Kekkosen"]
 
 
 def test_inflected_verb_starting_a_sentence_is_not_a_first_name():
