@@ -37,6 +37,7 @@ Examples
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from dataclasses import dataclass
@@ -49,6 +50,7 @@ _VOWELS = set("aeiouyäöå")
 _BULLETS = set("•*–—·▪►-")
 _QUOTES = "\"'«»”“‘’([{"
 _DOTTED = set("äöåÄÖÅ")
+_SENTENCE_END = re.compile(r"[.!?\n]+")
 
 
 @dataclass(frozen=True)
@@ -298,7 +300,8 @@ def _misspelt_ordinary(cf: str, langs: tuple[str, ...], where: str, dots: bool) 
     shorter names in no list are too often an ordinary word with dots: "Ma" / må,
     "Gore" / göre, "Kahman" / kähmän). Capitalised words get no slip rule: a name in no list
     is too often one slip from some dictionary form ("Halimalle" / halimalla). With ``dots``
-    (the text has an ä, ö or å somewhere: its writer does type them) no letters are restored.
+    (the sentence has an ä, ö or å somewhere: its writer does type them) no letters are
+    restored.
 
     "eivat" -> eivät, "jattaa" -> jättää (simplemma knows "jattaa" only as a form of the rare
     name Jatta), "jotui" -> joutui, "assunnottomuus" -> asunnottomuus. A candidate that is a
@@ -512,7 +515,7 @@ def _standalone_score(
     does not depend on the Finnish and Swedish dictionaries: the name lists, a capitalised
     word after a cue, surname shapes. There every English or Estonian word is "unknown" and
     English capitalises languages and nationalities ("Arabic", "Finnish"). ``dots`` says
-    whether the text has any ä, ö or å (then no word in it was typed without them).
+    whether the token's sentence has any ä, ö or å (then no word in it was typed without them).
     """
     langs = _languages(language)
     foreign = language == "other"
@@ -683,8 +686,15 @@ def find_names(text: str, language: str = "fi") -> list[PiiSpan]:
     lex = _lexicon()
     amb = frozenset().union(*(lex.ambiguous[lang] for lang in _languages(language)))
     tokens = _analyse(text, language, lex)
-    dots = any(c in _DOTTED for c in text)
+    # ä/ö/å typed somewhere in a sentence: its writer did not leave them out in its other words
+    # (per sentence, because a report may join parts typed in different ways)
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text) + 1]
+    dotted, start = [], 0
+    for end in ends:
+        dotted.append(any(c in _DOTTED for c in text[start:end]))
+        start = end
     for i, tok in enumerate(tokens):
+        dots = dotted[bisect.bisect_right(ends, tok.start)]
         tok.score = _standalone_score(text, tokens, i, lex, amb, language, dots)
     _lowercase_full_names(text, tokens, lex, amb)
     for _ in range(3):  # a name of three or four words grows by one word per pass
