@@ -426,8 +426,8 @@ def _word_facts(word: str, langs: tuple[str, ...]) -> tuple:
         # dictionary explains is not a Finnish surname in -nen
         if compound_lang == "sv" and cf.endswith("en"):
             surname_shape = False
-    # "Perhekeskuksessa", "Kokouksessa": a case ending shared by -nen surnames and ordinary
-    # words in -s (keskus, kokous) says nothing when the dictionary knows the word as ordinary
+    # "Perhekeskuksessa", "Kokouksessa": the case forms of -us/-os nouns (k before the surname
+    # ending, which no -nen surname has) say nothing when the dictionary knows the word
     if surname_shape and known and not proper and lex.case_surname_shape.search(cf):
         surname_shape = False
     return kind, name, known, proper, proper_here, surname_shape
