@@ -94,6 +94,9 @@ def test_unit_names_in_the_inessive_are_no_surnames():
     # forms with a k before the ending (-uksessa, -oksen) belong to ordinary -us/-os words
     assert names("Kokous pidettiin apulaiskaupunginjohtaja Kaitaisella.") == ["Kaitaisella"]
     assert names("Asia jäi ennen Kekkosen aikaa kesken.") == ["Kekkosen"]
+    # action nouns in -minen are no surnames; a listed -minen surname still is
+    assert names("Teemat: Velkaantuminen ja Syrjäytyminen.") == []
+    assert names("Nyt Velkaantuminen on yleistä, kertoi Nieminen.") == ["Nieminen"]
 
 
 def test_inflected_verb_starting_a_sentence_is_not_a_first_name():
