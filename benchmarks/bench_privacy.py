@@ -10,12 +10,20 @@ non-social-care text: detections of structured types on UD, SIB-200 and Tatoeba 
 should be false positives: that text holds no phone numbers or identity codes) and name recall on
 Tatoeba's recurring characters (Tom, Mary, John, ...), whose sentences nobody on the team wrote.
 
+With ``--sample`` it checks real report-like text: every span found in the sample reports
+(``sample_data``, text and proposal, languages from the language stage) against the judged list
+``benchmarks/data/privacy_sample_judged.csv`` (each span found by any version of the detector,
+judged personal data or not, plus identifiers a detector missed). It prints true masks, false
+masks, missed identifiers and spans nobody has judged yet (judge those and add them to the list).
+
 Usage::
 
     python benchmarks/make_pii_set.py --out /tmp/pii_set.jsonl
     python benchmarks/bench_privacy.py /tmp/pii_set.jsonl
     python benchmarks/bench_privacy.py            # generates the set in memory (seed 0)
     python benchmarks/bench_privacy.py --eval-dir ../shared/eval
+    python benchmarks/bench_privacy.py --sample --show-fp   # judged sample masks
+    python benchmarks/bench_privacy.py --theme-control 0 1 2  # does masking move the themes?
 """
 
 from __future__ import annotations
@@ -162,8 +170,10 @@ def print_table(r: dict, show_fp: bool = False) -> None:
             print("  " + line)
 
 
+# the UD test files were not looked at while writing the rules (held out); the others were
 REAL_FILES = [
     ("ud/fi_tdt-dev", "fi"), ("ud/fi_ftb-dev", "fi"), ("ud/sv_talbanken-dev", "sv"),
+    ("ud/fi_tdt-test", "fi"), ("ud/fi_ftb-test", "fi"), ("ud/sv_talbanken-test", "sv"),
     ("sib200/fin_Latn", "fi"), ("sib200/swe_Latn", "sv"), ("tatoeba/fin", "fi"),
     ("tatoeba/swe", "sv"),
 ]  # fmt: skip
@@ -175,13 +185,40 @@ _TATOEBA_RE = re.compile(
 )
 
 
+_PLAIN = str.maketrans("äöåÄÖÅ", "aoaAOA")
+
+
+def _typed_quickly(text: str, rng) -> str:
+    """The sentence as quick report typing leaves it: ä/ö/å typed as a/o, and one slip (a
+    letter dropped or doubled, or two swapped) in one lower-case word of 7+ letters."""
+    text = text.translate(_PLAIN)
+    words = [m for m in re.finditer(r"\b[a-z]{7,}\b", text)]
+    if not words:
+        return text
+    m = rng.choice(words)
+    w = m.group(0)
+    i = rng.randrange(1, len(w) - 1)
+    kind = rng.choice(("drop", "double", "swap"))
+    slip = {"drop": w[:i] + w[i + 1 :], "double": w[:i] + w[i] + w[i:],
+            "swap": w[:i] + w[i + 1] + w[i] + w[i + 2 :]}[kind]  # fmt: skip
+    return text[: m.start()] + slip + text[m.end() :]
+
+
 def real_text_checks(eval_dir: Path) -> None:
-    """Structured detections on real text (false positives) and Tatoeba name recall."""
+    """Structured detections on real text (false positives) and Tatoeba name recall.
+
+    Also the same sentences typed quickly (see :func:`_typed_quickly`): every name span there
+    that does not overlap a name span of the original sentence is a mask caused by the typing
+    alone, so a false one (real text, nobody planted anything).
+    """
+    import random
+
     from socanalysis.nlp.privacy_data import name_lists
 
     lists = name_lists()
     listed = set().union(*(lists[k] for k in lists if k.startswith(("first_", "surnames_"))))
-    print(f"{'real text':<22}{'texts':>7}{'words':>8}  structured detections / names")
+    print(f"{'real text':<22}{'texts':>7}{'words':>8}  structured detections / names / "
+          "extra names when typed quickly")  # fmt: skip
     recall = Counter()
     for name, lang in REAL_FILES:
         path = eval_dir / f"{name}.tsv"
@@ -191,9 +228,20 @@ def real_text_checks(eval_dir: Path) -> None:
         with path.open(encoding="utf-8") as handle:
             texts = [row["text"] for row in csv.DictReader(handle, delimiter="\t")]
         kinds = Counter()
+        rng = random.Random(0)
+        extra = 0
         for text in texts:
             spans = find_pii(text, lang)
             kinds.update(s.type for s in spans)
+            quick = _typed_quickly(text, rng)
+            if quick != text:
+                base = [(s.start, s.end) for s in spans if s.type == "name"]
+                # the slip shifts offsets by at most one character
+                extra += sum(
+                    not any(_overlaps(s.start - 1, s.end + 1, a, b) for a, b in base)
+                    for s in find_pii(quick, lang)
+                    if s.type == "name"
+                )
             if name.startswith("tatoeba"):
                 for m in _TATOEBA_RE.finditer(text):
                     before = text[: m.start()].rstrip()
@@ -204,7 +252,8 @@ def real_text_checks(eval_dir: Path) -> None:
                     recall[(lang, in_list, where, "found" if hit else "missed")] += 1
         structured = {k: v for k, v in kinds.items() if k != "name"}
         words = sum(len(t.split()) for t in texts)
-        print(f"{name:<22}{len(texts):>7}{words:>8}  {structured or 0} / {kinds['name']}")
+        print(f"{name:<22}{len(texts):>7}{words:>8}  {structured or 0} / {kinds['name']} / "
+              f"{extra}")  # fmt: skip
     print("\nTatoeba names (Tom, Mary, ...): found / total")
     for lang in ("fi", "sv"):
         for in_list in ("in list", "not in list"):
@@ -216,6 +265,134 @@ def real_text_checks(eval_dir: Path) -> None:
                           f"{_pct(found, total)} %")  # fmt: skip
 
 
+JUDGED = ROOT / "benchmarks" / "data" / "privacy_sample_judged.csv"
+
+
+def sample_check(judged_path: Path = JUDGED, show: bool = False) -> dict:
+    """Masks on the sample reports against the judged list: true, false, missed, unjudged.
+
+    A judged item counts as masked when a span of its type covers all its characters; a span
+    found counts as true when it overlaps an item judged personal data ("yes"), false when it
+    overlaps one judged "no", "service" when it overlaps an identifier of a service (a shared
+    mailbox: not personal data, masked by policy) and unjudged otherwise.
+    """
+    import socanalysis as sa
+    from socanalysis.nlp.language import detect_languages
+
+    reports = sa.read_reports(ROOT / "sample_data" / "reports_webropol.csv")
+    reports = reports.set_index("report_id")
+    languages = detect_languages(reports["text"])["language"]
+    with judged_path.open(encoding="utf-8") as handle:
+        judged = list(csv.DictReader(handle))
+    by_text = defaultdict(list)
+    for item in judged:
+        start = int(item["start"])
+        text = reports.loc[item["report_id"], item["field"]]
+        if text[start : start + len(item["span"])] != item["span"]:
+            raise SystemExit(f"judged span does not match the sample text: {item}")
+        by_text[(item["report_id"], item["field"])].append((start, start + len(item["span"]), item))
+    counts = Counter()
+    lines = []
+    n_texts = 0
+    for field in ("text", "proposal"):
+        for rid, text in reports[field].items():
+            if not isinstance(text, str) or not text.strip():
+                continue
+            n_texts += 1
+            spans = find_pii(text, languages[rid])
+            items = by_text.get((rid, field), [])
+            for span in spans:
+                hit = [it for s, e, it in items if _overlaps(span.start, span.end, s, e)]
+                verdicts = {it["personal"] for it in hit}
+                kind = (
+                    "true" if "yes" in verdicts else "service" if "service" in verdicts
+                    else "false" if "no" in verdicts else "unjudged"
+                )  # fmt: skip
+                counts[kind] += 1
+                counts[(kind, span.type)] += 1
+                if kind in ("false", "unjudged"):
+                    lines.append(f"  {kind:<9}{rid} {field:<9}{span.start:>5} {span.type:<12}"
+                                 f"{span.text!r}")  # fmt: skip
+            for start, end, item in items:
+                if item["personal"] != "yes":
+                    continue
+                covered = all(
+                    any(s.type == item["type"] and s.start <= i < s.end for s in spans)
+                    for i in range(start, end)
+                    if not text[i].isspace()
+                )
+                counts["found" if covered else "missed"] += 1
+                if not covered:
+                    lines.append(f"  missed   {rid} {field:<9}{start:>5} {item['type']:<12}"
+                                 f"{item['span']!r}")  # fmt: skip
+    masks = counts["true"] + counts["false"] + counts["service"] + counts["unjudged"]
+    print(f"sample reports: {len(reports)} ({n_texts} texts incl. proposals), "
+          f"judged items: {len(judged)}")  # fmt: skip
+    print(f"{'masks':<12}{masks:>5}")
+    for kind in ("true", "service", "false", "unjudged"):
+        per_type = ", ".join(f"{t} {counts[(kind, t)]}" for t in PRIVACY_TYPES if counts[(kind, t)])
+        print(f"{kind:<12}{counts[kind]:>5}  {per_type}")
+    personal = counts["found"] + counts["missed"]
+    print(f"{'missed':<12}{counts['missed']:>5}  of {personal} identifiers judged personal data")
+    judged_masks = counts["true"] + counts["false"]
+    print(f"precision (true / (true + false)): {_pct(counts['true'], judged_masks).strip()} %, "
+          f"recall: {_pct(counts['found'], personal).strip()} %")  # fmt: skip
+    if show and lines:
+        print("\nfalse, unjudged and missed (sample text is synthetic):")
+        print("\n".join(lines))
+    return counts
+
+
+def theme_control(seeds: list[int]) -> None:
+    """How far the theme model moves when masking changes reports, against two controls.
+
+    ARI between themes of raw and masked sample text (as bench_masking_themes.py), of raw text
+    and raw text with " ." appended to exactly the reports that masking changes (a change
+    without meaning), and of raw text fitted with two seeds. Needs the e5 embedder (cached).
+    """
+    import numpy as np
+    from sklearn.metrics import adjusted_rand_score
+
+    import socanalysis as sa
+    from socanalysis.nlp.analyzer import LemmaAnalyzer
+    from socanalysis.nlp.embeddings import get_embedder
+    from socanalysis.nlp.language import detect_languages
+    from socanalysis.nlp.privacy import mask_reports
+    from socanalysis.themes.model import ThemeModel
+
+    reports = sa.read_reports(ROOT / "sample_data" / "reports_webropol.csv")
+    reports = reports[reports["status"] == "ok"].reset_index(drop=True)
+    lang = detect_languages(reports["text"])["language"]
+    masked = mask_reports(reports["text"], lang)
+    changed = (masked["pii_masked"] > 0).to_numpy()
+    control = reports["text"].where(~changed, reports["text"] + " .")
+    embedder = get_embedder("e5-small-bundled")
+    x_raw = embedder.encode(reports["text"].tolist())
+    x_masked = embedder.encode(masked["text_masked"].tolist())
+    x_control = embedder.encode(control.tolist())
+
+    def cos(a, b):
+        return (a * b).sum(1) / np.linalg.norm(a, axis=1) / np.linalg.norm(b, axis=1)
+
+    print(f"reports changed by masking: {changed.sum()}, lowest cosine to raw: masked "
+          f"{cos(x_raw, x_masked)[changed].min():.3f}, control "
+          f"{cos(x_raw, x_control)[changed].min():.3f}")  # fmt: skip
+    print("| seed | ARI masked | ARI control ' .' | ARI raw, seed + 10 |")
+    print("|---|---|---|---|")
+    raw = reports.assign(language=lang.to_numpy())
+    for seed in seeds:
+
+        def fit(frame, x, s=seed):
+            return ThemeModel(seed=s, analyzer_factory=LemmaAnalyzer).fit(frame, x).labels_
+
+        a = fit(raw, x_raw)
+        b = fit(raw.assign(text=masked["text_masked"].to_numpy()), x_masked)
+        c = fit(raw.assign(text=control.to_numpy()), x_control)
+        d = fit(raw, x_raw, seed + 10)
+        print(f"| {seed} | {adjusted_rand_score(a, b):.3f} | {adjusted_rand_score(a, c):.3f} | "
+              f"{adjusted_rand_score(a, d):.3f} |")  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Privacy detector precision/recall per type")
     parser.add_argument("path", nargs="?", type=Path, help="JSONL from make_pii_set.py")
@@ -223,7 +400,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--reports", type=int, default=700)
     parser.add_argument("--show-fp", action="store_true", help="list false positives")
     parser.add_argument("--eval-dir", type=Path, help="shared eval corpora for real-text checks")
+    parser.add_argument("--sample", action="store_true", help="judged masks on sample_data only")
+    parser.add_argument("--theme-control", type=int, nargs="*", metavar="SEED",
+                        help="ARI of themes: masked, a meaningless edit, another seed")  # fmt: skip
     args = parser.parse_args(argv)
+    if args.theme_control is not None:
+        theme_control(args.theme_control or [0, 1, 2])
+        return
+    if args.sample:
+        sample_check(show=args.show_fp)
+        return
     if args.path:
         with args.path.open(encoding="utf-8") as handle:
             reports = [json.loads(line) for line in handle if line.strip()]

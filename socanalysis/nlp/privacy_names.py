@@ -14,9 +14,16 @@ A word is taken as a name when
 * it is capitalised next to a name found above (*Anna Virtanen*, *Matti Salo*) or in a list of
   names (*Pekka, Sirpa ja Iiris*).
 
-Words on the stop list (institutions such as Kela, FPA, TE, Ohjaamo, HUS, Varha; months,
-weekdays, holidays, regions, municipalities) are never names on their own. Adjacent name words
-are merged into one span ("Matti Virtanen" is one name).
+Words on the stop list (institutions such as Kela, FPA, TE, Ohjaamo, HUS, Varha; organisations,
+eponyms such as Alzheimer; months, weekdays, holidays, regions, municipalities, districts) are
+never names on their own. Adjacent name words are merged into one span ("Matti Virtanen" is one
+name).
+
+Ordinary words are kept out: a word that is an ordinary word typed without ä/ö/å (in a text
+typed without them: "eivat", "Han") or, lower case after a cue, with one typing slip
+("joutuui"); lower-case words after a plural or inflected cue ("asiakkaat eivat"); in a report
+in another language, anything that only the Finnish or Swedish dictionary would call a name
+("Syria", "Arabic"); case forms of ordinary -s words ("Perhekeskuksessa").
 
 Examples
 --------
@@ -24,10 +31,14 @@ Examples
 ['Matti Virtasen']
 >>> [s.text for s in find_names("Klienten Ahmed bor i Vasa med sin mamma Olena.", "sv")]
 ['Ahmed', 'Olena']
+>>> find_names("Moni asiakas elaa yksin, aiti kertoi.")  # elää typed without ä
+[]
 """
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -38,6 +49,8 @@ _WORD_RE = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 _VOWELS = set("aeiouyäöå")
 _BULLETS = set("•*–—·▪►-")
 _QUOTES = "\"'«»”“‘’([{"
+_DOTTED = set("äöåÄÖÅ")
+_SENTENCE_END = re.compile(r"[.!?\n]+")
 
 
 @dataclass(frozen=True)
@@ -48,7 +61,8 @@ class _Lexicon:
     cues: frozenset[str]
     cues_after: frozenset[str]
     institutions: frozenset[str]
-    places: frozenset[str]  # municipalities, regions, months, weekdays, holidays
+    places: frozenset[str]  # municipalities, regions, months, weekdays, holidays, eponyms
+    eponyms: frozenset[str]  # Alzheimer, Asperger: a diagnosis, or a surname after a first name
     name_stems: dict[str, str]
     stop_stems: dict[str, str]
     endings: frozenset[str]
@@ -57,11 +71,18 @@ class _Lexicon:
     min_length: int
     street_suffixes: tuple[str, ...]
     surname_shape: re.Pattern[str]
+    case_surname_shape: re.Pattern[str]
     joiners: frozenset[str]
     surname_heads: frozenset[str]
     clitics: tuple[str, ...]
     compound_min_length: int
     joiner_words: frozenset[str]
+    restore: dict[str, tuple[str, ...]]  # a -> (ä, å), o -> (ö): letters typed without dots
+    max_variants: int
+    alphabet: str
+    slip_min_length: int
+    restore_min_length_capitalised: int
+    stop_typo_min_length: int
 
 
 def _stems(word: str, gradation: dict[str, str]) -> set[str]:
@@ -91,14 +112,19 @@ def _lexicon() -> _Lexicon:
     gradation = {str(k): str(v) for k, v in cfg["gradation"].items()}
     first = lists["first_names_fi"] | lists["first_names_sv"] | lists["first_names_other"]
     surnames = lists["surnames_fi"] | lists["surnames_sv"]
-    places = frozenset().union(*(words for key, words in stops.items() if key != "institutions"))
+    # institutions and organisations are never part of a name; places, eponyms and the like
+    # can be a surname right after a first name ("Matti Salo")
+    institutions = stops["institutions"] | stops.get("organisations", frozenset())
+    places = frozenset().union(
+        *(words for key, words in stops.items() if key not in ("institutions", "organisations"))
+    )
     name_stems: dict[str, str] = {}
     # sorted so that a stem shared by two names always maps to the same one
     for word in sorted(first | surnames):
         for stem in _stems(word, gradation):
             name_stems.setdefault(stem, word)
     stop_stems: dict[str, str] = {}
-    for word in sorted(stops["institutions"] | places):
+    for word in sorted(institutions | places):
         for stem in _stems(word, gradation):
             stop_stems.setdefault(stem, word)
     address = patterns()["address"]
@@ -110,7 +136,8 @@ def _lexicon() -> _Lexicon:
         ambiguous={"fi": lists["ambiguous_fi"], "sv": lists["ambiguous_sv"]},
         cues=lists["cues_fi"] | lists["cues_sv"],
         cues_after=lists["cues_after_fi"] | lists["cues_after_sv"],
-        institutions=stops["institutions"],
+        institutions=institutions,
+        eponyms=stops.get("eponyms", frozenset()),
         places=places,
         name_stems=name_stems,
         stop_stems=stop_stems,
@@ -124,8 +151,19 @@ def _lexicon() -> _Lexicon:
         clitics=tuple(str(c) for c in cfg["clitics"]),
         compound_min_length=int(cfg["compound_min_length"]),
         joiner_words=frozenset(str(j).casefold() for j in cfg["joiner_words"]),
+        restore={
+            str(k): tuple(str(x) for x in v) for k, v in cfg["misspelling"]["restore"].items()
+        },
+        max_variants=int(cfg["misspelling"]["max_variants"]),
+        alphabet=str(cfg["misspelling"]["alphabet"]),
+        slip_min_length=int(cfg["misspelling"]["slip_min_length"]),
+        restore_min_length_capitalised=int(cfg["misspelling"]["restore_min_length_capitalised"]),
+        stop_typo_min_length=int(cfg["stop_typo_min_length"]),
         surname_shape=re.compile(
             "(?:" + "|".join(re.escape(str(s)) for s in cfg["surname_endings"]) + ")$"
+        ),
+        case_surname_shape=re.compile(
+            "(?:" + "|".join(re.escape(str(s)) for s in cfg["surname_case_endings"]) + ")$"
         ),
     )
 
@@ -143,7 +181,7 @@ class _Token:
     initial: bool
     capitalised: bool
     name: str | None = None  # base form in the name lists
-    stop: str | None = None  # "institution" or "place"
+    stop: str | None = None  # "institution", "eponym" or "place"
     cue: bool = False
     known: bool = True  # the report language's dictionary has the word (any case)
     proper: bool = False  # a dictionary knows it as a proper noun (its lemma is capitalised)
@@ -212,6 +250,105 @@ def _dictionary(word: str, langs: tuple[str, ...]) -> tuple[bool, bool, bool]:
     return known, bool(proper_in), bool(proper_in & set(langs))
 
 
+def _restorations(cf: str, lex: _Lexicon) -> list[str]:
+    """Spellings of ``cf`` with a/o restored to ä/å/ö, for words typed without any of them."""
+    restored = {c for options in lex.restore.values() for c in options}
+    if any(c in restored for c in cf):
+        return []
+    positions = [i for i, c in enumerate(cf) if c in lex.restore]
+    choices = [(cf[i], *lex.restore[cf[i]]) for i in positions]
+    total = 1
+    for options in choices:
+        total *= len(options)
+    if not positions or total - 1 > lex.max_variants:
+        return []
+    variants = set()
+    for combo in itertools.product(*choices):
+        chars = list(cf)
+        for c, i in zip(combo, positions, strict=True):
+            chars[i] = c
+        variants.add("".join(chars))
+    variants.discard(cf)
+    return sorted(variants)
+
+
+def _typing_slips(cf: str, alphabet: str, dropped: bool = True) -> list[str]:
+    """Words that ``cf`` could be a quick-typing slip of, sorted.
+
+    Only the slips of fast typing: a letter dropped ("jotui" <- joutui; left out with
+    ``dropped=False``), a letter doubled ("assunnottomuus" <- asunnottomuus), two neighbours
+    swapped ("tieod" <- tieto). Changed letters are left out: a name is often one changed
+    letter away from an ordinary word or an institution ("Farhan" / "Varhan"). The first
+    letter is kept as typed.
+    """
+    out = set()
+    if dropped:
+        out |= {cf[:i] + c + cf[i:] for i in range(1, len(cf) + 1) for c in alphabet}
+    out |= {cf[:i] + cf[i + 1 :] for i in range(1, len(cf)) if cf[i] == cf[i - 1]}
+    out |= {cf[:i] + cf[i + 1] + cf[i] + cf[i + 2 :] for i in range(1, len(cf) - 1)}
+    out.discard(cf)
+    return sorted(out)
+
+
+@lru_cache(maxsize=1 << 14)
+def _misspelt_ordinary(cf: str, langs: tuple[str, ...], where: str, dots: bool) -> bool:
+    """Whether ``cf`` is an ordinary word of ``langs`` typed without ä/ö/å or with one slip.
+
+    ``where`` is "lower" (a lower-case word after a cue: missing dots, and one slip from
+    ``slip_min_length`` letters on), "initial" (a capitalised word starting a sentence: missing
+    dots only, any length: "Han" / hän, "Pa" / på, "Siina" / siinä) or "inside" (capitalised
+    inside a sentence: missing dots only, from ``restore_min_length_capitalised`` letters;
+    shorter names in no list are too often an ordinary word with dots: "Ma" / må,
+    "Gore" / göre, "Kahman" / kähmän). Capitalised words get no slip rule: a name in no list
+    is too often one slip from some dictionary form ("Halimalle" / halimalla). With ``dots``
+    (the sentence has an ä, ö or å somewhere: its writer does type them) no letters are
+    restored.
+
+    "eivat" -> eivät, "jattaa" -> jättää (simplemma knows "jattaa" only as a form of the rare
+    name Jatta), "jotui" -> joutui, "assunnottomuus" -> asunnottomuus. A candidate that is a
+    listed name, or that the dictionary knows only as a proper noun, is no evidence: a name
+    one letter away from another name is still a name.
+    """
+    from socanalysis.nlp.lemmas import is_known_word
+
+    lex = _lexicon()
+    if where == "inside" and len(cf) < lex.restore_min_length_capitalised:
+        return False
+    candidates = [] if dots else _restorations(cf, lex)
+    if where == "lower" and len(cf) >= lex.slip_min_length:
+        candidates += _typing_slips(cf, lex.alphabet)
+    names = lex.first | lex.surnames
+    for candidate in candidates:
+        if candidate in names:
+            continue
+        for lang in langs:
+            if is_known_word(candidate, lang) and not _dictionary(candidate, (lang,))[1]:
+                return True
+    return False
+
+
+def _stop_kind(stop: str | None, lex: _Lexicon) -> str | None:
+    if stop is None:
+        return None
+    if stop in lex.institutions:
+        return "institution"
+    return "eponym" if stop in lex.eponyms else "place"
+
+
+def _stop_typo(cf: str, lex: _Lexicon) -> str | None:
+    """The stop-list word that ``cf`` misspells ("telegrram" -> telegram).
+
+    Only a doubled letter or two swapped neighbours, and only the word as listed: with a
+    dropped letter or a case ending the candidates are so many that names match by chance
+    ("Lunalle" would be "Luonalle", "Brandoon" Brändö).
+    """
+    stops = lex.institutions | lex.places
+    for candidate in _typing_slips(cf, lex.alphabet, dropped=False):
+        if candidate in stops:
+            return candidate
+    return None
+
+
 def _lookup(cf: str, lemmas: set[str], words: frozenset[str], stems: dict[str, str], lex: _Lexicon):
     """The base word of ``cf`` in ``words``: exact, by lemma, or by stem plus case ending."""
     if cf in words:
@@ -260,12 +397,21 @@ def _word_facts(word: str, langs: tuple[str, ...]) -> tuple:
     stop = _lookup(cf, lemmas, stops, lex.stop_stems, lex)
     if stop is None and len(parts) > 1:
         stop = _lookup(parts[0], set(), stops, lex.stop_stems, lex)
-    kind = None if stop is None else ("institution" if stop in lex.institutions else "place")
+    kind = _stop_kind(stop, lex)
     names = lex.first | lex.surnames
     name = _lookup(cf, lemmas, names, lex.name_stems, lex)
     if name is None and len(parts) > 1:
         name = next((p for p in parts if p in names), None)
     known, proper, proper_here = _dictionary(word, langs)
+    if (
+        stop is None
+        and name is None
+        and not known
+        and len(cf) >= lex.stop_typo_min_length
+        and lex.surname_shape.search(cf) is None
+    ):
+        stop = _stop_typo(cf, lex)
+        kind = _stop_kind(stop, lex)
     if not known:
         # "Opiskeleeko", "Osakaan": an ordinary word with a clitic particle
         known = any(
@@ -281,6 +427,10 @@ def _word_facts(word: str, langs: tuple[str, ...]) -> tuple:
         # dictionary explains is not a Finnish surname in -nen
         if compound_lang == "sv" and cf.endswith("en"):
             surname_shape = False
+    # "Perhekeskuksessa", "Kokouksessa": the case forms of -us/-os nouns (k before the surname
+    # ending, which no -nen surname has) say nothing when the dictionary knows the word
+    if surname_shape and known and not proper and lex.case_surname_shape.search(cf):
+        surname_shape = False
     return kind, name, known, proper, proper_here, surname_shape
 
 
@@ -342,10 +492,34 @@ def _is_streetlike(tok: _Token, lex: _Lexicon) -> bool:
     return any(tok.cf.endswith(s) and len(tok.cf) > len(s) + 1 for s in lex.street_suffixes)
 
 
+def _ordinary_reading(tok: _Token, langs: tuple[str, ...]) -> bool:
+    """Whether a dictionary of ``langs`` knows the word as something other than its name."""
+    from socanalysis.nlp.lemmas import is_known_word
+
+    return any(
+        is_known_word(tok.cf, lang) and tok.name not in _lemmas(tok.cf, (lang,)) for lang in langs
+    )
+
+
 def _standalone_score(
-    text: str, tokens: list[_Token], i: int, lex: _Lexicon, amb: frozenset[str]
+    text: str,
+    tokens: list[_Token],
+    i: int,
+    lex: _Lexicon,
+    amb: frozenset[str],
+    language: str,
+    dots: bool,
 ) -> float:
-    """Score of token i from its own evidence (0 when it is not a name on its own)."""
+    """Score of token i from its own evidence (0 when it is not a name on its own).
+
+    ``language`` "other" (a report in neither Finnish nor Swedish) keeps only the evidence that
+    does not depend on the Finnish and Swedish dictionaries: the name lists, a capitalised
+    word after a cue, surname shapes. There every English or Estonian word is "unknown" and
+    English capitalises languages and nationalities ("Arabic", "Finnish"). ``dots`` says
+    whether the token's sentence has any ä, ö or å (then no word in it was typed without them).
+    """
+    langs = _languages(language)
+    foreign = language == "other"
     tok = tokens[i]
     sc = lex.scores
     if len(tok.text) < lex.min_length or _is_streetlike(tok, lex):
@@ -358,7 +532,18 @@ def _standalone_score(
         if not cue or tok.stop is not None or tok.name in amb:
             return 0.0
         exact = tok.name is not None and tok.cf == tok.name
-        if (exact and tok.name in lex.first) or tok.proper:
+        if exact and tok.name in lex.first:
+            return sc["cue"]
+        # Other lower-case words only right after a cue as listed ("asiakas", "klienten"): an
+        # inflected or plural cue ("asiakkaat eivat", "nuorten assunnottomuus") is followed by
+        # a verb or a noun, not by a name; and never a misspelt ordinary word ("asiakas elaa")
+        if (
+            foreign
+            or tokens[i - 1].cf not in lex.cues
+            or _misspelt_ordinary(tok.cf, langs, "lower", dots)
+        ):
+            return 0.0
+        if tok.proper:
             return sc["cue"]
         # unknown in both languages: a Swedish verb in a report tagged Finnish is no name
         if not tok.known and len(tok.text) >= 3 and not _known_anywhere(tok.text):
@@ -366,7 +551,7 @@ def _standalone_score(
         return 0.0
     if tok.stop == "institution":
         return 0.0
-    if tok.stop == "place":
+    if tok.stop in ("place", "eponym"):
         return sc["cue"] if cue and tok.name is not None else 0.0
     verb_after = (
         i + 1 < len(tokens)
@@ -379,13 +564,21 @@ def _standalone_score(
         if tok.name in amb:
             return sc["cue"] if verb_after and tok.cf == tok.name else 0.0
         # at the start of a sentence only a word that is the name itself, not an everyday word
-        # that happens to look like an inflected name ("Pian" is "soon", not Pia's)
-        if tok.cf == tok.name or tok.name in _lemmas(tok.cf, ("fi",)):
+        # that happens to look like an inflected name ("Pian" is "soon", not Pia's;
+        # "Matinköpen" is the food shopping: Swedish knows it, a Finnish rule reads Matti in it)
+        if tok.cf == tok.name or (
+            tok.name in _lemmas(tok.cf, ("fi",)) and not _ordinary_reading(tok, langs)
+        ):
             return sc["list_sentence_initial"]
         return 0.0
     if cue:
         return sc["cue"]
+    if foreign:
+        return sc["proper"] if tok.surname_shape and not tok.initial else 0.0
     if tok.initial:
+        # "Han sanoi", "Pa den tiden": a word typed without dots starts many sentences
+        if _misspelt_ordinary(tok.cf, langs, "initial", dots):
+            return 0.0
         if tok.proper_here:
             return sc["proper_sentence_initial"]
         # "Farhan kertoi": unknown to the dictionary, right before a reporting verb
@@ -393,6 +586,8 @@ def _standalone_score(
     if tok.proper or tok.surname_shape:
         return sc["proper"]
     if not tok.initial and not tok.known:
+        if _misspelt_ordinary(tok.cf, langs, "inside", dots):
+            return 0.0
         return sc["unknown_word"]
     return 0.0
 
@@ -423,7 +618,7 @@ def _list_pass(text: str, tokens: list[_Token], i: int, lex: _Lexicon) -> bool:
     return False
 
 
-def _neighbour_pass(text: str, tokens: list[_Token], lex: _Lexicon) -> bool:
+def _neighbour_pass(text: str, tokens: list[_Token], lex: _Lexicon, language: str) -> bool:
     """Extend names to capitalised neighbours ("Anna Virtanen", "Matti Salo"); True if changed."""
     changed = False
     sc = lex.scores["neighbour"]
@@ -436,6 +631,8 @@ def _neighbour_pass(text: str, tokens: list[_Token], lex: _Lexicon) -> bool:
         if left.score > 0:
             cand = right
             ok = cand.capitalised and cand.stop != "institution" and not cand.cue
+            # a place is a surname after a name only when listed as one ("Matti Salo"); an
+            # eponym always is ("Matti Parkinson")
             if cand.stop == "place":
                 ok = ok and cand.name in lex.surnames
         else:
@@ -443,12 +640,21 @@ def _neighbour_pass(text: str, tokens: list[_Token], lex: _Lexicon) -> bool:
             # inside a sentence a capitalised word right before a name is its first name
             # at the start of a sentence an unknown word is more often a verb with a clitic
             # ("Välittikö Tom") than a first name, so it needs the dictionary or a surname
+            # ... but not an inflected ordinary word that happens to start the sentence before
+            # a surname ("Tapasin Virtasen", "Soitin Laitiselle"); a first name before its
+            # surname is in its base form, even when it is also a word ("Hertta Koskinen")
             evidence = (
                 not cand.initial
                 or cand.name is not None
                 or cand.proper_here
-                or right.name in lex.surnames
-                or right.surname_shape
+                or (
+                    (right.name in lex.surnames or right.surname_shape)
+                    and not (
+                        cand.known
+                        and not cand.proper
+                        and cand.cf not in _lemmas(cand.text, _languages(language))
+                    )
+                )
             )
             ok = cand.capitalised and cand.stop is None and not cand.cue and evidence
         if ok and len(cand.text) >= lex.min_length and not _is_streetlike(cand, lex):
@@ -481,11 +687,19 @@ def find_names(text: str, language: str = "fi") -> list[PiiSpan]:
     lex = _lexicon()
     amb = frozenset().union(*(lex.ambiguous[lang] for lang in _languages(language)))
     tokens = _analyse(text, language, lex)
+    # ä/ö/å typed somewhere in a sentence: its writer did not leave them out in its other words
+    # (per sentence, because a report may join parts typed in different ways)
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text) + 1]
+    dotted, start = [], 0
+    for end in ends:
+        dotted.append(any(c in _DOTTED for c in text[start:end]))
+        start = end
     for i, tok in enumerate(tokens):
-        tok.score = _standalone_score(text, tokens, i, lex, amb)
+        dots = dotted[bisect.bisect_right(ends, tok.start)]
+        tok.score = _standalone_score(text, tokens, i, lex, amb, language, dots)
     _lowercase_full_names(text, tokens, lex, amb)
     for _ in range(3):  # a name of three or four words grows by one word per pass
-        if not _neighbour_pass(text, tokens, lex):
+        if not _neighbour_pass(text, tokens, lex, language):
             break
     spans: list[PiiSpan] = []
     for tok in tokens:
