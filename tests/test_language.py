@@ -328,6 +328,7 @@ def test_fit_cross_fits_word_counts_by_group() -> None:
     # the shipped table counts every fit text; the regressions saw out-of-fold counts only
     assert counts["klienten"][1] > 0 and counts["klienten"][0] == 0
     assert det.weights_["version"] == 2
+    assert "word_count_classes" not in det.weights_  # counted per label: the old layout
     again = LanguageDetector().fit(texts, labels, groups=groups, min_groups=1)
     assert again.weights_ == det.weights_
     with pytest.raises(InputError, match="groups"):

@@ -611,7 +611,6 @@ class LanguageDetector:
             "buckets": out_buckets,
             "word_count_alpha": word_count_alpha,
             "word_count_min_groups": min_groups,
-            "word_count_classes": list(count_classes),
             "word_counts": count_words(
                 tokens,
                 clabels,
@@ -621,6 +620,9 @@ class LanguageDetector:
                 classes=count_classes,
             ),
         }
+        if count_classes != CLASSES:
+            # only when not the default, so weights counted per label keep their old layout
+            self.weights_["word_count_classes"] = list(count_classes)
         self._models = None
         self._ensure_models()
         return self
