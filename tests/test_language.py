@@ -328,6 +328,7 @@ def test_fit_cross_fits_word_counts_by_group() -> None:
     # the shipped table counts every fit text; the regressions saw out-of-fold counts only
     assert counts["klienten"][1] > 0 and counts["klienten"][0] == 0
     assert det.weights_["version"] == 2
+    assert "word_count_classes" not in det.weights_  # counted per label: the old layout
     again = LanguageDetector().fit(texts, labels, groups=groups, min_groups=1)
     assert again.weights_ == det.weights_
     with pytest.raises(InputError, match="groups"):
@@ -357,3 +358,42 @@ def test_weights_without_word_counts_ask_for_a_refit() -> None:
     old = {k: v for k, v in _load_default_weights().items() if k != "word_counts"}
     with pytest.raises(ConfigError, match="word counts"):
         LanguageDetector(weights=old).detect(["Asiakas odottaa"])
+
+
+def test_word_counts_per_finer_class() -> None:
+    from socanalysis.nlp.language_features import WordCountFeaturizer
+
+    # Estonian "on" pooled with Danish text: its share is diluted; counted apart it is not
+    counts = {"on": [9, 0, 9, 0], "det": [0, 9, 0, 9]}
+    wc = WordCountFeaturizer(counts, classes=("fi", "sv", "et", "dano"))
+    assert wc.feature_names_ == ["wc_fi", "wc_sv", "wc_et", "wc_dano", "wc_seen"]
+    X = wc.transform([["on"], ["det"], ["xyz"]])
+    np.testing.assert_allclose(X[0, [0, 2]], X[0, [2, 0]], rtol=1e-6)  # fi and et alike
+    assert X[0, 0] > 10 * X[0, 1] and X[1, 3] > 10 * X[1, 0]
+    np.testing.assert_allclose(X[2], [0.25] * 4 + [0.0], rtol=1e-6)
+
+
+def test_fit_counts_words_per_count_class() -> None:
+    texts, labels = _fit_texts()
+    # a count class per confounder language, from the source lists above
+    lang_of = {}
+    for name, sents in (("en", ENGLISH), ("et", ESTONIAN), ("dano", NORWEGIAN + DANISH)):
+        for sent in sents:
+            for word in sent.split():
+                lang_of.setdefault(word, name)
+    count_labels = [
+        lab if lab != "other" else lang_of.get(t.split()[0], "en")
+        for t, lab in zip(texts, labels, strict=True)
+    ]
+    classes = ("fi", "sv", "et", "dano", "en")
+    det = LanguageDetector().fit(texts, labels, count_labels=count_labels, count_classes=classes)
+    assert det.weights_["word_count_classes"] == list(classes)
+    assert all(len(row) == 5 for row in det.weights_["word_counts"].values())
+    assert len(det.weights_["buckets"][0]["full"]["coef"][0]) > 0
+    # the weights load again (the featurizer takes its classes from them) and tag as before
+    again = LanguageDetector(weights=det.weights_)
+    pd.testing.assert_frame_equal(again.detect(texts[:20]), det.detect(texts[:20]))
+    with pytest.raises(InputError, match="count_labels"):
+        LanguageDetector().fit(texts, labels, count_labels=["xx"] * len(texts))
+    with pytest.raises(InputError, match="count_labels"):
+        LanguageDetector().fit(texts, labels, count_labels=["fi"])

@@ -87,3 +87,43 @@ def test_search_offsets_balances_margins_over_targets() -> None:
     # the smallest shift that does it, and the same answer every time
     assert best == search_offsets(logits, gold, (0.75, 0.75, 0.75))[0]
     assert 0.2 < best[1] <= 0.3125
+
+
+def test_tuning_set_with_codes_names_each_language(tmp_path: Path) -> None:
+    from socanalysis.nlp.language_training import COUNT_CLASSES, count_labels_for
+
+    root = _eval_dir(tmp_path)
+    texts, labels, weights, groups = tuning_set(root, tatoeba_weight=3.0)
+    texts_c, codes, weights_c, groups_c = tuning_set(root, tatoeba_weight=3.0, codes=True)
+    assert (texts_c, weights_c, groups_c) == (texts, weights, groups)  # same texts, finer labels
+    assert set(codes) == {"fi", "sv", "et", "da", "nb", "nn", "en"}
+    assert [c if c in ("fi", "sv") else "other" for c in codes] == labels
+    fine = count_labels_for(codes, COUNT_CLASSES)
+    assert set(fine) == set(COUNT_CLASSES)
+    assert {f for f, c in zip(fine, codes, strict=True) if c in ("da", "nb", "nn")} == {"dano"}
+    assert count_labels_for(codes, None) is None
+    assert count_labels_for(codes, ("fi", "sv", "other")) is None
+
+
+def test_robust_offsets_keep_away_from_a_cliff() -> None:
+    import numpy as np
+
+    from socanalysis.nlp.language_training import robust_offsets, search_offsets
+
+    # fi: 30 of 100 texts (one word type) need a fi offset of 0.5; confounders: 25 of 100 come
+    # in at 0.5625. The best single point, 0.5, keeps everything, one grid step from a cliff
+    # on each side; the robust choice gives up the 25 and keeps its margin at its neighbours.
+    fi = [[0.0, -5.0, 0.0]] * 70 + [[0.0, -5.0, 0.5]] * 30
+    sv = [[-5.0, 1.0, 0.0]] * 100
+    other = [[0.0, -5.0, 0.5625]] * 25 + [[0.0, -5.0, 3.0]] * 75
+    logits = np.array(fi + sv + other)
+    gold = ["fi"] * 100 + ["sv"] * 100 + ["other"] * 100
+    target, se = (70.0, 70.0, 70.0), (5.0, 5.0, 5.0)
+    point, point_margin = search_offsets(logits, gold, [t / 100 for t in target])
+    assert point == (0.5, 0.0, 0.0) and point_margin == pytest.approx(0.30)
+    best, margin, z = robust_offsets(logits, gold, target, se)
+    assert best == (0.625, 0.0, 0.0)  # the smallest shift whose neighbours all keep the 30
+    assert margin == pytest.approx(5.0) and z == pytest.approx(1.0)
+    # scored where the point search put it: its neighbour at 0.375 loses the 30 fi texts
+    assert robust_offsets(logits, gold, target, se, at=(0.5, 0.0))[1:] == pytest.approx((0, 0))
+    assert robust_offsets(logits, gold, target, se) == (best, margin, z)  # deterministic

@@ -309,7 +309,9 @@ class LanguageDetector:
                 }
             )
         self._counts = WordCountFeaturizer(
-            weights["word_counts"], alpha=float(weights.get("word_count_alpha", 0.5))
+            weights["word_counts"],
+            alpha=float(weights.get("word_count_alpha", 0.5)),
+            classes=weights.get("word_count_classes", CLASSES),
         )
         self.weights_ = weights
         self._models = models
@@ -505,6 +507,8 @@ class LanguageDetector:
         min_groups: int = 1,
         word_count_alpha: float = 0.5,
         offsets: Sequence[Sequence[float] | None] | None = None,
+        count_labels: Sequence[str] | None = None,
+        count_classes: Sequence[str] | None = None,
     ) -> LanguageDetector:
         """Learn the word counts and per-length models from texts labelled fi, sv or other.
 
@@ -525,6 +529,8 @@ class LanguageDetector:
         fitting them to ``targets`` (``None`` for a bucket fits them); offsets chosen on
         out-of-fold scores of the tuning text (:func:`language_training.cross_validate`)
         transfer better than offsets fitted to the fit's own texts.
+        ``count_labels`` (one per text, from ``count_classes``) counts words per finer class
+        than the label, e.g. each confounder language on its own; ``None`` counts per label.
         """
         import numpy as np
 
@@ -554,6 +560,15 @@ class LanguageDetector:
             raise ConfigError(
                 f"offsets needs one (fi, sv, other) triple or None per bucket {_BUCKETS}"
             )
+        if count_classes is None:
+            count_classes = CLASSES
+        count_classes = tuple(count_classes)
+        clabels = y.tolist() if count_labels is None else list(count_labels)
+        if len(clabels) != len(texts):
+            raise InputError(f"fit got {len(texts)} texts but {len(clabels)} count_labels")
+        bad = sorted(set(clabels) - set(count_classes))
+        if bad:
+            raise InputError(f"count_labels must be one of {count_classes}, got {bad[:5]}")
         cues, lingua = self._featurizers()
         cleaned, tokens = self._segment_inputs(texts)
         n_words = np.array([len(t) for t in tokens])
@@ -565,9 +580,8 @@ class LanguageDetector:
         # folds of whole groups, seeded: a permutation of the group numbers cut in n_folds
         perm = np.random.default_rng(self.seed).permutation(group_ids.max() + 1 if len(y) else 0)
         fold_of = (perm % n_folds)[group_ids]
-        ylist = y.tolist()
         swlist = sw.tolist()
-        wc_cols = len(WordCountFeaturizer().feature_names_)
+        wc_cols = len(WordCountFeaturizer(classes=count_classes).feature_names_)
         W = np.zeros((len(texts), wc_cols))
         for f in range(n_folds):
             inside = np.flatnonzero(fold_of == f)
@@ -576,14 +590,15 @@ class LanguageDetector:
             rest = np.flatnonzero(fold_of != f)
             counts = count_words(
                 [tokens[i] for i in rest],
-                [ylist[i] for i in rest],
+                [clabels[i] for i in rest],
                 weights=[swlist[i] for i in rest],
                 groups=group_ids[rest].tolist(),
                 min_groups=min_groups,
+                classes=count_classes,
             )
-            W[inside] = WordCountFeaturizer(counts, alpha=word_count_alpha).transform(
-                [tokens[i] for i in inside]
-            )
+            W[inside] = WordCountFeaturizer(
+                counts, alpha=word_count_alpha, classes=count_classes
+            ).transform([tokens[i] for i in inside])
         X = np.concatenate([cues.transform(tokens).astype(np.float64), W], axis=1)
         L = lingua.transform(cleaned, n_words.tolist()).astype(np.float64)
         out_buckets = self._fit_buckets(X, L, y, n_words, sw, targets, offsets, C)
@@ -597,9 +612,17 @@ class LanguageDetector:
             "word_count_alpha": word_count_alpha,
             "word_count_min_groups": min_groups,
             "word_counts": count_words(
-                tokens, ylist, weights=swlist, groups=group_ids.tolist(), min_groups=min_groups
+                tokens,
+                clabels,
+                weights=swlist,
+                groups=group_ids.tolist(),
+                min_groups=min_groups,
+                classes=count_classes,
             ),
         }
+        if count_classes != CLASSES:
+            # only when not the default, so weights counted per label keep their old layout
+            self.weights_["word_count_classes"] = list(count_classes)
         self._models = None
         self._ensure_models()
         return self

@@ -40,6 +40,14 @@ SIB_LABELS = {
     "eng": "other",
 }
 TATOEBA = {"fin": "fi", "swe": "sv", "est": "et", "dan": "da", "nob": "nb", "nno": "nn"}
+# SIB-200 rows by ISO code, for counting words per confounder language
+SIB_CODES = {"fin": "fi", "swe": "sv", "est": "et", "nob": "nb", "dan": "da", "eng": "en"}
+# classes words can be counted in (`count_classes` of LanguageDetector.fit), and the class of
+# each language code: Estonian apart from Danish and Norwegian, which share most short words
+COUNT_CLASSES = ("fi", "sv", "et", "dano", "en")
+COUNT_CLASS_OF = {"fi": "fi", "sv": "sv", "et": "et", "da": "dano", "nb": "dano", "nn": "dano"}
+COUNT_CLASS_OF["en"] = "en"
+COUNT_LANGUAGES = ("fi", "sv", "et", "da", "nb", "nn", "en")  # one class per language
 UD_DEV = {"fi_tdt-dev.tsv": "fi", "fi_ftb-dev.tsv": "fi", "sv_talbanken-dev.tsv": "sv"}
 TATOEBA_WEIGHT = 6.0
 HIGH_ACCURACY_BELOW = 0
@@ -98,9 +106,10 @@ def tatoeba_split(
 
 
 def tuning_sentences(
-    eval_dir: str | Path, *, tatoeba: bool = True, tatoeba_seed: int = 0
+    eval_dir: str | Path, *, tatoeba: bool = True, tatoeba_seed: int = 0, codes: bool = False
 ) -> list[tuple[str, str]]:
-    """(text, label) pairs allowed for tuning; labels are fi, sv or other.
+    """(text, label) pairs allowed for tuning; labels are fi, sv or other (with ``codes``, the
+    ISO 639-1 code of the language instead: fi, sv, et, da, nb, nn, en).
 
     SIB-200 train/dev, UD dev and (with ``tatoeba``) the tuning half of Tatoeba.
     """
@@ -108,37 +117,51 @@ def tuning_sentences(
     out: list[tuple[str, str]] = []
     if tatoeba:
         tune, _ = tatoeba_split(eval_dir, tatoeba_seed)
-        out.extend((text, code if code in ("fi", "sv") else "other") for text, code in tune)
+        out.extend(
+            (text, code if codes or code in ("fi", "sv") else "other") for text, code in tune
+        )
     for stem, label in SIB_LABELS.items():
         for row in read_tsv(eval_dir / "sib200" / f"{stem}_Latn.tsv"):
             if row["split"] in ("train", "dev"):
-                out.append((row["text"], label))
+                out.append((row["text"], SIB_CODES[stem] if codes else label))
     for name, label in UD_DEV.items():
         out.extend((row["text"], label) for row in read_tsv(eval_dir / "ud" / name))
     return out
 
 
 def tuning_set(
-    eval_dir: str | Path, *, tatoeba_weight: float = 1.0, seed: int = 0
+    eval_dir: str | Path, *, tatoeba_weight: float = 1.0, seed: int = 0, codes: bool = False
 ) -> tuple[list[str], list[str], list[float], list[int]]:
     """Texts, labels, sample weights and groups to fit on: every tuning sentence with its
     a/o-typed copy and snippets (as :func:`augment`); Tatoeba's weigh ``tatoeba_weight``, since
     that conversational text is closest to hurried reports. The group of a text is the number
     of its source sentence in :func:`tuning_sentences`, so that word counts can be cross-fitted
-    by sentence (see :meth:`LanguageDetector.fit`)."""
+    by sentence (see :meth:`LanguageDetector.fit`). With ``codes`` the labels are language
+    codes (:func:`tuning_sentences`), for counting words per language (:data:`COUNT_CLASS_OF`).
+    """
     n_tatoeba = len(tatoeba_split(eval_dir)[0])
     rng = random.Random(seed)
     texts: list[str] = []
     labels: list[str] = []
     weights: list[float] = []
     groups: list[int] = []
-    for k, (text, label) in enumerate(tuning_sentences(eval_dir)):
+    for k, (text, label) in enumerate(tuning_sentences(eval_dir, codes=codes)):
         pairs = _variants(text, label, rng)
         texts += [t for t, _ in pairs]
         labels += [y for _, y in pairs]
         weights += [tatoeba_weight if k < n_tatoeba else 1.0] * len(pairs)
         groups += [k] * len(pairs)
     return texts, labels, weights, groups
+
+
+def count_labels_for(codes: Sequence[str], count_classes: Sequence[str] | None) -> list[str] | None:
+    """The ``count_labels`` of :meth:`LanguageDetector.fit` for texts labelled by language code
+    (``tuning_set(..., codes=True)``); ``None`` when words are counted per fi / sv / other."""
+    if count_classes is None or tuple(count_classes) == CLASSES3:
+        return None
+    if tuple(count_classes) == COUNT_LANGUAGES:
+        return list(codes)
+    return [COUNT_CLASS_OF[c] for c in codes]
 
 
 def _variants(text: str, label: str, rng: random.Random) -> list[tuple[str, str]]:
@@ -202,11 +225,73 @@ def search_offsets(
     return best, float(best_key[0])
 
 
+# binomial standard error, in points, of a held-out cell at the target rate: 500 fi and 500 sv
+# snippets, 2000 confounder snippets (the benchmark's held-out half of Tatoeba)
+HELD_OUT_SE = {"2 words": (0.76, 1.21, 0.67), "1 word": (1.45, 1.79, 0.89)}
+
+
+def _recall_grid(logits: Any, gold: Sequence[str], grid: Any) -> Any:
+    """Per-class recall, in %, for every (fi, sv) offset pair of ``grid`` x ``grid``."""
+    import numpy as np
+
+    y = np.array([CLASSES3.index(g) for g in gold])
+    out = np.zeros((len(grid), len(grid), 3))
+    for i, d_fi in enumerate(grid):
+        for j, d_sv in enumerate(grid):
+            hit = (logits + np.array([d_fi, d_sv, 0.0])).argmax(axis=1)
+            out[i, j] = [100.0 * (hit[y == k] == k).mean() for k in range(3)]
+    return out
+
+
+def robust_offsets(
+    logits: Any,
+    gold: Sequence[str],
+    target: Sequence[float],
+    se: Sequence[float],
+    *,
+    step: float = 0.0625,
+    radius: int = 2,
+    at: tuple[float, float] | None = None,
+) -> tuple[tuple[float, float, float], float, float]:
+    """Class offsets (fi, sv, 0) away from cliffs: the pair whose *robust margin* (the smallest
+    margin of per-class recall over ``target``, in points, over the pair and its neighbours
+    ``radius`` grid steps away in fi and sv) is largest; ties go to the smallest shift.
+
+    Returns (offsets, robust margin in points, z), where z is the robust margin in units of
+    ``se`` (the smallest (recall - target) / se over the classes and the neighbours). With
+    ``at`` the offsets are not searched but scored as given (they must lie on the grid).
+    ``target`` and ``se`` are in points (88, not 0.88).
+    """
+    import numpy as np
+
+    grid = np.round(np.arange(-3.0, 3.0 + step / 2, step), 6)
+    R = _recall_grid(logits, gold, grid)
+    m = len(grid)
+    tg, sd = np.asarray(target, dtype=float), np.asarray(se, dtype=float)
+    margin = (R - tg).min(axis=2)
+    zval = ((R - tg) / sd).min(axis=2)
+    robust = np.full((m, m), -np.inf)
+    robust_z = np.full((m, m), -np.inf)
+    r = radius
+    for i in range(r, m - r):
+        for j in range(r, m - r):
+            block = (slice(i - r, i + r + 1, r), slice(j - r, j + r + 1, r))
+            robust[i, j] = margin[block].min()
+            robust_z[i, j] = zval[block].min()
+    if at is not None:
+        i, j = (int(np.flatnonzero(np.isclose(grid, v))[0]) for v in at)
+    else:
+        shift = np.abs(grid)[:, None] + np.abs(grid)[None, :]
+        key = np.lexsort((shift.ravel(), -np.round(robust.ravel(), 9)))
+        i, j = divmod(int(key[0]), m)
+    return (float(grid[i]), float(grid[j]), 0.0), float(robust[i, j]), float(robust_z[i, j])
+
+
 def cross_validate(
     eval_dir: str | Path,
     *,
     n_folds: int = 5,
-    snippet_seeds: Sequence[int] = (1, 2),
+    snippet_seeds: Sequence[int] = (1, 2, 3, 4, 5, 6),
     tatoeba_weight: float = TATOEBA_WEIGHT,
     seed: int = 0,
     cv_seed: int = 100,
@@ -220,35 +305,43 @@ def cross_validate(
     a/o-typed copies (all tuning sources), and 2- and 1-word snippets cut with each of
     ``snippet_seeds`` from the tuning half of Tatoeba (the benchmark cuts its snippets from the
     other half with seed 0). It also searches, on the pooled out-of-fold scores of those
-    snippets, the class offsets that give the largest smallest margin over the issue's targets.
+    snippets, the class offsets that give the largest smallest margin over the issue's targets,
+    and scores them by the decision rule of docs/language.md (:func:`robust_offsets`, margins
+    in held-out standard errors, :data:`HELD_OUT_SE`).
 
     Returns ``{"figures": {source: {slice: (% fi kept fi, % sv kept sv, % confounders kept
-    out)}}, "offsets": {slice: ((fi, sv, other) offsets, smallest margin, figures)}}`` with
-    sources ``"all"`` and ``"tatoeba"``.
+    out)}}, "offsets": {slice: ((fi, sv, other) offsets, smallest margin, figures)}, "robust":
+    {slice: {"rule" | "fit": (offsets, robust margin, z, figures, figures per snippet seed)}}}``
+    with sources ``"all"`` and ``"tatoeba"``; "rule" offsets are re-chosen by
+    :func:`robust_offsets`, "fit" are the fit's own fixed offsets, scored the same way.
     """
     import numpy as np
 
     from socanalysis.nlp.language import LanguageDetector, _bucket
 
-    texts, labels, weights, groups = tuning_set(eval_dir, tatoeba_weight=tatoeba_weight, seed=seed)
+    fit_params = {**DEFAULT_FIT, **(fit_params or {})}
+    texts, codes, weights, groups = tuning_set(
+        eval_dir, tatoeba_weight=tatoeba_weight, seed=seed, codes=True
+    )
+    labels = [c if c in ("fi", "sv") else "other" for c in codes]
+    count_labels = count_labels_for(codes, fit_params.get("count_classes"))
     sentences = tuning_sentences(eval_dir)
     n_tatoeba = len(tatoeba_split(eval_dir)[0])
     fold_of = np.random.default_rng(cv_seed).permutation(len(sentences)) % n_folds
-    # evaluation items: (sentence number, slice, text, label)
-    items: list[tuple[int, str, str, str]] = []
+    # evaluation items: (sentence number, slice, text, label, snippet seed or None)
+    items: list[tuple[int, str, str, str, int | None]] = []
     for k, (text, label) in enumerate(sentences):
-        items += [(k, "sentences", text, label), (k, "a/o typed", fold(text), label)]
+        items += [(k, "sentences", text, label, None), (k, "a/o typed", fold(text), label, None)]
     for s in snippet_seeds:
         rng = random.Random(s)
         for k, (text, label) in enumerate(sentences[:n_tatoeba]):
             for n_words, name in ((2, "2 words"), (1, "1 word")):
                 snip = cut_snippet(text, n_words, rng)
                 if snip is not None:
-                    items.append((k, name, snip, label))
+                    items.append((k, name, snip, label, s))
     pred: dict[int, str] = {}
     raw = np.zeros((len(items), 3))  # full-model scores without the bucket's class offsets
     group_arr = np.asarray(groups)
-    fit_params = {**DEFAULT_FIT, **(fit_params or {})}
     for f in range(n_folds):
         train = np.flatnonzero(fold_of[group_arr] != f)
         det = LanguageDetector(seed=seed)
@@ -257,6 +350,7 @@ def cross_validate(
             [labels[i] for i in train],
             sample_weight=[weights[i] for i in train],
             groups=[groups[i] for i in train],
+            count_labels=None if count_labels is None else [count_labels[i] for i in train],
             **fit_params,
         )
         todo = [j for j, it in enumerate(items) if fold_of[it[0]] == f]
@@ -297,7 +391,34 @@ def cross_validate(
         best, margin = search_offsets(raw[sel], [items[j][3] for j in sel], target)
         shifted = [CLASSES3[k] for k in (raw + np.asarray(best)).argmax(axis=1)]
         offsets[name] = (best, round(100 * margin, 2), cells(sel, shifted.__getitem__))
-    return {"figures": figures, "offsets": offsets}
+    # the decision rule of docs/language.md: robust margins in held-out standard errors, at
+    # offsets re-chosen away from cliffs and at the fit's own offsets, with per-seed spread
+    robust: dict[str, Any] = {}
+    fixed = fit_params.get("offsets") or [None] * 5
+    for name, target in ISSUE_TARGETS.items():
+        sel = [j for j, it in enumerate(items) if it[1] == name]
+        gold = [items[j][3] for j in sel]
+        tg = [100 * t for t in target]
+        rows = {}
+        own = fixed[_SLICE_BUCKET[name]]
+        for label, at in (("rule", None), ("fit", None if own is None else tuple(own[:2]))):
+            if label == "fit" and at is None:
+                continue
+            best, margin, z = robust_offsets(raw[sel], gold, tg, HELD_OUT_SE[name], at=at)
+            shifted = [CLASSES3[k] for k in (raw + np.asarray(best)).argmax(axis=1)]
+            per_seed = [
+                cells([j for j in sel if items[j][4] == s], shifted.__getitem__)
+                for s in snippet_seeds
+            ]
+            rows[label] = (
+                best,
+                round(margin, 2),
+                round(z, 2),
+                cells(sel, shifted.__getitem__),
+                per_seed,
+            )
+        robust[name] = rows
+    return {"figures": figures, "offsets": offsets, "robust": robust}
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -317,9 +438,20 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--cv", action="store_true", help="print out-of-fold figures on the tuning text only"
     )
+    parser.add_argument(
+        "--snippet-seeds",
+        type=int,
+        default=6,
+        help="with --cv: cut 1- and 2-word snippets with seeds 1..N (default 6)",
+    )
     args = parser.parse_args(argv)
     if args.cv:
-        result = cross_validate(args.eval_dir, tatoeba_weight=args.tatoeba_weight, seed=args.seed)
+        result = cross_validate(
+            args.eval_dir,
+            tatoeba_weight=args.tatoeba_weight,
+            seed=args.seed,
+            snippet_seeds=range(1, args.snippet_seeds + 1),
+        )
         print("out-of-fold on tuning text: % fi kept fi / % sv kept sv / % confounders kept out")
         for source, table in result["figures"].items():
             for name, cells in table.items():
@@ -329,10 +461,21 @@ def main(argv: Sequence[str] | None = None) -> None:
                 f"best offsets for {name}: fi {best[0]:+.4f} sv {best[1]:+.4f} (smallest margin "
                 f"{margin:+.2f} points: " + " / ".join(f"{v:5.1f}" for v in cells) + ")"
             )
+        for name, rows in result["robust"].items():
+            for label, (best, margin, z, cells, per_seed) in rows.items():
+                print(
+                    f"robust {name} ({label} offsets fi {best[0]:+.4f} sv {best[1]:+.4f}): "
+                    + " / ".join(f"{v:5.1f}" for v in cells)
+                    + f"; robust margin {margin:+.2f} points, z {z:+.2f}; per seed fi "
+                    + " ".join(f"{c[0]:.1f}" for c in per_seed)
+                    + ", sv "
+                    + " ".join(f"{c[1]:.1f}" for c in per_seed)
+                )
         return
-    texts, labels, sample_weight, groups = tuning_set(
-        args.eval_dir, tatoeba_weight=args.tatoeba_weight, seed=args.seed
+    texts, codes, sample_weight, groups = tuning_set(
+        args.eval_dir, tatoeba_weight=args.tatoeba_weight, seed=args.seed, codes=True
     )
+    labels = [c if c in ("fi", "sv") else "other" for c in codes]
     weights = fit_weights(
         texts,
         labels,
@@ -341,6 +484,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         high_accuracy_below=args.high_accuracy_below,
         sample_weight=sample_weight,
         groups=groups,
+        count_labels=count_labels_for(codes, DEFAULT_FIT.get("count_classes")),
         **DEFAULT_FIT,
     )
     weights["provenance"] = (
