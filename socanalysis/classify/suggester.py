@@ -8,11 +8,13 @@
   the sum goes through a logistic link to a score in [0, 1]. Off-topic reports are far from every
   category and match no keyword, so they fall under the threshold and get no suggestion.
 * **supervised** (labels from reporters or reviewers): one logistic regression per category on the
-  embeddings, a TF-IDF of lemmas and lemma pairs, keyword evidence and the zero-shot scores,
-  Platt-calibrated on out-of-fold scores (the fold models warm-start from the full model), mixed
-  with the zero-shot score in proportion to how many examples the category has
-  (``n / (n + prior_weight)``). A vote of the labelled reports with the most similar lemmas is
-  added when, left-one-out on the training labels, it raises macro F1.
+  embeddings, a TF-IDF of lemmas and lemma pairs, keyword evidence, the zero-shot scores and,
+  at full scale, the category's own zero-shot score, Platt-calibrated on out-of-fold scores (the
+  fold models warm-start from the full model), mixed with the zero-shot score in proportion to
+  how many examples the category has (``n / (n + prior_weight)``). A vote of the labelled reports
+  with the most similar lemmas is added when, left-one-out on the training labels, it raises
+  macro F1. When the fitted corpus has unlabelled reports, each category's final cut is the one
+  with the best F1 expected on them (from their calibrated scores).
 
 Every suggestion comes with the keywords found in the report and the most similar labelled reports.
 Models are saved as JSON plus ``.npy`` arrays, never pickled.
@@ -534,9 +536,11 @@ class CategorySuggester:
             # regularised model can lean on the description cheaply and learn corrections to it
             Fc = sparse.hstack([F, own[:, [ci]]], format="csr") if use_own else F
             # one estimator per category, warm-started: the fold models start from the full
-            # model's weights and converge in a few iterations instead of from zero
+            # model's weights and converge in a few iterations instead of from zero. tol 3e-4
+            # (sklearn's 1e-4 by default): the own-prior column made lbfgs take 40 % more
+            # iterations; at 3e-4 it takes fewer than before it (1e-3 cost 0.01 macro F1)
             lr = LogisticRegression(
-                C=self.C, class_weight="balanced", max_iter=2000, warm_start=True
+                C=self.C, class_weight="balanced", max_iter=2000, warm_start=True, tol=3e-4
             )
             lr.fit(Fc, y)
             coef, icpt = lr.coef_.copy(), lr.intercept_.copy()
