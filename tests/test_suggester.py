@@ -170,11 +170,13 @@ def test_supervised_learns_a_planted_label_pattern(embedder, corpus):
     sup.fit(*train_args, labels=train_labels)
     assert sup.mode_ == "supervised"
     assert sup.n_positive_[8] == 4  # four housing reports left in training, all labelled 9
-    # with the default prior (few examples) the labels already move the scores a long way
+    # with the default prior (few examples) the labels already move the scores a long way: the
+    # model learns that point 9's own zero-shot score points the wrong way here (negative weight)
     before = zs.predict_proba(new_texts, new_X, new_langs)
     after = sup.predict_proba(new_texts, new_X, new_langs)
-    assert (after["9"] - before["9"] > 0.1).all() and (after["9"] > 10 * before["9"]).all()
+    assert (after["9"] - before["9"] > 0.05).all() and (after["9"] > 8 * before["9"]).all()
     assert (after["2"] < before["2"]).all()
+    assert sup.own_coef_[8] < 0
     # with a weaker prior the four examples are enough to make 9 the suggestion
     weak = CategorySuggester("shl11", mode="supervised", prior_weight=1.0, embedder=embedder)
     weak.fit(*train_args, labels=train_labels)
@@ -406,3 +408,65 @@ def test_max_labelled_trains_on_a_seeded_sample(embedder, corpus):
     assert full.fit(texts, X, langs, labels=labels).n_labelled_ == n_lab
     with pytest.raises(ConfigError, match="max_labelled"):
         CategorySuggester("shl11", max_labelled=1).fit(texts, X, langs)
+
+
+def test_corpus_cuts_come_from_the_unlabelled_reports(embedder, corpus, tmp_path):
+    """The final cut is chosen on the fitted corpus's unlabelled reports, and saved."""
+    ids, texts, X, langs, labels = corpus
+    off_texts = [r[2] for r in OFF_TOPIC]
+    all_texts = texts + off_texts
+    all_X = np.vstack([X, embedder.encode(off_texts, kind="query")])
+    all_langs = langs + [r[1] for r in OFF_TOPIC]
+    all_labels = labels + [None, None]  # two reports without labels
+    kw = dict(mode="supervised", embedder=embedder, min_unlabelled=2, cut_min_positive=5)
+    cut = CategorySuggester("shl11", **kw).fit(all_texts, all_X, all_langs, labels=all_labels)
+    identity = np.tile([1.0, 0.0], (10, 1))
+    # points 2, 3 and 8 have 5 or more examples: they get a cut; point 10 (4) and 5 (2) do not
+    moved = ~np.isclose(cut.final_, identity).all(axis=1)
+    assert moved.any() and set(np.flatnonzero(moved)) <= {1, 2, 7}
+    assert cut.final_[9].tolist() == [1.0, 0.0] and cut.final_[4].tolist() == [1.0, 0.0]
+    for other in (
+        CategorySuggester("shl11", corpus_cuts=False, **kw),
+        CategorySuggester("shl11", **{**kw, "min_unlabelled": 3}),  # too few unlabelled
+    ):
+        other.fit(all_texts, all_X, all_langs, labels=all_labels)
+        np.testing.assert_array_equal(other.final_, identity)
+        np.testing.assert_allclose(other.coef_, cut.coef_)  # the cut changes nothing else
+    # the out-of-fold scores behind the agreement table go through the same cut
+    assert set(cut.held_out_suggestions()) == set(range(len(texts)))
+    loaded = CategorySuggester.load(cut.save(tmp_path / "cut"))
+    np.testing.assert_array_equal(loaded.final_, cut.final_)
+    pd.testing.assert_frame_equal(
+        loaded.predict_proba(all_texts, all_X, all_langs),
+        cut.predict_proba(all_texts, all_X, all_langs),
+    )
+    with pytest.raises(ConfigError, match="cut_min_positive"):
+        CategorySuggester("shl11", cut_min_positive=1).fit(texts, X, langs)
+    with pytest.raises(ConfigError, match="own_prior_weight"):
+        CategorySuggester("shl11", own_prior_weight=-1).fit(texts, X, langs)
+
+
+def test_version_2_models_load_with_their_old_scores(embedder, corpus, tmp_path):
+    """A model saved before the own-prior feature and the corpus cut still reads and scores."""
+    ids, texts, X, langs, labels = corpus
+    old = CategorySuggester(
+        "shl11", mode="supervised", embedder=embedder, own_prior_weight=0.0, corpus_cuts=False
+    ).fit(texts, X, langs, labels=labels, report_ids=ids)
+    path = old.save(tmp_path / "v2")
+    meta = json.loads((path / "model.json").read_text("utf-8"))
+    meta["format_version"] = 2
+    meta["arrays"] = [a for a in meta["arrays"] if a not in ("own_coef", "final")]
+    for k in ("own_prior_weight", "corpus_cuts", "min_unlabelled", "cut_min_positive"):
+        del meta["params"][k]
+    (path / "model.json").write_text(json.dumps(meta), "utf-8")
+    (path / "own_coef.npy").unlink()
+    (path / "final.npy").unlink()
+    loaded = CategorySuggester.load(path)
+    assert loaded.own_prior_weight == 0.0 and loaded.corpus_cuts is False
+    pd.testing.assert_frame_equal(
+        loaded.predict_proba(texts, X, langs), old.predict_proba(texts, X, langs)
+    )
+    meta["format_version"] = 1
+    (path / "model.json").write_text(json.dumps(meta), "utf-8")
+    with pytest.raises(ConfigError, match="retrain"):
+        CategorySuggester.load(path)
