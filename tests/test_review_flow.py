@@ -105,10 +105,18 @@ def test_merged_themes_are_one_theme_in_the_next_run(reviewed, second):
     gone = [t for t in merge["themes"] if t != into]
     assert not set(gone) & set(second.themes["theme_id"])
     assert not set(gone) & set(second.reports["theme_id"])
-    # the reports the network put together are together
-    together = set(first.reports.loc[first.reports["theme_id"].isin([1, 2]), "report_id"])
-    now = second.reports.set_index("report_id").loc[sorted(together), "theme_id"]
-    assert (now == into).mean() >= 0.6
+    # the reports the network put together are together: the merged theme holds reports of both
+    # reviewed themes and more of them than any other theme. (Which share of them lands there
+    # depends on how the theme model splits 66 tfidf-lsa reports, not on the review flow: without
+    # the merge, the best single theme held 3 of 13, with it 6 to 8 of 13, across settings.)
+    second_theme = second.reports.set_index("report_id")["theme_id"]
+    groups = {t: first.reports.loc[first.reports["theme_id"] == t, "report_id"] for t in (1, 2)}
+    assert all((second_theme.loc[sorted(ids)] == into).any() for ids in groups.values())
+    now = second_theme.loc[sorted(set(groups[1]) | set(groups[2]))]
+    counts = now[now >= 0].value_counts()
+    others = counts.drop(into, errors="ignore")
+    assert counts.get(into, 0) > (others.max() if len(others) else 0)
+    assert (now == into).mean() >= 0.4
     matched = {m["reviewed"]: m for m in record["matches"]}
     assert all(matched[t]["by"] == "reports" for t in (0, 1, 2, 3))
     assert record["unmatched"] == [] and record["conflicts"] == []
