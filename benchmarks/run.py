@@ -25,6 +25,7 @@ Usage::
     python benchmarks/run.py                              # 200, 1 000, 10 000, 100 000; cold, warm
     python benchmarks/run.py --sizes 200,1000 --modes cold,warm --json benchmarks/results/perf.json
     python benchmarks/run.py --sizes 10000 --modes warm --no-bertopic --no-embedding
+    python benchmarks/run.py --sizes 10000 --modes warm --work DIR --keep --reuse-cache
 """
 
 from __future__ import annotations
@@ -202,7 +203,8 @@ def run_size(n: int, opts: argparse.Namespace, work: Path) -> list[dict[str, Any
         return run_case(args, work / f"result_{n}_{mode}.json", timeout, cache)
 
     modes = opts.modes
-    shutil.rmtree(cache, ignore_errors=True)
+    if not opts.reuse_cache:
+        shutil.rmtree(cache, ignore_errors=True)
     shutil.rmtree(out, ignore_errors=True)
     cold = None
     if "cold" in modes:
@@ -346,6 +348,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-embedding", action="store_true", help="skip the throughput")
     ap.add_argument("--no-startup", action="store_true", help="skip import and --help times")
     ap.add_argument("--no-charts", action="store_true", help="save without the charts")
+    ap.add_argument(
+        "--reuse-cache",
+        action="store_true",
+        help="keep the cache folder found in --work (warm runs of a large size without a cold "
+        "run: the fill run then embeds only what is missing)",
+    )
     opts = ap.parse_args(argv)
     try:
         opts.sizes = [int(s.replace("_", "")) for s in opts.sizes.split(",") if s.strip()]
