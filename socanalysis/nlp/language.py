@@ -217,6 +217,7 @@ class LanguageDetector:
         self._lingua: LinguaFeaturizer | None = None
         self._broad: Any = None
         self._counts: WordCountFeaturizer | None = None
+        self._freqs: Any = None
         self.weights_: dict[str, Any] | None = None
         self._models: list[dict[str, Any]] | None = None
 
@@ -313,6 +314,13 @@ class LanguageDetector:
             alpha=float(weights.get("word_count_alpha", 0.5)),
             classes=weights.get("word_count_classes", CLASSES),
         )
+        self._freqs = None
+        if "word_freq" in weights:
+            from socanalysis.nlp.language_wordfreq import WordFreqFeaturizer
+
+            self._freqs = WordFreqFeaturizer(
+                weights["word_freq"], features=weights.get("word_freq_features", ("zipf", "share"))
+            )
         self.weights_ = weights
         self._models = models
         return models
@@ -324,9 +332,10 @@ class LanguageDetector:
         self._ensure_models()
         cues, _ = self._featurizers()
         assert self._counts is not None
-        return np.concatenate(
-            [cues.transform(tokens), self._counts.transform(tokens)], axis=1
-        ).astype(np.float64)
+        parts = [cues.transform(tokens), self._counts.transform(tokens)]
+        if self._freqs is not None:
+            parts.append(self._freqs.transform(tokens))
+        return np.concatenate(parts, axis=1).astype(np.float64)
 
     def warm(self) -> LanguageDetector:
         """Load dictionaries, weights and the low-accuracy lingua model now, not on first use."""
@@ -509,6 +518,8 @@ class LanguageDetector:
         offsets: Sequence[Sequence[float] | None] | None = None,
         count_labels: Sequence[str] | None = None,
         count_classes: Sequence[str] | None = None,
+        word_freq: dict[str, Any] | None = None,
+        word_freq_features: Sequence[str] = ("zipf", "share"),
     ) -> LanguageDetector:
         """Learn the word counts and per-length models from texts labelled fi, sv or other.
 
@@ -531,6 +542,10 @@ class LanguageDetector:
         transfer better than offsets fitted to the fit's own texts.
         ``count_labels`` (one per text, from ``count_classes``) counts words per finer class
         than the label, e.g. each confounder language on its own; ``None`` counts per label.
+        ``word_freq`` is a word-frequency table from
+        :func:`socanalysis.nlp.language_wordfreq.build_word_freq_table` (built from wordfreq at
+        training time); its ``word_freq_features`` are added to every text's features and the
+        table is stored with the weights, so detecting never needs wordfreq.
         """
         import numpy as np
 
@@ -599,7 +614,13 @@ class LanguageDetector:
             W[inside] = WordCountFeaturizer(
                 counts, alpha=word_count_alpha, classes=count_classes
             ).transform([tokens[i] for i in inside])
-        X = np.concatenate([cues.transform(tokens).astype(np.float64), W], axis=1)
+        parts = [cues.transform(tokens).astype(np.float64), W]
+        if word_freq is not None:
+            from socanalysis.nlp.language_wordfreq import WordFreqFeaturizer
+
+            wf = WordFreqFeaturizer(word_freq, features=word_freq_features)
+            parts.append(wf.transform(tokens).astype(np.float64))
+        X = np.concatenate(parts, axis=1)
         L = lingua.transform(cleaned, n_words.tolist()).astype(np.float64)
         out_buckets = self._fit_buckets(X, L, y, n_words, sw, targets, offsets, C)
         self.weights_ = {
@@ -623,6 +644,10 @@ class LanguageDetector:
         if count_classes != CLASSES:
             # only when not the default, so weights counted per label keep their old layout
             self.weights_["word_count_classes"] = list(count_classes)
+        if word_freq is not None:
+            # likewise only when used: weights without it keep their old layout byte for byte
+            self.weights_["word_freq_features"] = list(word_freq_features)
+            self.weights_["word_freq"] = dict(word_freq)
         self._models = None
         self._ensure_models()
         return self

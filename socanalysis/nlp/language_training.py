@@ -26,6 +26,7 @@ import argparse
 import csv
 import random
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +64,9 @@ OFFSETS: tuple[tuple[float, float, float] | None, ...] = (
     None,
     None,
 )
-# settings of LanguageDetector.fit used for the packaged weights (chosen with `--cv`)
+# settings of LanguageDetector.fit used for the packaged weights (chosen with `--cv`);
+# "word_freq_top" (words per wordfreq list, 0 for none) and "word_freq_features" are turned
+# into a wordfreq table by fit_settings()
 DEFAULT_FIT: dict[str, Any] = {"min_groups": 1, "word_count_alpha": 0.5, "offsets": OFFSETS}
 _STRIP = ".,;:!?\"'()[]{}«»”“–-—…/"
 
@@ -177,6 +180,33 @@ def augment(sentences: Sequence[tuple[str, str]], seed: int = 0) -> list[tuple[s
     """Full sentences, a/o-typed copies and snippets of 1, 2, 3, 4, 6 and 9 words."""
     rng = random.Random(seed)
     return [pair for text, label in sentences for pair in _variants(text, label, rng)]
+
+
+@lru_cache(maxsize=4)
+def _word_freq_table(top: int) -> dict[str, Any]:
+    from socanalysis.nlp.language_wordfreq import build_word_freq_table
+
+    return build_word_freq_table(top)
+
+
+def fit_settings(params: dict[str, Any]) -> dict[str, Any]:
+    """Keyword arguments for :meth:`LanguageDetector.fit` from training settings: a
+    ``word_freq_top`` of N > 0 becomes the ``word_freq`` table of the top N words of each
+    wordfreq list (:func:`~socanalysis.nlp.language_wordfreq.build_word_freq_table`; needs the
+    wordfreq package, which only training does), 0 or absent means none.
+
+    Examples
+    --------
+    >>> fit_settings({"min_groups": 1, "word_freq_top": 0})
+    {'min_groups': 1}
+    """
+    out = dict(params)
+    top = int(out.pop("word_freq_top", 0) or 0)
+    if top > 0:
+        out["word_freq"] = _word_freq_table(top)
+    else:
+        out.pop("word_freq_features", None)
+    return out
 
 
 def fit_weights(
@@ -319,7 +349,7 @@ def cross_validate(
 
     from socanalysis.nlp.language import LanguageDetector, _bucket
 
-    fit_params = {**DEFAULT_FIT, **(fit_params or {})}
+    fit_params = fit_settings({**DEFAULT_FIT, **(fit_params or {})})
     texts, codes, weights, groups = tuning_set(
         eval_dir, tatoeba_weight=tatoeba_weight, seed=seed, codes=True
     )
@@ -436,6 +466,22 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--high-accuracy-below", type=int, default=HIGH_ACCURACY_BELOW)
     parser.add_argument("--tatoeba-weight", type=float, default=TATOEBA_WEIGHT)
     parser.add_argument(
+        "--word-freq-top",
+        type=int,
+        default=None,
+        help="words per wordfreq list for word-frequency features (0: none; needs wordfreq)",
+    )
+    parser.add_argument(
+        "--word-freq-features",
+        default=None,
+        help="comma-separated: zipf, share (with --word-freq-top)",
+    )
+    parser.add_argument(
+        "--count-classes",
+        default=None,
+        help="count words per these classes: fi,sv,other (default) or fi,sv,et,da,nb,nn,en",
+    )
+    parser.add_argument(
         "--cv", action="store_true", help="print out-of-fold figures on the tuning text only"
     )
     parser.add_argument(
@@ -445,12 +491,20 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="with --cv: cut 1- and 2-word snippets with seeds 1..N (default 6)",
     )
     args = parser.parse_args(argv)
+    settings = dict(DEFAULT_FIT)
+    if args.word_freq_top is not None:
+        settings["word_freq_top"] = args.word_freq_top
+    if args.word_freq_features is not None:
+        settings["word_freq_features"] = tuple(args.word_freq_features.split(","))
+    if args.count_classes is not None:
+        settings["count_classes"] = tuple(args.count_classes.split(","))
     if args.cv:
         result = cross_validate(
             args.eval_dir,
             tatoeba_weight=args.tatoeba_weight,
             seed=args.seed,
             snippet_seeds=range(1, args.snippet_seeds + 1),
+            fit_params={**settings, "C": args.C},
         )
         print("out-of-fold on tuning text: % fi kept fi / % sv kept sv / % confounders kept out")
         for source, table in result["figures"].items():
@@ -484,8 +538,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         high_accuracy_below=args.high_accuracy_below,
         sample_weight=sample_weight,
         groups=groups,
-        count_labels=count_labels_for(codes, DEFAULT_FIT.get("count_classes")),
-        **DEFAULT_FIT,
+        count_labels=count_labels_for(codes, settings.get("count_classes")),
+        **fit_settings(settings),
     )
     weights["provenance"] = (
         "fitted by socanalysis.nlp.language_training on SIB-200 train/dev, UD dev and the "
@@ -494,6 +548,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         f"lingua high accuracy below {args.high_accuracy_below} words; word counts "
         "cross-fitted by source sentence"
     )
+    if "word_freq" in weights:
+        table = weights["word_freq"]
+        weights["provenance"] += (
+            f"; word-frequency features ({', '.join(weights['word_freq_features'])}) from "
+            f"wordfreq {table['wordfreq_version']}, top {table['top']} words of its "
+            f"{' / '.join(table['languages'])} lists (CC BY-SA 4.0)"
+        )
     with open(args.out, "w", encoding="utf-8") as fh:
         json.dump(weights, fh, ensure_ascii=False, indent=None, separators=(",", ":"))
         fh.write("\n")
