@@ -326,6 +326,7 @@ def cross_validate(
     seed: int = 0,
     cv_seed: int = 100,
     fit_params: dict[str, Any] | None = None,
+    return_scores: bool = False,
 ) -> dict[str, Any]:
     """Out-of-fold figures on the tuning text only, for choosing features and settings.
 
@@ -344,6 +345,9 @@ def cross_validate(
     {slice: {"rule" | "fit": (offsets, robust margin, z, figures, figures per snippet seed)}}}``
     with sources ``"all"`` and ``"tatoeba"``; "rule" offsets are re-chosen by
     :func:`robust_offsets`, "fit" are the fit's own fixed offsets, scored the same way.
+    With ``return_scores`` it also gives ``"scores"``: per 1- and 2-word snippet (slice, text,
+    gold label, snippet seed, out-of-fold fi / sv / other scores before the class offsets), for
+    reading which word types decide a margin.
     """
     import numpy as np
 
@@ -448,7 +452,14 @@ def cross_validate(
                 per_seed,
             )
         robust[name] = rows
-    return {"figures": figures, "offsets": offsets, "robust": robust}
+    out = {"figures": figures, "offsets": offsets, "robust": robust}
+    if return_scores:
+        out["scores"] = [
+            (it[1], it[2], it[3], it[4], [round(float(v), 5) for v in raw[j]])
+            for j, it in enumerate(items)
+            if it[1] in _SLICE_BUCKET
+        ]
+    return out
 
 
 def main(argv: Sequence[str] | None = None) -> None:
