@@ -143,3 +143,8 @@ def test_table_from_wordfreq_is_deterministic_with_a_o_typed_forms() -> None:
     # "ar" is no top-300 word, so it stands for "är" (and whatever else folds to it)
     assert X[2, sv] >= X[1, sv] > 0.8
     assert X[4, fi] >= X[3, fi] > 0.8
+    # the training settings turn a vocabulary size into this table
+    from socanalysis.nlp.language_training import fit_settings
+
+    params = fit_settings({"min_groups": 1, "word_freq_top": 300, "word_freq_features": ["zipf"]})
+    assert params == {"min_groups": 1, "word_freq": table, "word_freq_features": ["zipf"]}

@@ -12,6 +12,9 @@ bucket. ``--cv`` prints out-of-fold figures on the tuning text instead, which is
 here (:data:`DEFAULT_FIT`, :data:`OFFSETS`, :data:`TATOEBA_WEIGHT`) were chosen. Tatoeba is
 the only source of conversational text and of Nynorsk, which is what short reports and the
 hardest confounders look like. The same snippet cutter and split are used by the benchmark.
+``--word-freq-top N`` adds word-frequency features from the ``wordfreq`` package (training
+only, ``pip install 'wordfreq>=3.1'``; see :mod:`socanalysis.nlp.language_wordfreq`); the
+packaged weights do not use them.
 
 Examples
 --------
