@@ -118,9 +118,41 @@ def test_refine_moves_border_reports_to_the_nearest_centroid():
     assert refine_to_centroids(Z, with_outlier, iterations=3)[-1] == -1
 
 
-def test_saved_model_keeps_the_alignment(tmp_path):
+def _settings_with_alignment(monkeypatch: pytest.MonkeyPatch, on: bool) -> None:
+    import socanalysis.themes.keywords as kw
+
+    original = kw.settings
+
+    def patched() -> dict:
+        data = original()
+        data["space"] = {**data["space"], "align_languages": on}
+        return data
+
+    monkeypatch.setattr(kw, "settings", patched)
+
+
+def test_alignment_is_off_by_default():
+    # measured in docs/themes.md ("Deciding the alignment"): it costs NMI on generated reports
+    from socanalysis.themes.keywords import settings
+
+    assert settings()["space"]["align_languages"] is False
+
+
+def test_default_model_does_not_rotate_even_with_many_pairs():
     from socanalysis.themes.model import ThemeModel
 
+    X, langs, _ = _rotated_languages(400, 16, seed=2)
+    frame = pd.DataFrame(
+        {"report_id": [f"r{i}" for i in range(len(X))], "text": ["a"] * 800, "language": langs}
+    )
+    model = ThemeModel(n_themes=3, reduction="none", seed=1).fit(frame, X)
+    assert model.centering_.rotations_ == {} and model.centering_.align is False
+
+
+def test_saved_model_keeps_the_alignment(tmp_path, monkeypatch):
+    from socanalysis.themes.model import ThemeModel
+
+    _settings_with_alignment(monkeypatch, True)
     X, langs, _ = _rotated_languages(400, 16, seed=2)
     frame = pd.DataFrame(
         {

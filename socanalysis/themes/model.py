@@ -3,8 +3,8 @@
 The model takes the reports (a DataFrame keyed by ``report_id``) and their embeddings, and
 
 1. centres each language on its mean vector, so a Finnish and a Swedish report on one phenomenon
-   meet, and rotates the Swedish vectors onto the Finnish ones where there are enough
-   cross-language neighbour pairs (:class:`~socanalysis.themes.space.LanguageCentering`);
+   meet (:class:`~socanalysis.themes.space.LanguageCentering`; its rotation of the Swedish
+   vectors onto the Finnish ones is off by default, ``space.align_languages``);
 2. reduces and clusters as the data size calls for
    (:func:`~socanalysis.themes.space.plan_clustering`): agglomerative with a silhouette
    choice below 40 reports, UMAP + HDBSCAN (automatic number of themes) or UMAP + k-means

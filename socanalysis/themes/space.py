@@ -11,7 +11,9 @@ Measured on e5 embeddings of Finnish and Swedish text (see docs/themes.md):
   changed reports; clustering several seeded layouts of the same graph side by side keeps the
   themes the layouts agree on (seed stability and masked-vs-raw agreement rise);
 - rotating the Swedish centred vectors onto the Finnish ones (orthogonal Procrustes on mutual
-  nearest neighbours) keeps more translation pairs together than mean centering alone.
+  nearest neighbours) keeps more translation pairs together on a parallel corpus (SIB-200), but
+  on reports, which are not translations of each other, it fits chance pairs and costs NMI;
+  it is off by default (``space.align_languages`` in ``data/themes.yaml``).
 
 Everything is seeded: UMAP (``random_state``, which also makes it single-threaded), k-means and
 the subsamples.
