@@ -262,8 +262,9 @@ class ThemeModel:
         langs = frame["language"].tolist()
         space = settings()["space"]
         self.centering_ = LanguageCentering(
-            enabled=self.language_centering, align=bool(space["align_languages"]), seed=self.seed
-        ).fit(X, langs)
+            enabled=self.language_centering, align=bool(space["align_languages"]), seed=self.seed,
+            align_min_margin=float(space.get("align_min_margin", 0.0)),
+        ).fit(X, langs)  # fmt: skip
         Z = self.centering_.transform(X, langs)
         n_distinct = len(np.unique(np.round(Z, 4), axis=0))
         self.plan_ = plan_clustering(
