@@ -3,8 +3,9 @@
 The model takes the reports (a DataFrame keyed by ``report_id``) and their embeddings, and
 
 1. centres each language on its mean vector, so a Finnish and a Swedish report on one phenomenon
-   meet (:class:`~socanalysis.themes.space.LanguageCentering`; its rotation of the Swedish
-   vectors onto the Finnish ones is off by default, ``space.align_languages``);
+   meet (:class:`~socanalysis.themes.space.LanguageCentering`), and rotates the Swedish vectors
+   onto the Finnish ones when there are enough clear translation-like pairs (parallel text;
+   on reports the rotation is skipped);
 2. reduces and clusters as the data size calls for
    (:func:`~socanalysis.themes.space.plan_clustering`): agglomerative with a silhouette
    choice below 40 reports, UMAP + HDBSCAN (automatic number of themes) or UMAP + k-means

@@ -13,7 +13,8 @@ Measured on e5 embeddings of Finnish and Swedish text (see docs/themes.md):
 - rotating the Swedish centred vectors onto the Finnish ones (orthogonal Procrustes on mutual
   nearest neighbours) keeps more translation pairs together on a parallel corpus (SIB-200), but
   on reports, which are not translations of each other, it fits chance pairs and costs NMI;
-  it is off by default (``space.align_languages`` in ``data/themes.yaml``).
+  so only pairs that clearly beat their runners-up count (``align_min_margin``), which keeps
+  translations and skips the rotation on reports (``space`` in ``data/themes.yaml``).
 
 Everything is seeded: UMAP (``random_state``, which also makes it single-threaded), k-means and
 the subsamples.
