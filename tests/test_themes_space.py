@@ -50,6 +50,25 @@ def test_alignment_recovers_a_rotation_between_languages():
     np.testing.assert_allclose(aligned[:200], centred[:200], atol=1e-6)
 
 
+def test_margin_keeps_translations_and_drops_chance_pairs():
+    X, langs, _ = _rotated_languages(200, 16, seed=1)
+    translations = LanguageCentering(align=True, align_min_margin=0.05, seed=3).fit(X, langs)
+    assert set(translations.rotations_) == {"sv"} and translations.n_align_pairs_ >= 50
+    assert _pairs_found(translations.transform(X, langs), 200) >= 0.85  # centred alone: 0.18
+    # no translations: Finnish and Swedish points drawn independently from the same 4 topics
+    rng = np.random.default_rng(0)
+    centres = rng.normal(size=(4, 16))
+    fi = centres[rng.integers(0, 4, 400)] + 0.5 * rng.normal(size=(400, 16))
+    sv = centres[rng.integers(0, 4, 400)] + 0.5 * rng.normal(size=(400, 16)) + 0.5
+    Xc, langs_c = np.vstack([fi, sv]).astype(np.float32), ["fi"] * 400 + ["sv"] * 400
+    loose = LanguageCentering(align=True, seed=1).fit(Xc, langs_c)
+    assert loose.n_align_pairs_ >= 16 and loose.rotations_  # chance pairs, rotated anyway
+    strict = LanguageCentering(align=True, align_min_margin=0.05, seed=1).fit(Xc, langs_c)
+    assert strict.n_align_pairs_ < 16 and strict.rotations_ == {}
+    plain = LanguageCentering(align=False).fit(Xc, langs_c).transform(Xc, langs_c)
+    np.testing.assert_array_equal(strict.transform(Xc, langs_c), plain)
+
+
 def test_alignment_needs_as_many_pairs_as_dimensions():
     X, langs, _ = _rotated_languages(10, 32)  # at most 10 pairs for 32 dimensions
     aligner = LanguageCentering(align=True).fit(X, langs)
@@ -116,6 +135,35 @@ def test_refine_moves_border_reports_to_the_nearest_centroid():
     # outliers stay outliers
     with_outlier = np.array([0, 0, 0, 1, 1, -1])
     assert refine_to_centroids(Z, with_outlier, iterations=3)[-1] == -1
+
+
+def test_alignment_is_on_with_a_margin_by_default():
+    # measured in docs/themes.md ("Deciding the alignment"): without the margin it fits chance
+    # pairs on reports and costs NMI
+    from socanalysis.themes.keywords import settings
+
+    space = settings()["space"]
+    assert space["align_languages"] is True and space["align_min_margin"] == 0.05
+
+
+def test_default_model_rotates_translations_only():
+    from socanalysis.themes.model import ThemeModel
+
+    X, langs, _ = _rotated_languages(400, 16, seed=2)
+    frame = pd.DataFrame(
+        {"report_id": [f"r{i}" for i in range(len(X))], "text": ["a"] * 800, "language": langs}
+    )
+    model = ThemeModel(n_themes=3, reduction="none", seed=1).fit(frame, X)
+    assert set(model.centering_.rotations_) == {"sv"}
+    assert model.centering_.align_min_margin == 0.05
+    rng = np.random.default_rng(0)
+    centres = rng.normal(size=(4, 16))
+    no_translations = np.vstack(
+        [centres[rng.integers(0, 4, 400)] + 0.5 * rng.normal(size=(400, 16)),
+         centres[rng.integers(0, 4, 400)] + 0.5 * rng.normal(size=(400, 16)) + 0.5]
+    ).astype(np.float32)  # fmt: skip
+    other = ThemeModel(n_themes=3, reduction="none", seed=1).fit(frame, no_translations)
+    assert other.centering_.rotations_ == {}
 
 
 def test_saved_model_keeps_the_alignment(tmp_path):

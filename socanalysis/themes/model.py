@@ -3,8 +3,9 @@
 The model takes the reports (a DataFrame keyed by ``report_id``) and their embeddings, and
 
 1. centres each language on its mean vector, so a Finnish and a Swedish report on one phenomenon
-   meet, and rotates the Swedish vectors onto the Finnish ones where there are enough
-   cross-language neighbour pairs (:class:`~socanalysis.themes.space.LanguageCentering`);
+   meet (:class:`~socanalysis.themes.space.LanguageCentering`), and rotates the Swedish vectors
+   onto the Finnish ones when there are enough clear translation-like pairs (parallel text;
+   on reports the rotation is skipped);
 2. reduces and clusters as the data size calls for
    (:func:`~socanalysis.themes.space.plan_clustering`): agglomerative with a silhouette
    choice below 40 reports, UMAP + HDBSCAN (automatic number of themes) or UMAP + k-means
@@ -262,8 +263,9 @@ class ThemeModel:
         langs = frame["language"].tolist()
         space = settings()["space"]
         self.centering_ = LanguageCentering(
-            enabled=self.language_centering, align=bool(space["align_languages"]), seed=self.seed
-        ).fit(X, langs)
+            enabled=self.language_centering, align=bool(space["align_languages"]), seed=self.seed,
+            align_min_margin=float(space.get("align_min_margin", 0.0)),
+        ).fit(X, langs)  # fmt: skip
         Z = self.centering_.transform(X, langs)
         n_distinct = len(np.unique(np.round(Z, 4), axis=0))
         self.plan_ = plan_clustering(
