@@ -76,6 +76,7 @@ def save_model(model: ThemeModel, path: Path) -> Path:
             "align": model.centering_.align,
             "max_align_sample": model.centering_.max_align_sample,
             "align_iterations": model.centering_.align_iterations,
+            "align_min_margin": model.centering_.align_min_margin,
             "seed": model.centering_.seed,
         },
         "n_align_pairs": int(getattr(model.centering_, "n_align_pairs_", 0)),
