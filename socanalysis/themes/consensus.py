@@ -7,7 +7,8 @@ sets and masking"). This module clusters small sets without any random step:
 1. a fuzzy k-nearest-neighbour graph of the centred vectors, built as UMAP builds its graph
    (exact cosine neighbours, a per-report bandwidth, fuzzy union), in numpy;
 2. its spectral embedding (the leading eigenvectors of the normalised graph; ``round(sqrt(n))``
-   of them unless set), rows scaled to unit length;
+   of them unless set, fewer where a clear eigengap shows well separated groups), rows scaled
+   to unit length;
 3. average linkage on the cosine distances of that embedding, cut where the number of themes
    (clusters of at least ``min_theme_size`` reports) stays the same over the longest range
    of cut heights: the partition that small moves of the distances do not change;
@@ -103,25 +104,44 @@ def fuzzy_knn_graph(Z: np.ndarray, n_neighbors: int = 15) -> np.ndarray:
     floor = np.where(rho > 0, _MIN_K_DIST_SCALE * d.mean(axis=1), _MIN_K_DIST_SCALE * mean_all)
     sigma = np.maximum(mid, floor)
     gap = d - rho[:, None]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        vals = np.where((gap <= 0) | (sigma[:, None] == 0), 1.0, np.exp(-gap / sigma[:, None]))
+    safe = np.where(sigma > 0, sigma, 1.0)[:, None]
+    vals = np.where((gap <= 0) | (sigma[:, None] == 0), 1.0, np.exp(-np.maximum(gap, 0) / safe))
     vals[idx == np.arange(n)[:, None]] = 0.0
     A = np.zeros((n, n))
     A[np.repeat(np.arange(n), k), idx.ravel()] = vals.ravel()
     return A + A.T - A * A.T
 
 
-def spectral_embedding(W: np.ndarray, n_dims: int) -> np.ndarray:
+def spectral_embedding(W: np.ndarray, n_dims: int, eigengap: float | None = None) -> np.ndarray:
     """Leading non-trivial eigenvectors of the normalised graph ``D^-1/2 W D^-1/2``, unit rows.
 
-    Signs are fixed (the largest entry of each vector positive), so the embedding is a function
-    of ``W`` alone.
+    With ``eigengap``, fewer than ``n_dims`` vectors are kept where the eigenvalues show a clear
+    number of groups: the vectors before the first drop between consecutive eigenvalues (the
+    trivial first one aside) larger than ``eigengap``. Well separated groups (c connected
+    parts: c eigenvalues of 1) then get c - 1 vectors instead of noise dimensions that would
+    split them. Signs are fixed (the largest entry of each vector positive), so the embedding
+    is a function of ``W`` alone.
     """
     deg = np.maximum(W.sum(axis=1), 1e-12)
     inv = 1.0 / np.sqrt(deg)
-    _, vecs = np.linalg.eigh(W * inv[:, None] * inv[None, :])
+    vals, vecs = np.linalg.eigh(W * inv[:, None] * inv[None, :])
+    vals, vecs = vals[::-1], vecs[:, ::-1]
     n_dims = int(max(1, min(n_dims, len(W) - 1)))
-    E = vecs[:, ::-1][:, 1 : n_dims + 1]
+    if eigengap is not None:
+        gaps = vals[1 : n_dims + 1] - vals[2 : n_dims + 2]  # after eigenvalue 2, 3, ...
+        clear = np.flatnonzero(gaps > float(eigengap))
+        if clear.size:
+            n_dims = int(clear[0]) + 1
+    # The trivial eigenvector D^1/2 1 (eigenvalue 1) is not always the first column: with
+    # several connected parts, eigenvalue 1 repeats and LAPACK returns any basis of that space.
+    # So it is projected out of the leading n_dims + 1 vectors, leaving an orthonormal basis of
+    # the other n_dims directions (cosines between rows do not depend on which basis).
+    V = vecs[:, : n_dims + 1]
+    trivial = np.sqrt(deg) / np.linalg.norm(np.sqrt(deg))
+    a = V.T @ trivial
+    a = a / max(float(np.linalg.norm(a)), 1e-12)
+    basis, _, _ = np.linalg.svd(np.eye(n_dims + 1) - np.outer(a, a))
+    E = V @ basis[:, :n_dims]
     signs = np.sign(E[np.abs(E).argmax(axis=0), np.arange(E.shape[1])])
     return _unit_rows(E * np.where(signs == 0, 1.0, signs))
 
@@ -141,7 +161,9 @@ def plateau_cut(
     D = np.clip(1.0 - E @ E.T, 0.0, 2.0)
     np.fill_diagonal(D, 0.0)
     tree = linkage(squareform(D, checks=False), "average")
-    counts = [int((np.bincount(fcluster(tree, c, "distance")) >= min_theme_size).sum()) for c in cuts]
+    counts = [
+        int((np.bincount(fcluster(tree, c, "distance")) >= min_theme_size).sum()) for c in cuts
+    ]
     best, best_len, i = 0, 0, 0
     while i < len(counts):
         j = i
@@ -206,6 +228,9 @@ class SmallSetClustering:
         Neighbours of the fuzzy k-NN graph (the report itself included, as in UMAP).
     n_dims : int or None
         Eigenvectors of the spectral embedding; None: ``round(sqrt(n))``.
+    eigengap : float or None
+        Fewer eigenvectors where the eigenvalues drop by more than this (see
+        :func:`spectral_embedding`); None: always ``n_dims``.
     cut_range : tuple of float
         Lowest and highest cut height (cosine distance in the embedding) searched.
     cut_step : float
@@ -228,19 +253,20 @@ class SmallSetClustering:
     cut_ : float
         The chosen cut height.
     n_dims_ : int
-        Eigenvectors used.
+        Eigenvectors used (after the eigengap rule).
 
     Examples
     --------
     >>> Z = np.eye(3)[[0] * 6 + [1] * 6 + [2] * 6] + 0.01 * np.arange(18)[:, None] % 0.07
     >>> SmallSetClustering(n_neighbors=5, min_theme_size=3).fit(Z).labels_.tolist()
-    [0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2]
+    [1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2]
     """
 
     def __init__(
         self,
         n_neighbors: int = 15,
         n_dims: int | None = None,
+        eigengap: float | None = 0.2,
         cut_range: tuple[float, float] = (0.25, 0.6),
         cut_step: float = 0.01,
         min_theme_size: int = 3,
@@ -250,6 +276,7 @@ class SmallSetClustering:
     ) -> None:
         self.n_neighbors = n_neighbors
         self.n_dims = n_dims
+        self.eigengap = eigengap
         self.cut_range = cut_range
         self.cut_step = cut_step
         self.min_theme_size = min_theme_size
@@ -283,7 +310,8 @@ class SmallSetClustering:
         n = len(Z)
         self.n_dims_ = int(self.n_dims) if self.n_dims is not None else int(round(np.sqrt(n)))
         W = fuzzy_knn_graph(Z, int(self.n_neighbors))
-        self.embedding_ = spectral_embedding(W, self.n_dims_)
+        self.embedding_ = spectral_embedding(W, self.n_dims_, self.eigengap)
+        self.n_dims_ = int(self.embedding_.shape[1])
         low, high = (float(x) for x in self.cut_range)
         cuts = np.arange(low, high + float(self.cut_step) / 2, float(self.cut_step))
         labels, self.cut_, _ = plateau_cut(self.embedding_, cuts, int(self.min_theme_size))
@@ -307,6 +335,7 @@ def cluster_small_set(Z: np.ndarray, min_theme_size: int) -> np.ndarray:
     model = SmallSetClustering(
         n_neighbors=int(cfg["n_neighbors"]),
         n_dims=None if cfg["n_dims"] in (None, "auto") else int(cfg["n_dims"]),
+        eigengap=None if cfg["eigengap"] is None else float(cfg["eigengap"]),
         cut_range=(float(cfg["cut_range"][0]), float(cfg["cut_range"][1])),
         cut_step=float(cfg["cut_step"]),
         min_theme_size=int(min_theme_size),
