@@ -96,12 +96,20 @@ def test_plateau_cut_keeps_the_most_stable_number_of_themes():
     assert n == 2 and labels.tolist()[-2:] == [-1, -1] and (labels[:10] >= 0).all()
 
 
-def test_spectral_embedding_is_unit_rows_with_fixed_signs():
-    Z, _, _ = _themes(n_themes=3, per=10)
-    E = spectral_embedding(fuzzy_knn_graph(Z, 8), 4)
+def test_spectral_embedding_is_unit_rows_and_separates_the_groups():
+    Z, truth, _ = _themes(n_themes=3, per=10)
+    W = fuzzy_knn_graph(Z, 8)
+    E = spectral_embedding(W, 4)
     assert E.shape == (30, 4)
     np.testing.assert_allclose(np.linalg.norm(E, axis=1), 1.0, atol=1e-9)
-    assert (E[np.abs(E).argmax(axis=0), np.arange(4)] > 0).all()
+    np.testing.assert_array_equal(E, spectral_embedding(W.copy(), 4))
+    # three separate groups: eigenvalue 1 three times, the eigengap rule keeps 2 vectors, and
+    # rows of one group point the same way, rows of different groups apart
+    E2 = spectral_embedding(W, 4, eigengap=0.2)
+    assert E2.shape == (30, 2)
+    cos = E2 @ E2.T
+    same = truth[:, None] == truth[None, :]
+    assert cos[same].min() > 0.99 and cos[~same].max() < 0.0
 
 
 def test_degenerate_inputs():
