@@ -34,9 +34,8 @@ def main() -> None:
         read = keywords.settings
 
         def without_small_sets() -> dict:
-            cfg = read()
-            cfg["small_sets"] = {**cfg.get("small_sets", {}), "enabled": False}
-            return cfg
+            cfg = read()  # cached: copied, not changed
+            return {**cfg, "small_sets": {**cfg.get("small_sets", {}), "enabled": False}}
 
         keywords.settings = without_small_sets
 

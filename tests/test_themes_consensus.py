@@ -49,7 +49,10 @@ def test_finds_the_themes_deterministically_without_a_seed():
     # six well separated groups: the eigengap rule keeps 5 eigenvectors, not round(sqrt(150))
     assert model.n_dims_ == 5
     assert SmallSetClustering(eigengap=None).fit(Z).n_dims_ == round(np.sqrt(len(Z)))
-    assert 0.25 <= model.cut_ <= 0.6
+    assert model.cut_ == pytest.approx(0.4)
+    searched = SmallSetClustering(cut_search=(0.25, 0.6)).fit(Z)
+    assert 0.25 <= searched.cut_ <= 0.6
+    assert adjusted_rand_score(truth, searched.labels_) >= 0.95
     again = SmallSetClustering().fit(Z.copy())
     np.testing.assert_array_equal(model.labels_, again.labels_)
     np.testing.assert_array_equal(model.embedding_, again.embedding_)
@@ -122,8 +125,10 @@ def test_degenerate_inputs():
     assert len(SmallSetClustering(n_neighbors=15, min_theme_size=2).fit_predict(few)) == 8
     with pytest.raises(InputError, match="at least 2"):
         SmallSetClustering().fit(np.ones((1, 4)))
-    with pytest.raises(ConfigError, match="cut_range"):
-        SmallSetClustering(cut_range=(0.7, 0.2)).fit(few)
+    with pytest.raises(ConfigError, match="cut_search"):
+        SmallSetClustering(cut_search=(0.7, 0.2)).fit(few)
+    with pytest.raises(ConfigError, match="cut must"):
+        SmallSetClustering(cut=2.5).fit(few)
     with pytest.raises(ConfigError, match="n_neighbors"):
         SmallSetClustering(n_neighbors=1).fit(few)
 

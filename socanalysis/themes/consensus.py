@@ -9,9 +9,9 @@ sets and masking"). This module clusters small sets without any random step:
 2. its spectral embedding (the leading eigenvectors of the normalised graph; ``round(sqrt(n))``
    of them unless set, fewer where a clear eigengap shows well separated groups), rows scaled
    to unit length;
-3. average linkage on the cosine distances of that embedding, cut where the number of themes
-   (clusters of at least ``min_theme_size`` reports) stays the same over the longest range
-   of cut heights: the partition that small moves of the distances do not change;
+3. average linkage on the cosine distances of that embedding, cut at a fixed height (or,
+   optionally, where the number of themes stays the same over the longest range of heights:
+   measured less robust, docs/themes.md); clusters below ``min_theme_size`` are outliers;
 4. a few rounds of moving each report to its nearest theme centroid (centred space);
 5. dissolving "mixture" themes: a group held together by something its reports share besides
    their content (names and phone numbers of one person, a form template) is recognised by
@@ -231,8 +231,11 @@ class SmallSetClustering:
     eigengap : float or None
         Fewer eigenvectors where the eigenvalues drop by more than this (see
         :func:`spectral_embedding`); None: always ``n_dims``.
-    cut_range : tuple of float
-        Lowest and highest cut height (cosine distance in the embedding) searched.
+    cut : float
+        Cut height of the average-linkage tree (cosine distance in the embedding).
+    cut_search : tuple of float or None
+        (lowest, highest) cut heights searched, in steps of ``cut_step``, for the longest
+        plateau of the number of themes (:func:`plateau_cut`) instead of ``cut``.
     cut_step : float
         Step between the searched cut heights.
     min_theme_size : int
@@ -267,7 +270,8 @@ class SmallSetClustering:
         n_neighbors: int = 15,
         n_dims: int | None = None,
         eigengap: float | None = 0.2,
-        cut_range: tuple[float, float] = (0.25, 0.6),
+        cut: float = 0.4,
+        cut_search: tuple[float, float] | None = None,
         cut_step: float = 0.01,
         min_theme_size: int = 3,
         refine_iterations: int = 3,
@@ -277,7 +281,8 @@ class SmallSetClustering:
         self.n_neighbors = n_neighbors
         self.n_dims = n_dims
         self.eigengap = eigengap
-        self.cut_range = cut_range
+        self.cut = cut
+        self.cut_search = cut_search
         self.cut_step = cut_step
         self.min_theme_size = min_theme_size
         self.refine_iterations = refine_iterations
@@ -293,14 +298,20 @@ class SmallSetClustering:
             raise ConfigError(f"n_neighbors must be >= 2, got {self.n_neighbors!r}.")
         if self.n_dims is not None and int(self.n_dims) < 1:
             raise ConfigError(f"n_dims must be None or >= 1, got {self.n_dims!r}.")
-        low, high = (float(x) for x in self.cut_range)
+        low, high = (float(x) for x in self._cut_bounds())
         if not 0.0 < low <= high < 2.0 or float(self.cut_step) <= 0:
             raise ConfigError(
-                "cut_range must be (low, high) with 0 < low <= high < 2 and cut_step > 0; "
-                f"got {self.cut_range!r}, {self.cut_step!r}."
+                "cut must be in (0, 2), cut_search None or (low, high) with 0 < low <= high < 2, "
+                f"and cut_step > 0; got {self.cut!r}, {self.cut_search!r}, {self.cut_step!r}."
             )
         if int(self.min_theme_size) < 1:
             raise ConfigError(f"min_theme_size must be >= 1, got {self.min_theme_size!r}.")
+
+    def _cut_bounds(self) -> tuple[float, float]:
+        if self.cut_search is None:
+            return float(self.cut), float(self.cut)
+        low, high = self.cut_search
+        return float(low), float(high)
 
     def fit(self, Z: np.ndarray, y: Any = None) -> SmallSetClustering:
         from socanalysis.themes.space import l2_normalize, refine_to_centroids
@@ -312,7 +323,7 @@ class SmallSetClustering:
         W = fuzzy_knn_graph(Z, int(self.n_neighbors))
         self.embedding_ = spectral_embedding(W, self.n_dims_, self.eigengap)
         self.n_dims_ = int(self.embedding_.shape[1])
-        low, high = (float(x) for x in self.cut_range)
+        low, high = (float(x) for x in self._cut_bounds())
         cuts = np.arange(low, high + float(self.cut_step) / 2, float(self.cut_step))
         labels, self.cut_, _ = plateau_cut(self.embedding_, cuts, int(self.min_theme_size))
         labels = refine_to_centroids(Z, labels, int(self.refine_iterations))
@@ -336,7 +347,8 @@ def cluster_small_set(Z: np.ndarray, min_theme_size: int) -> np.ndarray:
         n_neighbors=int(cfg["n_neighbors"]),
         n_dims=None if cfg["n_dims"] in (None, "auto") else int(cfg["n_dims"]),
         eigengap=None if cfg["eigengap"] is None else float(cfg["eigengap"]),
-        cut_range=(float(cfg["cut_range"][0]), float(cfg["cut_range"][1])),
+        cut=float(cfg["cut"]),
+        cut_search=None if cfg["cut_search"] is None else tuple(cfg["cut_search"]),
         cut_step=float(cfg["cut_step"]),
         min_theme_size=int(min_theme_size),
         refine_iterations=int(cfg["refine_iterations"]),
