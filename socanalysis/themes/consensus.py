@@ -227,7 +227,9 @@ class SmallSetClustering:
     n_neighbors : int
         Neighbours of the fuzzy k-NN graph (the report itself included, as in UMAP).
     n_dims : int or None
-        Eigenvectors of the spectral embedding; None: ``round(sqrt(n))``.
+        Eigenvectors of the spectral embedding; None: ``round(sqrt(n))``, at most ``max_dims``.
+    max_dims : int or None
+        Cap of the automatic ``n_dims`` (None: no cap).
     eigengap : float or None
         Fewer eigenvectors where the eigenvalues drop by more than this (see
         :func:`spectral_embedding`); None: always ``n_dims``.
@@ -269,6 +271,7 @@ class SmallSetClustering:
         self,
         n_neighbors: int = 15,
         n_dims: int | None = None,
+        max_dims: int | None = None,
         eigengap: float | None = 0.2,
         cut: float = 0.4,
         cut_search: tuple[float, float] | None = None,
@@ -280,6 +283,7 @@ class SmallSetClustering:
     ) -> None:
         self.n_neighbors = n_neighbors
         self.n_dims = n_dims
+        self.max_dims = max_dims
         self.eigengap = eigengap
         self.cut = cut
         self.cut_search = cut_search
@@ -320,6 +324,8 @@ class SmallSetClustering:
         self._validate(len(Z))
         n = len(Z)
         self.n_dims_ = int(self.n_dims) if self.n_dims is not None else int(round(np.sqrt(n)))
+        if self.n_dims is None and self.max_dims is not None:
+            self.n_dims_ = min(self.n_dims_, int(self.max_dims))
         W = fuzzy_knn_graph(Z, int(self.n_neighbors))
         self.embedding_ = spectral_embedding(W, self.n_dims_, self.eigengap)
         self.n_dims_ = int(self.embedding_.shape[1])
@@ -346,6 +352,7 @@ def cluster_small_set(Z: np.ndarray, min_theme_size: int) -> np.ndarray:
     model = SmallSetClustering(
         n_neighbors=int(cfg["n_neighbors"]),
         n_dims=None if cfg["n_dims"] in (None, "auto") else int(cfg["n_dims"]),
+        max_dims=None if cfg.get("max_dims") is None else int(cfg["max_dims"]),
         eigengap=None if cfg["eigengap"] is None else float(cfg["eigengap"]),
         cut=float(cfg["cut"]),
         cut_search=None if cfg["cut_search"] is None else tuple(cfg["cut_search"]),
