@@ -89,6 +89,15 @@ def test_mixture_theme_is_dissolved_into_the_content_themes():
     np.testing.assert_array_equal(dissolve_mixture_themes(marked, few, 0.0, 3), few)
 
 
+def test_reports_of_too_small_clusters_join_the_nearest_theme():
+    Z = l2_normalize(np.random.default_rng(3).normal(size=(100, 16)))  # no themes: small clusters
+    kept = SmallSetClustering(min_theme_size=4).fit_predict(Z)
+    assert (kept < 0).any()
+    attached = SmallSetClustering(min_theme_size=4, attach_small=True).fit_predict(Z)
+    assert (attached >= 0).all()
+    assert adjusted_rand_score(kept[kept >= 0], attached[kept >= 0]) >= 0.8
+
+
 def test_plateau_cut_keeps_the_most_stable_number_of_themes():
     E = l2_normalize(np.eye(3)[[0] * 5 + [1] * 5 + [2] * 5] + 0.05)
     labels, cut, n = plateau_cut(E, np.arange(0.1, 0.9, 0.05), min_theme_size=3)
@@ -152,7 +161,9 @@ def test_plan_uses_the_small_set_path_only_where_it_applies():
 
 
 def test_theme_model_uses_it_and_is_seed_independent():
-    Z, truth, _ = _themes(n_themes=5, per=12, dim=32)
+    # 120 reports (the small-set range); 64 dimensions: fewer fi-sv pairs than dimensions, so
+    # no language rotation is fitted on these synthetic vectors
+    Z, truth, _ = _themes(n_themes=5, per=24, dim=64)
     reports = pd.DataFrame(
         {
             "report_id": [f"r{i}" for i in range(len(Z))],

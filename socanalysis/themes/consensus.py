@@ -244,6 +244,9 @@ class SmallSetClustering:
         Smaller clusters are outliers (-1).
     refine_iterations : int
         Rounds of moving reports to their nearest theme centroid.
+    attach_small : bool
+        Reports of clusters below ``min_theme_size`` join the nearest theme instead of
+        being outliers.
     mixture_z : float
         Modified z-score above which a mixture theme is dissolved (inf: never).
     mixture_rounds : int
@@ -278,6 +281,7 @@ class SmallSetClustering:
         cut_step: float = 0.01,
         min_theme_size: int = 3,
         refine_iterations: int = 3,
+        attach_small: bool = False,
         mixture_z: float = 3.5,
         mixture_rounds: int = 3,
     ) -> None:
@@ -290,6 +294,7 @@ class SmallSetClustering:
         self.cut_step = cut_step
         self.min_theme_size = min_theme_size
         self.refine_iterations = refine_iterations
+        self.attach_small = attach_small
         self.mixture_z = mixture_z
         self.mixture_rounds = mixture_rounds
 
@@ -332,6 +337,14 @@ class SmallSetClustering:
         low, high = (float(x) for x in self._cut_bounds())
         cuts = np.arange(low, high + float(self.cut_step) / 2, float(self.cut_step))
         labels, self.cut_, _ = plateau_cut(self.embedding_, cuts, int(self.min_theme_size))
+        if self.attach_small and (labels >= 0).any() and (labels < 0).any():
+            # reports of too small clusters join the nearest theme (centred space); only
+            # ThemeModel's outlier threshold leaves a report outside every theme
+            from socanalysis.themes.space import theme_centroids
+
+            ids, cents = theme_centroids(Z, labels)
+            small = labels < 0
+            labels[small] = ids[(Z[small] @ cents.T).argmax(axis=1)]
         labels = refine_to_centroids(Z, labels, int(self.refine_iterations))
         if np.isfinite(float(self.mixture_z)):
             labels = dissolve_mixture_themes(
@@ -359,6 +372,7 @@ def cluster_small_set(Z: np.ndarray, min_theme_size: int) -> np.ndarray:
         cut_step=float(cfg["cut_step"]),
         min_theme_size=int(min_theme_size),
         refine_iterations=int(cfg["refine_iterations"]),
+        attach_small=bool(cfg.get("attach_small", False)),
         mixture_z=float(cfg["mixture_z"]),
         mixture_rounds=int(cfg["mixture_rounds"]),
     )
