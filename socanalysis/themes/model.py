@@ -124,6 +124,17 @@ def _prepare_reports(
     return frame, X
 
 
+def _small_set_plan(cfg: dict[str, Any]) -> dict[str, Any]:
+    """plan_clustering's small-set arguments from ``themes.yaml`` (section ``small_sets``)."""
+    small = cfg.get("small_sets") or {}
+    if not small.get("enabled", False):
+        return {}
+    return {
+        "small_set_reports": (int(small["min_reports"]), int(small["max_reports"])),
+        "small_set_min_theme_size": int(small["min_theme_size"]),
+    }
+
+
 def _softmax(sims: np.ndarray) -> np.ndarray:
     z = (sims - sims.max(axis=1, keepdims=True)) / _TEMPERATURE
     p = np.exp(z)
@@ -277,6 +288,7 @@ class ThemeModel:
             selection=str(space["hdbscan_selection"])
             if len(Z) <= int(space["leaf_max_reports"])
             else "eom",
+            **_small_set_plan(settings()),
         )  # fmt: skip
         R = reduce(Z, self.plan_, self.seed)
         raw = cluster(R, Z, self.plan_, self.seed)

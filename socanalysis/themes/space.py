@@ -206,7 +206,7 @@ class ClusterPlan:
     """How a data set of a given size is reduced and clustered (see :func:`plan_clustering`)."""
 
     reduction: str  # "none", "umap" or "pca+umap"
-    algorithm: str  # "single", "kmeans", "agglomerative" or "hdbscan"
+    algorithm: str  # "single", "kmeans", "agglomerative", "hdbscan" or "small_set"
     n_themes: int | None  # fixed number, or None when chosen automatically
     min_theme_size: int
     n_components: int
@@ -225,6 +225,8 @@ def plan_clustering(
     n_layouts: int = 1,
     n_epochs: int | None = None,
     selection: str = "eom",
+    small_set_reports: tuple[int, int] = (0, 0),
+    small_set_min_theme_size: int = 3,
 ) -> ClusterPlan:
     """Choose reduction, clustering and theme size for ``n_reports`` reports.
 
@@ -235,7 +237,11 @@ def plan_clustering(
       themes, outliers -1, ``selection`` its cluster_selection_method) or k-means (given
       number); with ``n_layouts`` > 1, that many seeded layouts of one graph (``n_epochs``
       each) side by side;
-    - more than 20 000: PCA to 50 dimensions before UMAP (fitted on a sample) to bound the time.
+    - more than 20 000: PCA to 50 dimensions before UMAP (fitted on a sample) to bound the time;
+    - automatic number of themes, reduction "auto" and ``small_set_reports[0] <= n <=
+      small_set_reports[1]``: the deterministic small-set clustering of
+      :mod:`socanalysis.themes.consensus` on the centred vectors (themes no smaller than
+      ``small_set_min_theme_size`` unless ``min_theme_size`` is given).
 
     ``min_theme_size`` defaults to ``max(3, round(sqrt(n) / 3))``: 3 for 20 reports, 5 for 236,
     15 for 2 000, 105 for 100 000 (measured: sqrt(n) / 2 merged the small themes of the sample
@@ -260,6 +266,10 @@ def plan_clustering(
         return ClusterPlan("none", "single", 1, size, 0, 0)
     if fixed is not None:
         fixed = min(fixed, n_distinct)
+    low, high = small_set_reports
+    if fixed is None and reduction == "auto" and max(low, 40) <= n_reports <= high:
+        small = min_theme_size if min_theme_size is not None else small_set_min_theme_size
+        return ClusterPlan("none", "small_set", None, int(small), 0, 0)
     if reduction == "auto":
         reduction = "none" if n_reports < 40 else ("umap" if n_reports <= 20_000 else "pca+umap")
     if reduction == "none":
@@ -397,6 +407,10 @@ def cluster(R: np.ndarray, Z: np.ndarray, plan: ClusterPlan, seed: int) -> np.nd
     n = len(R)
     if plan.algorithm == "single":
         return np.zeros(n, dtype=np.int64)
+    if plan.algorithm == "small_set":
+        from socanalysis.themes.consensus import cluster_small_set
+
+        return cluster_small_set(Z, plan.min_theme_size)
     if plan.algorithm == "agglomerative":
         from sklearn.cluster import AgglomerativeClustering
 
