@@ -8,10 +8,13 @@ The model takes the reports (a DataFrame keyed by ``report_id``) and their embed
    on reports the rotation is skipped);
 2. reduces and clusters as the data size calls for
    (:func:`~socanalysis.themes.space.plan_clustering`): agglomerative with a silhouette
-   choice below 40 reports, UMAP + HDBSCAN (automatic number of themes) or UMAP + k-means
-   (given number) above, on three seeded UMAP layouts side by side up to 5 000 reports so
-   that another seed or a few changed reports do not reshuffle the themes (settings in
-   ``data/themes.yaml``, section ``space``);
+   choice below 40 reports; for 100 to 500 reports with an automatic number of themes a
+   deterministic spectral clustering of UMAP's neighbour graph that dissolves themes held
+   together by something other than their content
+   (:mod:`~socanalysis.themes.consensus`, section ``small_sets`` of ``data/themes.yaml``);
+   otherwise UMAP + HDBSCAN (automatic number of themes) or UMAP + k-means (given number),
+   on three seeded UMAP layouts side by side up to 5 000 reports so that another seed or a
+   few changed reports do not reshuffle the themes (section ``space``);
 3. gives outliers (theme -1) the nearest theme when their cosine to its centroid reaches
    ``outlier_reassign_threshold``;
 4. describes each theme: c-TF-IDF keywords per language with BERTopic's ``ClassTfidfTransformer``
@@ -147,7 +150,8 @@ class ThemeModel:
     Parameters
     ----------
     n_themes : "auto" or int
-        Number of themes; "auto" lets HDBSCAN (40+ reports) or the silhouette (fewer) choose.
+        Number of themes; "auto" lets the data choose: the silhouette below 40 reports, the
+        deterministic small-set clustering for 100 to 500 reports, HDBSCAN otherwise.
     min_theme_size : int or None
         Smallest theme HDBSCAN keeps; None: ``max(3, round(sqrt(n) / 3))``.
     reduction : {"auto", "none", "umap", "pca+umap"}
@@ -160,7 +164,8 @@ class ThemeModel:
     n_representatives : int
         Representative reports kept per theme.
     seed : int
-        Seed of UMAP, k-means and samples: same data + seed give the same themes.
+        Seed of UMAP, k-means and samples: same data + seed give the same themes (the
+        small-set clustering of 100 to 500 reports has no random step at all).
     analyzer_factory : callable or None
         ``factory(language) -> analyzer`` giving the lemma terms of a text for keywords;
         None uses :class:`~socanalysis.nlp.analyzer.LemmaAnalyzer`.
