@@ -27,6 +27,10 @@ def main() -> None:
     parser.add_argument("--data", default=str(ROOT / "sample_data" / "reports_webropol.csv"))
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--no-small-sets", action="store_true")
+    parser.add_argument(
+        "--kind", choices=["query", "passage"], default=None,
+        help="e5 prefix of the report vectors (default: the one analyze uses)",
+    )  # fmt: skip
     args = parser.parse_args()
     if args.no_small_sets:
         import socanalysis.themes.keywords as keywords
@@ -53,12 +57,15 @@ def main() -> None:
     raw_lang = detect_languages(reports["text"])["language"]
     masked = mask_reports(reports["text"], raw_lang)
     masked_lang = detect_languages(masked["text_masked"])["language"]
+    from socanalysis.nlp.embeddings import REPORT_KIND
+
+    kind = args.kind or REPORT_KIND
     embedder = get_embedder("e5-small-bundled")
-    x_raw = embedder.encode(reports["text"].tolist())
-    x_masked = embedder.encode(masked["text_masked"].tolist())
+    x_raw = embedder.encode(reports["text"].tolist(), kind=kind)
+    x_masked = embedder.encode(masked["text_masked"].tolist(), kind=kind)
     print(
         f"reports: {len(reports)}, identifiers masked: {int(masked['pii_masked'].sum())} "
-        f"in {int((masked['pii_masked'] > 0).sum())} reports"
+        f"in {int((masked['pii_masked'] > 0).sum())} reports; report vectors: {kind!r}"
     )
     print(f"language tag unchanged by masking: {(raw_lang == masked_lang).mean():.3f}")
     print("| seed | ARI masked vs raw | themes raw | themes masked | clustering | seconds |")

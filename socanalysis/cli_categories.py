@@ -132,10 +132,11 @@ def _load_labelled(path, taxonomy, text_column, label_column, language_column, i
 
 def _embed(texts: list[str], embedder_name: str | None) -> tuple[Any, Any]:
     from socanalysis.classify.embedding import encode, resolve_embedder
+    from socanalysis.nlp.embeddings import REPORT_KIND
 
     emb = resolve_embedder(embedder_name)
-    # reports are "passage" texts in the project Embedder; the pipeline embeds them the same way
-    return emb, encode(emb, texts, kind="passage")
+    # the same kind as analyze, so that a model trained here applies to its vectors
+    return emb, encode(emb, texts, kind=REPORT_KIND)
 
 
 _common = [

@@ -360,12 +360,14 @@ def _stage_embeddings(
     """Embed the masked text of analysed reports (cached on disk by model and text hash)."""
     import numpy as np
 
+    from socanalysis.nlp.embeddings import REPORT_KIND
+
     if embedder is None:
         embedder = make_embedder(config)
     if not rows.any():
         return embedder, np.zeros((0, embedder.dim), dtype=np.float32)
     texts = table.loc[rows, "text_masked"].tolist()
-    vectors = embedder.encode(texts, kind="passage", show_progress=progress is not None)
+    vectors = embedder.encode(texts, kind=REPORT_KIND, show_progress=progress is not None)
     return embedder, vectors
 
 

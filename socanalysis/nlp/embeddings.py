@@ -54,6 +54,11 @@ __all__ = [
 ]
 
 KINDS = ("passage", "query")
+#: The kind ``analyze`` embeds reports with, for themes and categories alike. e5's model card
+#: gives "query: " for symmetric tasks such as clustering; with "passage: " the shortest sample
+#: reports (median 66 characters, from 12 gold themes) formed one theme of their own
+#: (docs/themes.md, "Report vectors: query, not passage").
+REPORT_KIND = "query"
 DEFAULT_EMBEDDER = "e5-small-bundled"
 _REGISTRY_FILE = Path(__file__).with_name("embed_models.yaml")
 
