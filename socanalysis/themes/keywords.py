@@ -145,6 +145,43 @@ def _inflection_duplicate(word: str, kept: Sequence[str]) -> int | None:
     return None
 
 
+def class_tfidf_transformer() -> type:
+    """BERTopic's :class:`bertopic.vectorizers.ClassTfidfTransformer`, without importing all
+    of BERTopic when it is not loaded yet.
+
+    ``import bertopic.vectorizers`` first runs ``bertopic/__init__.py``, which imports
+    sentence-transformers, transformers and torch (about 5 s of CPU in a fresh process) that
+    describing themes never uses; the class's own module needs only scikit-learn, scipy and
+    numpy. So its file is loaded on its own from the installed bertopic package (the same code,
+    not a copy), under a private module name. When bertopic is imported already, or its layout
+    is not the expected one, the class comes from the package as usual.
+
+    >>> class_tfidf_transformer().__name__
+    'ClassTfidfTransformer'
+    """
+    import importlib.util
+    import sys
+
+    loaded = sys.modules.get("bertopic.vectorizers._ctfidf")
+    if loaded is not None:
+        return loaded.ClassTfidfTransformer
+    name = "socanalysis.themes._bertopic_ctfidf"
+    module = sys.modules.get(name)
+    if module is None:
+        spec = importlib.util.find_spec("bertopic")  # locates the package, does not run it
+        locations = list(spec.submodule_search_locations or []) if spec else []
+        path = Path(locations[0]) / "vectorizers" / "_ctfidf.py" if locations else None
+        if path is None or not path.is_file():
+            from bertopic.vectorizers import ClassTfidfTransformer
+
+            return ClassTfidfTransformer
+        file_spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(file_spec)
+        file_spec.loader.exec_module(module)
+        sys.modules[name] = module
+    return module.ClassTfidfTransformer
+
+
 def ctfidf_keywords(
     terms: LanguageTerms, labels: np.ndarray, theme_ids: Sequence[int], n_keywords: int
 ) -> dict[int, list[tuple[str, float]]]:
@@ -167,9 +204,9 @@ def ctfidf_keywords(
         ``theme_id -> [(keyword, score), ...]`` best first; empty for a theme without reports in
         this language. Ties are broken alphabetically.
     """
-    from bertopic.vectorizers import ClassTfidfTransformer
     from scipy import sparse
 
+    ClassTfidfTransformer = class_tfidf_transformer()
     classes = sorted(set(int(x) for x in labels) | set(int(t) for t in theme_ids))
     result: dict[int, list[tuple[str, float]]] = {int(t): [] for t in theme_ids}
     if not terms.vocabulary:
