@@ -162,9 +162,10 @@ def class_tfidf_transformer() -> type:
     import importlib.util
     import sys
 
-    loaded = sys.modules.get("bertopic.vectorizers._ctfidf")
-    if loaded is not None:
-        return loaded.ClassTfidfTransformer
+    for loaded_name in ("bertopic.vectorizers", "bertopic.vectorizers._ctfidf"):
+        loaded = sys.modules.get(loaded_name)
+        if loaded is not None and hasattr(loaded, "ClassTfidfTransformer"):
+            return loaded.ClassTfidfTransformer
     name = "socanalysis.themes._bertopic_ctfidf"
     module = sys.modules.get(name)
     if module is None:
