@@ -186,3 +186,22 @@ def test_class_tfidf_loaded_from_its_file_is_bertopics(monkeypatch):
     assert a.toarray().tobytes() == b.toarray().tobytes()
     # with bertopic imported, its own class is used
     assert keywords.class_tfidf_transformer() is ClassTfidfTransformer
+
+
+def test_theme_terms_batched_equal_one_call_per_text():
+    from socanalysis.nlp.analyzer import LemmaAnalyzer
+    from socanalysis.themes.keywords import build_language_terms
+
+    texts = [t[1] + " [NIMI] soitti." for t in TEXTS] + ["", "Bostäder saknas, asunnot puuttuvat."]
+    langs = [t[0] for t in TEXTS] + ["fi", "mixed"]
+
+    def one_call_per_text(language: str):
+        analyzer = LemmaAnalyzer(language)
+        return lambda text: analyzer(text)  # no lemmatize_texts: the per-text path
+
+    batched = build_language_terms(texts, langs, LemmaAnalyzer)
+    single = build_language_terms(texts, langs, one_call_per_text)
+    for lang in ("fi", "sv"):
+        a, b = batched[lang], single[lang]
+        assert a.vocabulary == b.vocabulary and len(a.vocabulary) > 20
+        assert (a.counts != b.counts).nnz == 0 and a.counts.nnz > 0

@@ -107,9 +107,14 @@ def build_language_terms(
         vocab: dict[str, int] = {}
         indptr, indices, data = [0], [], []
         row_terms: dict[int, dict[int, int]] = {}
-        for i in rows:
+        stripped = [_strip_placeholders(str(texts[i])) for i in rows]
+        batch = getattr(analyzer, "lemmatize_texts", None)
+        # one nlp.pipe over the language's texts (LemmaAnalyzer) rather than one call per
+        # text: the same terms (the pipeline keeps no state between texts), less overhead
+        analysed = batch(stripped) if callable(batch) else [analyzer(t) for t in stripped]
+        for i, terms in zip(rows, analysed, strict=True):
             counts: dict[int, int] = {}
-            for term in analyzer(_strip_placeholders(str(texts[i]))):
+            for term in terms:
                 j = vocab.setdefault(term, len(vocab))
                 counts[j] = counts.get(j, 0) + 1
             row_terms[int(i)] = counts
