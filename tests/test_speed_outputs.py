@@ -205,3 +205,51 @@ def test_theme_terms_batched_equal_one_call_per_text():
         a, b = batched[lang], single[lang]
         assert a.vocabulary == b.vocabulary and len(a.vocabulary) > 20
         assert (a.counts != b.counts).nnz == 0 and a.counts.nnz > 0
+
+
+def _theme_excerpts_reference(parts, theme, n=3, limit=300):
+    """theme_excerpts as it was: every table scan repeated for each theme (reference)."""
+    from socanalysis.export.parts import masked_text, shorten
+    from socanalysis.export.summaries import analysed, split_keys
+
+    texts = masked_text(parts.reports)
+    wanted = split_keys(theme.get("example_report_ids", ""))
+    rows = analysed(parts.reports)
+    if "theme_id" in rows.columns:
+        in_theme = rows.loc[rows["theme_id"] == theme.get("theme_id"), "report_id"].astype(str)
+        wanted += [r for r in in_theme.tolist() if r not in wanted]
+    out = []
+    for report_id in wanted:
+        text = texts.get(report_id, "")
+        if isinstance(text, str) and text.strip():
+            out.append((report_id, shorten(text, limit)))
+        if len(out) == n:
+            break
+    return out
+
+
+def test_theme_excerpts_computed_once_are_the_same():
+    from types import SimpleNamespace
+
+    from socanalysis.export.parts import result_parts, theme_excerpts
+
+    reports = pd.DataFrame(
+        {
+            "report_id": [f"r{i}" for i in range(12)],
+            "status": ["ok"] * 10 + ["duplicate", "empty"],
+            "theme_id": [0, 1, 0, -1, 1, 0, 0, 1, 2, 0, 0, -1],
+            "text_masked": [f"Teksti {i} [NIMI]\x07 ja vuokra." for i in range(11)] + [""],
+        }
+    )
+    reports.loc[5, "text_masked"] = "   "  # no text: skipped
+    themes = pd.DataFrame(
+        {"theme_id": [0, 1, 2, -1, 7], "example_report_ids": ["r9; r2", "", "r8", "", "r1"]}
+    )
+    parts = result_parts(
+        SimpleNamespace(reports=reports, themes=themes, weak_signals=None, run_info={})
+    )
+    for theme in themes.to_dict("records"):
+        for n in (1, 3, 10):
+            expected = _theme_excerpts_reference(parts, theme, n, 12)
+            assert theme_excerpts(parts, theme, n, 12) == expected
+    assert theme_excerpts(parts, {"theme_id": 0, "example_report_ids": "r9"}, 3, 40)[0][0] == "r9"
