@@ -588,7 +588,9 @@ def _stage_categories(
         models[name] = suggester
         if review is not None:
             corrected[name]["mode"] = suggester.mode_
-        found = suggest_categories(reports, embeddings, taxonomies[name], model=suggester)
+        found = suggest_categories(
+            reports, embeddings, taxonomies[name], model=suggester, evidence=False
+        )
         table.loc[rows, suggested_column] = found["suggested"].to_numpy()
         table.loc[rows, score_column] = found["scores"].to_numpy()
         if has_labels:

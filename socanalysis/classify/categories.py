@@ -50,6 +50,7 @@ def suggest_categories(
     text_column: str = "text",
     language_column: str = "language",
     id_column: str = "report_id",
+    evidence: bool = True,
     **params: Any,
 ):
     """Suggest categories for every report of the canonical report table.
@@ -67,6 +68,9 @@ def suggest_categories(
         categories; with enough of them the suggester is trained on them (``mode="auto"``).
     model : CategorySuggester or path, optional
         A fitted (or saved) suggester to use as is instead of fitting one here.
+    evidence : bool, default True
+        Fill the ``evidence`` column; False leaves it empty and skips building the
+        explanations (the pipeline, which does not keep them, saves that time).
     **params
         Passed to :class:`CategorySuggester` (``threshold``, ``max_suggestions``, ``embedder``...).
 
@@ -135,15 +139,21 @@ def suggest_categories(
             )
     suggested = [""] * len(reports_df)
     scores = [""] * len(reports_df)
-    evidence = [""] * len(reports_df)
-    if len(idx):
+    explained = [""] * len(reports_df)
+    if len(idx) and evidence:
         P, expl = sug._scores_and_explanations(sub_texts, X[idx], sub_langs)
         for r, i in enumerate(idx):
             suggested[i] = ";".join(e["key"] for e in expl[r])
             scores[i] = format_scores(P[r], sug.keys_, top=sug.max_suggestions)
-            evidence[i] = _evidence_text(expl[r])
+            explained[i] = _evidence_text(expl[r])
+    elif len(idx):
+        # the same scores and ranking as the explanations carry, without building them
+        P = sug.predict_proba(sub_texts, X[idx], sub_langs).to_numpy()
+        for r, (i, keep) in enumerate(zip(idx, sug._rank(P), strict=True)):
+            suggested[i] = ";".join(sug.keys_[j] for j in keep)
+            scores[i] = format_scores(P[r], sug.keys_, top=sug.max_suggestions)
     return pd.DataFrame(
-        {"report_id": ids, "suggested": suggested, "scores": scores, "evidence": evidence}
+        {"report_id": ids, "suggested": suggested, "scores": scores, "evidence": explained}
     )
 
 

@@ -118,6 +118,8 @@ class Taxonomy:
     _parsed: dict[str, list[str]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    # the tables parse_reported reads with, built on its first call
+    _reading: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def keys(self) -> list[str]:
@@ -212,6 +214,32 @@ class Taxonomy:
             return out
         return self._parse_text(str(value))
 
+    def _reading_tables(self) -> tuple[list[tuple[Any, str, str]], dict[str, str]]:
+        """The alias patterns and one-word names parse_reported reads with, built once (the
+        categories never change): (compiled pattern, phrase, key) longest phrase first, and
+        one-word name -> key."""
+        if not self._reading:
+            aliases = self._alias_table()
+            patterns = [
+                (re.compile(rf"(?<![\w]){re.escape(phrase)}(?![\w])"), phrase, key)
+                for phrase, key in aliases
+            ]
+            # inflected words ("Skolan", "eftervården", "Kelalta"): their lemmas are compared
+            # to one-word names
+            single = {p: k for p, k in aliases if " " not in p and not p.isdigit()}
+            # last resort: a one-word keyword that only one category lists ("toimeentulotuki")
+            owners: dict[str, set[str]] = {}
+            for c in self.categories:
+                for words in c.keywords.values():
+                    for w in words:
+                        if " " not in w:
+                            owners.setdefault(fold(w), set()).add(c.key)
+            for w, ks in owners.items():
+                if len(ks) == 1 and w not in single and len(w) > 1:
+                    single[w] = next(iter(ks))
+            self._reading["patterns"], self._reading["single"] = patterns, single
+        return self._reading["patterns"], self._reading["single"]
+
     def _parse_text(self, value: str) -> list[str]:
         text = _squash(fold(value))
         if not text:
@@ -219,28 +247,17 @@ class Taxonomy:
         numeric = all(k.isdigit() for k in self.keys)
         found: list[tuple[int, str]] = []
         taken = [False] * len(text)
-        for phrase, key in self._alias_table():
+        patterns, single = self._reading_tables()
+        for pattern, phrase, key in patterns:
             if numeric and phrase.isdigit():
                 continue  # numbers are read below, after removing the paragraph number
-            for m in re.finditer(rf"(?<![\w]){re.escape(phrase)}(?![\w])", text):
+            for m in pattern.finditer(text):
                 if any(taken[m.start() : m.end()]):
                     continue
                 for i in range(m.start(), m.end()):
                     taken[i] = True
                 found.append((m.start(), key))
-        # inflected words ("Skolan", "eftervården", "Kelalta"): compare their lemmas to one-word
-        # names; simplemma is loaded only when something is left unread
-        single = {p: k for p, k in self._alias_table() if " " not in p and not p.isdigit()}
-        # last resort: a one-word keyword that only one category lists ("toimeentulotuki")
-        owners: dict[str, set[str]] = {}
-        for c in self.categories:
-            for words in c.keywords.values():
-                for w in words:
-                    if " " not in w:
-                        owners.setdefault(fold(w), set()).add(c.key)
-        for w, ks in owners.items():
-            if len(ks) == 1 and w not in single and len(w) > 1:
-                single[w] = next(iter(ks))
+        # simplemma is loaded only when something is left unread
         for m in re.finditer(r"[^\W\d_]+(?:-[^\W\d_]+)*", text):
             if any(taken[m.start() : m.end()]):
                 continue

@@ -9,7 +9,7 @@ read report text only through :func:`masked_text` and :func:`masked_proposal`: r
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from socanalysis.errors import InputError
@@ -33,11 +33,34 @@ class ResultParts:
     weak_signals: pd.DataFrame
     run_info: dict[str, Any]
     period: str = "auto"
+    # tables derived from ``reports`` once per writer call instead of once per theme
+    _memo: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def has_proposals(self) -> bool:
         """Whether masked proposals exist (only those may be shown)."""
         return "proposal_masked" in self.reports.columns
+
+    def masked_texts(self) -> pd.Series:
+        """:func:`masked_text` of the reports, computed once."""
+        if "masked_text" not in self._memo:
+            self._memo["masked_text"] = masked_text(self.reports)
+        return self._memo["masked_text"]
+
+    def theme_report_ids(self, theme_id: Any) -> list[str]:
+        """Ids of the analysed reports of one theme, in table order (computed once for all)."""
+        if "theme_reports" not in self._memo:
+            from socanalysis.export.summaries import analysed
+
+            rows = analysed(self.reports)
+            groups: dict[Any, list[str]] = {}
+            if "theme_id" in rows.columns:
+                ids = rows["report_id"].astype(str).tolist()
+                for key, rid in zip(rows["theme_id"].tolist(), ids, strict=True):
+                    if key == key:  # NaN equals no theme id
+                        groups.setdefault(key, []).append(rid)
+            self._memo["theme_reports"] = groups
+        return list(self._memo["theme_reports"].get(theme_id, []))
 
 
 def result_parts(result_like: Any) -> ResultParts:
@@ -132,14 +155,12 @@ def theme_excerpts(
 ) -> list[tuple[str, str]]:
     """Up to ``n`` ``(report_id, masked excerpt)`` for a theme: its example reports first, then
     its other reports in table order."""
-    from socanalysis.export.summaries import analysed, split_keys
+    from socanalysis.export.summaries import split_keys
 
-    texts = masked_text(parts.reports)
+    texts = parts.masked_texts()
     wanted = split_keys(theme.get("example_report_ids", ""))
-    rows = analysed(parts.reports)
-    if "theme_id" in rows.columns:
-        in_theme = rows.loc[rows["theme_id"] == theme.get("theme_id"), "report_id"].astype(str)
-        wanted += [r for r in in_theme.tolist() if r not in wanted]
+    seen = set(wanted)
+    wanted += [r for r in parts.theme_report_ids(theme.get("theme_id")) if r not in seen]
     out = []
     for report_id in wanted:
         text = texts.get(report_id, "")

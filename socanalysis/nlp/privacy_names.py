@@ -489,6 +489,9 @@ def _follows_cue(text: str, tokens: list[_Token], i: int) -> bool:
 
 
 def _is_streetlike(tok: _Token, lex: _Lexicon) -> bool:
+    # one C-level test first: most words end in no street suffix at all
+    if not tok.cf.endswith(lex.street_suffixes):
+        return False
     return any(tok.cf.endswith(s) and len(tok.cf) > len(s) + 1 for s in lex.street_suffixes)
 
 

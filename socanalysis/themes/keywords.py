@@ -107,9 +107,14 @@ def build_language_terms(
         vocab: dict[str, int] = {}
         indptr, indices, data = [0], [], []
         row_terms: dict[int, dict[int, int]] = {}
-        for i in rows:
+        stripped = [_strip_placeholders(str(texts[i])) for i in rows]
+        batch = getattr(analyzer, "lemmatize_texts", None)
+        # one nlp.pipe over the language's texts (LemmaAnalyzer) rather than one call per
+        # text: the same terms (the pipeline keeps no state between texts), less overhead
+        analysed = batch(stripped) if callable(batch) else [analyzer(t) for t in stripped]
+        for i, terms in zip(rows, analysed, strict=True):
             counts: dict[int, int] = {}
-            for term in analyzer(_strip_placeholders(str(texts[i]))):
+            for term in terms:
                 j = vocab.setdefault(term, len(vocab))
                 counts[j] = counts.get(j, 0) + 1
             row_terms[int(i)] = counts
@@ -145,6 +150,44 @@ def _inflection_duplicate(word: str, kept: Sequence[str]) -> int | None:
     return None
 
 
+def class_tfidf_transformer() -> type:
+    """BERTopic's :class:`bertopic.vectorizers.ClassTfidfTransformer`, without importing all
+    of BERTopic when it is not loaded yet.
+
+    ``import bertopic.vectorizers`` first runs ``bertopic/__init__.py``, which imports
+    sentence-transformers, transformers and torch (about 5 s of CPU in a fresh process) that
+    describing themes never uses; the class's own module needs only scikit-learn, scipy and
+    numpy. So its file is loaded on its own from the installed bertopic package (the same code,
+    not a copy), under a private module name. When bertopic is imported already, or its layout
+    is not the expected one, the class comes from the package as usual.
+
+    >>> class_tfidf_transformer().__name__
+    'ClassTfidfTransformer'
+    """
+    import importlib.util
+    import sys
+
+    for loaded_name in ("bertopic.vectorizers", "bertopic.vectorizers._ctfidf"):
+        loaded = sys.modules.get(loaded_name)
+        if loaded is not None and hasattr(loaded, "ClassTfidfTransformer"):
+            return loaded.ClassTfidfTransformer
+    name = "socanalysis.themes._bertopic_ctfidf"
+    module = sys.modules.get(name)
+    if module is None:
+        spec = importlib.util.find_spec("bertopic")  # locates the package, does not run it
+        locations = list(spec.submodule_search_locations or []) if spec else []
+        path = Path(locations[0]) / "vectorizers" / "_ctfidf.py" if locations else None
+        if path is None or not path.is_file():
+            from bertopic.vectorizers import ClassTfidfTransformer
+
+            return ClassTfidfTransformer
+        file_spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(file_spec)
+        file_spec.loader.exec_module(module)
+        sys.modules[name] = module
+    return module.ClassTfidfTransformer
+
+
 def ctfidf_keywords(
     terms: LanguageTerms, labels: np.ndarray, theme_ids: Sequence[int], n_keywords: int
 ) -> dict[int, list[tuple[str, float]]]:
@@ -167,9 +210,9 @@ def ctfidf_keywords(
         ``theme_id -> [(keyword, score), ...]`` best first; empty for a theme without reports in
         this language. Ties are broken alphabetically.
     """
-    from bertopic.vectorizers import ClassTfidfTransformer
     from scipy import sparse
 
+    ClassTfidfTransformer = class_tfidf_transformer()
     classes = sorted(set(int(x) for x in labels) | set(int(t) for t in theme_ids))
     result: dict[int, list[tuple[str, float]]] = {int(t): [] for t in theme_ids}
     if not terms.vocabulary:
