@@ -183,7 +183,12 @@ def class_tfidf_transformer() -> type:
             return ClassTfidfTransformer
         file_spec = importlib.util.spec_from_file_location(name, path)
         module = importlib.util.module_from_spec(file_spec)
-        file_spec.loader.exec_module(module)
+        try:
+            file_spec.loader.exec_module(module)
+        except ImportError:  # a later bertopic whose file imports its own package
+            from bertopic.vectorizers import ClassTfidfTransformer
+
+            return ClassTfidfTransformer
         sys.modules[name] = module
     return module.ClassTfidfTransformer
 
