@@ -344,6 +344,31 @@ def count_words(
     }
 
 
+def mean_word_rows(table: Any, index: dict[str, int], segments: Sequence[Sequence[str]]) -> Any:
+    """Mean of the ``table`` rows of each segment's words (the last row: a word not in
+    ``index``); an empty segment gives a row of zeros.
+
+    >>> import numpy as np
+    >>> mean_word_rows(np.array([[1.0, 0.0], [0.0, 0.0]]), {"ja": 0}, [["ja", "x"], []])
+    array([[0.5, 0. ],
+           [0. , 0. ]], dtype=float32)
+    """
+    import numpy as np
+
+    out = np.zeros((len(segments), table.shape[1]), dtype=np.float32)
+    live = [i for i, seg in enumerate(segments) if seg]
+    if not live:
+        return out
+    unseen = len(table) - 1
+    get = index.get
+    flat = [get(w, unseen) for i in live for w in segments[i]]
+    lengths = np.array([len(segments[i]) for i in live])
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    sums = np.add.reduceat(table[flat], starts, axis=0)
+    out[live] = sums / lengths[:, None]
+    return out
+
+
 class WordCountFeaturizer:
     """How strongly each word points at fi, sv or other, from its counts in labelled text.
 
@@ -401,17 +426,4 @@ class WordCountFeaturizer:
 
     def transform(self, segments: Sequence[Sequence[str]]) -> Any:
         """Mean word rows per segment; an empty segment gives a row of zeros."""
-        import numpy as np
-
-        out = np.zeros((len(segments), self._table.shape[1]), dtype=np.float32)
-        live = [i for i, seg in enumerate(segments) if seg]
-        if not live:
-            return out
-        unseen = len(self._table) - 1
-        get = self._index.get
-        flat = [get(w, unseen) for i in live for w in segments[i]]
-        lengths = np.array([len(segments[i]) for i in live])
-        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-        sums = np.add.reduceat(self._table[flat], starts, axis=0)
-        out[live] = sums / lengths[:, None]
-        return out
+        return mean_word_rows(self._table, self._index, segments)

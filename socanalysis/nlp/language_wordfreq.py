@@ -185,17 +185,6 @@ class WordFreqFeaturizer:
 
     def transform(self, segments: Sequence[Sequence[str]]) -> Any:
         """Mean word rows per segment; an empty segment gives a row of zeros."""
-        import numpy as np
+        from socanalysis.nlp.language_features import mean_word_rows
 
-        out = np.zeros((len(segments), self._table.shape[1]), dtype=np.float32)
-        live = [i for i, seg in enumerate(segments) if seg]
-        if not live:
-            return out
-        unseen = len(self._table) - 1
-        get = self._index.get
-        flat = [get(w, unseen) for i in live for w in segments[i]]
-        lengths = np.array([len(segments[i]) for i in live])
-        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-        sums = np.add.reduceat(self._table[flat], starts, axis=0)
-        out[live] = sums / lengths[:, None]
-        return out
+        return mean_word_rows(self._table, self._index, segments)
