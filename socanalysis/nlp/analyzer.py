@@ -239,17 +239,11 @@ class LemmaAnalyzer:
         [['asunto', 'pula'], ['bostad', 'sakna']]
         """
         texts = [_as_text(t, i) for i, t in enumerate(texts)]
+        from socanalysis.nlp.per_text import per_text_languages
+
         if languages is None:
             languages = self.language
-        if isinstance(languages, str):
-            per_text = [languages] * len(texts)
-        else:
-            per_text = list(languages)
-            if len(per_text) != len(texts):
-                raise InputError(
-                    f"Got {len(texts)} texts but {len(per_text)} languages; pass one language "
-                    "per text or a single language for all."
-                )
+        per_text = per_text_languages(languages, len(texts), "lemmatize_texts")
         from socanalysis.nlp.normalize import normalize_text
         from socanalysis.nlp.tokens import get_pipeline
 

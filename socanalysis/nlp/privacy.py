@@ -301,15 +301,9 @@ def mask_reports(
 
     index = texts.index if isinstance(texts, pd.Series) else None
     text_list = list(texts)
-    if languages is None or isinstance(languages, str):
-        lang_list = [languages] * len(text_list)
-    else:
-        lang_list = list(languages)
-        if len(lang_list) != len(text_list):
-            raise InputError(
-                f"mask_reports got {len(text_list)} texts but {len(lang_list)} languages; "
-                "pass one language per text or a single language for all"
-            )
+    from socanalysis.nlp.per_text import per_text_languages
+
+    lang_list = per_text_languages(languages, len(text_list), "mask_reports")
     rows = []
     for position, (text, lang) in enumerate(zip(text_list, lang_list, strict=True)):
         if _is_missing(text, pd):
