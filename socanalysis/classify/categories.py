@@ -140,18 +140,17 @@ def suggest_categories(
     suggested = [""] * len(reports_df)
     scores = [""] * len(reports_df)
     explained = [""] * len(reports_df)
-    if len(idx) and evidence:
-        P, expl = sug._scores_and_explanations(sub_texts, X[idx], sub_langs)
-        for r, i in enumerate(idx):
-            suggested[i] = ";".join(e["key"] for e in expl[r])
-            scores[i] = format_scores(P[r], sug.keys_, top=sug.max_suggestions)
-            explained[i] = _evidence_text(expl[r])
-    elif len(idx):
-        # the same scores and ranking as the explanations carry, without building them
-        P = sug.predict_proba(sub_texts, X[idx], sub_langs).to_numpy()
+    if len(idx):
+        if evidence:
+            P, expl = sug._scores_and_explanations(sub_texts, X[idx], sub_langs)
+        else:  # the same scores, without building the explanations
+            P, expl = sug.predict_proba(sub_texts, X[idx], sub_langs).to_numpy(), None
+        # the explanations list the same keys in the same order (they rank with _rank too)
         for r, (i, keep) in enumerate(zip(idx, sug._rank(P), strict=True)):
             suggested[i] = ";".join(sug.keys_[j] for j in keep)
             scores[i] = format_scores(P[r], sug.keys_, top=sug.max_suggestions)
+            if expl is not None:
+                explained[i] = _evidence_text(expl[r])
     return pd.DataFrame(
         {"report_id": ids, "suggested": suggested, "scores": scores, "evidence": explained}
     )
