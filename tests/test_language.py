@@ -397,3 +397,66 @@ def test_fit_counts_words_per_count_class() -> None:
         LanguageDetector().fit(texts, labels, count_labels=["xx"] * len(texts))
     with pytest.raises(InputError, match="count_labels"):
         LanguageDetector().fit(texts, labels, count_labels=["fi"])
+
+
+def test_word_count_forms_pairwise_log_and_seen_flags() -> None:
+    from socanalysis.nlp.language_features import WordCountFeaturizer
+
+    classes = ("fi", "sv", "et", "da", "nb", "nn", "en")
+    # "on": Finnish and Estonian alike; "det": Swedish, Danish and Norwegian alike; "och" Swedish
+    counts = {
+        "on": [9, 0, 9, 0, 0, 0, 0],
+        "det": [0, 9, 0, 9, 9, 9, 0],
+        "och": [0, 9, 0, 0, 0, 0, 1],
+        "og": [0, 0, 0, 9, 9, 9, 0],  # so that sv, da, nb and nn have as much text each
+    }
+    forms = ("share", "pair", "log", "seen_each")
+    wc = WordCountFeaturizer(counts, classes=classes, features=forms)
+    names = wc.feature_names_
+    assert names[7:10] == ["wc_fi_vs_et", "wc_sv_vs_dano", "wc_fi_vs_sv"]
+    assert names[10] == "wc_log_fi" and names[17] == "wc_seen_fi" and names[-1] == "wc_seen"
+    X = wc.transform([["on"], ["det"], ["och"], ["xyz"]])  # "xyz" is unseen
+    col = {n: j for j, n in enumerate(names)}
+    # judged against its look-alike alone: one half, whatever the other languages do
+    assert X[0, col["wc_fi_vs_et"]] == pytest.approx(0.5, abs=0.01)
+    assert X[0, col["wc_fi_vs_sv"]] > 0.9
+    assert X[1, col["wc_sv_vs_dano"]] == pytest.approx(0.5, abs=0.01)
+    assert X[2, col["wc_sv_vs_dano"]] > 0.9
+    # centred logs sum to zero per word; pairwise log ratios are their differences
+    logs = X[:3, col["wc_log_fi"] : col["wc_log_fi"] + 7]
+    np.testing.assert_allclose(logs.sum(axis=1), 0.0, atol=1e-4)
+    assert logs[2, 1] - logs[2, 3] > 2.0  # "och": Swedish far more than Danish
+    assert X[0, col["wc_seen_et"]] == 1.0 and X[0, col["wc_seen_sv"]] == 0.0
+    # the unseen word has no preference
+    unseen = X[3]
+    np.testing.assert_allclose(unseen[:7], 1 / 7, rtol=1e-6)
+    np.testing.assert_allclose(unseen[7:10], 0.5)
+    assert not unseen[10:].any()
+    # the default form is the shipped layout, column for column
+    plain = WordCountFeaturizer(counts, classes=classes)
+    some = [["on"], ["det"], ["och", "og"], ["xyz"]]
+    both = np.c_[X[:, :7], X[:, -1:]]
+    np.testing.assert_array_equal(plain.transform(some)[[0, 1, 3]], both[[0, 1, 3]])
+    assert plain.feature_names_ == [f"wc_{c}" for c in classes] + ["wc_seen"]
+    with pytest.raises(ConfigError, match="per language"):
+        WordCountFeaturizer({"on": [1, 0, 1]}, features=("pair",))
+    with pytest.raises(ConfigError, match="word-count features"):
+        WordCountFeaturizer(counts, classes=classes, features=("ratio",))
+    with pytest.raises(ConfigError, match="word-count features"):
+        WordCountFeaturizer(counts, classes=classes, features=())
+
+
+def test_fit_stores_word_count_forms_and_reloads_them() -> None:
+    texts, labels = _fit_texts()
+    det = LanguageDetector().fit(texts, labels, word_count_features=("log",))
+    assert det.weights_["word_count_features"] == ["log"]
+    # the regressions see the log columns: same number of word-count columns as the shares
+    n_cues = len(det.weights_["cue_features"])
+    assert len(det.weights_["buckets"][0]["cheap"]["coef"][0]) == n_cues + 4
+    again = LanguageDetector(weights=det.weights_)
+    pd.testing.assert_frame_equal(again.detect(texts[:20]), det.detect(texts[:20]))
+    assert det.detect(FINNISH[:2] + SWEDISH[:2])["language"].tolist() == ["fi"] * 2 + ["sv"] * 2
+    # the default form leaves the weights in the shipped layout
+    assert "word_count_features" not in LanguageDetector().fit(texts, labels).weights_
+    with pytest.raises(ConfigError, match="per language"):
+        LanguageDetector().fit(texts, labels, word_count_features=("pair",))

@@ -127,3 +127,27 @@ def test_robust_offsets_keep_away_from_a_cliff() -> None:
     # scored where the point search put it: its neighbour at 0.375 loses the 30 fi texts
     assert robust_offsets(logits, gold, target, se, at=(0.5, 0.0))[1:] == pytest.approx((0, 0))
     assert robust_offsets(logits, gold, target, se) == (best, margin, z)  # deterministic
+
+
+def test_command_line_writes_the_word_count_form_it_is_given(tmp_path: Path) -> None:
+    import json
+
+    from socanalysis.nlp.language_training import main
+
+    eval_dir = _eval_dir(tmp_path)
+    # twelve-word sentences, so that every length bucket has every class
+    for stem in TATOEBA:
+        rows = [
+            f"{stem}\t" + " ".join(f"{stem}{k}sana{j}" for j in range(12)) + f"\tsentence {k}"
+            for k in range(10)
+        ]
+        (eval_dir / "tatoeba" / f"{stem}.tsv").write_text(
+            "lang\ttext\teng\n" + "\n".join(rows) + "\n", encoding="utf-8"
+        )
+    out = tmp_path / "weights.json"
+    main(["--eval-dir", str(eval_dir), "--out", str(out), "--word-count-features", "share,log"])
+    weights = json.loads(out.read_text(encoding="utf-8"))
+    assert weights["word_count_features"] == ["share", "log"]
+    # shares and logs of fi / sv / other plus "seen": seven word-count columns
+    n_cues = len(weights["cue_features"])
+    assert len(weights["buckets"][0]["cheap"]["coef"][0]) == n_cues + 7

@@ -313,6 +313,7 @@ class LanguageDetector:
             weights["word_counts"],
             alpha=float(weights.get("word_count_alpha", 0.5)),
             classes=weights.get("word_count_classes", CLASSES),
+            features=weights.get("word_count_features", ("share",)),
         )
         self._freqs = None
         if "word_freq" in weights:
@@ -518,6 +519,7 @@ class LanguageDetector:
         offsets: Sequence[Sequence[float] | None] | None = None,
         count_labels: Sequence[str] | None = None,
         count_classes: Sequence[str] | None = None,
+        word_count_features: Sequence[str] = ("share",),
         word_freq: dict[str, Any] | None = None,
         word_freq_features: Sequence[str] = ("zipf", "share"),
     ) -> LanguageDetector:
@@ -542,6 +544,9 @@ class LanguageDetector:
         transfer better than offsets fitted to the fit's own texts.
         ``count_labels`` (one per text, from ``count_classes``) counts words per finer class
         than the label, e.g. each confounder language on its own; ``None`` counts per label.
+        ``word_count_features`` says in which forms the counts reach the model (shares,
+        pairwise shares, centred logs, per-class "seen" flags: see
+        :class:`~socanalysis.nlp.language_features.WordCountFeaturizer`).
         ``word_freq`` is a word-frequency table from
         :func:`socanalysis.nlp.language_wordfreq.build_word_freq_table` (built from wordfreq at
         training time); its ``word_freq_features`` are added to every text's features and the
@@ -596,7 +601,10 @@ class LanguageDetector:
         perm = np.random.default_rng(self.seed).permutation(group_ids.max() + 1 if len(y) else 0)
         fold_of = (perm % n_folds)[group_ids]
         swlist = sw.tolist()
-        wc_cols = len(WordCountFeaturizer(classes=count_classes).feature_names_)
+        word_count_features = tuple(word_count_features)
+        wc_cols = len(
+            WordCountFeaturizer(classes=count_classes, features=word_count_features).feature_names_
+        )
         W = np.zeros((len(texts), wc_cols))
         for f in range(n_folds):
             inside = np.flatnonzero(fold_of == f)
@@ -612,7 +620,7 @@ class LanguageDetector:
                 classes=count_classes,
             )
             W[inside] = WordCountFeaturizer(
-                counts, alpha=word_count_alpha, classes=count_classes
+                counts, alpha=word_count_alpha, classes=count_classes, features=word_count_features
             ).transform([tokens[i] for i in inside])
         parts = [cues.transform(tokens).astype(np.float64), W]
         if word_freq is not None:
@@ -644,6 +652,8 @@ class LanguageDetector:
         if count_classes != CLASSES:
             # only when not the default, so weights counted per label keep their old layout
             self.weights_["word_count_classes"] = list(count_classes)
+        if word_count_features != ("share",):
+            self.weights_["word_count_features"] = list(word_count_features)
         if word_freq is not None:
             # likewise only when used: weights without it keep their old layout byte for byte
             self.weights_["word_freq_features"] = list(word_freq_features)

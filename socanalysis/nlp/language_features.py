@@ -369,6 +369,18 @@ def mean_word_rows(table: Any, index: dict[str, int], segments: Sequence[Sequenc
     return out
 
 
+# the forms a word's counts can be given to the model in (`features` of WordCountFeaturizer)
+WORD_COUNT_FORMS = ("share", "pair", "log", "seen_each")
+# pairwise shares of the "pair" form: (name, class, the classes it is weighed against, whose
+# relative frequencies are averaged): Finnish against Estonian alone, Swedish against Danish
+# and Norwegian alone, Finnish against Swedish
+WORD_COUNT_PAIRS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("fi_vs_et", "fi", ("et",)),
+    ("sv_vs_dano", "sv", ("da", "nb", "nn")),
+    ("fi_vs_sv", "fi", ("sv",)),
+)
+
+
 class WordCountFeaturizer:
     """How strongly each word points at fi, sv or other, from its counts in labelled text.
 
@@ -390,6 +402,15 @@ class WordCountFeaturizer:
         The classes the counts are kept for, in the order of each count row; finer than the
         detector's fi / sv / other when confounders are counted per language (Estonian "on"
         is common in Estonian, not in Danish: pooled into one "other" its share is diluted).
+    features : sequence of str
+        The forms the counts are given in, in this order, followed by "seen" (whether the word
+        was counted at all): ``"share"``, each class's share of the word's relative frequency
+        p_c (the shipped form); ``"pair"``, the pairwise shares of :data:`WORD_COUNT_PAIRS`
+        (p_fi / (p_fi + p_et), p_sv / (p_sv + mean of p_da, p_nb, p_nn), p_fi / (p_fi + p_sv);
+        needs counts per language); ``"log"``, log p_c minus its mean over the classes (a
+        word's naive-Bayes evidence per class, so that each pairwise log ratio is a difference
+        of two features); ``"seen_each"``, whether the word was counted in each class. An
+        unseen word has no preference: shares 1 / n, pairwise shares 1/2, logs 0, flags 0.
 
     Examples
     --------
@@ -397,31 +418,87 @@ class WordCountFeaturizer:
     >>> X = wc.transform([["och"], ["ja", "xyz"]])  # "xyz" is unseen: 1/3 each, not seen
     >>> [[round(float(v), 2) for v in row] for row in X]
     [[0.03, 0.63, 0.33, 1.0], [0.48, 0.18, 0.33, 0.5]]
+    >>> wc = WordCountFeaturizer({"och": [0, 9, 1]}, features=("log",))
+    >>> wc.feature_names_
+    ['wc_log_fi', 'wc_log_sv', 'wc_log_other', 'wc_seen']
     """
 
     def __init__(
-        self, counts: Any = None, alpha: float = 0.5, classes: Sequence[str] = ("fi", "sv", "other")
+        self,
+        counts: Any = None,
+        alpha: float = 0.5,
+        classes: Sequence[str] = ("fi", "sv", "other"),
+        features: Sequence[str] = ("share",),
     ) -> None:
         import numpy as np
 
         self.alpha = alpha
         self.classes = tuple(classes)
-        self.feature_names_: list[str] = [f"wc_{c}" for c in self.classes] + ["wc_seen"]
+        self.features = tuple(features)
+        bad = [f for f in self.features if f not in WORD_COUNT_FORMS]
+        if bad or not self.features or len(set(self.features)) != len(self.features):
+            raise ConfigError(
+                f"word-count features must be distinct names out of {WORD_COUNT_FORMS}, "
+                f"got {list(self.features)}"
+            )
+        n_cls = len(self.classes)
+        names: list[str] = []
+        for form in self.features:
+            if form == "share":
+                names += [f"wc_{c}" for c in self.classes]
+            elif form == "log":
+                names += [f"wc_log_{c}" for c in self.classes]
+            elif form == "seen_each":
+                names += [f"wc_seen_{c}" for c in self.classes]
+            else:
+                missing = sorted(
+                    {c for _, a, rest in WORD_COUNT_PAIRS for c in (a, *rest)} - set(self.classes)
+                )
+                if missing:
+                    raise ConfigError(
+                        f"pairwise word-count features need words counted per language; the "
+                        f"classes {list(self.classes)} lack {missing} (count with "
+                        "count_classes=('fi', 'sv', 'et', 'da', 'nb', 'nn', 'en'))"
+                    )
+                names += [f"wc_{name}" for name, _, _ in WORD_COUNT_PAIRS]
+        self.feature_names_: list[str] = names + ["wc_seen"]
         counts = counts or {}
         # built in C-level passes: the packaged table has about 50 000 words and this runs at
         # every cold start
         self._index = dict(zip(counts, range(len(counts)), strict=True))
-        n_cls = len(self.classes)
-        table = np.zeros((len(counts) + 1, n_cls + 1), dtype=np.float32)
+        table = np.zeros((len(counts) + 1, len(self.feature_names_)), dtype=np.float32)
+        col = {c: j for j, c in enumerate(self.classes)}
+        at = 0
         if counts:
             c = np.fromiter(
                 chain.from_iterable(counts.values()), dtype=np.float64, count=n_cls * len(counts)
             ).reshape(len(counts), n_cls)
             p = (c + alpha) / (c.sum(axis=0) + alpha * len(counts))
-            table[:-1, :n_cls] = p / p.sum(axis=1, keepdims=True)
-            table[:-1, n_cls] = 1.0
-        # the last row is the unseen word: no preference, not seen
-        table[-1, :n_cls] = 1.0 / n_cls
+        for form in self.features:
+            if form == "share":
+                if counts:
+                    table[:-1, at : at + n_cls] = p / p.sum(axis=1, keepdims=True)
+                # the unseen word: no preference
+                table[-1, at : at + n_cls] = 1.0 / n_cls
+                at += n_cls
+            elif form == "log":
+                if counts:
+                    lp = np.log(p)
+                    table[:-1, at : at + n_cls] = lp - lp.mean(axis=1, keepdims=True)
+                at += n_cls
+            elif form == "seen_each":
+                if counts:
+                    table[:-1, at : at + n_cls] = c > 0
+                at += n_cls
+            else:
+                for _, a, rest in WORD_COUNT_PAIRS:
+                    if counts:
+                        pa = p[:, col[a]]
+                        table[:-1, at] = pa / (pa + p[:, [col[r] for r in rest]].mean(axis=1))
+                    table[-1, at] = 0.5
+                    at += 1
+        if counts:
+            table[:-1, at] = 1.0
         self._table = table
 
     def transform(self, segments: Sequence[Sequence[str]]) -> Any:

@@ -496,6 +496,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="count words per these classes: fi,sv,other (default) or fi,sv,et,da,nb,nn,en",
     )
     parser.add_argument(
+        "--word-count-features",
+        default=None,
+        help="comma-separated forms of the word counts: share (default), pair, log, seen_each",
+    )
+    parser.add_argument(
         "--cv", action="store_true", help="print out-of-fold figures on the tuning text only"
     )
     parser.add_argument(
@@ -512,6 +517,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         settings["word_freq_features"] = tuple(args.word_freq_features.split(","))
     if args.count_classes is not None:
         settings["count_classes"] = tuple(args.count_classes.split(","))
+    if args.word_count_features is not None:
+        settings["word_count_features"] = tuple(args.word_count_features.split(","))
     if args.cv:
         result = cross_validate(
             args.eval_dir,
