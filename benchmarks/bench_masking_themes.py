@@ -8,7 +8,7 @@ With ``--no-small-sets`` the small-set clustering (themes.yaml ``small_sets``) i
 which measures the UMAP + HDBSCAN path that sets of this size took before.
 
 Usage: python benchmarks/bench_masking_themes.py [--seeds 0 1 2] [--data sample_data/...csv]
-       [--no-small-sets]
+       [--no-small-sets] [--keep-placeholders] [--embedder e5-small-bundled-c]
 """
 
 from __future__ import annotations
@@ -31,6 +31,11 @@ def main() -> None:
         "--kind", choices=["query", "passage"], default=None,
         help="e5 prefix of the report vectors (default: the one analyze uses)",
     )  # fmt: skip
+    parser.add_argument(
+        "--keep-placeholders", action="store_true",
+        help="embed masked text with its [NIMI], [PUHELIN]... (before 2026-11-23 09 UTC)",
+    )  # fmt: skip
+    parser.add_argument("--embedder", default="e5-small-bundled", help="embedder spec")
     args = parser.parse_args()
     if args.no_small_sets:
         import socanalysis.themes.keywords as keywords
@@ -60,9 +65,14 @@ def main() -> None:
     from socanalysis.nlp.embeddings import REPORT_KIND
 
     kind = args.kind or REPORT_KIND
-    embedder = get_embedder("e5-small-bundled")
+    embedder = get_embedder(args.embedder)
     x_raw = embedder.encode(reports["text"].tolist(), kind=kind)
-    x_masked = embedder.encode(masked["text_masked"].tolist(), kind=kind)
+    from socanalysis.nlp.embed_text import texts_for_embedding
+
+    masked_texts = masked["text_masked"].tolist()
+    if not args.keep_placeholders:  # analyze embeds masked text without its placeholders
+        masked_texts = texts_for_embedding(masked_texts)
+    x_masked = embedder.encode(masked_texts, kind=kind)
     print(
         f"reports: {len(reports)}, identifiers masked: {int(masked['pii_masked'].sum())} "
         f"in {int((masked['pii_masked'] > 0).sum())} reports; report vectors: {kind!r}"

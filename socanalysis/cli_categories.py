@@ -132,11 +132,12 @@ def _load_labelled(path, taxonomy, text_column, label_column, language_column, i
 
 def _embed(texts: list[str], embedder_name: str | None) -> tuple[Any, Any]:
     from socanalysis.classify.embedding import encode, resolve_embedder
+    from socanalysis.nlp.embed_text import texts_for_embedding
     from socanalysis.nlp.embeddings import REPORT_KIND
 
     emb = resolve_embedder(embedder_name)
-    # the same kind as analyze, so that a model trained here applies to its vectors
-    return emb, encode(emb, texts, kind=REPORT_KIND)
+    # the same kind and text as analyze, so that a model trained here applies to its vectors
+    return emb, encode(emb, texts_for_embedding(texts), kind=REPORT_KIND)
 
 
 _common = [

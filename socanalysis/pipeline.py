@@ -366,7 +366,10 @@ def _stage_embeddings(
         embedder = make_embedder(config)
     if not rows.any():
         return embedder, np.zeros((0, embedder.dim), dtype=np.float32)
-    texts = table.loc[rows, "text_masked"].tolist()
+    from socanalysis.nlp.embed_text import texts_for_embedding
+
+    # placeholders say which identifiers a report held, not what it is about
+    texts = texts_for_embedding(table.loc[rows, "text_masked"])
     vectors = embedder.encode(texts, kind=REPORT_KIND, show_progress=progress is not None)
     return embedder, vectors
 
