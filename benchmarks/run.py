@@ -226,7 +226,7 @@ def run_size(n: int, opts: argparse.Namespace, work: Path) -> list[dict[str, Any
     for mode in ("warm", "again"):
         if mode not in modes:
             continue
-        if not filled:  # fill the cache first; this run is not reported
+        if not filled and not opts.no_fill:  # fill the cache first; this run is not reported
             analyze("fill")
             filled = True
         label = "ours warm" if mode == "warm" else "ours warm, same process"
@@ -368,6 +368,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="keep the cache folder found in --work (warm runs of a large size without a cold "
         "run: the fill run then embeds only what is missing)",
+    )
+    ap.add_argument(
+        "--no-fill",
+        action="store_true",
+        help="with --reuse-cache: the cache was filled beforehand (e.g. 100 000 reports embedded "
+        "by a separate script), so no unreported fill run precedes the warm one",
     )
     opts = ap.parse_args(argv)
     try:
