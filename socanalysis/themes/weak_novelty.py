@@ -58,6 +58,7 @@ __all__ = [
     "condensed_cosine_distances",
     "group_novelty",
     "link_similarity",
+    "neighbour_means",
     "novelty_groups",
     "normalise_rows",
     "relative_gap",
@@ -129,13 +130,77 @@ def top_k_mean(Z: np.ndarray, rows: np.ndarray, reference: np.ndarray, k: int) -
         block = rows[start : start + step]
         S = Z[block] @ R.T
         S[block[:, None] == reference[None, :]] = -np.inf  # never the report itself
-        kk = min(k, len(reference))
-        part = -np.partition(-S, kk - 1, axis=1)[:, :kk] if kk < S.shape[1] else S
-        part = np.where(np.isfinite(part), part, np.nan)
-        with warnings.catch_warnings():  # a row whose only reference is itself: NaN, no warning
-            warnings.simplefilter("ignore", RuntimeWarning)
-            out[start : start + len(block)] = np.nanmean(part, axis=1) if part.size else np.nan
+        out[start : start + len(block)] = _mean_of_top(S, k)
     return out
+
+
+def _mean_of_top(S: np.ndarray, k: int) -> np.ndarray:
+    """Mean of each row's ``k`` largest finite values of ``S`` (NaN where none is finite)."""
+    kk = min(k, S.shape[1])
+    part = -np.partition(-S, kk - 1, axis=1)[:, :kk] if kk < S.shape[1] else S
+    part = np.where(np.isfinite(part), part, np.nan)
+    with warnings.catch_warnings():  # a row with no finite value: NaN, no warning
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmean(part, axis=1) if part.size else np.full(len(S), np.nan)
+
+
+def neighbour_means(
+    Z: np.ndarray,
+    rows: np.ndarray,
+    reference: np.ndarray,
+    k: int,
+    groups: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`top_k_mean` of ``rows`` against ``reference``, and against the reference reports
+    of *other* groups, from one pass of similarity products.
+
+    The weak-signal detector needs both for every recent report: the first for its novelty, the
+    second for the novelty of its theme (a theme's recent members against the earlier reports
+    outside the theme, :func:`group_novelty`). Computed separately, the second repeated the
+    first's O(rows x reference x d) products theme by theme; here each block of products
+    serves both.
+
+    Parameters
+    ----------
+    Z : ndarray (n, d), unit rows
+    rows, reference : ndarray of int
+        Row indices.
+    k : int
+    groups : ndarray of int, shape (n,)
+        Group of every report (a theme id); for the second result a row is compared only with
+        reference reports of another group.
+
+    Returns
+    -------
+    all_mean, other_mean : ndarray of float, shape (len(rows),)
+        NaN where a row has nothing to compare with.
+
+    Examples
+    --------
+    >>> Z = np.eye(3)[[0, 0, 1, 2]]
+    >>> all_mean, other = neighbour_means(Z, np.array([0]), np.array([1, 2, 3]), 1,
+    ...                                   np.array([5, 5, 6, 7]))
+    >>> all_mean.tolist(), other.tolist()
+    ([1.0], [0.0])
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    reference = np.asarray(reference, dtype=np.int64)
+    groups = np.asarray(groups)
+    all_mean = np.full(len(rows), np.nan)
+    other_mean = np.full(len(rows), np.nan)
+    if len(rows) == 0 or len(reference) == 0:
+        return all_mean, other_mean
+    R = Z[reference]
+    ref_groups = groups[reference]
+    step = max(1, min(_BLOCK, _BLOCK_ELEMENTS // len(reference)))
+    for start in range(0, len(rows), step):
+        block = rows[start : start + step]
+        S = Z[block] @ R.T
+        S[block[:, None] == reference[None, :]] = -np.inf  # never the report itself
+        all_mean[start : start + len(block)] = _mean_of_top(S, k)
+        S[groups[block][:, None] == ref_groups[None, :]] = -np.inf
+        other_mean[start : start + len(block)] = _mean_of_top(S, k)
+    return all_mean, other_mean
 
 
 def relative_gap(close: np.ndarray, far: np.ndarray) -> np.ndarray:
@@ -351,11 +416,14 @@ def group_novelty(
     recent: np.ndarray,
     k: int = 2,
     reference: np.ndarray | None = None,
+    earlier: np.ndarray | None = None,
 ) -> tuple[float, float, float]:
     """Novelty of a group: (novelty, share of recent members, separation).
 
     The reference is every earlier report (default: not recent) outside the group. A group
-    with no recent member has novelty 0.
+    with no recent member has novelty 0. ``earlier`` may give, per recent member (in row
+    order), the mean of its ``k`` largest similarities to that reference, when the caller has
+    them already (:func:`neighbour_means` for themes); otherwise they are computed here.
     """
     recent = np.asarray(recent, dtype=bool)
     reference = ~recent if reference is None else np.asarray(reference, dtype=bool)
@@ -366,9 +434,12 @@ def group_novelty(
     share = len(in_recent) / len(members)
     if len(in_recent) == 0:
         return 0.0, 0.0, 0.0
-    outside = reference.copy()
-    outside[members] = False
-    earlier = top_k_mean(Z, in_recent, np.flatnonzero(outside), k)
+    if earlier is None:
+        outside = reference.copy()
+        outside[members] = False
+        earlier = top_k_mean(Z, in_recent, np.flatnonzero(outside), k)
+    elif len(earlier) != len(in_recent):
+        raise ValueError("earlier must give one value per recent member of the group")
     if len(members) < 2:
         return 0.0, share, 0.0
     S = Z[in_recent] @ Z[members].T

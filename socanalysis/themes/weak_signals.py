@@ -336,6 +336,7 @@ class WeakSignalDetector:
         from socanalysis.themes.weak_novelty import (
             centre_by_language,
             link_similarity,
+            neighbour_means,
             normalise_rows,
             relative_gap,
             top_k_mean,
@@ -382,30 +383,44 @@ class WeakSignalDetector:
                     f"Only {len(topics)} themes and groups: too few for popularity percentile "
                     "bands (BERTrend), so popularity is not used; pass theme_id to add themes."
                 )
-        self._score(frame, Z, topics, candidates)
+        # the neighbour searches, each O(recent x reference x d): the cost of this stage at
+        # scale. One pass gives each recent report's nearest earlier reports overall (its
+        # novelty) and outside its own theme (its theme's novelty), instead of a second pass
+        # theme by theme inside _score
+        earlier = np.full(n, np.nan)
+        close = np.full(n, np.nan)
+        theme_earlier = None
+        rows = np.flatnonzero(recent)
+        themes = frame["theme_id"].to_numpy() if "theme_id" in frame else None
+        if len(rows) and themes is not None:
+            theme_earlier = np.full(n, np.nan)
+            ref_rows = np.flatnonzero(reference)
+            found, theme_earlier[rows] = neighbour_means(Z, rows, ref_rows, k, themes)
+            if self.time_mode_:
+                earlier[rows] = found
+            else:  # no earlier periods: everything is the reference, as for the groups
+                close[rows] = found
+        elif len(rows) and self.time_mode_:
+            earlier[rows] = top_k_mean(Z, rows, np.flatnonzero(reference), k)
+        elif len(rows):
+            close[rows] = top_k_mean(Z, rows, rows, k)
+        if self.time_mode_ and len(rows):
+            close[rows] = top_k_mean(Z, rows, rows, k)
+
+        self._score(frame, Z, topics, candidates, theme_earlier)
         kept = self._rank_and_merge(frame, candidates)
         self._outputs(frame, kept, theme_keywords)
 
         # per-report novelty table
         import pandas as pd
 
+        novelty = np.zeros(n)
         if self.time_mode_ and n:
-            # the same two neighbour searches report_novelty() makes, done once (each is
-            # n_recent x n_reference similarity products, the cost of this stage at scale)
-            novelty = np.zeros(n)
-            earlier = np.full(n, np.nan)
-            close = np.full(n, np.nan)
-            rows = np.flatnonzero(recent)
             if len(rows):
-                earlier[rows] = top_k_mean(Z, rows, np.flatnonzero(reference), k)
-                close[rows] = top_k_mean(Z, rows, rows, k)
                 novelty[rows] = relative_gap(close[rows], earlier[rows])
         else:
-            novelty = np.zeros(n)
             for cand in kept:
                 novelty[cand.members] = np.maximum(novelty[cand.members], cand.evidence["novelty"])
-            earlier = np.full(n, np.nan)
-            close = top_k_mean(Z, np.arange(n), np.arange(n), k) if n else np.zeros(0)
         self.novelty_ = pd.DataFrame(
             {
                 "report_id": frame["report_id"].to_numpy(),
@@ -506,6 +521,7 @@ class WeakSignalDetector:
         Z: np.ndarray,
         topics: list[_Candidate],
         candidates: list[_Candidate],
+        theme_earlier: np.ndarray | None = None,
     ) -> None:
         import pandas as pd
 
@@ -560,7 +576,13 @@ class WeakSignalDetector:
 
         for cand in candidates:
             members = cand.members
-            novelty, share, gap = group_novelty(Z, members, self._recent, k, self._reference)
+            known = None
+            if cand.source == "theme" and theme_earlier is not None:
+                # found with the per-report searches in _fit (outside the theme, earlier)
+                known = theme_earlier[members[self._recent[members]]]
+            novelty, share, gap = group_novelty(
+                Z, members, self._recent, k, self._reference, earlier=known
+            )
             units = _distinct(frame, "unit", members)
             municipalities = _distinct(frame, "municipality", members)
             diffusion = 0.5 * (1 - 1 / max(units, 1)) + 0.5 * (1 - 1 / max(municipalities, 1))
