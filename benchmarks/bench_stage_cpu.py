@@ -139,7 +139,8 @@ def stage(args: argparse.Namespace) -> None:
         c0 = time.process_time()
         once()
         times.append(time.process_time() - c0)
-    print(f"{args.stage}: CPU s per run {[round(t, 2) for t in times]}, best {min(times):.2f}")
+    if times:
+        print(f"{args.stage}: CPU s per run {[round(t, 2) for t in times]}, best {min(times):.2f}")
     if args.profile:
         prof = cProfile.Profile(time.process_time)
         prof.enable()
@@ -168,7 +169,7 @@ def main() -> None:
     s = sub.add_parser("stage", help="run one stage alone from a state file")
     s.add_argument("state")
     s.add_argument("stage", choices=["weak", "categories", "privacy"])
-    s.add_argument("--repeats", type=int, default=1)
+    s.add_argument("--repeats", type=int, default=1, help="timed runs before the profiled one")
     s.add_argument("--profile", type=int, default=0, help="print the top N cProfile rows")
     args = ap.parse_args()
     {"run": run, "stage": stage}[args.cmd](args)
