@@ -372,6 +372,8 @@ def novelty_groups(
     if len(linked) < len(rows):
         _join_nearest_group(Z, rows, labels, link)
     earlier = np.flatnonzero(reference)
+    # gathered once: a copy of every earlier report per group cost as much as the products
+    earlier_Z = Z[earlier] if len(earlier) else None
     groups = []
     for label in np.unique(labels[labels > 0]):
         members = rows[labels == label]
@@ -382,7 +384,7 @@ def novelty_groups(
             inner = Z[members] @ Z[members].T
             np.fill_diagonal(inner, np.nan)
             loosest = float(np.nanmin(np.nanmean(inner, axis=1)))
-            mean_sim = (Z[earlier] @ Z[members].T).mean(axis=1)
+            mean_sim = (earlier_Z @ Z[members].T).mean(axis=1)
             members = np.union1d(members, earlier[mean_sim >= max(link, loosest)])
         groups.append(np.sort(members))
     groups.sort(key=lambda g: int(g[0]))
