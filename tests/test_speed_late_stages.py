@@ -27,7 +27,7 @@ def test_neighbour_means_equal_the_separate_searches(k):
     groups = rng.integers(-1, 6, size=300)
     rows = np.flatnonzero(rng.random(300) < 0.3)
     reference = np.setdiff1d(np.arange(300), rows)
-    all_mean, other = neighbour_means(Z, rows, reference, k, groups)
+    all_mean, other, _ = neighbour_means(Z, rows, reference, k, groups)
     assert np.allclose(all_mean, top_k_mean(Z, rows, reference, k), rtol=0, atol=1e-12)
     for i, row in enumerate(rows):
         outside = reference[groups[reference] != groups[row]]
@@ -38,20 +38,42 @@ def test_neighbour_means_equal_the_separate_searches(k):
 def test_neighbour_means_with_rows_inside_the_reference_skip_the_row_itself():
     Z = np.eye(4)[[0, 0, 1, 1, 2]]
     rows = np.arange(5)
-    all_mean, other = neighbour_means(Z, rows, rows, 1, np.array([7, 8, 7, 8, 9]))
+    all_mean, other, _ = neighbour_means(Z, rows, rows, 1, np.array([7, 8, 7, 8, 9]))
     # report 0's twin (report 1) is in another group; report 2's twin (3) too
     assert all_mean.tolist() == [1.0, 1.0, 1.0, 1.0, 0.0]
     assert other.tolist() == [1.0, 1.0, 1.0, 1.0, 0.0]
-    _, other = neighbour_means(Z, rows, rows, 1, np.array([7, 7, 8, 8, 9]))
+    _, other, _ = neighbour_means(Z, rows, rows, 1, np.array([7, 7, 8, 8, 9]))
     assert other.tolist() == [0.0, 0.0, 0.0, 0.0, 0.0]
 
 
 def test_neighbour_means_nothing_to_compare_gives_nan():
     Z = np.eye(3)
-    all_mean, other = neighbour_means(Z, np.array([0]), np.array([1]), 2, np.array([4, 4, 5]))
+    all_mean, other, _ = neighbour_means(Z, np.array([0]), np.array([1]), 2, np.array([4, 4, 5]))
     assert all_mean.tolist() == [0.0] and np.isnan(other).all()
-    all_mean, other = neighbour_means(Z, np.array([0]), np.array([], int), 2, np.zeros(3, int))
+    all_mean, other, _ = neighbour_means(Z, np.array([0]), np.array([], int), 2, np.zeros(3, int))
     assert np.isnan(all_mean).all() and np.isnan(other).all()
+
+
+def test_neighbour_means_outside_sets_equal_a_search_per_set():
+    rng = np.random.default_rng(5)
+    Z = _unit(rng, 400)
+    rows = np.arange(250, 400)
+    reference = np.arange(250)
+    sets = [np.r_[rng.choice(250, 40, replace=False), rows[:30]], rows[30:35], rows[40:41]]
+    _, _, set_mean = neighbour_means(Z, rows, reference, 2, np.zeros(400, int), sets)
+    for members in sets:
+        inside = np.intersect1d(members, rows)
+        expected = top_k_mean(Z, inside, np.setdiff1d(reference, members), 2)
+        got = set_mean[np.searchsorted(rows, inside)]
+        assert np.allclose(got, expected, rtol=0, atol=1e-12)
+    assert np.isnan(set_mean[35:40]).all() and np.isnan(set_mean[41:]).all()  # in no set
+    # undated: every report is a row and the reference; a set leaves out its own members
+    everyone = np.arange(400)
+    _, _, set_mean = neighbour_means(Z, everyone, everyone, 2, np.zeros(400, int), [rows[:30]])
+    expected = top_k_mean(Z, rows[:30], np.setdiff1d(everyone, rows[:30]), 2)
+    assert np.allclose(set_mean[250:280], expected, rtol=0, atol=1e-12)
+    with pytest.raises(ValueError, match="must not share rows"):
+        neighbour_means(Z, rows, reference, 2, np.zeros(400, int), [rows[:3], rows[2:5]])
 
 
 def test_group_novelty_with_known_earlier_equals_its_own_search():
@@ -102,11 +124,11 @@ def test_detector_gives_the_results_of_the_theme_by_theme_searches(dated, monkey
     frame, X, lemmas = _reports(dated)
     fast = WeakSignalDetector(period="quarter", min_reports=3).fit(frame, X, lemmas=lemmas)
 
-    # the old way: each theme's earlier neighbours searched inside group_novelty
+    # the old way: each theme's and group's earlier neighbours searched inside group_novelty
     original = WeakSignalDetector._score
 
-    def theme_by_theme(self, frame, Z, topics, candidates, theme_earlier=None):
-        return original(self, frame, Z, topics, candidates, None)
+    def theme_by_theme(self, frame, Z, topics, candidates, theme_earlier=None, groups=None):
+        return original(self, frame, Z, topics, candidates, None, None)
 
     monkeypatch.setattr(WeakSignalDetector, "_score", theme_by_theme)
     slow = WeakSignalDetector(period="quarter", min_reports=3).fit(frame, X, lemmas=lemmas)

@@ -385,29 +385,34 @@ class WeakSignalDetector:
                 )
         # the neighbour searches, each O(recent x reference x d): the cost of this stage at
         # scale. One pass gives each recent report's nearest earlier reports overall (its
-        # novelty) and outside its own theme (its theme's novelty), instead of a second pass
-        # theme by theme inside _score
+        # novelty), outside its own theme (its theme's novelty) and outside its novelty group
+        # (the group's novelty), instead of a second pass theme by theme and group by group
+        # inside _score
         earlier = np.full(n, np.nan)
         close = np.full(n, np.nan)
-        theme_earlier = None
+        theme_earlier = group_earlier = None
         rows = np.flatnonzero(recent)
-        themes = frame["theme_id"].to_numpy() if "theme_id" in frame else None
-        if len(rows) and themes is not None:
+        if len(rows):
+            themes = frame["theme_id"].to_numpy() if "theme_id" in frame else np.full(n, -1)
+            group_sets = [c.members for c in candidates if c.source == "group"]
+            in_sets = np.concatenate([m[recent[m]] for m in group_sets]) if group_sets else []
+            if len(np.unique(in_sets)) < len(in_sets):  # groups share no recent report, but if
+                group_sets = []  # they ever did, each group searches on its own
+            found, other, in_group = neighbour_means(
+                Z, rows, np.flatnonzero(reference), k, themes, group_sets
+            )
             theme_earlier = np.full(n, np.nan)
-            ref_rows = np.flatnonzero(reference)
-            found, theme_earlier[rows] = neighbour_means(Z, rows, ref_rows, k, themes)
+            theme_earlier[rows] = other
+            if group_sets:
+                group_earlier = np.full(n, np.nan)
+                group_earlier[rows] = in_group
             if self.time_mode_:
                 earlier[rows] = found
+                close[rows] = top_k_mean(Z, rows, rows, k)
             else:  # no earlier periods: everything is the reference, as for the groups
                 close[rows] = found
-        elif len(rows) and self.time_mode_:
-            earlier[rows] = top_k_mean(Z, rows, np.flatnonzero(reference), k)
-        elif len(rows):
-            close[rows] = top_k_mean(Z, rows, rows, k)
-        if self.time_mode_ and len(rows):
-            close[rows] = top_k_mean(Z, rows, rows, k)
 
-        self._score(frame, Z, topics, candidates, theme_earlier)
+        self._score(frame, Z, topics, candidates, theme_earlier, group_earlier)
         kept = self._rank_and_merge(frame, candidates)
         self._outputs(frame, kept, theme_keywords)
 
@@ -522,6 +527,7 @@ class WeakSignalDetector:
         topics: list[_Candidate],
         candidates: list[_Candidate],
         theme_earlier: np.ndarray | None = None,
+        group_earlier: np.ndarray | None = None,
     ) -> None:
         import pandas as pd
 
@@ -576,10 +582,11 @@ class WeakSignalDetector:
 
         for cand in candidates:
             members = cand.members
-            known = None
-            if cand.source == "theme" and theme_earlier is not None:
-                # found with the per-report searches in _fit (outside the theme, earlier)
-                known = theme_earlier[members[self._recent[members]]]
+            # found with the per-report searches in _fit (earlier reports outside the theme or
+            # the group)
+            known = {"theme": theme_earlier, "group": group_earlier}.get(cand.source)
+            if known is not None:
+                known = known[members[self._recent[members]]]
             novelty, share, gap = group_novelty(
                 Z, members, self._recent, k, self._reference, earlier=known
             )
