@@ -437,13 +437,14 @@ class CategorySuggester:
 
     def _tfidf_fit(self, docs: list[list[str]]) -> None:
         shared = _SHARED_CORPUS.get("docs")
-        if shared is docs and "vocabulary" in _SHARED_CORPUS:
+        fitted = _SHARED_CORPUS.get("fitted")  # (vocabulary, idf), set together
+        if shared is docs and fitted is not None:
             # the other taxonomy's suggester fitted these very documents: the same numbers
-            self.vocabulary_, self.idf_ = _SHARED_CORPUS["vocabulary"], _SHARED_CORPUS["idf"]
+            self.vocabulary_, self.idf_ = fitted
             return
         self._tfidf_fit_docs(docs)
         if shared is docs:
-            _SHARED_CORPUS.update(vocabulary=self.vocabulary_, idf=self.idf_)
+            _SHARED_CORPUS.update(vocabulary=self.vocabulary_, fitted=(self.vocabulary_, self.idf_))
 
     def _tfidf_fit_docs(self, docs: list[list[str]]) -> None:
         df: dict[str, int] = {}
@@ -517,10 +518,12 @@ class CategorySuggester:
         if self.analyzer_factory is not None:
             return self._docs(texts, langs)
         key = _corpus_key(texts, langs, self.taxonomy_.languages)
-        if _SHARED_CORPUS.get("key") != key:
+        docs = _SHARED_CORPUS.get("docs") if _SHARED_CORPUS.get("key") == key else None
+        if docs is None:
+            docs = self._docs(texts, langs)
             _SHARED_CORPUS.clear()
-            _SHARED_CORPUS.update(key=key, docs=self._docs(texts, langs))
-        return _SHARED_CORPUS["docs"]
+            _SHARED_CORPUS.update(key=key, docs=docs)
+        return docs
 
     def _corpus_tfidf(self, docs: list[list[str]]):
         """:meth:`_tfidf` of all the corpus documents, shared like :meth:`_corpus_docs` when
@@ -531,9 +534,10 @@ class CategorySuggester:
         )
         if not shared:
             return self._tfidf(docs)
-        if "tfidf" not in _SHARED_CORPUS:
-            _SHARED_CORPUS["tfidf"] = self._tfidf(docs)
-        return _SHARED_CORPUS["tfidf"]
+        T = _SHARED_CORPUS.get("tfidf")
+        if T is None:
+            T = _SHARED_CORPUS["tfidf"] = self._tfidf(docs)
+        return T
 
     def _macro_f1(self, Y: np.ndarray, P: np.ndarray) -> float:
         """Macro F1 of the suggestions (:meth:`_rank`) over categories that occur in ``Y``."""
