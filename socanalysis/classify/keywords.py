@@ -143,6 +143,7 @@ class KeywordMatcher:
                     if len(form) == 1 and len(head) >= _MIN_SUFFIX:
                         suf.setdefault(head, []).append((kw, form))
             self._exact[lang], self._prefix[lang], self._suffix[lang] = ex, pre, suf
+        self._langs_with_keywords = [lg for lg in self.taxonomy.languages if lg in self.keywords_]
         return self
 
     def _analyzer(self, language: str) -> Analyzer:
@@ -166,7 +167,7 @@ class KeywordMatcher:
 
     # -- matching ----------------------------------------------------------------------------
     def _match_langs(self, language: str | None) -> list[str]:
-        langs = [lg for lg in self.taxonomy.languages if lg in self.keywords_]
+        langs = self._langs_with_keywords
         if language in langs:
             return [language]
         return langs  # mixed, other or unknown: try every language's keywords
@@ -229,8 +230,10 @@ class KeywordMatcher:
         tokens = tokenize(text)
         found: dict[int, list[tuple[str, _Keyword]]] = {}
         seen: set[tuple[int, str]] = set()
+        cached = self._hits_cache.get
         for lang in self._match_langs(language):
-            analysed = [self._token_hits(tok, lang) for tok in tokens]
+            # most words were seen in earlier reports: their hits come from the cache directly
+            analysed = [cached((lang, tok)) or self._token_hits(tok, lang) for tok in tokens]
             cands = [a[0] for a in analysed]
             for i, (_, hits) in enumerate(analysed):
                 for kw, form in hits:
@@ -282,4 +285,7 @@ class KeywordMatcher:
     def lemmas(self, text: str, language: str | None = None) -> list[str]:
         """Folded lemmas of a text (the report language's analyzer; Finnish when unknown)."""
         lang = language if language in self.taxonomy.languages else self.taxonomy.languages[0]
-        return [self._lemma(tok, lang) for tok in tokenize(text)]
+        cache = _DEFAULT_CACHE if self.analyzer_factory is None else self._lemma_cache
+        cached = cache.get
+        # a cached lemma directly (an empty one, never cached as such, is looked up again)
+        return [cached((lang, tok)) or self._lemma(tok, lang) for tok in tokenize(text)]

@@ -55,6 +55,24 @@ _READABLE_VERSIONS = (2, 3)
 _MODES = ("auto", "zero-shot", "supervised")
 
 
+# What the §11 and the sector suggesters both compute from one corpus: the lemmas of its
+# reports, the TF-IDF vocabulary and weights fitted on them, and the TF-IDF rows of all of them.
+# None of it depends on the taxonomy (only on its languages), and the pipeline fits both
+# suggesters on the same reports, so the second one reuses the first's; one corpus is kept.
+_SHARED_CORPUS: dict[str, Any] = {}
+
+
+def _corpus_key(texts: list[str], langs: list, languages: Sequence[str]) -> str:
+    """Fingerprint of a corpus (its texts, their languages and the taxonomy's languages)."""
+    import hashlib
+
+    h = hashlib.blake2b(repr(tuple(languages)).encode(), digest_size=16)
+    for t, lg in zip(texts, langs, strict=True):
+        h.update(f"{len(t)}:{lg}\x00".encode())
+        h.update(t.encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
+
+
 def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(x, -30, 30)))
 
@@ -418,6 +436,17 @@ class CategorySuggester:
         return [w for w in doc if len(w) > 2] + pairs
 
     def _tfidf_fit(self, docs: list[list[str]]) -> None:
+        shared = _SHARED_CORPUS.get("docs")
+        fitted = _SHARED_CORPUS.get("fitted")  # (vocabulary, idf), set together
+        if shared is docs and fitted is not None:
+            # the other taxonomy's suggester fitted these very documents: the same numbers
+            self.vocabulary_, self.idf_ = fitted
+            return
+        self._tfidf_fit_docs(docs)
+        if shared is docs:
+            _SHARED_CORPUS.update(vocabulary=self.vocabulary_, fitted=(self.vocabulary_, self.idf_))
+
+    def _tfidf_fit_docs(self, docs: list[list[str]]) -> None:
         df: dict[str, int] = {}
         for d in docs:
             for w in set(self._terms(d)):
@@ -459,7 +488,13 @@ class CategorySuggester:
         """Term -> column, built once per vocabulary (predict and the corpus cuts reuse it)."""
         cached = getattr(self, "_vocab_index", None)
         if cached is None or cached[0] is not self.vocabulary_:
-            cached = (self.vocabulary_, {w: j for j, w in enumerate(self.vocabulary_)})
+            shared = _SHARED_CORPUS.get("index")
+            if shared is not None and shared[0] is self.vocabulary_:
+                cached = shared  # the other taxonomy's suggester built it for this vocabulary
+            else:
+                cached = (self.vocabulary_, {w: j for j, w in enumerate(self.vocabulary_)})
+                if _SHARED_CORPUS.get("vocabulary") is self.vocabulary_:
+                    _SHARED_CORPUS["index"] = cached
             self._vocab_index = cached
         return cached[1]
 
@@ -475,6 +510,34 @@ class CategorySuggester:
 
     def _docs(self, texts: list[str], langs: list) -> list[list[str]]:
         return [self.matcher_.lemmas(t, lg) for t, lg in zip(texts, langs, strict=False)]
+
+    def _corpus_docs(self, texts: list[str], langs: list) -> list[list[str]]:
+        """:meth:`_docs` of the fitted corpus, shared with a suggester of another taxonomy
+        fitted on the same reports (only with the default lemmatiser: a custom one may differ
+        between the two)."""
+        if self.analyzer_factory is not None:
+            return self._docs(texts, langs)
+        key = _corpus_key(texts, langs, self.taxonomy_.languages)
+        docs = _SHARED_CORPUS.get("docs") if _SHARED_CORPUS.get("key") == key else None
+        if docs is None:
+            docs = self._docs(texts, langs)
+            _SHARED_CORPUS.clear()
+            _SHARED_CORPUS.update(key=key, docs=docs)
+        return docs
+
+    def _corpus_tfidf(self, docs: list[list[str]]):
+        """:meth:`_tfidf` of all the corpus documents, shared like :meth:`_corpus_docs` when
+        the vocabulary is shared too."""
+        shared = (
+            _SHARED_CORPUS.get("docs") is docs
+            and _SHARED_CORPUS.get("vocabulary") is self.vocabulary_
+        )
+        if not shared:
+            return self._tfidf(docs)
+        T = _SHARED_CORPUS.get("tfidf")
+        if T is None:
+            T = _SHARED_CORPUS["tfidf"] = self._tfidf(docs)
+        return T
 
     def _macro_f1(self, Y: np.ndarray, P: np.ndarray) -> float:
         """Macro F1 of the suggestions (:meth:`_rank`) over categories that occur in ``Y``."""
@@ -506,7 +569,7 @@ class CategorySuggester:
             if leave_one_out:  # T is the training matrix itself: nobody votes for itself
                 rows = np.arange(sims.shape[0])
                 sims[rows, start + rows] = -np.inf
-            order = np.argsort(-sims, axis=1, kind="stable")[:, :k]
+            order = _top_k_stable(sims, k)
             top = np.take_along_axis(sims, order, axis=1)
             w = np.exp((top - top[:, :1]) / 0.05)
             out[start : start + block] = np.einsum("ik,ikc->ic", w, Y[order]) / w.sum(
@@ -533,7 +596,7 @@ class CategorySuggester:
         from sklearn.linear_model import LogisticRegression
         from sklearn.model_selection import StratifiedKFold
 
-        docs = self._docs(texts, langs)
+        docs = self._corpus_docs(texts, langs)
         self._corpus["docs"] = docs
         self._tfidf_fit(docs)  # vocabulary from the whole corpus: no labels needed
         T = self._tfidf([docs[i] for i in lab_idx])
@@ -727,8 +790,10 @@ class CategorySuggester:
         prior = self._zero_shot_logit(S, K)
         if self.mode_ != "supervised":
             return prior, matches
-        docs = known["docs"] if "docs" in known else self._docs(texts, langs)
-        T = self._tfidf(docs)
+        if "docs" in known:
+            T = self._corpus_tfidf(known["docs"])
+        else:
+            T = self._tfidf(self._docs(texts, langs))
         return self._final(self._supervised_logits(X, T, K, prior)), matches
 
     def _supervised_logits(self, X, T, K, prior) -> np.ndarray:
@@ -1000,6 +1065,34 @@ class CategorySuggester:
             )
         obj._fit_matcher()
         return obj
+
+
+def _top_k_stable(values: np.ndarray, k: int) -> np.ndarray:
+    """Columns of each row's ``k`` largest values, largest first, ties in column order.
+
+    The same as ``np.argsort(-values, axis=1, kind="stable")[:, :k]`` without sorting whole
+    rows: a partition finds each row's k-th largest value, the columns above it and the first
+    columns equal to it are kept, and only those k are sorted (O(columns) per row instead of
+    O(columns log columns); the neighbour vote compares every report with up to 2 000
+    labelled ones).
+
+    >>> _top_k_stable(np.array([[0.1, 0.5, 0.5, 0.9, 0.5]]), 3).tolist()
+    [[3, 1, 2]]
+    """
+    n_rows, n_cols = values.shape
+    k = min(k, n_cols)
+    if k == 0 or n_rows == 0:
+        return np.zeros((n_rows, k), dtype=np.int64)
+    neg = -values
+    kth = np.partition(neg, k - 1, axis=1)[:, k - 1 : k]  # each row's k-th smallest of -values
+    better = neg < kth
+    tied = neg == kth
+    # of the values equal to the k-th, the first ones in column order fill the k places
+    room = k - better.sum(axis=1, keepdims=True)
+    keep = better | (tied & (np.cumsum(tied, axis=1) <= room))
+    cols = np.nonzero(keep)[1].reshape(n_rows, k)  # row-major: each row's columns ascending
+    within = np.argsort(np.take_along_axis(neg, cols, axis=1), axis=1, kind="stable")
+    return np.take_along_axis(cols, within, axis=1)
 
 
 def _digest(X: np.ndarray) -> str:

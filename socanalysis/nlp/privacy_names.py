@@ -49,6 +49,8 @@ _WORD_RE = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 _VOWELS = set("aeiouyäöå")
 _BULLETS = set("•*–—·▪►-")
 _QUOTES = "\"'«»”“‘’([{"
+_SPACE_QUOTES = frozenset(" \t\u00a0" + _QUOTES)
+_ABBREVIATION_END = re.compile(r"(?:^|[\s(])([^\W\d_]+)\.$")
 _DOTTED = set("äöåÄÖÅ")
 _SENTENCE_END = re.compile(r"[.!?\n]+")
 
@@ -363,23 +365,28 @@ def _lookup(cf: str, lemmas: set[str], words: frozenset[str], stems: dict[str, s
 
 
 def _is_sentence_initial(text: str, start: int, lex: _Lexicon) -> bool:
-    before = text[:start].rstrip(" \t\u00a0" + _QUOTES)
-    if not before:
+    # what text[:start].rstrip(_SPACE_QUOTES) would leave ends at i, found without copying the
+    # text before every word (the copies made masking quadratic in a report's length)
+    i = start
+    while i and text[i - 1] in _SPACE_QUOTES:
+        i -= 1
+    if not i:
         return True
-    last = before[-1]
+    last = text[i - 1]
     if last in "\n\r":
         return True
     if last in "!?":
         return True
     if last == ".":
-        word = re.search(r"(?:^|[\s(])([^\W\d_]+)\.$", before)  # "esim." but not "§:n."
+        word = _ABBREVIATION_END.search(text, 0, i)  # "esim." but not "§:n."
         return not (word and word.group(1).casefold() in lex.abbreviations)
     if last in _BULLETS:
-        rest = before[:-1].rstrip(" \t")
+        rest = text[: i - 1].rstrip(" \t")
         return not rest or rest[-1] in "\n\r"
     return False
 
 
+@lru_cache(maxsize=1 << 16)
 def _capitalised(token: str) -> bool:
     parts = re.split(r"['’\-]", token)
     return all(p[:1].isupper() and any(c.islower() for c in p) for p in parts if p)
@@ -695,7 +702,7 @@ def find_names(text: str, language: str = "fi") -> list[PiiSpan]:
     ends = [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text) + 1]
     dotted, start = [], 0
     for end in ends:
-        dotted.append(any(c in _DOTTED for c in text[start:end]))
+        dotted.append(not _DOTTED.isdisjoint(text[start:end]))
         start = end
     for i, tok in enumerate(tokens):
         dots = dotted[bisect.bisect_right(ends, tok.start)]

@@ -58,6 +58,7 @@ __all__ = [
     "condensed_cosine_distances",
     "group_novelty",
     "link_similarity",
+    "neighbour_means",
     "novelty_groups",
     "normalise_rows",
     "relative_gap",
@@ -129,13 +130,106 @@ def top_k_mean(Z: np.ndarray, rows: np.ndarray, reference: np.ndarray, k: int) -
         block = rows[start : start + step]
         S = Z[block] @ R.T
         S[block[:, None] == reference[None, :]] = -np.inf  # never the report itself
-        kk = min(k, len(reference))
-        part = -np.partition(-S, kk - 1, axis=1)[:, :kk] if kk < S.shape[1] else S
-        part = np.where(np.isfinite(part), part, np.nan)
-        with warnings.catch_warnings():  # a row whose only reference is itself: NaN, no warning
-            warnings.simplefilter("ignore", RuntimeWarning)
-            out[start : start + len(block)] = np.nanmean(part, axis=1) if part.size else np.nan
+        out[start : start + len(block)] = _mean_of_top(S, k)
     return out
+
+
+def _mean_of_top(S: np.ndarray, k: int) -> np.ndarray:
+    """Mean of each row's ``k`` largest finite values of ``S`` (NaN where none is finite)."""
+    kk = min(k, S.shape[1])
+    part = -np.partition(-S, kk - 1, axis=1)[:, :kk] if kk < S.shape[1] else S
+    part = np.where(np.isfinite(part), part, np.nan)
+    with warnings.catch_warnings():  # a row with no finite value: NaN, no warning
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmean(part, axis=1) if part.size else np.full(len(S), np.nan)
+
+
+def neighbour_means(
+    Z: np.ndarray,
+    rows: np.ndarray,
+    reference: np.ndarray,
+    k: int,
+    groups: np.ndarray,
+    sets: Sequence[np.ndarray] = (),
+) -> tuple[np.ndarray, ...]:
+    """:func:`top_k_mean` of ``rows`` against ``reference``, against the reference reports of
+    *other* groups, and against the reference reports outside a set, from one pass of
+    similarity products.
+
+    The weak-signal detector needs all three for the recent reports: the first for a report's
+    novelty, the second for the novelty of its theme (a theme's recent members against the
+    earlier reports outside the theme) and the third for the novelty of its novelty group (the
+    same, outside the group, :func:`group_novelty`). Computed separately, the second and third
+    repeated the first's O(rows x reference x d) products theme by theme and group by group;
+    here each block of products serves all three.
+
+    Parameters
+    ----------
+    Z : ndarray (n, d), unit rows
+    rows, reference : ndarray of int
+        Row indices.
+    k : int
+    groups : ndarray of int, shape (n,)
+        Group of every report (a theme id); for the second result a row is compared only with
+        reference reports of another group.
+    sets : sequence of ndarray of int
+        Sets of reports (novelty groups) that share none of ``rows``; for the third result a
+        row in a set is compared only with the reference reports outside it.
+
+    Returns
+    -------
+    all_mean, other_mean, set_mean : ndarray of float, shape (len(rows),)
+        NaN where a row has nothing to compare with (``set_mean``: or is in no set).
+
+    Examples
+    --------
+    >>> Z = np.eye(3)[[0, 0, 1, 2]]
+    >>> found = neighbour_means(Z, np.array([0]), np.array([1, 2, 3]), 1,
+    ...                         np.array([5, 5, 6, 7]), sets=[np.array([0, 2])])
+    >>> [x.tolist() for x in found]
+    [[1.0], [0.0], [1.0]]
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    reference = np.asarray(reference, dtype=np.int64)
+    groups = np.asarray(groups)
+    all_mean = np.full(len(rows), np.nan)
+    other_mean = np.full(len(rows), np.nan)
+    set_mean = np.full(len(rows), np.nan)
+    if len(rows) == 0 or len(reference) == 0:
+        return all_mean, other_mean, set_mean
+    # each row's set, and each set's members as reference columns
+    row_set = np.full(len(rows), -1, dtype=np.int64)
+    set_columns = []
+    for number, members in enumerate(sets):
+        members = np.asarray(members, dtype=np.int64)
+        at = np.searchsorted(rows, members)
+        inside = at < len(rows)
+        inside[inside] = rows[at[inside]] == members[inside]
+        if (row_set[at[inside]] != -1).any():
+            raise ValueError("sets must not share rows: give each row's set once")
+        row_set[at[inside]] = number
+        col = np.searchsorted(reference, members)
+        ok = col < len(reference)
+        ok[ok] = reference[col[ok]] == members[ok]
+        set_columns.append(col[ok])
+    R = Z[reference]
+    ref_groups = groups[reference]
+    step = max(1, min(_BLOCK, _BLOCK_ELEMENTS // len(reference)))
+    for start in range(0, len(rows), step):
+        block = rows[start : start + step]
+        here = slice(start, start + len(block))
+        S = Z[block] @ R.T
+        S[block[:, None] == reference[None, :]] = -np.inf  # never the report itself
+        all_mean[here] = _mean_of_top(S, k)
+        block_sets = row_set[here]
+        for number in np.unique(block_sets[block_sets >= 0]):
+            local = np.flatnonzero(block_sets == number)
+            sub = S[local]
+            sub[:, set_columns[number]] = -np.inf
+            set_mean[start + local] = _mean_of_top(sub, k)
+        S[groups[block][:, None] == ref_groups[None, :]] = -np.inf
+        other_mean[here] = _mean_of_top(S, k)
+    return all_mean, other_mean, set_mean
 
 
 def relative_gap(close: np.ndarray, far: np.ndarray) -> np.ndarray:
@@ -307,6 +401,8 @@ def novelty_groups(
     if len(linked) < len(rows):
         _join_nearest_group(Z, rows, labels, link)
     earlier = np.flatnonzero(reference)
+    # gathered once: a copy of every earlier report per group cost as much as the products
+    earlier_Z = Z[earlier] if len(earlier) else None
     groups = []
     for label in np.unique(labels[labels > 0]):
         members = rows[labels == label]
@@ -317,7 +413,9 @@ def novelty_groups(
             inner = Z[members] @ Z[members].T
             np.fill_diagonal(inner, np.nan)
             loosest = float(np.nanmin(np.nanmean(inner, axis=1)))
-            mean_sim = (Z[earlier] @ Z[members].T).mean(axis=1)
+            # the mean similarity to the members is the similarity to their mean vector: one
+            # product per earlier report instead of one per (earlier report, member) pair
+            mean_sim = earlier_Z @ Z[members].mean(axis=0)
             members = np.union1d(members, earlier[mean_sim >= max(link, loosest)])
         groups.append(np.sort(members))
     groups.sort(key=lambda g: int(g[0]))
@@ -351,11 +449,14 @@ def group_novelty(
     recent: np.ndarray,
     k: int = 2,
     reference: np.ndarray | None = None,
+    earlier: np.ndarray | None = None,
 ) -> tuple[float, float, float]:
     """Novelty of a group: (novelty, share of recent members, separation).
 
     The reference is every earlier report (default: not recent) outside the group. A group
-    with no recent member has novelty 0.
+    with no recent member has novelty 0. ``earlier`` may give, per recent member (in row
+    order), the mean of its ``k`` largest similarities to that reference, when the caller has
+    them already (:func:`neighbour_means` for themes); otherwise they are computed here.
     """
     recent = np.asarray(recent, dtype=bool)
     reference = ~recent if reference is None else np.asarray(reference, dtype=bool)
@@ -366,9 +467,12 @@ def group_novelty(
     share = len(in_recent) / len(members)
     if len(in_recent) == 0:
         return 0.0, 0.0, 0.0
-    outside = reference.copy()
-    outside[members] = False
-    earlier = top_k_mean(Z, in_recent, np.flatnonzero(outside), k)
+    if earlier is None:
+        outside = reference.copy()
+        outside[members] = False
+        earlier = top_k_mean(Z, in_recent, np.flatnonzero(outside), k)
+    elif len(earlier) != len(in_recent):
+        raise ValueError("earlier must give one value per recent member of the group")
     if len(members) < 2:
         return 0.0, share, 0.0
     S = Z[in_recent] @ Z[members].T

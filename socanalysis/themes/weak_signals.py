@@ -336,6 +336,7 @@ class WeakSignalDetector:
         from socanalysis.themes.weak_novelty import (
             centre_by_language,
             link_similarity,
+            neighbour_means,
             normalise_rows,
             relative_gap,
             top_k_mean,
@@ -382,30 +383,49 @@ class WeakSignalDetector:
                     f"Only {len(topics)} themes and groups: too few for popularity percentile "
                     "bands (BERTrend), so popularity is not used; pass theme_id to add themes."
                 )
-        self._score(frame, Z, topics, candidates)
+        # the neighbour searches, each O(recent x reference x d): the cost of this stage at
+        # scale. One pass gives each recent report's nearest earlier reports overall (its
+        # novelty), outside its own theme (its theme's novelty) and outside its novelty group
+        # (the group's novelty), instead of a second pass theme by theme and group by group
+        # inside _score
+        earlier = np.full(n, np.nan)
+        close = np.full(n, np.nan)
+        theme_earlier = group_earlier = None
+        rows = np.flatnonzero(recent)
+        if len(rows):
+            themes = frame["theme_id"].to_numpy() if "theme_id" in frame else np.full(n, -1)
+            group_sets = [c.members for c in candidates if c.source == "group"]
+            in_sets = np.concatenate([m[recent[m]] for m in group_sets]) if group_sets else []
+            if len(np.unique(in_sets)) < len(in_sets):  # groups share no recent report, but if
+                group_sets = []  # they ever did, each group searches on its own
+            found, other, in_group = neighbour_means(
+                Z, rows, np.flatnonzero(reference), k, themes, group_sets
+            )
+            theme_earlier = np.full(n, np.nan)
+            theme_earlier[rows] = other
+            if group_sets:
+                group_earlier = np.full(n, np.nan)
+                group_earlier[rows] = in_group
+            if self.time_mode_:
+                earlier[rows] = found
+                close[rows] = top_k_mean(Z, rows, rows, k)
+            else:  # no earlier periods: everything is the reference, as for the groups
+                close[rows] = found
+
+        self._score(frame, Z, topics, candidates, theme_earlier, group_earlier)
         kept = self._rank_and_merge(frame, candidates)
         self._outputs(frame, kept, theme_keywords)
 
         # per-report novelty table
         import pandas as pd
 
+        novelty = np.zeros(n)
         if self.time_mode_ and n:
-            # the same two neighbour searches report_novelty() makes, done once (each is
-            # n_recent x n_reference similarity products, the cost of this stage at scale)
-            novelty = np.zeros(n)
-            earlier = np.full(n, np.nan)
-            close = np.full(n, np.nan)
-            rows = np.flatnonzero(recent)
             if len(rows):
-                earlier[rows] = top_k_mean(Z, rows, np.flatnonzero(reference), k)
-                close[rows] = top_k_mean(Z, rows, rows, k)
                 novelty[rows] = relative_gap(close[rows], earlier[rows])
         else:
-            novelty = np.zeros(n)
             for cand in kept:
                 novelty[cand.members] = np.maximum(novelty[cand.members], cand.evidence["novelty"])
-            earlier = np.full(n, np.nan)
-            close = top_k_mean(Z, np.arange(n), np.arange(n), k) if n else np.zeros(0)
         self.novelty_ = pd.DataFrame(
             {
                 "report_id": frame["report_id"].to_numpy(),
@@ -506,6 +526,8 @@ class WeakSignalDetector:
         Z: np.ndarray,
         topics: list[_Candidate],
         candidates: list[_Candidate],
+        theme_earlier: np.ndarray | None = None,
+        group_earlier: np.ndarray | None = None,
     ) -> None:
         import pandas as pd
 
@@ -560,7 +582,14 @@ class WeakSignalDetector:
 
         for cand in candidates:
             members = cand.members
-            novelty, share, gap = group_novelty(Z, members, self._recent, k, self._reference)
+            # found with the per-report searches in _fit (earlier reports outside the theme or
+            # the group)
+            known = {"theme": theme_earlier, "group": group_earlier}.get(cand.source)
+            if known is not None:
+                known = known[members[self._recent[members]]]
+            novelty, share, gap = group_novelty(
+                Z, members, self._recent, k, self._reference, earlier=known
+            )
             units = _distinct(frame, "unit", members)
             municipalities = _distinct(frame, "municipality", members)
             diffusion = 0.5 * (1 - 1 / max(units, 1)) + 0.5 * (1 - 1 / max(municipalities, 1))
