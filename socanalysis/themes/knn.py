@@ -175,6 +175,14 @@ def blas_cosine_knn(
         block[rows, start + rows] = 0.0  # a row is at distance 0 from itself, not 1e-7
         if k < n:
             part = np.argpartition(block, k - 1, axis=1)[:, :k]
+            kth = block[rows[:, None], part].max(axis=1)
+            # a tie at the k-th distance (duplicate reports) goes to the lower indices, not to
+            # whichever argpartition happened to keep
+            chosen = (block[rows[:, None], part] == kth[:, None]).sum(axis=1)
+            tied = np.flatnonzero((block == kth[:, None]).sum(axis=1) > chosen)
+            for r in tied:
+                near = np.flatnonzero(block[r] <= kth[r])
+                part[r] = near[np.lexsort((near, block[r, near]))][:k]
         else:
             part = np.tile(columns, (len(rows), 1))
         values = block[rows[:, None], part]

@@ -325,6 +325,8 @@ def reduce(Z: np.ndarray, plan: ClusterPlan, seed: int) -> np.ndarray:
     with warnings.catch_warnings(), _layout_threads(len(data)):
         # "n_jobs overridden to 1 by setting random_state": intended, for determinism
         warnings.simplefilter("ignore", UserWarning)
+        # NN-descent's main functions cannot be kept in numba's disk cache; they compile anyway
+        warnings.filterwarnings("ignore", message="Cannot cache compiled function")
         if plan.reduction == "pca+umap" and len(data) > 20_000:
             rng = np.random.default_rng(seed)
             sample = np.sort(rng.choice(len(data), 20_000, replace=False))
