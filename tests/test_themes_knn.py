@@ -122,38 +122,3 @@ def test_large_single_layout_is_seeded_and_uses_exact_neighbours(monkeypatch, n)
     first = reduce(Z, plan, seed=3)
     assert seen["blas"] == n and first.shape == (n, 2)
     np.testing.assert_array_equal(first, reduce(Z, plan, seed=3))
-
-
-def test_euclidean_neighbours_and_search_index_match_brute_force():
-    from socanalysis.themes.knn import ExactSearchIndex, blas_euclidean_knn
-
-    rng = np.random.default_rng(5)
-    R = rng.normal(size=(200, 6)).astype(np.float32)
-    Q = np.vstack([R[:20], rng.normal(size=(30, 6)).astype(np.float32)])
-    indices, dists = blas_euclidean_knn(Q, R, 7, block_rows=16)
-    full = np.sqrt(((Q[:, None, :] - R[None, :, :]) ** 2).sum(axis=2))
-    for i in range(len(Q)):
-        assert indices[i].tolist() == np.lexsort((np.arange(len(R)), full[i]))[:7].tolist()
-        np.testing.assert_allclose(dists[i], np.sort(full[i])[:7], atol=1e-5)
-    assert (indices[:20, 0] == np.arange(20)).all() and (dists[:20, 0] == 0).all()
-    same = ExactSearchIndex(R).query(Q, 7, epsilon=0.12)
-    np.testing.assert_array_equal(same[0], indices)
-
-
-def test_sampled_fit_places_the_rest_without_nn_descent(monkeypatch):
-    """Above the sample size (20 000; 300 here) UMAP is fitted on a sample with exact
-    neighbours and the other reports are placed through the exact search index."""
-    import umap.umap_
-
-    from socanalysis.themes import space
-
-    def no_nn_descent(*args, **kwargs):
-        raise AssertionError("NN-descent was used")
-
-    monkeypatch.setattr(umap.umap_, "nearest_neighbors", no_nn_descent)
-    monkeypatch.setattr(space, "UMAP_FIT_SAMPLE", 300)
-    Z = _vectors(420, dim=64, seed=6)
-    plan = ClusterPlan("pca+umap", "hdbscan", None, 10, 2, 15, 1, 30, "eom")
-    first = reduce(Z, plan, seed=2)
-    assert first.shape == (420, 2) and np.isfinite(first).all()
-    np.testing.assert_array_equal(first, reduce(Z, plan, seed=2))

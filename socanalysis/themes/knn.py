@@ -27,9 +27,7 @@ import numpy as np
 __all__ = [
     "BLAS_KNN_MAX_POINTS",
     "EXACT_KNN_MAX_POINTS",
-    "ExactSearchIndex",
     "blas_cosine_knn",
-    "blas_euclidean_knn",
     "cosine_distance_matrix",
     "exact_cosine_knn",
     "umap_cosine_knn",
@@ -193,85 +191,3 @@ def blas_cosine_knn(
         indices[start:stop] = np.take_along_axis(part, order, axis=1)
         dists[start:stop] = np.take_along_axis(values, order, axis=1)
     return indices, dists
-
-
-def blas_euclidean_knn(
-    queries: np.ndarray, reference: np.ndarray, n_neighbors: int, block_rows: int = 2048
-) -> tuple[np.ndarray, np.ndarray]:
-    """Exact euclidean neighbours of each query row among the reference rows (BLAS blocks).
-
-    Candidates from ``|q|^2 + |r|^2 - 2 q.r`` (one matrix product per block; ties at the k-th
-    value to the lower reference index), their distances then computed directly and sorted,
-    ties to the lower index. A query row that is also a reference row finds itself at 0.
-    O(queries x reference x d) time, ``block_rows`` x reference floats of memory at a time.
-
-    Examples
-    --------
-    >>> R = np.array([[0.0, 0.0], [1.0, 0.0], [3.0, 0.0]], dtype=np.float32)
-    >>> idx, dist = blas_euclidean_knn(np.array([[0.9, 0.0]], dtype=np.float32), R, 2)
-    >>> idx.tolist(), [round(float(x), 3) for x in dist[0]]
-    ([[1, 0]], [0.1, 0.9])
-    """
-    Q = np.asarray(queries, dtype=np.float32)
-    R = np.asarray(reference, dtype=np.float32)
-    k = int(min(n_neighbors, len(R)))
-    r_sq = np.einsum("ij,ij->i", R, R)
-    indices = np.empty((len(Q), k), dtype=np.int32)
-    dists = np.empty((len(Q), k), dtype=np.float32)
-    for start in range(0, len(Q), int(block_rows)):
-        stop = min(len(Q), start + int(block_rows))
-        q = Q[start:stop]
-        block = np.einsum("ij,ij->i", q, q)[:, None] + r_sq[None, :] - 2.0 * (q @ R.T)
-        np.maximum(block, 0.0, out=block)
-        part = _smallest(block, k)
-        # the chosen neighbours' distances computed directly (a row finds itself at exactly
-        # 0, not at the square root of a rounding error), then sorted by them
-        values = np.sqrt(((q[:, None, :] - R[part]) ** 2).sum(axis=2, dtype=np.float32))
-        order = np.lexsort((part, values), axis=1)
-        indices[start:stop] = np.take_along_axis(part, order, axis=1)
-        dists[start:stop] = np.take_along_axis(values, order, axis=1)
-    return indices, dists
-
-
-def _smallest(block: np.ndarray, k: int) -> np.ndarray:
-    """Columns of the k smallest values per row; ties at the k-th value to the lower column."""
-    rows = np.arange(len(block))
-    if k >= block.shape[1]:
-        return np.tile(np.arange(block.shape[1]), (len(block), 1))
-    part = np.argpartition(block, k - 1, axis=1)[:, :k]
-    kth = block[rows[:, None], part].max(axis=1)
-    chosen = (block[rows[:, None], part] == kth[:, None]).sum(axis=1)
-    for r in np.flatnonzero((block == kth[:, None]).sum(axis=1) > chosen):
-        near = np.flatnonzero(block[r] <= kth[r])
-        part[r] = near[np.lexsort((near, block[r, near]))][:k]
-    return part
-
-
-class ExactSearchIndex:
-    """Exact euclidean neighbour search over UMAP's training rows, for ``UMAP.transform``.
-
-    Above 20 000 reports UMAP is fitted on a 20 000 sample and the other reports are placed with
-    ``transform``, which asks the fit's search index for each report's neighbours among the
-    sample. UMAP's own index is pynndescent's NN-descent, compiled by numba in every process
-    (its main functions cannot be cached). Given as the third part of ``precomputed_knn``, this
-    index answers the same question exactly with :func:`blas_euclidean_knn`
-    (100 000 x 20 000 x 50: about 100 GFLOP). Only ``query`` and ``_angular_trees`` are used by
-    ``UMAP.transform`` (umap-learn 0.5).
-
-    Examples
-    --------
-    >>> R = np.eye(3, dtype=np.float32)
-    >>> ExactSearchIndex(R).query(R, 1)[0].ravel().tolist()
-    [0, 1, 2]
-    """
-
-    _angular_trees = False  # UMAP picks the search epsilon from it; exact search ignores it
-
-    def __init__(self, reference: np.ndarray) -> None:
-        self.reference = np.asarray(reference, dtype=np.float32)
-
-    def query(
-        self, X: np.ndarray, k: int = 10, epsilon: float = 0.1
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """``(indices, distances)`` of the ``k`` nearest reference rows of each row of ``X``."""
-        return blas_euclidean_knn(X, self.reference, k)

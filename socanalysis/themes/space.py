@@ -55,9 +55,6 @@ __all__ = [
 # with the average of these means, i.e. halfway between the languages.
 CENTERED_LANGUAGES: tuple[str, ...] = ("fi", "sv")
 _EPS = 1e-8
-#: Above this many reports (PCA + UMAP) UMAP is fitted on a seeded sample of this size and the
-#: other reports are placed with ``transform``.
-UMAP_FIT_SAMPLE = 20_000
 
 
 def l2_normalize(X: np.ndarray) -> np.ndarray:
@@ -330,21 +327,10 @@ def reduce(Z: np.ndarray, plan: ClusterPlan, seed: int) -> np.ndarray:
         warnings.simplefilter("ignore", UserWarning)
         # NN-descent's main functions cannot be kept in numba's disk cache; they compile anyway
         warnings.filterwarnings("ignore", message="Cannot cache compiled function")
-        if plan.reduction == "pca+umap" and len(data) > UMAP_FIT_SAMPLE:
-            from socanalysis.themes.knn import ExactSearchIndex, blas_euclidean_knn
-
+        if plan.reduction == "pca+umap" and len(data) > 20_000:
             rng = np.random.default_rng(seed)
-            sample = np.sort(rng.choice(len(data), UMAP_FIT_SAMPLE, replace=False))
-            # exact neighbours for the fit and for placing the other reports, instead of
-            # NN-descent and its search index, which numba compiled in every process
-            fitted = data[sample]
-            reducer.set_params(
-                precomputed_knn=(
-                    *blas_euclidean_knn(fitted, fitted, plan.n_neighbors),
-                    ExactSearchIndex(fitted),
-                )
-            )
-            reducer.fit(fitted)
+            sample = np.sort(rng.choice(len(data), 20_000, replace=False))
+            reducer.fit(data[sample])
             return reducer.transform(data).astype(np.float32)
         return reducer.fit_transform(data).astype(np.float32)
 
