@@ -327,7 +327,9 @@ def _themes(
         return [*blocks, Block("para", ui("report", "no_themes"))]
     trends = ui.group("trend")
     proposals = masked_proposal(parts.reports)
-    ok = summaries.analysed(parts.reports)
+    # every theme's profile in one pass over the reports, not one pass per theme
+    shl_profiles = summaries.theme_profiles(parts.reports, "shl_suggested", shl)
+    sector_profiles = summaries.theme_profiles(parts.reports, "sectors_suggested", sectors)
     for number, theme in enumerate(themes.to_dict("records"), start=1):
         theme_id = int(theme["theme_id"])
         name = summaries.theme_name(theme, ui.language)
@@ -361,13 +363,11 @@ def _themes(
         )
         if keywords:
             facts.append((ui("report", "keywords"), keywords))
-        shl_items = summaries.theme_profile(parts.reports, theme_id, "shl_suggested", shl)
+        shl_items = shl_profiles.get(theme_id, [])
         shl_text = _profile_text(shl_items, True) or _label_keys(theme.get("top_shl"), shl)
         if shl_text:
             facts.append((ui("report", "shl_profile"), shl_text))
-        sector_items = summaries.theme_profile(
-            parts.reports, theme_id, "sectors_suggested", sectors
-        )
+        sector_items = sector_profiles.get(theme_id, [])
         sector_text = _profile_text(sector_items, False) or _label_keys(
             theme.get("top_sectors"), sectors
         )
@@ -382,7 +382,7 @@ def _themes(
         if not parts.has_proposals:
             blocks.append(Block("note", ui("report", "proposals_unavailable")))
             continue
-        ids = ok.loc[ok["theme_id"] == theme_id, "report_id"].astype(str).tolist()
+        ids = parts.theme_report_ids(theme_id)  # grouped once for all themes
         found = list(dict.fromkeys(p.strip() for p in proposals.reindex(ids).fillna("") if p))
         if not found:
             blocks.append(Block("note", ui("report", "no_proposals")))

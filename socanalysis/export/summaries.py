@@ -287,17 +287,52 @@ def themes_in_order(themes: pd.DataFrame) -> pd.DataFrame:
 def theme_profile(
     reports: pd.DataFrame, theme_id: int, column: str, labels: Mapping[str, str] | None = None
 ) -> list[tuple[str, str, int]]:
-    """``(key, label, n)`` for the keys in ``column`` among one theme's reports, most first."""
+    """``(key, label, n)`` for the keys in ``column`` among one theme's reports, most first.
+
+    For every theme at once use :func:`theme_profiles` (one pass over the reports).
+    """
+    return theme_profiles(reports, column, labels, theme_ids=[theme_id]).get(theme_id, [])
+
+
+def theme_profiles(
+    reports: pd.DataFrame,
+    column: str,
+    labels: Mapping[str, str] | None = None,
+    theme_ids: Iterable[Any] | None = None,
+) -> dict[Any, list[tuple[str, str, int]]]:
+    """:func:`theme_profile` of every theme, from one pass over the reports.
+
+    The meeting report asked for each theme's profile separately, filtering the whole table
+    per theme and column: O(themes x reports), 290 themes x 100 000 reports twice. Here each
+    report is read once, O(reports). Keys are the ``theme_id`` values as in the table, looked
+    up like ``==`` compares (3, 3.0 and numpy's 3 are one theme); ``theme_ids`` limits the
+    tally to those themes.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"status": ["ok", "ok", "ok"], "theme_id": [0, 0, 1],
+    ...                   "shl_suggested": ["3;8", "3", "8"]})
+    >>> theme_profiles(t, "shl_suggested")[0]
+    [('3', '3', 2), ('8', '8', 1)]
+    """
     rows = analysed(reports)
     if column not in rows.columns or "theme_id" not in rows.columns:
-        return []
-    tally: dict[str, int] = {}
-    for value in rows.loc[rows["theme_id"] == theme_id, column].tolist():
+        return {}
+    wanted = None if theme_ids is None else set(theme_ids)
+    tallies: dict[Any, dict[str, int]] = {}
+    for theme, value in zip(rows["theme_id"].tolist(), rows[column].tolist(), strict=True):
+        if wanted is not None and theme not in wanted:
+            continue
+        tally = tallies.setdefault(theme, {})
         for key in dict.fromkeys(split_keys(value)):
             tally[key] = tally.get(key, 0) + 1
-    ordered = sorted(tally.items(), key=lambda kv: (-kv[1], _key_sort(kv[0])))
     labels = labels or {}
-    return [(k, labels.get(k, k), n) for k, n in ordered]
+    out = {}
+    for theme, tally in tallies.items():
+        ordered = sorted(tally.items(), key=lambda kv: (-kv[1], _key_sort(kv[0])))
+        out[theme] = [(k, labels.get(k, k), n) for k, n in ordered]
+    return out
 
 
 def _key_sort(key: str) -> tuple[int, int, str]:

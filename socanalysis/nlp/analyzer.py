@@ -22,13 +22,21 @@ Examples
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import Any
 
 from socanalysis.errors import ConfigError, InputError
 
-__all__ = ["LANGUAGE_CHOICES", "LemmaAnalyzer", "add_lemmas", "guess_language", "lemmatize_texts"]
+__all__ = [
+    "LANGUAGE_CHOICES",
+    "LemmaAnalyzer",
+    "add_lemmas",
+    "guess_language",
+    "import_spacy",
+    "lemmatize_texts",
+]
 
 LANGUAGE_CHOICES: tuple[str, ...] = ("fi", "sv", "auto")
 _LANGUAGES = ("fi", "sv")
@@ -36,11 +44,50 @@ _LANGUAGES = ("fi", "sv")
 _SV_LETTERS = frozenset("å")
 
 
+# Terms already computed in this process, keyed by everything they depend on (see
+# LemmaAnalyzer.lemmatize_texts); cleared when it reaches _MEMO_MAX entries.
+_MEMO: dict[tuple[Any, ...], tuple[str, ...]] = {}
+_MEMO_MAX = 400_000
+
+
+def import_spacy() -> Any:
+    """Import spaCy without letting thinc import torch, which the tokenizers never use.
+
+    ``import spacy`` imports thinc, and ``thinc.compat`` tries ``import torch`` to offer its
+    torch wrappers: about 0.9-1.3 CPU s and 200 MB in a fresh process, for rule-based
+    tokenizers that run no neural network (measured: ``import spacy`` 1.96 CPU s, 0.59 with
+    torch hidden). While spaCy is imported, ``sys.modules["torch"]`` is set to ``None`` (so
+    ``import torch`` raises ImportError and thinc records that torch is absent) and then
+    removed again, so a later ``import torch`` (sentence-transformers, BERTopic) works as usual.
+    When torch or spaCy is imported already nothing is hidden. Another thread importing torch
+    during these 0.6 s would get an ImportError; the pipeline imports nothing in parallel.
+
+    Examples
+    --------
+    >>> import_spacy().__name__
+    'spacy'
+    """
+    import sys
+
+    if "spacy" in sys.modules:
+        return sys.modules["spacy"]
+    hide = "torch" not in sys.modules
+    if hide:
+        sys.modules["torch"] = None  # type: ignore[assignment]
+    try:
+        import spacy
+    finally:
+        if hide and "torch" in sys.modules and sys.modules["torch"] is None:
+            del sys.modules["torch"]
+    return spacy
+
+
 @cache
 def _function_words(language: str) -> frozenset[str]:
     """spaCy's stop words: short, frequent and language-specific, a cheap language cue."""
     import importlib
 
+    import_spacy()
     return frozenset(importlib.import_module(f"spacy.lang.{language}.stop_words").STOP_WORDS)
 
 
@@ -245,6 +292,8 @@ class LemmaAnalyzer:
             languages = self.language
         per_text = per_text_languages(languages, len(texts), "lemmatize_texts")
         from socanalysis.nlp.normalize import normalize_text
+
+        import_spacy()  # before tokens.py imports spaCy: without torch
         from socanalysis.nlp.tokens import get_pipeline
 
         normalized = [normalize_text(t) for t in texts]
@@ -252,14 +301,35 @@ class LemmaAnalyzer:
         for i, (text, language) in enumerate(zip(normalized, per_text, strict=True)):
             groups.setdefault(_pipeline_key(language, text), []).append(i)
         result: list[list[str]] = [[] for _ in texts]
+        settings = (self.expand_abbreviations, self.drop_stopwords, self.min_len,
+                    tuple(self.ngram_range))  # fmt: skip
         for key in sorted(groups):
-            indices = groups[key]
+            # A text's terms depend only on its normalised text, the pipeline (languages) and
+            # these settings, so a text analysed before in this process (the lemmas stage,
+            # then the theme keywords of the same masked texts) is not run through spaCy again.
+            todo: list[tuple[int, tuple[Any, ...]]] = []
+            for i in groups[key]:
+                memo_key = (key, settings, _digest(normalized[i]))
+                known = _MEMO.get(memo_key)
+                if known is None:
+                    todo.append((i, memo_key))
+                else:
+                    result[i] = list(known)
+            if not todo:
+                continue
             nlp = get_pipeline(key, expand_abbreviations=self.expand_abbreviations)
-            for i, doc in zip(
-                indices, nlp.pipe((normalized[i] for i in indices), batch_size=256), strict=True
-            ):
+            docs = nlp.pipe((normalized[i] for i, _ in todo), batch_size=256)
+            for (i, memo_key), doc in zip(todo, docs, strict=True):
                 result[i] = self._terms(doc)
+                if len(_MEMO) >= _MEMO_MAX:
+                    _MEMO.clear()
+                _MEMO[memo_key] = tuple(result[i])
         return result
+
+
+def _digest(text: str) -> bytes:
+    """16-byte key of a text for the memo (the texts themselves would double its memory)."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def _as_text(value: Any, index: int) -> str:

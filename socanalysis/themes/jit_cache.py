@@ -29,6 +29,11 @@ from types import ModuleType
 from typing import Any
 
 _UMAP_MODULES = ("umap.umap_", "umap.layouts", "umap.distances", "umap.utils", "umap.spectral")
+_PYNNDESCENT_MODULES = (
+    "pynndescent.pynndescent_", "pynndescent.utils", "pynndescent.kernels", "pynndescent.rp_trees",
+    "pynndescent.distances", "pynndescent.sparse", "pynndescent.sparse_nndescent",
+    "pynndescent.graph_utils",
+)  # fmt: skip
 _state: dict[str, Any] = {}
 
 
@@ -78,7 +83,7 @@ def import_umap() -> ModuleType:
         numba.config.CACHE_DIR = str(folder)
         import umap
 
-        for name in _UMAP_MODULES:
+        for name in _UMAP_MODULES + _PYNNDESCENT_MODULES:
             _enable_caching(importlib.import_module(name), CPUDispatcher)
         _state["folder"] = folder
     else:  # pragma: no cover - read-only home: compile in memory as before

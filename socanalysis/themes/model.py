@@ -293,6 +293,7 @@ class ThemeModel:
             selection=str(space["hdbscan_selection"])
             if len(Z) <= int(space["leaf_max_reports"])
             else "eom",
+            single_layout_epochs=space.get("single_layout_epochs"),
             **_small_set_plan(settings()),
         )  # fmt: skip
         R = reduce(Z, self.plan_, self.seed)

@@ -227,6 +227,7 @@ def plan_clustering(
     selection: str = "eom",
     small_set_reports: tuple[int, int] = (0, 0),
     small_set_min_theme_size: int = 3,
+    single_layout_epochs: int | None = None,
 ) -> ClusterPlan:
     """Choose reduction, clustering and theme size for ``n_reports`` reports.
 
@@ -286,7 +287,7 @@ def plan_clustering(
     layouts = max(1, int(n_layouts)) if reduction == "umap" else 1
     return ClusterPlan(
         reduction, "hdbscan" if fixed is None else "kmeans", fixed, size, 5, neighbors,
-        layouts, n_epochs if layouts > 1 else None, selection,
+        layouts, n_epochs if layouts > 1 else single_layout_epochs, selection,
     )  # fmt: skip
 
 
@@ -306,6 +307,11 @@ def reduce(Z: np.ndarray, plan: ClusterPlan, seed: int) -> np.ndarray:
         data = PCA(n_components=50, random_state=seed).fit_transform(Z).astype(np.float32)
     if plan.n_layouts > 1:
         return _consensus_layouts(umap, data, plan, seed)
+    knn: tuple[Any, ...] = (None, None, None)
+    if plan.reduction == "umap":
+        from socanalysis.themes.knn import umap_cosine_knn
+
+        knn = umap_cosine_knn(data, plan.n_neighbors)
     reducer = umap.UMAP(
         n_components=plan.n_components,
         n_neighbors=plan.n_neighbors,
@@ -313,16 +319,42 @@ def reduce(Z: np.ndarray, plan: ClusterPlan, seed: int) -> np.ndarray:
         metric="cosine" if plan.reduction == "umap" else "euclidean",
         random_state=seed,
         low_memory=True,
+        precomputed_knn=knn,
+        n_epochs=plan.n_epochs,
     )
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), _layout_threads(len(data)):
         # "n_jobs overridden to 1 by setting random_state": intended, for determinism
         warnings.simplefilter("ignore", UserWarning)
+        # NN-descent's main functions cannot be kept in numba's disk cache; they compile anyway
+        warnings.filterwarnings("ignore", message="Cannot cache compiled function")
         if plan.reduction == "pca+umap" and len(data) > 20_000:
             rng = np.random.default_rng(seed)
             sample = np.sort(rng.choice(len(data), 20_000, replace=False))
             reducer.fit(data[sample])
             return reducer.transform(data).astype(np.float32)
         return reducer.fit_transform(data).astype(np.float32)
+
+
+def _layout_threads(n_points: int) -> Any:
+    """One BLAS thread for UMAP's fit from 4 096 points on; nothing changed below.
+
+    UMAP's spectral initialisation (scipy's ``eigsh`` on the fuzzy graph) makes thousands of
+    small BLAS calls, and a second OpenBLAS thread mostly spins: on 10 000 reports it took
+    2.4-4.3 CPU s with the machine's two threads against 0.97 with one (measured on its own;
+    5-20 CPU s inside the fit on the loaded machine). The eigenvectors, and so the layout,
+    differ in the last bits with the thread count, so with one thread the themes no longer
+    depend on how many cores the machine has. Below 4 096 points the fit is left as it was,
+    so the themes of smaller sets stay exactly those of earlier versions.
+    """
+    import contextlib
+
+    from socanalysis.themes.knn import EXACT_KNN_MAX_POINTS
+
+    if n_points < EXACT_KNN_MAX_POINTS:
+        return contextlib.nullcontext()
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(1)
 
 
 def layout_seeds(seed: int, n_layouts: int) -> list[int]:
@@ -354,7 +386,13 @@ def _consensus_layouts(umap: Any, Z: np.ndarray, plan: ClusterPlan, seed: int) -
     """
     import warnings
 
+    from socanalysis.themes.knn import umap_cosine_knn
+
     seeds = layout_seeds(seed, plan.n_layouts)
+    # below 4 096 reports UMAP's own exact neighbours (bit-identical), in compiled code instead
+    # of one Python call per pair; up to 20 000 exact ones instead of NN-descent, whose numba
+    # code every fresh process compiled again (see themes/knn.py)
+    knn = umap_cosine_knn(Z, plan.n_neighbors)
     reducer = umap.UMAP(
         n_components=plan.n_components,
         n_neighbors=plan.n_neighbors,
@@ -363,8 +401,9 @@ def _consensus_layouts(umap: Any, Z: np.ndarray, plan: ClusterPlan, seed: int) -
         random_state=seeds[0],
         low_memory=True,
         n_epochs=plan.n_epochs,
+        precomputed_knn=knn,
     )
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), _layout_threads(len(Z)):
         warnings.simplefilter("ignore", UserWarning)
         layouts = [reducer.fit_transform(Z)]
         for layout_seed in seeds[1:]:
