@@ -39,12 +39,15 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
-from spacy.language import Language
-from spacy.tokens import Doc, Token
-
 from socanalysis.errors import ConfigError
+from socanalysis.nlp.analyzer import import_spacy
 from socanalysis.nlp.lemmas import SUPPORTED_LANGUAGES, _read_yaml, lemma_settings, lookup_lemma
 from socanalysis.nlp.normalize import _no_split_abbreviations
+
+import_spacy()  # spaCy without torch, whichever module imports it first (see there)
+
+from spacy.language import Language  # noqa: E402
+from spacy.tokens import Doc, Token  # noqa: E402
 
 __all__ = ["FACTORY_NAME", "SocanalysisLemmatizer", "get_pipeline", "stop_words"]
 
