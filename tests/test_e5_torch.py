@@ -7,6 +7,8 @@ the vectors nearly so.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -74,6 +76,24 @@ def test_vectors_do_not_depend_on_batch_or_threads() -> None:
         emb = get_embedder(use_cache=False, num_threads=threads)
         X = emb.encode(TEXTS, batch_size=batch_size)
         assert np.array_equal(X, reference), (threads, batch_size)  # bit-identical
+
+
+def test_report_vectors_do_not_depend_on_their_batch() -> None:
+    # many real reports of varied length: every pass pads and packs them differently (the
+    # attention kernel once rounded a third of them differently when the batch changed)
+    import pandas as pd
+
+    from socanalysis.nlp.embeddings import REPORT_KIND
+
+    sample = Path(__file__).resolve().parents[1] / "sample_data" / "reports_webropol.csv"
+    table = pd.read_csv(sample, sep=";", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    texts = table["Havainto"].tolist()[:150]
+    reference = get_embedder(use_cache=False, num_threads=2).encode(texts, kind=REPORT_KIND)
+    for threads, batch_size in ((1, 7), (2, 40)):
+        emb = get_embedder(use_cache=False, num_threads=threads)
+        X = emb.encode(texts, kind=REPORT_KIND, batch_size=batch_size)
+        same = (reference == X).all(axis=1)
+        assert same.all(), f"{(~same).sum()} of {len(texts)} differ ({threads}, {batch_size})"
 
 
 def test_engines_have_their_own_cache_entries(tmp_path) -> None:

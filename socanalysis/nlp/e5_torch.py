@@ -46,6 +46,8 @@ _TOKENS_PER_PASS = 4096
 #: whatever the rows around it and the thread count (1, 2, 4, 8 threads measured), so a text's
 #: vector does not depend on its batch. Shorter passes get a filler sequence, dropped after.
 _MIN_ROWS = 256
+#: attention pads each sequence to its length rounded up to this many tokens (see _Attention)
+_ATTENTION_BUCKET = 32
 
 
 class TorchE5Engine:
@@ -166,32 +168,49 @@ class TorchE5Engine:
 
 
 class _Attention:
-    """Scaled dot-product attention of packed sequences, each attending to its own tokens."""
+    """Scaled dot-product attention of packed sequences, each attending to its own tokens.
+
+    A sequence is padded to a length that depends on it alone (its length rounded up to
+    ``_ATTENTION_BUCKET`` tokens), and only sequences padded alike share a call: torch's attention
+    kernel splits its work by the padded length, so padding a sequence to whatever was longest in
+    its batch changed its rounding (the last bits of a third of the vectors, measured).
+    """
 
     def __init__(self, lengths: list[int], heads: int, torch: Any) -> None:
         self.torch = torch
         self.heads = heads
-        self.batch = len(lengths)
-        self.longest = max(lengths)
-        lengths_t = torch.tensor(lengths)
-        slots = torch.arange(self.longest)
-        self.valid = slots[None, :] < lengths_t[:, None]  # (batch, longest)
-        # an additive mask: padded keys get -inf before the softmax
-        self.mask = torch.zeros(self.batch, 1, 1, self.longest).masked_fill_(
-            ~self.valid[:, None, None, :], float("-inf")
-        )
+        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+        padded_lengths = -(-np.asarray(lengths) // _ATTENTION_BUCKET) * _ATTENTION_BUCKET
+        self.buckets: list[tuple[int, Any, Any, Any]] = []
+        for size in np.unique(padded_lengths):
+            members = np.flatnonzero(padded_lengths == size)
+            slots = np.arange(size)
+            member_lengths = np.asarray(lengths)[members]
+            valid = slots[None, :] < member_lengths[:, None]  # (sequences, size)
+            rows = (starts[members][:, None] + slots[None, :])[valid]  # packed row of each slot
+            mask = np.where(valid, 0.0, -np.inf).astype(np.float32)[:, None, None, :]
+            self.buckets.append(
+                (
+                    int(size),
+                    torch.from_numpy(valid),
+                    torch.from_numpy(rows),
+                    torch.from_numpy(mask),
+                )
+            )
 
     def __call__(self, qkv: Any) -> Any:
         torch = self.torch
-        tokens, three_h = qkv.shape
-        hidden = three_h // 3
+        hidden = qkv.shape[1] // 3
         head_dim = hidden // self.heads
-        padded = qkv.new_zeros(self.batch, self.longest, three_h)
-        padded[self.valid] = qkv
-        padded = padded.view(self.batch, self.longest, 3, self.heads, head_dim)
-        q, k, v = (padded[:, :, i].transpose(1, 2) for i in range(3))
-        context = torch.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=self.mask)
-        return context.transpose(1, 2).reshape(self.batch, self.longest, hidden)[self.valid]
+        context = qkv.new_empty(qkv.shape[0], hidden)
+        for size, valid, rows, mask in self.buckets:
+            padded = qkv.new_zeros(valid.shape[0], size, qkv.shape[1])
+            padded[valid] = qkv[rows]
+            padded = padded.view(valid.shape[0], size, 3, self.heads, head_dim)
+            q, k, v = (padded[:, :, i].transpose(1, 2) for i in range(3))
+            out = torch.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=mask)
+            context[rows] = out.transpose(1, 2).reshape(valid.shape[0], size, hidden)[valid]
+        return context
 
 
 def _layer_norm(x: Any, weight: Any, bias: Any, eps: float) -> Any:
