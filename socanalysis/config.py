@@ -44,7 +44,8 @@ class AnalysisConfig:
     use_cache : bool
         Read and write the embedding cache.
     num_threads : int, optional
-        Threads for the embedding model; default: all cores.
+        Threads for the embedding model, and worker processes for the category models when
+        the reporters' labels are many enough to train on; default: all cores.
     n_themes : "auto" or int
         Number of themes; ``auto`` chooses it from the data.
     n_examples : int

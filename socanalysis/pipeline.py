@@ -215,6 +215,7 @@ def analyze(
     table["language_confidence"] = table["language_confidence"].astype("float64")
     table["proposal_masked"] = ""
     analysed = (table["status"] == "ok").to_numpy()
+    _start_category_workers(table, analysed, config)
     lemmas, embedder, embeddings = per_report(table, config, clock, progress)
     with clock("themes"):
         theme_model, themes, theme_review = _stage_themes(
@@ -531,6 +532,29 @@ _CATEGORY_COLUMNS = {
 }
 
 
+def _category_jobs(config: AnalysisConfig) -> int:
+    """Worker processes for the category fits: the configured threads, or all cores."""
+    return config.num_threads or -1
+
+
+def _start_category_workers(table: pd.DataFrame, rows: Any, config: AnalysisConfig) -> None:
+    """Start the category fits' worker processes now if the reporters' labels will use them.
+
+    They start in the background (about a second each, importing scikit-learn) while the
+    per-report stages run, which leave the other cores mostly idle.
+    """
+    from socanalysis.classify.category_fits import start_workers, use_workers
+
+    most = 0
+    for reported_column, _, _ in _CATEGORY_COLUMNS.values():
+        labelled = table.loc[rows, reported_column].fillna("").astype(str).str.strip().ne("")
+        # the suggester trains on at most its default max_labelled (2 000) reports; §11 has
+        # the fewest categories (10), so this is the least the fits can be
+        most = max(most, min(int(labelled.sum()), 2000))
+    if use_workers(most, 10, _category_jobs(config)) > 1:
+        start_workers(_category_jobs(config))
+
+
 def _stage_categories(
     table: pd.DataFrame,
     rows: Any,
@@ -580,7 +604,9 @@ def _stage_categories(
         if review is not None:
             corrected[name] = {"corrected_labels_used": n_corrected}
         # fitted here rather than inside suggest_categories, so the result can keep it
-        suggester = CategorySuggester(taxonomies[name], embedder=embedder, seed=config.seed)
+        suggester = CategorySuggester(
+            taxonomies[name], embedder=embedder, seed=config.seed, n_jobs=_category_jobs(config)
+        )
         suggester.fit(
             reports["text"].tolist(),
             embeddings,

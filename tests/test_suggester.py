@@ -233,6 +233,30 @@ def test_fit_is_deterministic(embedder, corpus, supervised):
     assert again.explain(texts, X, langs) == supervised.explain(texts, X, langs)
 
 
+def test_worker_processes_fit_the_same_model_bit_for_bit(embedder, corpus, supervised, monkeypatch):
+    from socanalysis.classify import category_fits
+
+    ids, texts, X, langs, labels = corpus
+    calls = []
+    real = category_fits._fit_share
+
+    def counted(*args):
+        calls.append(args[3])  # the categories of each share
+        return real(*args)
+
+    # 20 reports are far below the size that pays for workers: lower the bar for this test
+    monkeypatch.setattr(category_fits, "PARALLEL_MIN_CELLS", 1)
+    monkeypatch.setattr(category_fits, "_fit_share", counted)
+    parallel = CategorySuggester("shl11", mode="supervised", embedder=embedder, n_jobs=2)
+    parallel.fit(texts, X, langs, labels=labels, report_ids=ids)
+    # the shares went to the workers (the patched function runs in this process only when
+    # the fits are not split): no call was seen here
+    assert calls == []
+    for name in ("coef_", "own_coef_", "intercept_", "platt_", "final_", "oof_logits_"):
+        assert np.array_equal(getattr(parallel, name), getattr(supervised, name)), name
+    assert parallel.predict_proba(texts, X, langs).equals(supervised.predict_proba(texts, X, langs))
+
+
 def test_input_and_parameter_errors(embedder, corpus):
     ids, texts, X, langs, labels = corpus
     with pytest.raises(InputError, match="embeddings have 19 rows but there are 20 texts"):
@@ -243,6 +267,8 @@ def test_input_and_parameter_errors(embedder, corpus):
         CategorySuggester(mode="guess", embedder=embedder).fit(texts, X, langs)
     with pytest.raises(ConfigError, match="threshold"):
         CategorySuggester(threshold=2, embedder=embedder).fit(texts, X, langs)
+    with pytest.raises(ConfigError, match="n_jobs must be None or a non-zero integer"):
+        CategorySuggester(n_jobs=0, embedder=embedder).fit(texts, X, langs)
     with pytest.raises(InputError, match="not fitted"):
         CategorySuggester().predict(texts, X, langs)
     with pytest.raises(InputError, match="names 11, not a category"):

@@ -186,6 +186,11 @@ class CategorySuggester:
         Fewest labelled examples a category needs for its corpus cut: with fewer, the Platt
         fit behind it is too noisy (on the sample's learning curve a lower value cost macro F1
         at 25 and 50 labels) and the category keeps its threshold.
+    n_jobs : int or None, default None
+        Supervised: worker processes for the per-category fits (scikit-learn's convention:
+        None is 1, -1 all cores), used when there are enough labelled reports to pay for
+        starting them (:mod:`socanalysis.classify.category_fits`). The fitted model is the
+        same bit for bit whatever the value.
     """
 
     def __init__(
@@ -213,6 +218,7 @@ class CategorySuggester:
         corpus_cuts: bool = True,
         min_unlabelled: int = 20,
         cut_min_positive: int = 5,
+        n_jobs: int | None = None,
     ) -> None:
         self.taxonomy = taxonomy
         self.mode = mode
@@ -237,6 +243,7 @@ class CategorySuggester:
         self.corpus_cuts = corpus_cuts
         self.min_unlabelled = min_unlabelled
         self.cut_min_positive = cut_min_positive
+        self.n_jobs = n_jobs
 
     # ------------------------------------------------------------------ validation helpers
     def _check_params(self) -> None:
@@ -269,6 +276,12 @@ class CategorySuggester:
         ):
             raise ConfigError(
                 f"max_labelled must be an integer >= 2 or None, got {self.max_labelled!r}"
+            )
+        if self.n_jobs is not None and (
+            isinstance(self.n_jobs, bool) or not isinstance(self.n_jobs, int) or self.n_jobs == 0
+        ):
+            raise ConfigError(
+                f"n_jobs must be None or a non-zero integer (-1: all cores), got {self.n_jobs!r}"
             )
         for name in ("report_kind", "category_kind"):
             if getattr(self, name) not in ("query", "passage"):
@@ -592,9 +605,7 @@ class CategorySuggester:
             self._fit_supervised_models(texts, X, langs, K, prior, parsed, lab_idx)
 
     def _fit_supervised_models(self, texts, X, langs, K, prior, parsed, lab_idx) -> None:
-        from scipy import sparse
-        from sklearn.linear_model import LogisticRegression
-        from sklearn.model_selection import StratifiedKFold
+        from socanalysis.classify.category_fits import fit_category_models
 
         docs = self._corpus_docs(texts, langs)
         self._corpus["docs"] = docs
@@ -617,37 +628,23 @@ class CategorySuggester:
         self.n_labelled_ = len(lab_idx)
         self.use_neighbours_ = False
         sup_oof = np.zeros(Y.shape)  # out-of-fold calibrated logits, to decide on the vote
+        # the category's own zero-shot logit at full scale: with a handful of examples the
+        # regularised model can lean on the description cheaply and learn corrections to it
         use_own = float(self.own_prior_weight) > 0
-        for ci in range(len(self.keys_)):
-            y = Y[:, ci]
-            n_pos, n_neg = int(y.sum()), int((~y).sum())
-            if n_pos == 0 or n_neg == 0:
+        fits = fit_category_models(
+            F, own if use_own else None, Y, C=self.C, seed=self.seed, n_jobs=self.n_jobs
+        )
+        for ci, fit in enumerate(fits):
+            if fit is None:
                 continue  # nothing to separate: the zero-shot prior decides alone
-            # the category's own zero-shot logit at full scale: with a handful of examples the
-            # regularised model can lean on the description cheaply and learn corrections to it
-            Fc = sparse.hstack([F, own[:, [ci]]], format="csr") if use_own else F
-            # one estimator per category, warm-started: the fold models start from the full
-            # model's weights and converge in a few iterations instead of from zero. tol 3e-4
-            # (sklearn's 1e-4 by default): the own-prior column made lbfgs take 40 % more
-            # iterations; at 3e-4 it takes fewer than before it (1e-3 cost 0.01 macro F1)
-            lr = LogisticRegression(
-                C=self.C, class_weight="balanced", max_iter=2000, warm_start=True, tol=3e-4
-            )
-            lr.fit(Fc, y)
-            coef, icpt = lr.coef_.copy(), lr.intercept_.copy()
-            self.coef_[ci] = coef[0, :n_feat]
-            self.own_coef_[ci] = coef[0, n_feat] if use_own else 0.0
-            self.intercept_[ci] = icpt[0]
+            y = Y[:, ci]
+            self.coef_[ci] = fit.coef[:n_feat]
+            self.own_coef_[ci] = fit.coef[n_feat] if use_own else 0.0
+            self.intercept_[ci] = fit.intercept
             self.has_model_[ci] = True
-            n_splits = min(5, n_pos, n_neg)
-            if n_splits >= 2:
+            if fit.oof is not None:
                 # Platt scaling on out-of-fold scores: balanced weights shift probabilities up
-                oof = np.zeros(len(y))
-                folds = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=self.seed)
-                for tr, te in folds.split(np.zeros(len(y)), y):
-                    lr.coef_, lr.intercept_ = coef.copy(), icpt.copy()
-                    lr.fit(Fc[tr], y[tr])
-                    oof[te] = lr.decision_function(Fc[te])
+                oof = fit.oof
                 a, b = _platt(oof, y)
                 if a > 0:  # a negative slope means the scores carry no signal: keep the prior
                     if self.tune_thresholds:

@@ -1,0 +1,238 @@
+"""The per-category logistic regressions of the supervised :class:`CategorySuggester`.
+
+Each category gets one model on all labelled reports and, for Platt calibration, up to five
+fold models warm-started from it (their decision values on the held-out fold are the
+out-of-fold scores). The categories are independent, so :func:`fit_category_models` can fit
+them in worker processes: a thread pool gains nothing here, because L-BFGS-B spends most of its
+time in Python between small BLAS calls and so holds the GIL (measured, docs/performance.md).
+
+Every fit runs with one BLAS thread, in the calling process or in a worker, so the fitted
+numbers are the same bit for bit whatever ``n_jobs`` is (tests/test_category_fits.py).
+
+Examples
+--------
+>>> import numpy as np
+>>> from scipy import sparse
+>>> rng = np.random.default_rng(0)
+>>> F = sparse.csr_matrix(rng.normal(size=(40, 5)))
+>>> Y = np.column_stack([F[:, 0].toarray().ravel() > 0, F[:, 1].toarray().ravel() > 0])
+>>> fits = fit_category_models(F, None, Y, C=1.0, seed=0)
+>>> [f.coef.shape for f in fits], [f.oof is not None for f in fits]
+([(5,), (5,)], [True, True])
+>>> bool(fits[0].coef[0] > abs(fits[0].coef[1:]).max())  # category 0 follows column 0
+True
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "CategoryFit",
+    "PARALLEL_MIN_CELLS",
+    "fit_category_models",
+    "resolve_n_jobs",
+    "start_workers",
+    "use_workers",
+]
+
+#: Fewest labelled reports × categories worth worker processes: below it starting them (about
+#: a second each, for importing scikit-learn) costs more than the fits they would share.
+PARALLEL_MIN_CELLS = 4_000
+
+
+# the background start of the worker processes (start_workers), joined before they are used
+_starting: dict[str, threading.Thread] = {}
+
+
+@dataclass(frozen=True)
+class CategoryFit:
+    """One category's full model and out-of-fold decision values.
+
+    Attributes
+    ----------
+    coef : ndarray of shape (n_features,)
+        Weights of the model on all labelled reports (with the own-prior column last when one
+        was given).
+    intercept : float
+    oof : ndarray of shape (n_labelled,) or None
+        Decision values of each labelled report from the fold model that did not see it; None
+        when the category has too few examples (or non-examples) for two folds.
+    """
+
+    coef: np.ndarray
+    intercept: float
+    oof: np.ndarray | None
+
+
+def resolve_n_jobs(n_jobs: int | None) -> int:
+    """Worker count as scikit-learn reads ``n_jobs``: None is 1, -1 all cores, -2 all but one.
+
+    Examples
+    --------
+    >>> resolve_n_jobs(None), resolve_n_jobs(3)
+    (1, 3)
+    >>> resolve_n_jobs(-1) == (os.cpu_count() or 1)
+    True
+    """
+    if n_jobs is None:
+        return 1
+    if n_jobs < 0:
+        return max(1, (os.cpu_count() or 1) + 1 + n_jobs)
+    return max(1, n_jobs)
+
+
+def use_workers(n_labelled: int, n_categories: int, n_jobs: int | None) -> int:
+    """How many worker processes :func:`fit_category_models` uses (1: none).
+
+    Examples
+    --------
+    >>> use_workers(1000, 10, 2), use_workers(100, 10, 2), use_workers(1000, 10, None)
+    (2, 1, 1)
+    """
+    workers = min(resolve_n_jobs(n_jobs), n_categories)
+    return workers if n_labelled * n_categories >= PARALLEL_MIN_CELLS else 1
+
+
+def start_workers(n_jobs: int | None) -> bool:
+    """Start the worker processes in the background, so they are ready when the fits come.
+
+    A worker needs about a second to start and import scikit-learn; the pipeline calls this
+    before its earlier stages, which leave the other cores mostly idle, when the labels it read
+    will make :func:`fit_category_models` use workers. Returns whether anything was started.
+
+    Examples
+    --------
+    >>> start_workers(1)
+    False
+    """
+    workers = resolve_n_jobs(n_jobs)
+    if workers < 2 or "thread" in _starting:
+        return False
+    thread = threading.Thread(target=_run_in_workers, args=(workers,), daemon=True)
+    _starting["thread"] = thread
+    thread.start()
+    return True
+
+
+def _run_in_workers(workers: int) -> None:
+    from joblib import Parallel, delayed
+
+    # a failed warm-up only means that the fits start the workers themselves, later
+    with contextlib.suppress(Exception):
+        Parallel(n_jobs=workers, backend="loky")(delayed(_import_fitting)() for _ in range(workers))
+
+
+def _import_fitting() -> None:
+    import sklearn.linear_model
+    import sklearn.model_selection
+    import threadpoolctl
+
+    del sklearn, threadpoolctl  # imported for their cost only: the fits find them loaded
+
+
+def _join_start() -> None:
+    thread = _starting.pop("thread", None)
+    if thread is not None:
+        thread.join()
+
+
+def fit_category_models(
+    F: Any,
+    own: np.ndarray | None,
+    Y: np.ndarray,
+    C: float,
+    seed: int,
+    n_jobs: int | None = None,
+) -> list[CategoryFit | None]:
+    """Fit every category's model (and fold models) on the same features.
+
+    Parameters
+    ----------
+    F : scipy.sparse matrix of shape (n_labelled, n_features)
+        Features of the labelled reports.
+    own : ndarray of shape (n_labelled, n_categories) or None
+        Per category a column of its own appended to ``F`` for its model (the category's own
+        zero-shot logit); None appends nothing.
+    Y : bool ndarray of shape (n_labelled, n_categories)
+        Which labelled report has which category.
+    C : float
+        Inverse regularisation of the logistic regressions.
+    seed : int
+        Seed of the stratified folds.
+    n_jobs : int or None
+        Worker processes (scikit-learn's convention); used only when the fits are large enough
+        (:data:`PARALLEL_MIN_CELLS`), since a worker costs about a second to start.
+
+    Returns
+    -------
+    list
+        Per category, in order, a :class:`CategoryFit`, or None when the category has no
+        examples or no non-examples (nothing to separate).
+    """
+    categories = list(range(Y.shape[1]))
+    workers = use_workers(Y.shape[0], len(categories), n_jobs)
+    if workers > 1:
+        from joblib import Parallel, delayed
+
+        _join_start()  # one pool: the background start must be done before it is used
+
+        # round-robin shares: neighbouring categories are often alike in cost
+        shares = [categories[w::workers] for w in range(workers)]
+        parts = Parallel(n_jobs=workers, backend="loky")(
+            delayed(_fit_share)(F, own, Y, share, C, seed) for share in shares
+        )
+        fits: list[CategoryFit | None] = [None] * len(categories)
+        for share, part in zip(shares, parts, strict=True):
+            for ci, fit in zip(share, part, strict=True):
+                fits[ci] = fit
+        return fits
+    return _fit_share(F, own, Y, categories, C, seed)
+
+
+def _fit_share(
+    F: Any, own: np.ndarray | None, Y: np.ndarray, categories: list[int], C: float, seed: int
+) -> list[CategoryFit | None]:
+    from threadpoolctl import threadpool_limits
+
+    # lbfgs calls BLAS on vectors of a few thousand numbers thousands of times: a second
+    # BLAS thread only spins (measured: 2.6x the CPU seconds at 1 000 reports on 2 cores),
+    # and one thread everywhere keeps the numbers the same in a worker and in the caller
+    with threadpool_limits(limits=1):
+        return [_fit_one(F, own, Y[:, ci], ci, C, seed) for ci in categories]
+
+
+def _fit_one(
+    F: Any, own: np.ndarray | None, y: np.ndarray, ci: int, C: float, seed: int
+) -> CategoryFit | None:
+    from scipy import sparse
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold
+
+    n_pos, n_neg = int(y.sum()), int((~y).sum())
+    if n_pos == 0 or n_neg == 0:
+        return None
+    Fc = sparse.hstack([F, own[:, [ci]]], format="csr") if own is not None else F
+    # one estimator per category, warm-started: the fold models start from the full model's
+    # weights and converge in a few iterations instead of from zero. tol 3e-4 (sklearn's 1e-4
+    # by default): the own-prior column made lbfgs take 40 % more iterations; at 3e-4 it
+    # takes fewer than before it (1e-3 cost 0.01 macro F1)
+    lr = LogisticRegression(C=C, class_weight="balanced", max_iter=2000, warm_start=True, tol=3e-4)
+    lr.fit(Fc, y)
+    coef, icpt = lr.coef_.copy(), lr.intercept_.copy()
+    n_splits = min(5, n_pos, n_neg)
+    oof = None
+    if n_splits >= 2:
+        oof = np.zeros(len(y))
+        folds = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
+        for tr, te in folds.split(np.zeros(len(y)), y):
+            lr.coef_, lr.intercept_ = coef.copy(), icpt.copy()
+            lr.fit(Fc[tr], y[tr])
+            oof[te] = lr.decision_function(Fc[te])
+    return CategoryFit(coef=coef[0], intercept=float(icpt[0]), oof=oof)

@@ -1,0 +1,106 @@
+"""Per-category logistic fits: the same numbers in worker processes, and when workers are used."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import sparse
+
+from socanalysis.classify import category_fits
+from socanalysis.classify.category_fits import (
+    fit_category_models,
+    resolve_n_jobs,
+    start_workers,
+    use_workers,
+)
+
+
+@pytest.fixture(scope="module")
+def planted():
+    """600 reports, 40 sparse features, 8 categories each following one feature (plus noise)."""
+    rng = np.random.default_rng(7)
+    dense = rng.normal(size=(600, 40)) * (rng.random((600, 40)) < 0.3)
+    F = sparse.csr_matrix(dense)
+    Y = np.column_stack([dense[:, k] + 0.3 * rng.normal(size=600) > 0.2 for k in range(8)])
+    Y[:, 7] = False
+    Y[:3, 7] = True  # a rare category: three examples, three folds
+    own = rng.normal(size=(600, 8))
+    return F, own, Y
+
+
+def test_each_category_learns_its_own_feature(planted):
+    F, own, Y = planted
+    fits = fit_category_models(F, own, Y, C=1.0, seed=0)
+    assert len(fits) == 8 and all(f is not None for f in fits)
+    for k in range(7):
+        assert np.argmax(fits[k].coef[:40]) == k
+        assert fits[k].coef.shape == (41,)  # the own-prior column comes last
+        # out-of-fold scores separate the classes (the fold models did not see these rows)
+        oof = fits[k].oof
+        assert oof[Y[:, k]].mean() > oof[~Y[:, k]].mean() + 1.0
+    assert fits[7].oof is not None  # min(5, 3 examples) = 3 folds
+
+
+def test_a_category_with_nothing_to_separate_gets_no_model(planted):
+    F, _, Y = planted
+    Y = Y.copy()
+    Y[:, 0] = False
+    Y[:, 1] = True
+    fits = fit_category_models(F, None, Y, C=1.0, seed=0)
+    assert fits[0] is None and fits[1] is None and fits[2] is not None
+    assert fits[2].coef.shape == (40,)  # no own-prior column
+
+
+def test_worker_processes_give_the_same_numbers(planted, monkeypatch):
+    F, own, Y = planted
+    alone = fit_category_models(F, own, Y, C=1.0, seed=3, n_jobs=1)
+    assert use_workers(Y.shape[0], Y.shape[1], 2) == 2  # 4 800 cells: over the bar
+    together = fit_category_models(F, own, Y, C=1.0, seed=3, n_jobs=2)
+    for a, b in zip(alone, together, strict=True):
+        assert np.array_equal(a.coef, b.coef) and a.intercept == b.intercept
+        assert np.array_equal(a.oof, b.oof)
+    # another seed gives other folds, so other out-of-fold scores (the seed is passed on)
+    other = fit_category_models(F, own, Y, C=1.0, seed=4, n_jobs=2)
+    assert not np.array_equal(other[0].oof, alone[0].oof)
+    assert np.array_equal(other[0].coef, alone[0].coef)  # the full model has no folds
+
+
+def test_workers_only_pay_for_large_fits(monkeypatch):
+    assert use_workers(399, 10, 2) == 1  # 3 990 cells: under the bar
+    assert use_workers(400, 10, 2) == 2
+    assert use_workers(400, 10, None) == 1
+    assert use_workers(10_000, 1, 4) == 1  # one category: nothing to share
+    assert resolve_n_jobs(-1) >= 1 and resolve_n_jobs(None) == 1
+    monkeypatch.setattr(category_fits, "PARALLEL_MIN_CELLS", 10**9)
+    assert use_workers(2000, 33, 2) == 1
+
+
+def test_started_workers_are_joined_before_the_fits(planted, monkeypatch):
+    F, own, Y = planted
+    monkeypatch.setattr(category_fits, "_starting", {})
+    assert start_workers(1) is False  # one job: no workers
+    assert start_workers(2) is True
+    assert start_workers(2) is False  # already starting
+    fits = fit_category_models(F, own, Y, C=1.0, seed=0, n_jobs=2)
+    assert category_fits._starting == {}  # joined and cleared by the fits
+    assert np.argmax(fits[2].coef[:40]) == 2
+
+
+def test_analyze_starts_workers_only_when_the_labels_will_use_them(monkeypatch):
+    import pandas as pd
+
+    from socanalysis import AnalysisConfig
+    from socanalysis.pipeline import _start_category_workers
+
+    started = []
+    monkeypatch.setattr(category_fits, "start_workers", lambda n_jobs: started.append(n_jobs))
+    rows = np.ones(500, dtype=bool)
+    table = pd.DataFrame({"shl_reported": ["2"] * 500, "sectors_reported": [""] * 500})
+    _start_category_workers(table, rows, AnalysisConfig(num_threads=2))
+    assert started == [2]
+    table["shl_reported"] = [""] * 450 + ["3"] * 50  # 50 labelled reports: fitted in-process
+    _start_category_workers(table, rows, AnalysisConfig(num_threads=2))
+    assert started == [2]
+    table["sectors_reported"] = ["sote"] * 500
+    _start_category_workers(table, rows, AnalysisConfig(num_threads=1))  # one thread: none
+    assert started == [2]
