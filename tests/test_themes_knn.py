@@ -34,9 +34,9 @@ def test_distance_matrix_is_bit_identical_to_umaps_own():
     X[7] = 0.0  # a zero vector: distance 1 to the others, as umap.distances.cosine says
     ours = cosine_distance_matrix(X)
     theirs = pairwise_distances(X, metric=distances.cosine)  # UMAP's path below 4 096 points
-    # scikit-learn >= 1.8 stores the callable's values in the input's float32; older releases
-    # (the newest on Python 3.10 is 1.7) in float64, which the same float32 rounding turns
-    # into exactly these numbers
+    # scikit-learn 1.9 stores the callable's values in the input's float32; 1.7 (what pip
+    # installs on Python 3.10) in float64, which the same float32 rounding turns into exactly
+    # these numbers
     assert ours.dtype == np.float32
     assert theirs.dtype in (np.float32, np.float64)
     theirs = theirs.astype(np.float32, copy=False)

@@ -21,8 +21,8 @@ def cosine_distance_matrix(X: np.ndarray) -> np.ndarray:  # pragma: no cover - c
     fastmath), stored as float32, upper triangle mirrored and the diagonal computed, exactly
     as ``sklearn.metrics.pairwise_distances(X, metric=umap.distances.cosine)`` fills it (the
     path UMAP takes below 4 096 points), so the matrix is bit-identical, only without one
-    Python call per pair (scikit-learn before 1.8 keeps that matrix in float64; rounded to
-    float32 it is the same). Rows are independent, so the parallel loop does not change a bit.
+    Python call per pair (scikit-learn 1.7 keeps that matrix in float64; rounded to float32
+    it is the same). Rows are independent, so the parallel loop does not change a bit.
     """
     n = X.shape[0]
     out = np.zeros((n, n), dtype=np.float32)
