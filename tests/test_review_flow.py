@@ -1,6 +1,11 @@
 """Review decisions flow into the next run: theme names and merges kept, corrected labels learned.
 
 Real pipeline runs on the first rows of the Webropol sample (tfidf-lsa embeddings keep it fast).
+The next run analyses the same 60 reports, so its themes are the reviewed run's on any machine
+and the tests check the review flow alone. With new reports the themes move, and how far is
+machine-dependent (UMAP's compiled code and BLAS round differently on other processors: six
+more reports split a reviewed theme of eight into 3 + 3 + 2 on one machine and kept it whole on
+another); matching reviewed themes to moved ones is tested on constructed themes below.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from socanalysis.cli import main
 from socanalysis.errors import ConfigError, InputError
 from socanalysis.export.contract import THEMES_COLUMNS
 from socanalysis.export.review import ReportCorrection, ReviewDecisions, ThemeDecision
-from socanalysis.review_flow import training_labels_for
+from socanalysis.review_flow import ReviewSource, match_reviewed_themes, training_labels_for
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data" / "reports_webropol.csv"
 FAST = {"embedder": "tfidf-lsa"}
@@ -36,8 +41,7 @@ def cache_dir(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def reports():
-    table = socanalysis.read_reports(SAMPLE)
-    return table.head(60), table.head(66)
+    return socanalysis.read_reports(SAMPLE).head(60)
 
 
 def _analyze(table, **settings):
@@ -55,7 +59,7 @@ def _decision(themes: pd.DataFrame, theme_id: int, **decided) -> ThemeDecision:
 @pytest.fixture(scope="module")
 def reviewed(reports, tmp_path_factory):
     """First run saved, and a review: rename 0, merge 2 into 1, reject 3, two corrections."""
-    first = _analyze(reports[0])
+    first = _analyze(reports)
     folder = tmp_path_factory.mktemp("results")
     first.save(folder, human_readable=False)
     decisions = ReviewDecisions(
@@ -77,7 +81,7 @@ def reviewed(reports, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def second(reports, reviewed):
-    return _analyze(reports[1], review=str(reviewed[1]))
+    return _analyze(reports, review=str(reviewed[1]))
 
 
 def test_renamed_theme_keeps_its_name_in_the_next_run(reviewed, second):
@@ -92,7 +96,7 @@ def test_renamed_theme_keeps_its_name_in_the_next_run(reviewed, second):
     renamed = second.reports[second.reports["theme_id"] == rename["theme_id"]]
     assert set(renamed["theme_label"]) == {NEW_NAME}
     before = set(first.reports.loc[first.reports["theme_id"] == 0, "report_id"])
-    assert len(before & set(renamed["report_id"])) / len(before) >= 0.5
+    assert before == set(renamed["report_id"])  # the same reports: the same theme
     assert list(second.themes.columns) == list(THEMES_COLUMNS)  # the contract is unchanged
 
 
@@ -105,18 +109,11 @@ def test_merged_themes_are_one_theme_in_the_next_run(reviewed, second):
     gone = [t for t in merge["themes"] if t != into]
     assert not set(gone) & set(second.themes["theme_id"])
     assert not set(gone) & set(second.reports["theme_id"])
-    # the reports the network put together are together: the merged theme holds reports of both
-    # reviewed themes and more of them than any other theme. (Which share of them lands there
-    # depends on how the theme model splits 66 tfidf-lsa reports, not on the review flow: without
-    # the merge, the best single theme held 3 of 13, with it 6 to 8 of 13, across settings.)
+    # the reports the network put together are together, and only they joined
     second_theme = second.reports.set_index("report_id")["theme_id"]
     groups = {t: first.reports.loc[first.reports["theme_id"] == t, "report_id"] for t in (1, 2)}
-    assert all((second_theme.loc[sorted(ids)] == into).any() for ids in groups.values())
-    now = second_theme.loc[sorted(set(groups[1]) | set(groups[2]))]
-    counts = now[now >= 0].value_counts()
-    others = counts.drop(into, errors="ignore")
-    assert counts.get(into, 0) > (others.max() if len(others) else 0)
-    assert (now == into).mean() >= 0.4
+    together = set(groups[1]) | set(groups[2])
+    assert set(second_theme[second_theme == into].index) == together
     matched = {m["reviewed"]: m for m in record["matches"]}
     assert all(matched[t]["by"] == "reports" for t in (0, 1, 2, 3))
     assert record["unmatched"] == [] and record["conflicts"] == []
@@ -170,10 +167,53 @@ def test_training_label_rule():
     assert training_labels_for(None, ["a"], ["1"], "shl") == (["1"], 0)
 
 
+def test_reviewed_themes_are_found_after_the_themes_moved():
+    """New reports move the themes: the reports decide where they can, keywords where not."""
+    held = {0: [f"a{i}" for i in range(8)], 1: [f"b{i}" for i in range(8)], 2: ["c0", "c1"]}
+    source = ReviewSource(
+        decisions=ReviewDecisions(themes={t: ThemeDecision(t, accept=True) for t in held}),
+        path=Path("review.json"),
+        theme_words={0: {"asunto"}, 1: {"kela", "päätös", "odottaa"}, 2: {"kirjasto"}},
+        theme_reports={t: set(ids) for t, ids in held.items()},
+    )
+    new_themes = pd.DataFrame(
+        {
+            "theme_id": [0, 1, 2, 3, 4, -1],
+            "label_fi": ["velka", "koulu", "lapsi", "kela, viive", "vuokra", "ei teemaa"],
+            "label_sv": ["skuld", "skola", "barn", "fpa", "hyra", "inget tema"],
+            "keywords_fi": ["velka", "koulu", "lapsi", "kela; päätös; viive", "vuokra", ""],
+            "keywords_sv": ["skuld", "skola", "barn", "fpa; beslut", "hyra", ""],
+        }
+    )
+    placed = {
+        # reviewed theme 0: five of its eight reports are in new theme 4, three in theme 2
+        **{f"a{i}": 4 for i in range(5)},
+        **{f"a{i}": 2 for i in range(5, 8)},
+        # reviewed theme 1 split 3 + 3 + 2 (at most 37.5 % together, under 40 %)
+        **{f"b{i}": (0, 1, 3)[i % 3] for i in range(8)},
+        "c0": 2,  # one report of theme 2 is left: too few to decide
+        "n0": 0,
+        "n1": -1,
+    }
+    assignments = pd.DataFrame({"report_id": list(placed), "theme_id": list(placed.values())})
+    found = match_reviewed_themes(source, new_themes, assignments).set_index("reviewed_theme")
+    assert found.loc[0, ["theme_id", "score", "by"]].tolist() == [4, 0.625, "reports"]
+    # split: the keywords decide (kela, päätös: 2 of the 3 reviewed words)
+    assert found.loc[1, ["theme_id", "by"]].tolist() == [3, "keywords"]
+    assert found.loc[1, "score"] == pytest.approx(2 / 3, abs=1e-4)
+    # neither reports nor keywords: unmatched, and never the outlier theme
+    assert found.loc[2, ["theme_id", "score", "by"]].tolist() == [-1, 0.0, ""]
+    # a tie in shares goes to the smaller theme id
+    placed.update({f"a{i}": 1 for i in range(4)}, **{f"a{i}": 4 for i in range(4, 8)})
+    assignments = pd.DataFrame({"report_id": list(placed), "theme_id": list(placed.values())})
+    tied = match_reviewed_themes(source, new_themes, assignments).set_index("reviewed_theme")
+    assert tied.loc[0, ["theme_id", "score"]].tolist() == [1, 0.5]
+
+
 def test_review_json_alone_matches_by_keywords(reports, reviewed, tmp_path):
     _, folder = reviewed
     (tmp_path / "review.json").write_text((folder / "review.json").read_text("utf-8"), "utf-8")
-    result = _analyze(reports[1], review=str(tmp_path / "review.json"))
+    result = _analyze(reports, review=str(tmp_path / "review.json"))
     record = result.run_info["review"]["themes"]
     matched = {m["reviewed"]: m for m in record["matches"]}
     assert matched[0]["by"] == "keywords" and matched[0]["score"] >= 0.25
@@ -183,24 +223,24 @@ def test_review_json_alone_matches_by_keywords(reports, reviewed, tmp_path):
 
 
 def test_same_run_twice_gives_identical_review_record(reports, reviewed, second):
-    again = _analyze(reports[1], review=str(reviewed[1] / "review.json"))
+    again = _analyze(reports, review=str(reviewed[1] / "review.json"))
     assert again.run_info["review"]["themes"] == second.run_info["review"]["themes"]
     pd.testing.assert_frame_equal(again.themes, second.themes)
 
 
 def test_bad_review_paths_are_clear_errors(reports, reviewed, tmp_path):
     with pytest.raises(InputError, match="review.json not found"):
-        _analyze(reports[0], review=str(tmp_path))
+        _analyze(reports, review=str(tmp_path))
     with pytest.raises(InputError, match="not found"):
-        _analyze(reports[0], review=str(tmp_path / "nope.json"))
+        _analyze(reports, review=str(tmp_path / "nope.json"))
     (tmp_path / "broken.json").write_text("{not json", "utf-8")
     with pytest.raises(InputError, match="not valid JSON"):
-        _analyze(reports[0], review=str(tmp_path / "broken.json"))
+        _analyze(reports, review=str(tmp_path / "broken.json"))
     (tmp_path / "other.json").write_text('{"themes": {}}', "utf-8")
     with pytest.raises(InputError, match="not a socanalysis review file"):
-        _analyze(reports[0], review=str(tmp_path / "other.json"))
+        _analyze(reports, review=str(tmp_path / "other.json"))
     with pytest.raises(InputError, match="is the folder of the review"):
-        _analyze(reports[0], review=str(reviewed[1])).save(reviewed[1])
+        _analyze(reports, review=str(reviewed[1])).save(reviewed[1])
     with pytest.raises(ConfigError, match="review="):
         socanalysis.AnalysisConfig(review="")
 
@@ -209,7 +249,7 @@ def test_bad_review_paths_are_clear_errors(reports, reviewed, tmp_path):
 def test_cli_review_option(reviewed, tmp_path):
     _, folder = reviewed
     raw = pd.read_csv(SAMPLE, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    raw.head(66).to_csv(tmp_path / "new_export.csv", sep=";", index=False)
+    raw.head(60).to_csv(tmp_path / "new_export.csv", sep=";", index=False)
     (tmp_path / "fast.toml").write_text('embedder = "tfidf-lsa"\n', "utf-8")
     base = ["analyze", str(tmp_path / "new_export.csv"), "--config", str(tmp_path / "fast.toml")]
     runner = CliRunner()
