@@ -3,6 +3,12 @@
 Stages never call each other; this module composes them and keeps the ledger: every input row
 comes out exactly once, in input order, with its status. Rows that are not analysable keep empty
 analysis columns; duplicates take the results of the report they repeat.
+
+The order is intake, language, privacy, lemmas, embeddings, then the categories stage in two
+halves around themes and weak signals: its first half starts the category models, which fit
+in worker processes (when the labels are many enough) while this process finds the themes and
+weak signals, and its second half collects them. The two do not depend on each other, so the
+results are those of running them one after the other.
 """
 
 from __future__ import annotations
@@ -164,7 +170,9 @@ class _StageClock:
         try:
             yield
         finally:
-            self.timings[name] = round(time.perf_counter() - start, 3)
+            # a stage that runs in two parts (categories) adds its parts up
+            elapsed = time.perf_counter() - start
+            self.timings[name] = round(self.timings.get(name, 0.0) + elapsed, 3)
 
 
 def analyze(
@@ -217,6 +225,11 @@ def analyze(
     analysed = (table["status"] == "ok").to_numpy()
     _start_category_workers(table, analysed, config)
     lemmas, embedder, embeddings = per_report(table, config, clock, progress)
+    with clock("categories"):
+        # started before the themes: where the category models fit in worker processes, they
+        # fit while this process finds the themes and weak signals (the two do not depend on
+        # each other), and the second half of the stage below only collects them
+        categories = _start_categories(table, analysed, embeddings, embedder, config, review)
     with clock("themes"):
         theme_model, themes, theme_review = _stage_themes(
             table, analysed, embeddings, config, review
@@ -226,8 +239,8 @@ def analyze(
             table, analysed, embeddings, lemmas, themes, config
         )
     with clock("categories"):
-        taxonomies, agreement, category_models, category_review = _stage_categories(
-            table, analysed, embeddings, embedder, config, review
+        taxonomies, agreement, category_models, category_review = _finish_categories(
+            table, analysed, embeddings, categories
         )
     themes = _theme_category_profile(themes, table, analysed)
 
@@ -555,57 +568,56 @@ def _start_category_workers(table: pd.DataFrame, rows: Any, config: AnalysisConf
         start_workers(_category_jobs(config))
 
 
-def _stage_categories(
+def _start_categories(
     table: pd.DataFrame,
     rows: Any,
     embeddings: Any,
     embedder: Any,
     config: AnalysisConfig,
     review: Any = None,
-) -> tuple[dict[str, Any], dict[str, pd.DataFrame], dict[str, Any], dict[str, Any]]:
-    """§11 and sector suggestions; trained on the reporters' own choices where the form has them.
+) -> dict[str, Any]:
+    """§11 and sector suggesters, fitted on the reporters' own choices where the form has them.
 
     Reviewers' corrected labels (``config.review``) replace the reporters' choices as training
-    labels of the reports they cover (:func:`socanalysis.review_flow.training_labels_for`); the
-    suggestions stay model output, and the agreement tables compare the reporters' own choices.
-    When the suggester was trained, the agreement tables use its out-of-fold suggestions
-    (:meth:`CategorySuggester.held_out_suggestions`): each labelled report is compared with
-    scores that did not see its label, so disagreements are not hidden.
-
-    Returns the taxonomies used, per taxonomy a table of agreement between what reporters chose
-    and what was suggested, the fitted suggesters, and how many corrected labels were used.
+    labels of the reports they cover (:func:`socanalysis.review_flow.training_labels_for`).
+    The suggesters are fitted with ``wait=False``: their per-category models may still be
+    fitting in worker processes when this returns; :func:`_finish_categories` collects them.
+    Nothing here writes to ``table``, which the stages in between change.
     """
-    from socanalysis.classify.categories import agreement_table, suggest_categories
     from socanalysis.classify.suggester import CategorySuggester
     from socanalysis.classify.taxonomy import load_taxonomy
     from socanalysis.review_flow import training_labels_for
 
-    taxonomies = {
-        "shl": load_taxonomy("shl11"),
-        "sectors": load_taxonomy(config.sector_taxonomy or "sectors"),
+    started: dict[str, Any] = {
+        "taxonomies": {
+            "shl": load_taxonomy("shl11"),
+            "sectors": load_taxonomy(config.sector_taxonomy or "sectors"),
+        },
+        "suggesters": {},
+        "corrected": {},
     }
-    agreement: dict[str, pd.DataFrame] = {}
-    models: dict[str, Any] = {}
-    corrected: dict[str, Any] = {}
     if not rows.any():
-        return taxonomies, agreement, models, corrected
+        return started
     reports = table.loc[rows, ["report_id", "text_masked", "language", "status"]].rename(
         columns={"text_masked": "text"}
     )
     report_ids = reports["report_id"].tolist()
+    started.update(reports=reports, reported={})
     decisions = review.decisions if review is not None else None
-    review_column = {"shl": "shl", "sectors": "sectors"}
-    for name, (reported_column, suggested_column, score_column) in _CATEGORY_COLUMNS.items():
-        reported = table.loc[rows, reported_column]
-        has_labels = bool(reported.str.strip().ne("").any())
+    for name, (reported_column, _, _) in _CATEGORY_COLUMNS.items():
+        reported = table.loc[rows, reported_column].copy()
+        started["reported"][name] = reported
         labels, n_corrected = training_labels_for(
-            decisions, report_ids, reported.fillna("").tolist(), review_column[name]
+            decisions, report_ids, reported.fillna("").tolist(), name
         )
         if review is not None:
-            corrected[name] = {"corrected_labels_used": n_corrected}
+            started["corrected"][name] = {"corrected_labels_used": n_corrected}
         # fitted here rather than inside suggest_categories, so the result can keep it
         suggester = CategorySuggester(
-            taxonomies[name], embedder=embedder, seed=config.seed, n_jobs=_category_jobs(config)
+            started["taxonomies"][name],
+            embedder=embedder,
+            seed=config.seed,
+            n_jobs=_category_jobs(config),
         )
         suggester.fit(
             reports["text"].tolist(),
@@ -613,16 +625,48 @@ def _stage_categories(
             reports["language"].tolist(),
             labels=labels if any(str(v).strip() for v in labels) else None,
             report_ids=report_ids,
+            wait=False,
         )
-        models[name] = suggester
-        if review is not None:
+        started["suggesters"][name] = suggester
+    return started
+
+
+def _finish_categories(
+    table: pd.DataFrame, rows: Any, embeddings: Any, started: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, pd.DataFrame], dict[str, Any], dict[str, Any]]:
+    """Suggestions from the suggesters :func:`_start_categories` fitted, and agreement tables.
+
+    The suggestions stay model output, and the agreement tables compare the reporters' own
+    choices. When the suggester was trained, the agreement tables use its out-of-fold
+    suggestions (:meth:`CategorySuggester.held_out_suggestions`): each labelled report is
+    compared with scores that did not see its label, so disagreements are not hidden.
+
+    Returns the taxonomies used, per taxonomy a table of agreement between what reporters chose
+    and what was suggested, the fitted suggesters, and how many corrected labels were used.
+    """
+    from socanalysis.classify.categories import agreement_table, suggest_categories
+
+    taxonomies, models, corrected = (
+        started["taxonomies"],
+        started["suggesters"],
+        started["corrected"],
+    )
+    agreement: dict[str, pd.DataFrame] = {}
+    if not rows.any():
+        return taxonomies, agreement, models, corrected
+    reports = started["reports"]
+    report_ids = reports["report_id"].tolist()
+    for name, (_, suggested_column, score_column) in _CATEGORY_COLUMNS.items():
+        suggester = models[name].join()
+        if name in corrected:
             corrected[name]["mode"] = suggester.mode_
         found = suggest_categories(
             reports, embeddings, taxonomies[name], model=suggester, evidence=False
         )
         table.loc[rows, suggested_column] = found["suggested"].to_numpy()
         table.loc[rows, score_column] = found["scores"].to_numpy()
-        if has_labels:
+        reported = started["reported"][name]
+        if reported.str.strip().ne("").any():
             compared = found["suggested"].tolist()
             # out-of-fold suggestions for the reports the models were trained on (labelled
             # reports beyond the training sample are out of sample already)
@@ -632,10 +676,7 @@ def _stage_categories(
                 for rid, c in zip(report_ids, compared, strict=True)
             ]
             agreement[name] = agreement_table(
-                reported.tolist(),
-                compared,
-                taxonomies[name],
-                report_ids=reports["report_id"].tolist(),
+                reported.tolist(), compared, taxonomies[name], report_ids=report_ids
             )
     return taxonomies, agreement, models, corrected
 

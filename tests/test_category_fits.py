@@ -11,6 +11,7 @@ from socanalysis.classify.category_fits import (
     fit_category_models,
     resolve_n_jobs,
     start_workers,
+    submit_category_models,
     use_workers,
 )
 
@@ -104,3 +105,21 @@ def test_analyze_starts_workers_only_when_the_labels_will_use_them(monkeypatch):
     table["sectors_reported"] = ["sote"] * 500
     _start_category_workers(table, rows, AnalysisConfig(num_threads=1))  # one thread: none
     assert started == [2]
+
+
+def test_submitted_fits_give_the_same_numbers_in_order(planted):
+    F, own, Y = planted
+    alone = fit_category_models(F, own, Y, C=1.0, seed=3, n_jobs=1)
+    # in workers: two submissions run one after another on the one pool
+    first = submit_category_models(F, own, Y, C=1.0, seed=3, n_jobs=2)
+    second = submit_category_models(F, own, Y[:, :4], C=1.0, seed=3, n_jobs=2)
+    for fits, n in ((first.result(timeout=120), 8), (second.result(timeout=120), 4)):
+        assert len(fits) == n
+        for a, b in zip(alone, fits, strict=False):
+            assert np.array_equal(a.coef, b.coef) and np.array_equal(a.oof, b.oof)
+    # too small for workers: fitted before submit returns, in this process
+    small = submit_category_models(F[:50], own[:50], Y[:50], C=1.0, seed=3, n_jobs=2)
+    assert small.done()
+    assert np.array_equal(
+        small.result()[0].coef, fit_category_models(F[:50], own[:50], Y[:50], 1.0, 3)[0].coef
+    )

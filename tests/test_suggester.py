@@ -257,6 +257,50 @@ def test_worker_processes_fit_the_same_model_bit_for_bit(embedder, corpus, super
     assert parallel.predict_proba(texts, X, langs).equals(supervised.predict_proba(texts, X, langs))
 
 
+def test_fit_without_waiting_finishes_on_first_use(embedder, corpus, supervised, monkeypatch):
+    import threading
+
+    from socanalysis.classify import category_fits
+
+    ids, texts, X, langs, labels = corpus
+    release = threading.Event()
+    real = category_fits.fit_category_models
+
+    def held(*args, **kwargs):
+        release.wait(30)  # the fits may not finish before the test lets them
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(category_fits, "PARALLEL_MIN_CELLS", 1)  # 20 reports: use workers
+    monkeypatch.setattr(category_fits, "fit_category_models", held)
+    started = CategorySuggester("shl11", mode="supervised", embedder=embedder, n_jobs=2)
+    assert started.fit(texts, X, langs, labels=labels, report_ids=ids, wait=False) is started
+    fits_running, _ = started._pending
+    assert not fits_running.done() and not hasattr(started, "coef_")
+    release.set()
+    # the first use waits for the fits and finishes the model: the same as fit() gives
+    assert started.predict_proba(texts, X, langs).equals(supervised.predict_proba(texts, X, langs))
+    assert not hasattr(started, "_pending")
+    for name in ("coef_", "platt_", "final_", "oof_logits_"):
+        assert np.array_equal(getattr(started, name), getattr(supervised, name)), name
+    assert started.join() is started  # nothing pending: nothing to do
+
+
+def test_fit_without_waiting_raises_the_fits_error_on_use(embedder, corpus, monkeypatch):
+    from socanalysis.classify import category_fits
+
+    ids, texts, X, langs, labels = corpus
+
+    def broken(*args, **kwargs):
+        raise MemoryError("no memory for the fits")
+
+    monkeypatch.setattr(category_fits, "PARALLEL_MIN_CELLS", 1)
+    monkeypatch.setattr(category_fits, "fit_category_models", broken)
+    started = CategorySuggester("shl11", mode="supervised", embedder=embedder, n_jobs=2)
+    started.fit(texts, X, langs, labels=labels, report_ids=ids, wait=False)
+    with pytest.raises(MemoryError, match="no memory for the fits"):
+        started.predict(texts, X, langs)
+
+
 def test_input_and_parameter_errors(embedder, corpus):
     ids, texts, X, langs, labels = corpus
     with pytest.raises(InputError, match="embeddings have 19 rows but there are 20 texts"):

@@ -9,6 +9,10 @@ time in Python between small BLAS calls and so holds the GIL (measured, docs/per
 Every fit runs with one BLAS thread, in the calling process or in a worker, so the fitted
 numbers are the same bit for bit whatever ``n_jobs`` is (tests/test_category_fits.py).
 
+:func:`submit_category_models` starts the same fits and returns at once when they run in
+worker processes, so that the caller can do other work (the pipeline's theme stage) while the
+workers fit; the result is the same as :func:`fit_category_models`'.
+
 Examples
 --------
 >>> import numpy as np
@@ -28,6 +32,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +44,7 @@ __all__ = [
     "fit_category_models",
     "resolve_n_jobs",
     "start_workers",
+    "submit_category_models",
     "use_workers",
 ]
 
@@ -49,6 +55,11 @@ PARALLEL_MIN_CELLS = 4_000
 
 # the background start of the worker processes (start_workers), joined before they are used
 _starting: dict[str, threading.Thread] = {}
+
+# the thread that hands submitted fits to the workers and waits for them: one, so that
+# submitted fits run one after another on one pool, in the order they were submitted
+_waiting: dict[str, ThreadPoolExecutor] = {}
+_waiting_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -194,6 +205,51 @@ def fit_category_models(
                 fits[ci] = fit
         return fits
     return _fit_share(F, own, Y, categories, C, seed)
+
+
+def submit_category_models(
+    F: Any,
+    own: np.ndarray | None,
+    Y: np.ndarray,
+    C: float,
+    seed: int,
+    n_jobs: int | None = None,
+) -> Future[list[CategoryFit | None]]:
+    """:func:`fit_category_models`, returning at once when the fits run in worker processes.
+
+    The fits go to the worker processes from a background thread, which only sends the data
+    and waits (the calling thread keeps the interpreter); submitted fits run one after another,
+    in order. When the fits are too small for workers they run here, before this returns:
+    fits in this process would compete with the caller for the interpreter and change its BLAS
+    threads while it runs.
+
+    Parameters are those of :func:`fit_category_models`.
+
+    Returns
+    -------
+    concurrent.futures.Future
+        Its ``result()`` is the list :func:`fit_category_models` returns, or raises what it
+        raised.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from scipy import sparse
+    >>> F = sparse.csr_matrix(np.eye(6))
+    >>> Y = np.array([[1], [0], [1], [0], [1], [0]], dtype=bool)
+    >>> pending = submit_category_models(F, None, Y, C=1.0, seed=0)
+    >>> pending.done(), len(pending.result())
+    (True, 1)
+    """
+    if use_workers(Y.shape[0], Y.shape[1], n_jobs) < 2:
+        done: Future[list[CategoryFit | None]] = Future()
+        done.set_result(fit_category_models(F, own, Y, C, seed, n_jobs))
+        return done
+    with _waiting_lock:
+        if "pool" not in _waiting:
+            _waiting["pool"] = ThreadPoolExecutor(1, thread_name_prefix="socanalysis-fits")
+        pool = _waiting["pool"]
+    return pool.submit(fit_category_models, F, own, Y, C, seed, n_jobs)
 
 
 def _fit_share(

@@ -315,6 +315,7 @@ class CategorySuggester:
         return texts, X, langs
 
     def _check_fitted(self) -> None:
+        self.join()
         if not hasattr(self, "taxonomy_"):
             raise InputError("this CategorySuggester is not fitted yet: call fit() or load() first")
 
@@ -326,6 +327,8 @@ class CategorySuggester:
         languages: Sequence[str | None] | None = None,
         labels: Sequence[Any] | None = None,
         report_ids: Sequence[Any] | None = None,
+        *,
+        wait: bool = True,
     ) -> CategorySuggester:
         """Fit on a corpus: calibration statistics always, classifiers when labels are given.
 
@@ -342,7 +345,13 @@ class CategorySuggester:
             free text, or None for unlabelled reports.
         report_ids : sequence, optional
             Used by :meth:`explain` to name similar labelled reports.
+        wait : bool, default True
+            False returns as soon as the per-category models are fitting in worker processes
+            (``n_jobs``, large enough label sets), so the caller can do other work meanwhile;
+            the fit completes in :meth:`join`, which every method that uses the model calls
+            first. The fitted model is the same either way.
         """
+        self.join()  # an earlier fit still running would otherwise finish into this one
         self._check_params()
         texts, X, langs = self._check_inputs(texts, embeddings, languages)
         if len(texts) == 0:
@@ -399,6 +408,27 @@ class CategorySuggester:
             self._corpus.update(K=K, matches=matches)
             prior = self._zero_shot_logit(S, K)
             self._fit_supervised(texts, X, langs, K, prior, parsed, lab_idx)
+        return self if not wait else self.join()
+
+    def join(self) -> CategorySuggester:
+        """Complete a fit started with ``fit(..., wait=False)``: wait for its models.
+
+        Does nothing when no fit is pending. Raises what the fits raised.
+
+        Returns
+        -------
+        CategorySuggester
+            ``self``.
+        """
+        pending = self.__dict__.pop("_pending", None)
+        if pending is None:
+            return self
+        from threadpoolctl import threadpool_limits
+
+        fits_running, state = pending
+        fits = fits_running.result()
+        with threadpool_limits(limits=1):  # as in _fit_supervised, for the same numbers
+            self._finish_supervised(state, fits)
         return self
 
     def _fit_matcher(self) -> None:
@@ -595,26 +625,53 @@ class CategorySuggester:
         return float(self.own_prior_weight) * np.clip(prior, -8.0, 8.0)
 
     def _fit_supervised(self, texts, X, langs, K, prior, parsed, lab_idx) -> None:
+        """Start the supervised models: features here, the per-category fits submitted
+        (:func:`~socanalysis.classify.category_fits.submit_category_models`); :meth:`join`
+        finishes them."""
         from sklearn.linear_model import LogisticRegression  # noqa: F401  (BLAS loaded first)
         from threadpoolctl import threadpool_limits
+
+        from socanalysis.classify.category_fits import submit_category_models
 
         # lbfgs calls BLAS on vectors of a few thousand numbers thousands of times: a second
         # BLAS thread only spins (measured: 2.6x the CPU seconds at 1 000 reports on 2 cores)
         # and the results are the same with one thread (tests/test_speed_outputs.py)
         with threadpool_limits(limits=1):
-            self._fit_supervised_models(texts, X, langs, K, prior, parsed, lab_idx)
+            state = self._supervised_features(texts, X, langs, K, prior, parsed, lab_idx)
+            # the category's own zero-shot logit at full scale: with a handful of examples the
+            # regularised model can lean on the description cheaply and learn corrections to it
+            own = state["own"] if float(self.own_prior_weight) > 0 else None
+            fits_running = submit_category_models(
+                state["F"], own, state["Y"], C=self.C, seed=self.seed, n_jobs=self.n_jobs
+            )
+        self._pending = (fits_running, state)
 
-    def _fit_supervised_models(self, texts, X, langs, K, prior, parsed, lab_idx) -> None:
-        from socanalysis.classify.category_fits import fit_category_models
-
+    def _supervised_features(self, texts, X, langs, K, prior, parsed, lab_idx) -> dict[str, Any]:
+        """Features and targets of the labelled reports; what the fits and their use need."""
         docs = self._corpus_docs(texts, langs)
         self._corpus["docs"] = docs
         self._tfidf_fit(docs)  # vocabulary from the whole corpus: no labels needed
         T = self._tfidf([docs[i] for i in lab_idx])
         lab = np.asarray(lab_idx, dtype=np.int64)
         F = self._features(X[lab], T, K[lab], prior[lab])
-        own = self._own_prior(prior[lab])
         Y = np.array([[k in parsed[i] for k in self.keys_] for i in lab_idx], dtype=bool)
+        return {
+            "X": X,
+            "K": K,
+            "prior": prior,
+            "docs": docs,
+            "lab": lab,
+            "T": T,
+            "F": F,
+            "Y": Y,
+            "own": self._own_prior(prior[lab]),
+        }
+
+    def _finish_supervised(self, state: dict[str, Any], fits: list[Any]) -> None:
+        """Take the per-category fits into the model: weights, Platt calibration, the
+        neighbour vote's test and the corpus cuts."""
+        X, K, prior, docs = state["X"], state["K"], state["prior"], state["docs"]
+        lab, T, F, Y = state["lab"], state["T"], state["F"], state["Y"]
         self.train_tfidf_ = T
         self.train_Y_ = Y
         n_feat = F.shape[1]
@@ -625,15 +682,10 @@ class CategorySuggester:
         self.final_ = np.tile(np.array([1.0, 0.0]), (len(self.keys_), 1))
         self.has_model_ = np.zeros(len(self.keys_), dtype=bool)
         self.n_positive_ = Y.sum(axis=0).astype(np.int64)
-        self.n_labelled_ = len(lab_idx)
+        self.n_labelled_ = len(lab)
         self.use_neighbours_ = False
         sup_oof = np.zeros(Y.shape)  # out-of-fold calibrated logits, to decide on the vote
-        # the category's own zero-shot logit at full scale: with a handful of examples the
-        # regularised model can lean on the description cheaply and learn corrections to it
         use_own = float(self.own_prior_weight) > 0
-        fits = fit_category_models(
-            F, own if use_own else None, Y, C=self.C, seed=self.seed, n_jobs=self.n_jobs
-        )
         for ci, fit in enumerate(fits):
             if fit is None:
                 continue  # nothing to separate: the zero-shot prior decides alone
@@ -657,7 +709,7 @@ class CategorySuggester:
                 # too few examples for folds: the zero-shot prior is what a model that left out
                 # the lone example would lean on, so it stands in as the out-of-fold score
                 sup_oof[:, ci] = prior[lab, ci]
-        if float(self.neighbour_weight) > 0 and len(lab_idx) > self.neighbours:
+        if float(self.neighbour_weight) > 0 and len(lab) > self.neighbours:
             # keep the neighbour vote only if it helps on the training labels: each labelled
             # report voted on by the others (leave-one-out) against the out-of-fold scores alone
             base = self._mix(sup_oof, prior[lab])
