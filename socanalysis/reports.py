@@ -242,10 +242,10 @@ def _pick_sheet(
 
 @lru_cache(maxsize=1)
 def _polarity_aliases() -> tuple[tuple[str, tuple[str, ...]], ...]:
-    import yaml
+    from socanalysis._yaml import safe_load_yaml
 
     text = resources.files("socanalysis.data").joinpath("value_aliases.yaml").read_text("utf-8")
-    raw = yaml.safe_load(text)["polarity"]
+    raw = safe_load_yaml(text)["polarity"]
     return tuple((label, tuple(words)) for label, words in raw.items())
 
 

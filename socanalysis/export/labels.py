@@ -22,10 +22,10 @@ _FALLBACK = {"fi": ("fi", "sv", "en"), "sv": ("sv", "fi", "en"), "en": ("en", "f
 
 @lru_cache(maxsize=1)
 def _strings() -> dict[str, dict[str, dict[str, str]]]:
-    import yaml
+    from socanalysis._yaml import safe_load_yaml
 
     text = resources.files("socanalysis.export.data").joinpath("ui_strings.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
+    return safe_load_yaml(text)
 
 
 def check_language(language: str) -> str:

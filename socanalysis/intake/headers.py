@@ -54,10 +54,10 @@ def normalize_header(value: Any) -> str:
 @lru_cache(maxsize=1)
 def header_aliases() -> dict[str, tuple[str, ...]]:
     """Canonical field -> aliases, normalised, from the shipped data file."""
-    import yaml
+    from socanalysis._yaml import safe_load_yaml
 
     text = resources.files("socanalysis.data").joinpath("header_aliases.yaml").read_text("utf-8")
-    raw = yaml.safe_load(text)
+    raw = safe_load_yaml(text)
     return {
         name: tuple(dict.fromkeys(normalize_header(a) for a in aliases))
         for name, aliases in raw.items()

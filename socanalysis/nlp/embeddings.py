@@ -70,10 +70,10 @@ class MonolingualEmbeddingWarning(UserWarning):
 
 @lru_cache(maxsize=1)
 def _registry() -> dict[str, Any]:
-    import yaml
+    from socanalysis._yaml import safe_load_yaml
 
     with _REGISTRY_FILE.open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return safe_load_yaml(fh)
 
 
 def available_embedders() -> dict[str, str]:

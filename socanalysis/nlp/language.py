@@ -131,9 +131,9 @@ def _read_weights(path: str) -> dict[str, Any]:
         import json
 
         return json.loads(text)
-    import yaml
+    from socanalysis._yaml import safe_load_yaml
 
-    return yaml.safe_load(text)
+    return safe_load_yaml(text)
 
 
 def _softmax(z: Any) -> Any:

@@ -44,7 +44,7 @@ _LATIN_RE = re.compile(r"[a-zà-ÿāăąćčďđēėęěğīįıķĺļľłńņň
 @lru_cache(maxsize=4)
 def load_cues(path: str | None = None) -> dict[str, Any]:
     """Read the cue file (the packaged ``language_cues.yaml`` unless a path is given)."""
-    import yaml
+    from socanalysis._yaml import safe_load_yaml
 
     if path is None:
         text = (
@@ -55,7 +55,7 @@ def load_cues(path: str | None = None) -> dict[str, Any]:
     else:
         with open(path, encoding="utf-8") as fh:
             text = fh.read()
-    cues = yaml.safe_load(text)
+    cues = safe_load_yaml(text)
     for key in ("dictionaries", "function_words", "patterns"):
         if key not in cues:
             raise ConfigError(f"language cue file {path or 'language_cues.yaml'} lacks '{key}'")

@@ -78,10 +78,12 @@ def _check_language(language: str) -> str:
 def _read_yaml(name: str) -> Any:
     import yaml
 
+    from socanalysis._yaml import safe_load_yaml
+
     path = _DATA / name
     try:
         with open(path, encoding="utf-8") as fh:
-            return yaml.safe_load(fh) or {}
+            return safe_load_yaml(fh) or {}
     except (OSError, yaml.YAMLError) as exc:  # a broken install or an edited data file
         raise ConfigError(f"Cannot read the data file {path}: {exc}") from exc
 

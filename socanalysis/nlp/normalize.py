@@ -135,10 +135,10 @@ def normalize_text(text: str) -> str:
 @lru_cache(maxsize=8)
 def _no_split_abbreviations(language: str | None) -> frozenset[str]:
     """Abbreviations that end with a full stop without ending a sentence (lower case, no dot)."""
-    import yaml
+    from socanalysis._yaml import safe_load_yaml
 
     with open(_DATA / "abbreviations.yaml", encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+        data = safe_load_yaml(fh)
     languages = [language] if language in data else sorted(data)
     words: set[str] = set()
     for lang in languages:

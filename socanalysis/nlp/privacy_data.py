@@ -71,12 +71,12 @@ class PiiSpan:
 
 
 def _read_yaml(name: str) -> dict[str, Any]:
-    import yaml
+    from socanalysis._yaml import safe_load_yaml
 
     path = DATA_DIR / name
     try:
         with path.open(encoding="utf-8") as handle:
-            data = yaml.safe_load(handle)
+            data = safe_load_yaml(handle)
     except FileNotFoundError as exc:  # pragma: no cover - broken installation
         raise ConfigError(f"privacy data file {path} is missing; reinstall socanalysis") from exc
     if not isinstance(data, dict):

@@ -44,10 +44,10 @@ _DATA = Path(__file__).with_name("data")
 @cache
 def settings() -> dict[str, Any]:
     """The theme settings in ``data/themes.yaml`` (read once)."""
-    import yaml
+    from socanalysis._yaml import safe_load_yaml
 
     with open(_DATA / "themes.yaml", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return safe_load_yaml(fh)
 
 
 def default_analyzer_factory(language: str) -> Callable[[str], list[str]]:

@@ -33,10 +33,10 @@ _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 
 @lru_cache(maxsize=1)
 def _stopwords() -> dict[str, frozenset[str]]:
-    import yaml
+    from socanalysis._yaml import safe_load_yaml
 
     with _DATA.open(encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+        data = safe_load_yaml(fh)
     return {lang: frozenset(str(w).lower() for w in words) for lang, words in data.items()}
 
 
