@@ -230,14 +230,22 @@ def analyze(
         # fit while this process finds the themes and weak signals (the two do not depend on
         # each other), and the second half of the stage below only collects them
         categories = _start_categories(table, analysed, embeddings, embedder, config, review)
-    with clock("themes"):
-        theme_model, themes, theme_review = _stage_themes(
-            table, analysed, embeddings, config, review
-        )
-    with clock("weak signals"):
-        detector, weak_signals = _stage_weak_signals(
-            table, analysed, embeddings, lemmas, themes, config
-        )
+    try:
+        with clock("themes"):
+            theme_model, themes, theme_review = _stage_themes(
+                table, analysed, embeddings, config, review
+            )
+        with clock("weak signals"):
+            detector, weak_signals = _stage_weak_signals(
+                table, analysed, embeddings, lemmas, themes, config
+            )
+    except BaseException:
+        # an error or Ctrl-C: nobody will collect the fits, so the workers need not finish them
+        # (the interpreter would wait for them before it exits)
+        from socanalysis.classify.category_fits import stop_submitted_fits
+
+        stop_submitted_fits()
+        raise
     with clock("categories"):
         taxonomies, agreement, category_models, category_review = _finish_categories(
             table, analysed, embeddings, categories

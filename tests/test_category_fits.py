@@ -11,6 +11,7 @@ from socanalysis.classify.category_fits import (
     fit_category_models,
     resolve_n_jobs,
     start_workers,
+    stop_submitted_fits,
     submit_category_models,
     use_workers,
 )
@@ -107,10 +108,10 @@ def test_analyze_starts_workers_only_when_the_labels_will_use_them(monkeypatch):
     assert started == [2]
 
 
-def test_submitted_fits_give_the_same_numbers_in_order(planted):
+def test_submitted_fits_give_the_same_numbers(planted):
     F, own, Y = planted
     alone = fit_category_models(F, own, Y, C=1.0, seed=3, n_jobs=1)
-    # in workers: two submissions run one after another on the one pool
+    # in workers: two submissions run one at a time on the one pool
     first = submit_category_models(F, own, Y, C=1.0, seed=3, n_jobs=2)
     second = submit_category_models(F, own, Y[:, :4], C=1.0, seed=3, n_jobs=2)
     for fits, n in ((first.result(timeout=120), 8), (second.result(timeout=120), 4)):
@@ -123,3 +124,55 @@ def test_submitted_fits_give_the_same_numbers_in_order(planted):
     assert np.array_equal(
         small.result()[0].coef, fit_category_models(F[:50], own[:50], Y[:50], 1.0, 3)[0].coef
     )
+
+
+def test_stopped_fits_raise_and_free_the_workers():
+    import time
+    from concurrent.futures import CancelledError
+
+    rng = np.random.default_rng(0)
+    F = sparse.csr_matrix(rng.normal(size=(2000, 3000)) * (rng.random((2000, 3000)) < 0.05))
+    Y = rng.random((2000, 240)) < 0.2  # 240 categories: 13 s of fitting on the 2-core machine
+    busy = submit_category_models(F, None, Y, C=1.0, seed=0, n_jobs=2)
+    queued = submit_category_models(F, None, Y[:, :5], C=1.0, seed=0, n_jobs=2)
+    deadline = time.monotonic() + 60
+    while not category_fits._submitted["in_workers"] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(1.5)  # the background thread hands the shares to the workers (best effort)
+    assert not busy.done()
+    assert stop_submitted_fits() == 2
+    with pytest.raises(CancelledError):
+        queued.result(timeout=60)
+    with pytest.raises(Exception):  # noqa: B017  (loky's error for a pool shut down under it)
+        busy.result(timeout=60)
+    assert stop_submitted_fits() == 0  # nothing left
+    # the next fits start new workers and give the usual numbers
+    again = submit_category_models(F[:600], None, Y[:600, :8], C=1.0, seed=3, n_jobs=2)
+    alone = fit_category_models(F[:600], None, Y[:600, :8], C=1.0, seed=3, n_jobs=1)
+    assert all(
+        np.array_equal(a.coef, b.coef) for a, b in zip(alone, again.result(120), strict=True)
+    )
+
+
+def test_analyze_stops_the_fits_when_a_later_stage_fails(monkeypatch):
+    import warnings
+
+    import socanalysis
+    from socanalysis import pipeline
+
+    stopped = []
+    monkeypatch.setattr(category_fits, "stop_submitted_fits", lambda: stopped.append(1))
+
+    def broken(*args, **kwargs):
+        raise KeyboardInterrupt  # as Ctrl-C during the themes
+
+    monkeypatch.setattr(pipeline, "_stage_themes", broken)
+    table = socanalysis.read_reports(
+        pytest.importorskip("pathlib").Path(__file__).parent.parent
+        / "sample_data"
+        / "reports_webropol.csv"
+    ).head(30)
+    with warnings.catch_warnings(), pytest.raises(KeyboardInterrupt):
+        warnings.simplefilter("ignore")  # tfidf-lsa warns that it is monolingual
+        socanalysis.analyze(table, embedder="tfidf-lsa", use_cache=False)
+    assert stopped == [1]

@@ -32,7 +32,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import CancelledError, Future
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +44,7 @@ __all__ = [
     "fit_category_models",
     "resolve_n_jobs",
     "start_workers",
+    "stop_submitted_fits",
     "submit_category_models",
     "use_workers",
 ]
@@ -56,10 +57,12 @@ PARALLEL_MIN_CELLS = 4_000
 # the background start of the worker processes (start_workers), joined before they are used
 _starting: dict[str, threading.Thread] = {}
 
-# the thread that hands submitted fits to the workers and waits for them: one, so that
-# submitted fits run one after another on one pool, in the order they were submitted
-_waiting: dict[str, ThreadPoolExecutor] = {}
-_waiting_lock = threading.Lock()
+# held by the thread that hands submitted fits to the workers while it waits for them, so that
+# submitted fits run one at a time on one pool (another size of pool would restart it)
+_fits_lock = threading.Lock()
+# submitted fits not yet finished, and whether one of them is with the workers now
+_submitted: dict[str, Any] = {"pending": set(), "in_workers": False}
+_submitted_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -218,10 +221,11 @@ def submit_category_models(
     """:func:`fit_category_models`, returning at once when the fits run in worker processes.
 
     The fits go to the worker processes from a background thread, which only sends the data
-    and waits (the calling thread keeps the interpreter); submitted fits run one after another,
-    in order. When the fits are too small for workers they run here, before this returns:
-    fits in this process would compete with the caller for the interpreter and change its BLAS
-    threads while it runs.
+    and waits (the calling thread keeps the interpreter); submitted fits run one at a time. The
+    thread is a daemon: a program that stops (Ctrl-C) does not wait for fits nobody will use.
+    When the fits are too small for workers they run here, before this returns: fits in this
+    process would compete with the caller for the interpreter and change its BLAS threads
+    while it runs.
 
     Parameters are those of :func:`fit_category_models`.
 
@@ -245,11 +249,70 @@ def submit_category_models(
         done: Future[list[CategoryFit | None]] = Future()
         done.set_result(fit_category_models(F, own, Y, C, seed, n_jobs))
         return done
-    with _waiting_lock:
-        if "pool" not in _waiting:
-            _waiting["pool"] = ThreadPoolExecutor(1, thread_name_prefix="socanalysis-fits")
-        pool = _waiting["pool"]
-    return pool.submit(fit_category_models, F, own, Y, C, seed, n_jobs)
+    # joblib imported here, after the background start (which imports it too) is done: two
+    # threads importing joblib at once can fail, as its modules import each other
+    _join_start()
+    import joblib.externals.loky  # noqa: F401
+
+    running: Future[list[CategoryFit | None]] = Future()
+    running.set_running_or_notify_cancel()
+    with _submitted_lock:
+        _submitted["pending"].add(running)
+
+    def fit_in_workers() -> None:
+        try:
+            with _fits_lock:
+                with _submitted_lock:
+                    if running not in _submitted["pending"]:  # stopped before it started
+                        raise CancelledError("the category fits were stopped")
+                    _submitted["in_workers"] = True
+                try:
+                    fits = fit_category_models(F, own, Y, C, seed, n_jobs)
+                finally:
+                    with _submitted_lock:
+                        _submitted["in_workers"] = False
+        except BaseException as exc:  # handed to the caller, who raises it from result()
+            running.set_exception(exc)
+        else:
+            running.set_result(fits)
+        finally:
+            with _submitted_lock:
+                _submitted["pending"].discard(running)
+
+    threading.Thread(target=fit_in_workers, name="socanalysis-fits", daemon=True).start()
+    return running
+
+
+def stop_submitted_fits() -> int:
+    """Stop the fits :func:`submit_category_models` started that nobody will collect.
+
+    For an error or Ctrl-C between submitting fits and using them: the worker processes would
+    otherwise go on fitting, and the interpreter waits for them before it exits. Fits not yet
+    started are dropped; fits with the workers are stopped by stopping the workers (the next
+    fits start new ones). Their futures raise instead of returning. Best effort: fits whose
+    background thread has not yet handed them to the workers (a stop within moments of the
+    submission) run to their end.
+
+    Returns
+    -------
+    int
+        How many submitted fits were stopped.
+
+    Examples
+    --------
+    >>> stop_submitted_fits()
+    0
+    """
+    with _submitted_lock:
+        stopped = len(_submitted["pending"])
+        _submitted["pending"].clear()
+        in_workers = _submitted["in_workers"]
+    if in_workers:
+        from joblib.externals.loky import get_reusable_executor
+
+        # reuse=True: the pool the fits use as it is, not a new one made to be shut down
+        get_reusable_executor(reuse=True).shutdown(wait=False, kill_workers=True)
+    return stopped
 
 
 def _fit_share(
