@@ -359,11 +359,9 @@ def load_taxonomy(path_or_name: str | Path | Taxonomy) -> Taxonomy:
         if path.suffix.lower() == ".json":
             data = json.loads(raw_text)
         else:
-            import yaml
+            from socanalysis._yaml import safe_load_yaml
 
-            # the C loader is ten times faster where PyYAML was built with libyaml
-            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-            data = yaml.load(raw_text, Loader=loader)
+            data = safe_load_yaml(raw_text)
     except Exception as exc:  # yaml.YAMLError / json.JSONDecodeError: report the parser's words
         raise ConfigError(f"taxonomy file {path} is not valid YAML/JSON: {exc}") from exc
     return taxonomy_from_dict(data, source=str(path))
