@@ -426,3 +426,30 @@ def test_condensed_distances_match_the_square_matrix():
     got = condensed_cosine_distances(Z)
     assert got.shape == expected.shape
     np.testing.assert_allclose(got, expected, atol=1e-6)
+
+
+def test_umaps_eagerly_compiled_functions_are_cached_on_disk_too(tmp_path):
+    """Functions compiled when umap is imported (explicit signatures) load from the disk cache
+    in a fresh process; numba's decorators are given back afterwards."""
+    import subprocess
+    import sys
+
+    script = (
+        "import numba\n"
+        "from numba.core import decorators\n"
+        "from socanalysis.themes.jit_cache import active_cache_dir, import_umap\n"
+        "umap = import_umap()\n"
+        "func = umap.utils.tau_rand_int\n"
+        "assert type(func._cache).__name__ == 'FunctionCache'\n"
+        "assert func._cache.cache_path.startswith(str(active_cache_dir()))\n"
+        "assert numba.njit is decorators.njit and numba.jit is decorators.jit\n"
+        "print(sum(func._cache_hits.values()))\n"
+    )
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}
+    runs = [
+        subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
+        for _ in range(2)
+    ]
+    assert [r.returncode for r in runs] == [0, 0], runs[0].stderr[-2000:]
+    # compiled (and saved) by the first process, loaded from disk by the second
+    assert [int(r.stdout.split()[-1]) for r in runs] == [0, 1]
