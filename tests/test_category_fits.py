@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 from scipy import sparse
@@ -176,3 +178,40 @@ def test_analyze_stops_the_fits_when_a_later_stage_fails(monkeypatch):
         warnings.simplefilter("ignore")  # tfidf-lsa warns that it is monolingual
         socanalysis.analyze(table, embedder="tfidf-lsa", use_cache=False)
     assert stopped == [1]
+
+
+@pytest.mark.skipif(not hasattr(os, "getpriority"), reason="process priorities are Unix-only")
+def test_workers_run_below_the_callers_priority_and_keep_the_pool_to_themselves():
+    from joblib import Parallel, delayed
+
+    def niceness() -> int:
+        return os.getpriority(os.PRIO_PROCESS, 0)
+
+    mine = niceness()
+    tasks = [delayed(niceness)() for _ in range(4)]
+    assert (
+        category_fits._in_workers(2, tasks)
+        == [min(19, max(mine, category_fits.WORKER_NICENESS))] * 4
+    )
+    assert niceness() == mine  # the caller's own priority is unchanged
+    # joblib work of the user's own gets a pool at the usual priority, not the fits' workers
+    assert Parallel(n_jobs=2, backend="loky")(tasks) == [mine] * 4
+
+
+def test_submitting_does_not_wait_for_the_workers_to_start(planted, monkeypatch):
+    import threading
+    import time
+
+    F, own, Y = planted
+    release = threading.Event()
+    slow_start = threading.Thread(target=release.wait, daemon=True)  # a start still running
+    slow_start.start()
+    monkeypatch.setattr(category_fits, "_starting", {"thread": slow_start})
+    t0 = time.perf_counter()
+    pending = submit_category_models(F, own, Y, C=1.0, seed=3, n_jobs=2)
+    assert time.perf_counter() - t0 < 2.0 and not pending.done()
+    release.set()  # the start ends: the background thread hands the fits to the workers
+    fits = pending.result(timeout=120)
+    alone = fit_category_models(F, own, Y, C=1.0, seed=3, n_jobs=1)
+    assert all(np.array_equal(a.coef, b.coef) for a, b in zip(alone, fits, strict=True))
+    assert category_fits._starting == {}

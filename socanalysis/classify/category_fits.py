@@ -9,6 +9,13 @@ time in Python between small BLAS calls and so holds the GIL (measured, docs/per
 Every fit runs with one BLAS thread, in the calling process or in a worker, so the fitted
 numbers are the same bit for bit whatever ``n_jobs`` is (tests/test_category_fits.py).
 
+The worker processes run at a lower scheduling priority than the caller (niceness
+:data:`WORKER_NICENESS`, where the system has one): they start, and fit, while the caller goes
+on with other work (the pipeline's earlier stages and its theme stage), and on a machine with
+as many busy processes as cores they should not slow that work down, which is what the caller
+waits for. On idle cores they run at full speed. They are a loky pool of their own settings, so
+joblib work a user runs later in the same process does not inherit the priority.
+
 :func:`submit_category_models` starts the same fits and returns at once when they run in
 worker processes, so that the caller can do other work (the pipeline's theme stage) while the
 workers fit; the result is the same as :func:`fit_category_models`'.
@@ -41,6 +48,7 @@ import numpy as np
 __all__ = [
     "CategoryFit",
     "PARALLEL_MIN_CELLS",
+    "WORKER_NICENESS",
     "fit_category_models",
     "resolve_n_jobs",
     "start_workers",
@@ -53,9 +61,15 @@ __all__ = [
 #: a second each, for importing scikit-learn) costs more than the fits they would share.
 PARALLEL_MIN_CELLS = 4_000
 
+#: Niceness of the worker processes (Unix; 0 is the default priority, 19 the lowest): measured
+#: on 2 cores, the two workers starting beside the pipeline's per-report stages took a third of
+#: the caller's core at niceness 0 (docs/performance.md).
+WORKER_NICENESS = 10
+
 
 # the background start of the worker processes (start_workers), joined before they are used
 _starting: dict[str, threading.Thread] = {}
+_start_lock = threading.Lock()
 
 # held by the thread that hands submitted fits to the workers while it waits for them, so that
 # submitted fits run one at a time on one pool (another size of pool would restart it)
@@ -129,6 +143,11 @@ def start_workers(n_jobs: int | None) -> bool:
     workers = resolve_n_jobs(n_jobs)
     if workers < 2 or "thread" in _starting:
         return False
+    # imported here, not in the thread: the caller imports joblib too (submit_category_models),
+    # and two threads importing joblib at once can fail, as its modules import each other
+    import joblib.externals.loky
+    import joblib.parallel  # noqa: F401
+
     thread = threading.Thread(target=_run_in_workers, args=(workers,), daemon=True)
     _starting["thread"] = thread
     thread.start()
@@ -136,11 +155,30 @@ def start_workers(n_jobs: int | None) -> bool:
 
 
 def _run_in_workers(workers: int) -> None:
-    from joblib import Parallel, delayed
+    from joblib import delayed
 
     # a failed warm-up only means that the fits start the workers themselves, later
     with contextlib.suppress(Exception):
-        Parallel(n_jobs=workers, backend="loky")(delayed(_import_fitting)() for _ in range(workers))
+        _in_workers(workers, [delayed(_import_fitting)() for _ in range(workers)])
+
+
+def _in_workers(workers: int, tasks: list[Any]) -> list[Any]:
+    """Run joblib ``delayed`` tasks in the loky pool of lower-priority workers."""
+    from joblib import Parallel, parallel_config
+
+    # the initializer is part of the pool's settings: a plain joblib call made later in this
+    # process (another setting) gets a pool of its own at the usual priority
+    with parallel_config(backend="loky", initializer=_lower_priority):
+        return Parallel(n_jobs=workers)(tasks)
+
+
+def _lower_priority() -> None:
+    """Worker initializer: lower this process's priority where the system allows it (never
+    raise it: a worker of a caller that runs niced already keeps the caller's niceness)."""
+    if hasattr(os, "setpriority"):  # not on Windows: the workers keep the usual priority
+        with contextlib.suppress(OSError):
+            current = os.getpriority(os.PRIO_PROCESS, 0)
+            os.setpriority(os.PRIO_PROCESS, 0, max(current, WORKER_NICENESS))
 
 
 def _import_fitting() -> None:
@@ -152,9 +190,12 @@ def _import_fitting() -> None:
 
 
 def _join_start() -> None:
-    thread = _starting.pop("thread", None)
-    if thread is not None:
-        thread.join()
+    # under a lock: a caller that finds another thread joining the start waits for it too
+    with _start_lock:
+        thread = _starting.get("thread")
+        if thread is not None:
+            thread.join()
+            del _starting["thread"]
 
 
 def fit_category_models(
@@ -193,14 +234,14 @@ def fit_category_models(
     categories = list(range(Y.shape[1]))
     workers = use_workers(Y.shape[0], len(categories), n_jobs)
     if workers > 1:
-        from joblib import Parallel, delayed
+        from joblib import delayed
 
         _join_start()  # one pool: the background start must be done before it is used
 
         # round-robin shares: neighbouring categories are often alike in cost
         shares = [categories[w::workers] for w in range(workers)]
-        parts = Parallel(n_jobs=workers, backend="loky")(
-            delayed(_fit_share)(F, own, Y, share, C, seed) for share in shares
+        parts = _in_workers(
+            workers, [delayed(_fit_share)(F, own, Y, share, C, seed) for share in shares]
         )
         fits: list[CategoryFit | None] = [None] * len(categories)
         for share, part in zip(shares, parts, strict=True):
@@ -249,10 +290,11 @@ def submit_category_models(
         done: Future[list[CategoryFit | None]] = Future()
         done.set_result(fit_category_models(F, own, Y, C, seed, n_jobs))
         return done
-    # joblib imported here, after the background start (which imports it too) is done: two
-    # threads importing joblib at once can fail, as its modules import each other
-    _join_start()
-    import joblib.externals.loky  # noqa: F401
+    # imported before the background thread, which uses joblib: two threads importing it at
+    # once can fail (start_workers imports it in the caller too). The background start of
+    # the workers is joined in that thread, not here: the caller goes on while they start.
+    import joblib.externals.loky
+    import joblib.parallel  # noqa: F401
 
     running: Future[list[CategoryFit | None]] = Future()
     running.set_running_or_notify_cancel()
@@ -318,6 +360,7 @@ def stop_submitted_fits() -> int:
 def _fit_share(
     F: Any, own: np.ndarray | None, Y: np.ndarray, categories: list[int], C: float, seed: int
 ) -> list[CategoryFit | None]:
+    from sklearn.linear_model import LogisticRegression  # noqa: F401  (BLAS loaded first)
     from threadpoolctl import threadpool_limits
 
     # lbfgs calls BLAS on vectors of a few thousand numbers thousands of times: a second

@@ -423,11 +423,14 @@ class CategorySuggester:
         pending = self.__dict__.pop("_pending", None)
         if pending is None:
             return self
+        from sklearn.linear_model import LogisticRegression  # noqa: F401  (BLAS loaded first)
         from threadpoolctl import threadpool_limits
 
         fits_running, state = pending
         fits = fits_running.result()
-        with threadpool_limits(limits=1):  # as in _fit_supervised, for the same numbers
+        # as in _fit_supervised, for the same numbers; scikit-learn's BLAS (the calibration's
+        # logistic fits) is loaded above, since the limit applies to libraries loaded before it
+        with threadpool_limits(limits=1):
             self._finish_supervised(state, fits)
         return self
 
@@ -628,7 +631,8 @@ class CategorySuggester:
         """Start the supervised models: features here, the per-category fits submitted
         (:func:`~socanalysis.classify.category_fits.submit_category_models`); :meth:`join`
         finishes them."""
-        from sklearn.linear_model import LogisticRegression  # noqa: F401  (BLAS loaded first)
+        # no scikit-learn import here: the fits import it where they run (in worker processes
+        # the caller never waits for it), and the features below need only numpy and scipy
         from threadpoolctl import threadpool_limits
 
         from socanalysis.classify.category_fits import submit_category_models
