@@ -41,7 +41,7 @@ import math
 import os
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from socanalysis.config import AnalysisConfig
@@ -335,12 +335,17 @@ class DaskPerReport:
         config: AnalysisConfig,
         clock: Any,
         progress: ProgressCallback | None = None,
+        on_embeddings: Callable[[Any, Any], None] | None = None,
     ) -> tuple[list[list[str]], Any, Any]:
+        """Run the per-report stages on the cluster; ``on_embeddings(embedder, embeddings)``
+        is called once every partition is back (the local engine calls it before the lemmas)."""
         from socanalysis.pipeline import _per_report_stages
 
         n_ok = int((table["status"] == "ok").sum())
         if n_ok == 0:  # nothing to analyse: no cluster needed for the empty results
-            return _per_report_stages(table, config, clock, progress, self.embedder)
+            return _per_report_stages(
+                table, config, clock, progress, self.embedder, on_embeddings=on_embeddings
+            )
         name = "per-report stages (dask)"
         with clock(name), _connected(config, self.client) as client:
             processes = _check_workers(client)
@@ -362,6 +367,8 @@ class DaskPerReport:
                 "partitions": len(rows),
                 **result.pop("info"),
             }
+        if on_embeddings is not None:
+            on_embeddings(self.embedder, result["embeddings"])
         return result["lemmas"], self.embedder, result["embeddings"]
 
     def _map(

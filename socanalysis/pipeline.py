@@ -224,13 +224,22 @@ def analyze(
     table["proposal_masked"] = ""
     analysed = (table["status"] == "ok").to_numpy()
     _start_category_workers(table, analysed, config)
-    lemmas, embedder, embeddings = per_report(table, config, clock, progress)
-    with clock("categories"):
-        # started before the themes: where the category models fit in worker processes, they
-        # fit while this process finds the themes and weak signals (the two do not depend on
-        # each other), and the second half of the stage below only collects them
-        categories = _start_categories(table, analysed, embeddings, embedder, config, review)
+    categories: dict[str, Any] = {}
+
+    def start_categories(embedder: Any, embeddings: Any) -> None:
+        with clock("categories"):
+            # started as soon as the embeddings exist (the suggesters lemmatise on their own):
+            # where the category models fit in worker processes, they fit while this process
+            # computes the lemmas, themes and weak signals (which do not depend on them), and
+            # the second half of the stage below only collects them
+            categories.update(
+                _start_categories(table, analysed, embeddings, embedder, config, review)
+            )
+
     try:
+        lemmas, embedder, embeddings = per_report(
+            table, config, clock, progress, on_embeddings=start_categories
+        )
         with clock("themes"):
             theme_model, themes, theme_review = _stage_themes(
                 table, analysed, embeddings, config, review
@@ -295,8 +304,9 @@ def _per_report_stages(
     clock: _StageClock,
     progress: ProgressCallback | None = None,
     embedder: Any = None,
+    on_embeddings: Callable[[Any, Any], None] | None = None,
 ) -> tuple[list[list[str]], Any, Any]:
-    """Language, privacy masking, lemmas and embeddings: the stages that read one report at a
+    """Language, privacy masking, embeddings and lemmas: the stages that read one report at a
     time.
 
     Each row's results depend on that row alone (and on the original of a duplicate), so the
@@ -304,6 +314,9 @@ def _per_report_stages(
     language, language_confidence, text_masked, proposal_masked and pii_masked columns in
     place; returns the lemmas and embeddings of the analysed rows, in table order, and the
     embedder (``embedder`` is used when given, so a worker loads its model once).
+    ``on_embeddings(embedder, embeddings)`` is called as soon as the embeddings exist, before
+    the lemmas: the pipeline starts the category fits there, which need the masked texts and
+    the embeddings but not the lemmas.
     """
     analysed = (table["status"] == "ok").to_numpy()
     with_text = table["status"].isin(_MASKED_STATUSES).to_numpy()
@@ -312,10 +325,12 @@ def _per_report_stages(
     _copy_to_duplicates(table, ("language", "language_confidence"))
     with clock("privacy"):
         _stage_privacy(table, with_text)
-    with clock("lemmas"):
-        lemmas = _stage_lemmas(table, analysed)
     with clock("embeddings"):
         embedder, embeddings = _stage_embeddings(table, analysed, config, progress, embedder)
+    if on_embeddings is not None:
+        on_embeddings(embedder, embeddings)
+    with clock("lemmas"):
+        lemmas = _stage_lemmas(table, analysed)
     return lemmas, embedder, embeddings
 
 

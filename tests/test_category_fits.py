@@ -156,7 +156,17 @@ def test_stopped_fits_raise_and_free_the_workers():
     )
 
 
-def test_analyze_stops_the_fits_when_a_later_stage_fails(monkeypatch):
+def _sample_reports(n: int):
+    from pathlib import Path
+
+    import socanalysis
+
+    path = Path(__file__).parent.parent / "sample_data" / "reports_webropol.csv"
+    return socanalysis.read_reports(path).head(n)
+
+
+@pytest.mark.parametrize("stage", ["_stage_lemmas", "_stage_themes"])
+def test_analyze_stops_the_fits_when_a_later_stage_fails(monkeypatch, stage):
     import warnings
 
     import socanalysis
@@ -166,14 +176,10 @@ def test_analyze_stops_the_fits_when_a_later_stage_fails(monkeypatch):
     monkeypatch.setattr(category_fits, "stop_submitted_fits", lambda: stopped.append(1))
 
     def broken(*args, **kwargs):
-        raise KeyboardInterrupt  # as Ctrl-C during the themes
+        raise KeyboardInterrupt  # as Ctrl-C during that stage, after the fits started
 
-    monkeypatch.setattr(pipeline, "_stage_themes", broken)
-    table = socanalysis.read_reports(
-        pytest.importorskip("pathlib").Path(__file__).parent.parent
-        / "sample_data"
-        / "reports_webropol.csv"
-    ).head(30)
+    monkeypatch.setattr(pipeline, stage, broken)
+    table = _sample_reports(30)
     with warnings.catch_warnings(), pytest.raises(KeyboardInterrupt):
         warnings.simplefilter("ignore")  # tfidf-lsa warns that it is monolingual
         socanalysis.analyze(table, embedder="tfidf-lsa", use_cache=False)
@@ -215,3 +221,33 @@ def test_submitting_does_not_wait_for_the_workers_to_start(planted, monkeypatch)
     alone = fit_category_models(F, own, Y, C=1.0, seed=3, n_jobs=1)
     assert all(np.array_equal(a.coef, b.coef) for a, b in zip(alone, fits, strict=True))
     assert category_fits._starting == {}
+
+
+def test_analyze_starts_the_category_fits_before_the_lemmas(monkeypatch):
+    """The suggesters need the masked texts and embeddings, not the lemmas: their fits start
+    first and run while this process computes the lemmas, themes and weak signals."""
+    import warnings
+
+    import socanalysis
+    from socanalysis import pipeline
+
+    calls = []
+    for name in ("_start_categories", "_stage_lemmas", "_finish_categories"):
+        real = getattr(pipeline, name)
+
+        def traced(*args, _real=real, _name=name, **kwargs):
+            calls.append(_name)
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(pipeline, name, traced)
+    stages = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # tfidf-lsa warns that it is monolingual
+        result = socanalysis.analyze(
+            _sample_reports(40), embedder="tfidf-lsa", use_cache=False, progress=stages.append
+        )
+    assert calls == ["_start_categories", "_stage_lemmas", "_finish_categories"]
+    known = ["intake", "language", "privacy", "embeddings", "categories", "lemmas", "themes"]
+    assert [s for s in stages if s in known][:7] == known
+    assert result.reports["shl_suggested"].notna().all()
+    assert set(result.run_info["timings_s"]) >= {"categories", "lemmas", "embeddings"}

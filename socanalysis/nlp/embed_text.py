@@ -27,7 +27,7 @@ __all__ = ["texts_for_embedding"]
 
 @lru_cache(maxsize=1)
 def _placeholder_with_space() -> re.Pattern[str]:
-    from socanalysis.nlp.tokens import _identifier_patterns
+    from socanalysis.nlp.lemmas import _identifier_patterns
 
     # the space before a mask goes with it, so "puh. [PUHELIN]," leaves "puh.,"
     return re.compile(r"\s*(?:" + _identifier_patterns()[1].pattern + ")")

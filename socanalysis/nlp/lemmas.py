@@ -32,6 +32,7 @@ Examples
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -86,6 +87,24 @@ def _read_yaml(name: str) -> Any:
             return safe_load_yaml(fh) or {}
     except (OSError, yaml.YAMLError) as exc:  # a broken install or an edited data file
         raise ConfigError(f"Cannot read the data file {path}: {exc}") from exc
+
+
+@lru_cache(maxsize=1)
+def _identifier_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Identifiers (numbers, dates, e-mails, ...) and privacy placeholders, as regexes.
+
+    Kept here, with no spaCy import, for the embedding texts' placeholder removal.
+    """
+    raw = _read_yaml("lemma_common.yaml")
+    patterns = [str(p) for p in raw.get("identifier_patterns") or []]
+    placeholder = str(raw.get("placeholder_pattern", r"\[[A-ZÅÄÖ_]+\]"))
+    try:
+        return (
+            re.compile("(?:" + "|".join(patterns) + ")", re.IGNORECASE),
+            re.compile(placeholder),
+        )
+    except re.error as exc:
+        raise ConfigError(f"lemma_common.yaml: invalid regular expression: {exc}") from exc
 
 
 @cache

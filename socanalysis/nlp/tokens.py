@@ -34,14 +34,19 @@ Examples
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any
 
 from socanalysis.errors import ConfigError
 from socanalysis.nlp.analyzer import import_spacy
-from socanalysis.nlp.lemmas import SUPPORTED_LANGUAGES, _read_yaml, lemma_settings, lookup_lemma
+from socanalysis.nlp.lemmas import (
+    SUPPORTED_LANGUAGES,
+    _identifier_patterns,
+    _read_yaml,
+    lemma_settings,
+    lookup_lemma,
+)
 from socanalysis.nlp.normalize import _no_split_abbreviations
 
 import_spacy()  # spaCy without torch, whichever module imports it first (see there)
@@ -157,20 +162,6 @@ def stop_words(language: str) -> frozenset[str]:
     if language not in SUPPORTED_LANGUAGES:
         raise ConfigError(f"Stop words exist for 'fi' and 'sv', not {language!r}.")
     return _stop_data(language)[0]
-
-
-@lru_cache(maxsize=1)
-def _identifier_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    raw = _read_yaml("lemma_common.yaml")
-    patterns = [str(p) for p in raw.get("identifier_patterns") or []]
-    placeholder = str(raw.get("placeholder_pattern", r"\[[A-ZÅÄÖ_]+\]"))
-    try:
-        return (
-            re.compile("(?:" + "|".join(patterns) + ")", re.IGNORECASE),
-            re.compile(placeholder),
-        )
-    except re.error as exc:
-        raise ConfigError(f"lemma_common.yaml: invalid regular expression: {exc}") from exc
 
 
 class SocanalysisLemmatizer:
