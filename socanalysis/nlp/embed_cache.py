@@ -14,6 +14,8 @@ Examples
 --------
 >>> import tempfile
 >>> import numpy as np
+
+from socanalysis.nlp.sqlite_store import SqliteStore
 >>> cache = EmbeddingCache(tempfile.mkdtemp())
 >>> keys = cache.keys(["a", "b"])
 >>> cache.store("toy:model", "passage", keys, np.eye(2, dtype=np.float32))
@@ -27,15 +29,15 @@ Examples
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import sqlite3
-import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+
+from socanalysis.nlp.sqlite_store import SqliteStore
 
 #: environment variable that moves the whole socanalysis cache (embeddings go in a subfolder)
 CACHE_ENV = "SOCANALYSIS_CACHE_DIR"
@@ -90,7 +92,7 @@ def text_sha256(text: str) -> bytes:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
 
 
-class EmbeddingCache:
+class EmbeddingCache(SqliteStore):
     """Embedding vectors stored in one SQLite file under ``directory``.
 
     Parameters
@@ -107,56 +109,19 @@ class EmbeddingCache:
     not match the requested dimension is treated as missing.
     """
 
+    schema = _SCHEMA
+    warning = EmbeddingCacheWarning
+    what = "embedding cache"
+
     def __init__(self, directory: str | os.PathLike[str] | None = None) -> None:
-        self.directory = Path(directory).expanduser() if directory else default_cache_dir()
-        self.path = self.directory / CACHE_FILENAME
-        self._conn: sqlite3.Connection | None = None
-        self._pid: int | None = None
+        super().__init__(directory or default_cache_dir(), CACHE_FILENAME)
         self._ns_ids: dict[str, int] = {}
-        self.disabled = False
 
     def __repr__(self) -> str:
         return f"EmbeddingCache({str(self.directory)!r})"
 
-    # -- connection -------------------------------------------------------------------------
-    def _connect(self) -> sqlite3.Connection | None:
-        if self.disabled:
-            return None
-        # a connection must not cross a fork (multiprocessing workers reopen their own)
-        if self._conn is not None and self._pid == os.getpid() and self.path.exists():
-            return self._conn
-        self._close()
-        try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, timeout=60.0, isolation_level=None)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.executescript(_SCHEMA)
-        except (sqlite3.Error, OSError) as exc:
-            self._disable(exc)
-            return None
-        self._conn, self._pid, self._ns_ids = conn, os.getpid(), {}
-        return conn
-
-    def _close(self) -> None:
-        if self._conn is not None:
-            with contextlib.suppress(sqlite3.Error):  # closing a broken handle
-                self._conn.close()
-        self._conn = None
-
-    def close(self) -> None:
-        """Close the database connection (it reopens on the next use)."""
-        self._close()
-
-    def _disable(self, exc: BaseException) -> None:
-        self.disabled = True
-        self._close()
-        warnings.warn(
-            f"embedding cache at {self.path} cannot be used ({exc}); embeddings are computed "
-            "without caching. Delete the file or set SOCANALYSIS_CACHE_DIR to a writable folder.",
-            EmbeddingCacheWarning,
-            stacklevel=3,
-        )
+    def _connected(self) -> None:
+        self._ns_ids = {}
 
     def _namespace_id(
         self, conn: sqlite3.Connection, namespace: str, dim: int, *, create: bool
@@ -197,7 +162,7 @@ class EmbeddingCache:
         dim : int
             Expected vector length; stored vectors of another length are ignored.
         """
-        conn = self._connect()
+        conn = self.connect()
         if conn is None or not keys:
             return {}
         position = {k: i for i, k in enumerate(keys)}
@@ -219,7 +184,7 @@ class EmbeddingCache:
                     if len(blob) == nbytes:
                         found[position[bytes(sha)]] = np.frombuffer(blob, dtype=np.float32)
         except sqlite3.DatabaseError as exc:
-            self._disable(exc)
+            self.disable(exc)
             return {}
         # duplicate keys map to the last position in ``position``; fill the others too
         if len(position) != len(keys):
@@ -234,7 +199,7 @@ class EmbeddingCache:
 
         Existing entries are kept, so concurrent writers of the same texts do not conflict.
         """
-        conn = self._connect()
+        conn = self.connect()
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         if conn is None or len(keys) == 0:
             return 0
@@ -251,13 +216,13 @@ class EmbeddingCache:
                     ((ns_id, kind_id, k, row.tobytes()) for k, row in rows),
                 )
         except sqlite3.DatabaseError as exc:
-            self._disable(exc)
+            self.disable(exc)
             return 0
         return len(keys)
 
     def known_dim(self, namespace: str) -> int | None:
         """Dimension of the vectors stored for ``namespace`` (the first one stored), if any."""
-        conn = self._connect()
+        conn = self.connect()
         if conn is None:
             return None
         try:
@@ -265,13 +230,13 @@ class EmbeddingCache:
                 "SELECT dim FROM namespaces WHERE name = ? ORDER BY id LIMIT 1", (namespace,)
             ).fetchone()
         except sqlite3.DatabaseError as exc:
-            self._disable(exc)
+            self.disable(exc)
             return None
         return None if row is None else int(row[0])
 
     def count(self, namespace: str | None = None) -> int:
         """Number of cached vectors, in total or for one namespace (any dimension)."""
-        conn = self._connect()
+        conn = self.connect()
         if conn is None:
             return 0
         if namespace is None:
@@ -282,10 +247,3 @@ class EmbeddingCache:
                 (namespace,),
             ).fetchone()[0]
         )
-
-    def clear(self) -> None:
-        """Delete the cache file (and its write-ahead log); safe while nothing is writing."""
-        self._close()
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(self.path) + suffix).unlink(missing_ok=True)
-        self.disabled = False
