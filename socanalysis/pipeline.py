@@ -13,6 +13,7 @@ results are those of running them one after the other.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
 import sys
@@ -237,17 +238,18 @@ def analyze(
             )
 
     try:
-        lemmas, embedder, embeddings = per_report(
-            table, config, clock, progress, on_embeddings=start_categories
-        )
-        with clock("themes"):
-            theme_model, themes, theme_review = _stage_themes(
-                table, analysed, embeddings, config, review
+        with _lemma_cache(config):
+            lemmas, embedder, embeddings = per_report(
+                table, config, clock, progress, on_embeddings=start_categories
             )
-        with clock("weak signals"):
-            detector, weak_signals = _stage_weak_signals(
-                table, analysed, embeddings, lemmas, themes, config
-            )
+            with clock("themes"):
+                theme_model, themes, theme_review = _stage_themes(
+                    table, analysed, embeddings, config, review
+                )
+            with clock("weak signals"):
+                detector, weak_signals = _stage_weak_signals(
+                    table, analysed, embeddings, lemmas, themes, config
+                )
     except BaseException:
         # an error or Ctrl-C: nobody will collect the fits, so the workers need not finish them
         # (the interpreter would wait for them before it exits)
@@ -287,6 +289,16 @@ def analyze(
         weak_signal_detector=detector,
         category_models=category_models,
     )
+
+
+def _lemma_cache(config: AnalysisConfig) -> contextlib.AbstractContextManager[Any]:
+    """The lemma terms' disk cache for a run with these settings (none with
+    ``use_cache=False``); see :func:`socanalysis.nlp.lemma_cache.lemma_disk_cache`."""
+    if not config.use_cache:
+        return contextlib.nullcontext()
+    from socanalysis.nlp.lemma_cache import lemma_disk_cache
+
+    return lemma_disk_cache(config.cache_dir)
 
 
 def _per_report_engine(config: AnalysisConfig, client: Any) -> Callable[..., Any]:

@@ -28,6 +28,7 @@ from functools import cache
 from typing import Any
 
 from socanalysis.errors import ConfigError, InputError
+from socanalysis.nlp.lemma_cache import active_lemma_cache, fingerprint
 
 __all__ = [
     "LANGUAGE_CHOICES",
@@ -84,9 +85,29 @@ def import_spacy() -> Any:
 
 @cache
 def _function_words(language: str) -> frozenset[str]:
-    """spaCy's stop words: short, frequent and language-specific, a cheap language cue."""
-    import importlib
+    """spaCy's stop words: short, frequent and language-specific, a cheap language cue.
 
+    Read from spaCy's ``lang/<language>/stop_words.py`` without importing spaCy when it is not
+    imported yet: a run whose lemma terms all come from the disk cache needs no spaCy, and
+    importing it takes about 0.5 s. The file is run in a namespace of its own, as the import
+    would run it; if spaCy ever lays it out otherwise, it is imported after all.
+    """
+    import importlib
+    import sys
+
+    if "spacy" not in sys.modules:
+        import importlib.util
+        from pathlib import Path
+
+        spec = importlib.util.find_spec("spacy")  # a top-level name: nothing is imported
+        if spec is not None and spec.origin:
+            path = Path(spec.origin).parent / "lang" / language / "stop_words.py"
+            namespace: dict[str, Any] = {}
+            try:
+                exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), namespace)
+                return frozenset(namespace["STOP_WORDS"])
+            except (OSError, SyntaxError, KeyError, TypeError, NameError, ImportError):
+                pass
     import_spacy()
     return frozenset(importlib.import_module(f"spacy.lang.{language}.stop_words").STOP_WORDS)
 
@@ -293,9 +314,6 @@ class LemmaAnalyzer:
         per_text = per_text_languages(languages, len(texts), "lemmatize_texts")
         from socanalysis.nlp.normalize import normalize_text
 
-        import_spacy()  # before tokens.py imports spaCy: without torch
-        from socanalysis.nlp.tokens import get_pipeline
-
         normalized = [normalize_text(t) for t in texts]
         groups: dict[tuple[str, ...], list[int]] = {}
         for i, (text, language) in enumerate(zip(normalized, per_text, strict=True)):
@@ -303,11 +321,14 @@ class LemmaAnalyzer:
         result: list[list[str]] = [[] for _ in texts]
         settings = (self.expand_abbreviations, self.drop_stopwords, self.min_len,
                     tuple(self.ngram_range))  # fmt: skip
+        disk = active_lemma_cache()
         for key in sorted(groups):
             # A text's terms depend only on its normalised text, the pipeline (languages) and
             # these settings, so a text analysed before in this process (the lemmas stage,
-            # then the theme keywords of the same masked texts) is not run through spaCy again.
+            # then the theme keywords of the same masked texts) is not run through spaCy again,
+            # nor, while a lemma disk cache is active, one analysed in an earlier run.
             todo: list[tuple[int, tuple[Any, ...]]] = []
+            remembered: list[tuple[int, tuple[Any, ...]]] = []
             for i in groups[key]:
                 memo_key = (key, settings, _digest(normalized[i]))
                 known = _MEMO.get(memo_key)
@@ -315,16 +336,59 @@ class LemmaAnalyzer:
                     todo.append((i, memo_key))
                 else:
                     result[i] = list(known)
+                    remembered.append((i, memo_key))
+            namespace = f"{'+'.join(key)}|{settings}|{fingerprint()}" if disk else ""
+            if disk is not None:
+                todo = _read_disk(disk, namespace, todo, result)
+                # terms computed in this process before the cache was active go on disk too
+                _write_disk(disk, namespace, remembered, result, only_new=True)
             if not todo:
                 continue
+            import_spacy()  # before tokens.py imports spaCy: without torch
+            from socanalysis.nlp.tokens import get_pipeline
+
             nlp = get_pipeline(key, expand_abbreviations=self.expand_abbreviations)
             docs = nlp.pipe((normalized[i] for i, _ in todo), batch_size=256)
             for (i, memo_key), doc in zip(todo, docs, strict=True):
                 result[i] = self._terms(doc)
-                if len(_MEMO) >= _MEMO_MAX:
-                    _MEMO.clear()
-                _MEMO[memo_key] = tuple(result[i])
+                _remember(memo_key, tuple(result[i]))
+            if disk is not None:
+                _write_disk(disk, namespace, todo, result)
         return result
+
+
+def _read_disk(
+    disk: Any, namespace: str, todo: list[tuple[int, tuple[Any, ...]]], result: list[list[str]]
+) -> list[tuple[int, tuple[Any, ...]]]:
+    """Fill ``result`` (and the memo) from the disk cache; return the texts still to do."""
+    if not todo:
+        return todo
+    stored = disk.lookup(namespace, [memo_key[2] for _, memo_key in todo])
+    for j, terms in stored.items():
+        i, memo_key = todo[j]
+        result[i] = list(terms)
+        _remember(memo_key, terms)
+    return [item for j, item in enumerate(todo) if j not in stored]
+
+
+def _write_disk(
+    disk: Any,
+    namespace: str,
+    done: list[tuple[int, tuple[Any, ...]]],
+    result: list[list[str]],
+    only_new: bool = False,
+) -> None:
+    """Store the terms of ``done`` texts; ``only_new``: those the cache does not hold yet."""
+    if only_new:
+        done = [(i, k) for i, k in done if not disk.holds(namespace, k[2])]
+    if done:
+        disk.store(namespace, [k[2] for _, k in done], [result[i] for i, _ in done])
+
+
+def _remember(memo_key: tuple[Any, ...], terms: tuple[str, ...]) -> None:
+    if len(_MEMO) >= _MEMO_MAX:
+        _MEMO.clear()
+    _MEMO[memo_key] = terms
 
 
 def _digest(text: str) -> bytes:

@@ -1,0 +1,229 @@
+"""On-disk cache of the lemma terms of texts, so a run on reports seen before needs no spaCy.
+
+:class:`~socanalysis.nlp.analyzer.LemmaAnalyzer` keeps the terms of every text it analysed in
+memory for the rest of the process. ``analyze`` also keeps them on disk while it runs (see
+:func:`lemma_disk_cache`), next to the embedding cache: a second run on the same reports (the
+coordinator's run the morning after, with a few reports added) then reads the terms instead of
+importing spaCy, building its pipelines and lemmatising every report again, about 1.5 s of a
+fresh 1 000-report run on the 2-core machine (docs/performance.md).
+
+What is stored: per text, the 16-byte BLAKE2b hash of its normalised text and its terms, keyed
+by a *namespace* that names the languages and settings of the analyzer and a fingerprint of
+everything the terms depend on (the lemmatiser's code and data files, the spaCy, simplemma and
+Unicode versions). A change to any of them starts a new namespace, so stale terms are never
+read. The texts the pipeline lemmatises are masked (names, identity codes, addresses and
+contacts replaced by placeholders), and the terms leave out stop words and identifiers: the
+cache holds the same words as the masked text in reports.csv. It is safe to delete at any time;
+``use_cache=False`` turns it off together with the embedding cache.
+
+Examples
+--------
+>>> import tempfile
+>>> cache = LemmaCache(tempfile.mkdtemp())
+>>> keys = [b"k" * 16, b"q" * 16]
+>>> cache.store("fi|toy", keys[:1], [("asunto", "puuttua")])
+1
+>>> cache.lookup("fi|toy", keys)
+{0: ('asunto', 'puuttua')}
+>>> cache.lookup("sv|toy", keys)
+{}
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from functools import cache
+from pathlib import Path
+
+from socanalysis.nlp.sqlite_store import SqliteStore
+
+CACHE_FILENAME = "lemmas-v1.sqlite3"
+# SQLite's default limit on bound parameters is 999 in old builds; stay below it
+_CHUNK = 900
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS terms (
+    ns TEXT NOT NULL,
+    digest BLOB NOT NULL,
+    terms TEXT NOT NULL,
+    PRIMARY KEY (ns, digest)
+) WITHOUT ROWID;
+"""
+# what the terms of a text depend on besides the text and the analyzer's settings
+_CODE = ("normalize.py", "tokens.py", "lemmas.py", "analyzer.py", "dictionaries.py")
+_DATA = (
+    "abbreviations.yaml", "lemma_common.yaml", "lemma_fi.yaml", "lemma_sv.yaml",
+    "stopwords_fi.yaml", "stopwords_sv.yaml",
+)  # fmt: skip
+_DISTRIBUTIONS = ("socanalysis", "spacy", "simplemma")
+
+
+class LemmaCacheWarning(UserWarning):
+    """The lemma cache could not be used; the terms are computed without it."""
+
+
+class LemmaCache(SqliteStore):
+    """Lemma terms of texts in one SQLite file under ``directory``.
+
+    Parameters
+    ----------
+    directory : str or Path
+        Folder of the cache file (``<cache root>/lemmas`` in the pipeline).
+    """
+
+    schema = _SCHEMA
+    warning = LemmaCacheWarning
+    what = "lemma cache"
+    same_thread_only = False  # every use holds self._lock
+
+    def __init__(self, directory: str | os.PathLike[str]) -> None:
+        super().__init__(directory, CACHE_FILENAME)
+        # one analysis thread at a time uses the connection (sqlite3 objects are not shared)
+        self._lock = threading.Lock()
+        # (namespace, digest) of entries read or written through this object: on disk
+        self._known: set[tuple[str, bytes]] = set()
+
+    def holds(self, namespace: str, digest: bytes) -> bool:
+        """Whether this object read or wrote the entry (so it is on disk); no database query."""
+        return (namespace, digest) in self._known
+
+    def __repr__(self) -> str:
+        return f"LemmaCache({str(self.directory)!r})"
+
+    def lookup(self, namespace: str, digests: Sequence[bytes]) -> dict[int, tuple[str, ...]]:
+        """Return ``{position in digests: terms}`` for the texts found in the cache."""
+        position: dict[bytes, list[int]] = {}
+        for i, digest in enumerate(digests):
+            position.setdefault(digest, []).append(i)
+        found: dict[int, tuple[str, ...]] = {}
+        with self._lock:
+            conn = self.connect()
+            if conn is None or not position:
+                return found
+            unique = list(position)
+            try:
+                for start in range(0, len(unique), _CHUNK):
+                    chunk = unique[start : start + _CHUNK]
+                    marks = ",".join("?" * len(chunk))
+                    rows = conn.execute(
+                        f"SELECT digest, terms FROM terms WHERE ns = ? AND digest IN ({marks})",
+                        (namespace, *chunk),
+                    ).fetchall()
+                    for digest, stored in rows:
+                        terms = tuple(json.loads(stored))
+                        self._known.add((namespace, bytes(digest)))
+                        for i in position[bytes(digest)]:
+                            found[i] = terms
+            except (sqlite3.DatabaseError, ValueError) as exc:  # damaged file or row
+                self.disable(exc)
+                return {}
+        return found
+
+    def store(
+        self, namespace: str, digests: Sequence[bytes], terms: Sequence[Sequence[str]]
+    ) -> int:
+        """Store the terms of texts (one entry per digest) in one transaction; rows written."""
+        if len(digests) != len(terms):
+            raise ValueError(f"expected {len(digests)} term lists, got {len(terms)}")
+        with self._lock:
+            conn = self.connect()
+            if conn is None or not digests:
+                return 0
+            rows = [
+                (namespace, digest, json.dumps(list(t), ensure_ascii=False))
+                for digest, t in zip(digests, terms, strict=True)
+            ]
+            try:
+                with conn:  # one transaction; commits on success, rolls back on error
+                    conn.execute("BEGIN")
+                    # existing entries are kept: two processes storing a text do not conflict
+                    conn.executemany("INSERT OR IGNORE INTO terms VALUES (?, ?, ?)", rows)
+            except sqlite3.DatabaseError as exc:
+                self.disable(exc)
+                return 0
+            self._known.update((namespace, bytes(digest)) for digest in digests)
+        return len(rows)
+
+
+@cache
+def fingerprint() -> str:
+    """Hash of everything a text's terms depend on besides the text and the settings.
+
+    The lemmatiser's source files and data files, the installed socanalysis, spaCy and
+    simplemma versions and Python's Unicode database: editing a stop word list or upgrading
+    spaCy gives a new fingerprint, so terms cached before are not used.
+
+    Examples
+    --------
+    >>> len(fingerprint())
+    16
+    """
+    import unicodedata
+    from importlib import metadata
+
+    here = Path(__file__).parent
+    digest = hashlib.blake2b(digest_size=8)
+    for path in [here / name for name in _CODE] + [here / "data" / name for name in _DATA]:
+        digest.update(path.name.encode())
+        try:
+            digest.update(path.read_bytes())
+        except OSError:  # a broken installation fails elsewhere, not in the cache's key
+            digest.update(b"\0missing")
+    for name in _DISTRIBUTIONS:
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:  # a source checkout without installation
+            version = "?"
+        digest.update(f"{name}={version}".encode())
+    digest.update(unicodedata.unidata_version.encode())
+    return digest.hexdigest()
+
+
+# the cache lemmatize_texts consults, set by lemma_disk_cache (None: memory only)
+_active: dict[str, LemmaCache | None] = {"cache": None}
+
+
+def active_lemma_cache() -> LemmaCache | None:
+    """The lemma cache in use in this process, or None (see :func:`lemma_disk_cache`)."""
+    return _active["cache"]
+
+
+@contextlib.contextmanager
+def lemma_disk_cache(root: str | os.PathLike[str] | None) -> Iterator[LemmaCache]:
+    """Keep lemma terms on disk, under ``<root>/lemmas``, while the block runs.
+
+    ``analyze`` wraps its stages in this (unless ``use_cache=False``); any code that calls
+    :class:`~socanalysis.nlp.analyzer.LemmaAnalyzer` can do the same. ``root`` is the
+    socanalysis cache folder (``AnalysisConfig.cache_dir``); None uses the default one, the
+    parent of :func:`socanalysis.nlp.embed_cache.default_cache_dir`.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from socanalysis.nlp.analyzer import lemmatize_texts
+    >>> root = tempfile.mkdtemp()
+    >>> with lemma_disk_cache(root) as disk:
+    ...     lemmatize_texts(["Asunnoista on pulaa"], "fi")
+    [['asunto', 'pula']]
+    >>> disk.path.exists(), active_lemma_cache() is None
+    (True, True)
+    """
+    if root is None:
+        from socanalysis.nlp.embed_cache import default_cache_dir
+
+        folder = default_cache_dir().parent / "lemmas"
+    else:
+        folder = Path(root).expanduser() / "lemmas"
+    disk = LemmaCache(folder)
+    before = _active["cache"]
+    _active["cache"] = disk
+    try:
+        yield disk
+    finally:
+        _active["cache"] = before
+        disk.close()
