@@ -276,7 +276,10 @@ def test_fit_without_waiting_finishes_on_first_use(embedder, corpus, supervised,
     assert started.fit(texts, X, langs, labels=labels, report_ids=ids, wait=False) is started
     fits_running, _ = started._pending
     assert not fits_running.done() and not hasattr(started, "coef_")
+    assert started.fitting()
     release.set()
+    fits_running.result(timeout=120)
+    assert not started.fitting() and hasattr(started, "_pending")  # done, not yet joined
     # the first use waits for the fits and finishes the model: the same as fit() gives
     assert started.predict_proba(texts, X, langs).equals(supervised.predict_proba(texts, X, langs))
     assert not hasattr(started, "_pending")

@@ -410,6 +410,15 @@ class CategorySuggester:
             self._fit_supervised(texts, X, langs, K, prior, parsed, lab_idx)
         return self if not wait else self.join()
 
+    def fitting(self) -> bool:
+        """Whether a fit started with ``fit(..., wait=False)`` is still running in the workers.
+
+        :meth:`join` would wait for it now; False once it has finished (or failed), or when
+        no fit is pending.
+        """
+        pending = self.__dict__.get("_pending")
+        return pending is not None and not pending[0].done()
+
     def join(self) -> CategorySuggester:
         """Complete a fit started with ``fit(..., wait=False)``: wait for its models.
 
