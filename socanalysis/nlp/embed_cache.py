@@ -14,8 +14,6 @@ Examples
 --------
 >>> import tempfile
 >>> import numpy as np
-
-from socanalysis.nlp.sqlite_store import SqliteStore
 >>> cache = EmbeddingCache(tempfile.mkdtemp())
 >>> keys = cache.keys(["a", "b"])
 >>> cache.store("toy:model", "passage", keys, np.eye(2, dtype=np.float32))
@@ -37,14 +35,13 @@ from pathlib import Path
 
 import numpy as np
 
+from socanalysis.nlp.sqlite_store import MAX_PARAMETERS as _CHUNK
 from socanalysis.nlp.sqlite_store import SqliteStore
 
 #: environment variable that moves the whole socanalysis cache (embeddings go in a subfolder)
 CACHE_ENV = "SOCANALYSIS_CACHE_DIR"
 CACHE_FILENAME = "embeddings-v1.sqlite3"
 _KINDS = {"passage": 0, "query": 1}
-# SQLite's default limit on bound parameters is 999 in old builds; stay below it
-_CHUNK = 900
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS namespaces (
     id INTEGER PRIMARY KEY,

@@ -41,11 +41,10 @@ from collections.abc import Iterator, Sequence
 from functools import cache
 from pathlib import Path
 
+from socanalysis.nlp.sqlite_store import MAX_PARAMETERS as _CHUNK
 from socanalysis.nlp.sqlite_store import SqliteStore
 
 CACHE_FILENAME = "lemmas-v1.sqlite3"
-# SQLite's default limit on bound parameters is 999 in old builds; stay below it
-_CHUNK = 900
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS terms (
     ns TEXT NOT NULL,

@@ -26,6 +26,10 @@ import sqlite3
 import warnings
 from pathlib import Path
 
+#: Most keys bound in one query: SQLite's default limit on bound parameters is 999 in old
+#: builds, so the caches look texts up this many at a time
+MAX_PARAMETERS = 900
+
 
 class SqliteStore:
     """One SQLite cache file: lazy connection, per-process reopening, switching off on errors.
