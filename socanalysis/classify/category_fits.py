@@ -143,15 +143,18 @@ def start_workers(n_jobs: int | None) -> bool:
     workers = resolve_n_jobs(n_jobs)
     if workers < 2 or "thread" in _starting:
         return False
-    # imported here, not in the thread: the caller imports joblib too (submit_category_models),
-    # and two threads importing joblib at once can fail, as its modules import each other
-    import joblib.externals.loky
-    import joblib.parallel  # noqa: F401
-
+    _import_joblib()
     thread = threading.Thread(target=_run_in_workers, args=(workers,), daemon=True)
     _starting["thread"] = thread
     thread.start()
     return True
+
+
+def _import_joblib() -> None:
+    """Import the joblib modules the background threads use, in the calling thread: two
+    threads importing joblib at once can fail, as its modules import each other."""
+    import joblib.externals.loky
+    import joblib.parallel  # noqa: F401
 
 
 def _run_in_workers(workers: int) -> None:
@@ -290,11 +293,9 @@ def submit_category_models(
         done: Future[list[CategoryFit | None]] = Future()
         done.set_result(fit_category_models(F, own, Y, C, seed, n_jobs))
         return done
-    # imported before the background thread, which uses joblib: two threads importing it at
-    # once can fail (start_workers imports it in the caller too). The background start of
-    # the workers is joined in that thread, not here: the caller goes on while they start.
-    import joblib.externals.loky
-    import joblib.parallel  # noqa: F401
+    # the background start of the workers is joined in the thread below, not here: the caller
+    # goes on while they start
+    _import_joblib()
 
     running: Future[list[CategoryFit | None]] = Future()
     running.set_running_or_notify_cancel()

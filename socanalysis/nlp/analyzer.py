@@ -337,7 +337,7 @@ class LemmaAnalyzer:
                 else:
                     result[i] = list(known)
                     remembered.append((i, memo_key))
-            namespace = f"{'+'.join(key)}|{settings}|{fingerprint()}" if disk else ""
+            namespace = f"{'+'.join(key)}|{settings}|{fingerprint()}" if disk is not None else ""
             if disk is not None:
                 todo = _read_disk(disk, namespace, todo, result)
                 # terms computed in this process before the cache was active go on disk too
