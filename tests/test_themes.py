@@ -302,6 +302,22 @@ def test_identical_texts(fixture_data):
     assert "vuokra" in model.themes_["keywords_fi"].iloc[0]
 
 
+@pytest.mark.parametrize("n_themes", ["auto", 2])
+def test_reports_of_one_word(fixture_data, n_themes):
+    # every report one inflection of one word: a one-word vocabulary for the keywords
+    frame, X = fixture_data
+    words = frame.assign(
+        text=np.where(frame.index % 2 == 0, "Asunto.", "Asunnot"),
+        text_masked=np.where(frame.index % 2 == 0, "Asunto.", "Asunnot"),
+        language="fi",
+    )
+    model = ThemeModel(n_themes=n_themes, seed=3)
+    out = model.fit_transform(words, X)
+    assert len(out) == len(frame) and (out["theme_id"] >= 0).all()
+    assert (model.themes_["keywords_fi"] == "asunto").all()
+    assert (model.themes_["label_fi"] == "asunto").all()
+
+
 def test_one_language_only(fixture_data):
     frame, X = fixture_data
     fi = (frame["language"] == "fi").to_numpy()

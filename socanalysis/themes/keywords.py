@@ -231,9 +231,14 @@ def ctfidf_keywords(
         shape=(len(classes), len(labels)),
     )
     per_class = (member @ terms.counts).tocsr()
-    scores = ClassTfidfTransformer(reduce_frequent_words=True).fit_transform(per_class)
-    scores = np.asarray(scores.todense())
     raw = np.asarray(per_class.todense())
+    if len(terms.vocabulary) == 1:
+        # BERTopic's transformer fails on a one-word vocabulary (its idf becomes a scalar);
+        # the one word is then every theme's only keyword, whatever its weight
+        scores = (raw > 0).astype(np.float64)
+    else:
+        scores = ClassTfidfTransformer(reduce_frequent_words=True).fit_transform(per_class)
+        scores = np.asarray(scores.todense())
     vocab = np.asarray(terms.vocabulary, dtype=object)
     for theme in theme_ids:
         row = index[int(theme)]
