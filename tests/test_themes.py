@@ -219,6 +219,8 @@ def test_save_load_round_trip(tmp_path, fixture_data, fitted):
     pd.testing.assert_frame_equal(model.transform(frame, X), loaded.transform(frame, X))
     pd.testing.assert_frame_equal(model.themes_, loaded.themes_)
     pd.testing.assert_frame_equal(model.representatives_, loaded.representatives_)
+    # the fixture's reports are translations: most are clear pairs, recorded with the model
+    assert model.n_pairs_ >= 10 and loaded.n_pairs_ == model.n_pairs_
     # the loaded model can still be edited
     first, second = (int(t) for t in loaded.theme_ids_[:2])
     loaded.merge_themes([first, second])

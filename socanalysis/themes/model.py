@@ -182,6 +182,10 @@ class ThemeModel:
         Share of fitted reports left in theme -1.
     plan_ : ClusterPlan
         How the data were reduced and clustered.
+    n_pairs_ : int
+        Clear Finnish-Swedish pairs found (each other's nearest match across the languages);
+        the two reports of each pair share a theme. Settings: ``space.pairs_together`` in
+        ``data/themes.yaml``.
     """
 
     def __init__(
@@ -264,6 +268,7 @@ class ThemeModel:
             For 0 reports, missing columns, a wrong embedding shape or duplicate report ids.
         """
         from socanalysis.themes.keywords import build_language_terms, settings
+        from socanalysis.themes.pairs import cross_language_pairs, keep_pairs_together
         from socanalysis.themes.space import (
             LanguageCentering,
             cluster,
@@ -299,6 +304,15 @@ class ThemeModel:
         R = reduce(Z, self.plan_, self.seed)
         raw = cluster(R, Z, self.plan_, self.seed)
         labels = reassign_outliers(Z, raw, float(self.outlier_reassign_threshold), R)
+        pairing = space["pairs_together"]
+        if pairing["enabled"]:
+            pairs = cross_language_pairs(
+                Z, langs, float(pairing["min_margin"]), int(pairing["max_reports"])
+            )
+            labels = keep_pairs_together(Z, labels, *pairs)
+            self.n_pairs_ = len(pairs[0])
+        else:
+            self.n_pairs_ = 0
         if self.n_themes == "auto":
             cfg = settings()["language_split_merge"]
             labels = merge_language_split_themes(

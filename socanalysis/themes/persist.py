@@ -81,6 +81,7 @@ def save_model(model: ThemeModel, path: Path) -> Path:
         },
         "n_align_pairs": int(getattr(model.centering_, "n_align_pairs_", 0)),
         "n_initial_outliers": model.n_initial_outliers_,
+        "n_pairs": model.n_pairs_,
         "reports": {
             "report_id": frame["report_id"].tolist(),
             "language": frame["language"].tolist(),
@@ -137,6 +138,7 @@ def load_model(cls: type[ThemeModel], path: Path, analyzer_factory: Any) -> Them
     model.labels_ = arrays["labels"]
     model._Z = arrays["train_vectors"]
     model.n_initial_outliers_ = int(meta["n_initial_outliers"])
+    model.n_pairs_ = int(meta.get("n_pairs", 0))  # absent before 2026-11-23
     rep = meta["reports"]
     model._frame = pd.DataFrame(
         {

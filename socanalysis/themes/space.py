@@ -14,7 +14,8 @@ Measured on e5 embeddings of Finnish and Swedish text (see docs/themes.md):
   nearest neighbours) keeps more translation pairs together on a parallel corpus (SIB-200), but
   on reports, which are not translations of each other, it fits chance pairs and costs NMI;
   so only pairs that clearly beat their runners-up count (``align_min_margin``), which keeps
-  translations and skips the rotation on reports (``space`` in ``data/themes.yaml``).
+  translations and skips the rotation on reports (``space`` in ``data/themes.yaml``); the same
+  clear pairs are then kept in one theme (:mod:`socanalysis.themes.pairs`).
 
 Everything is seeded: UMAP (``random_state``, which also makes it single-threaded), k-means and
 the subsamples.
@@ -35,6 +36,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
+from socanalysis.themes.pairs import mutual_nearest_pairs
 
 __all__ = [
     "CENTERED_LANGUAGES",
@@ -162,25 +165,15 @@ class LanguageCentering:
         rotation = np.eye(X.shape[1], dtype=np.float32)
         # better pairs after each rotation, as in self-learning of cross-lingual word maps
         for _ in range(max(1, int(self.align_iterations))):
-            sims = fi @ l2_normalize(sv @ rotation).T
-            best_sv, best_fi = sims.argmax(axis=1), sims.argmax(axis=0)
-            pairs = np.flatnonzero(best_fi[best_sv] == np.arange(len(fi)))
-            if self.align_min_margin > 0 and min(sims.shape) > 1:
-                pairs = pairs[self._margins(sims, pairs, best_sv) >= self.align_min_margin]
-            self.n_align_pairs_ = int(len(pairs))
-            if len(pairs) < X.shape[1]:
+            pairs_fi, pairs_sv, _ = mutual_nearest_pairs(
+                fi, l2_normalize(sv @ rotation), self.align_min_margin
+            )
+            self.n_align_pairs_ = int(len(pairs_fi))
+            if len(pairs_fi) < X.shape[1]:
                 break
-            u, _, vt = np.linalg.svd(sv[best_sv[pairs]].T @ fi[pairs])
+            u, _, vt = np.linalg.svd(sv[pairs_sv].T @ fi[pairs_fi])
             rotation = (u @ vt).astype(np.float32)
             self.rotations_["sv"] = rotation
-
-    @staticmethod
-    def _margins(sims: np.ndarray, pairs: np.ndarray, best_sv: np.ndarray) -> np.ndarray:
-        """Cosine of each mutual pair minus the larger of its two sides' second-best cosines."""
-        rows, cols = sims[pairs], sims[:, best_sv[pairs]].T
-        second_row = np.partition(rows, -2, axis=1)[:, -2]
-        second_col = np.partition(cols, -2, axis=1)[:, -2]
-        return rows[np.arange(len(pairs)), best_sv[pairs]] - np.maximum(second_row, second_col)
 
     def transform(self, X: np.ndarray, languages: Sequence[str]) -> np.ndarray:
         X = l2_normalize(X)
