@@ -55,9 +55,10 @@ def mutual_nearest_pairs(
     """Rows of ``A`` and ``B`` (unit vectors) that are each other's nearest neighbour.
 
     The margin of a pair is its cosine minus the larger of the two sides' second-best
-    cosines (infinite where a side has a single candidate); pairs below ``min_margin`` are
-    dropped when ``min_margin`` > 0. The similarities are computed in blocks of rows, so
-    memory stays bounded for large sets; time is O(len(A) * len(B) * dim).
+    cosines (a side with a single candidate has none; with one candidate on both sides the
+    margin is infinite); pairs below ``min_margin`` are dropped when ``min_margin`` > 0.
+    The similarities are computed in blocks of rows, so memory stays bounded for large sets;
+    time is O(len(A) * len(B) * dim).
 
     Returns
     -------
