@@ -74,14 +74,9 @@ def embedder_name(embedder: Any) -> str:
 
 def _disk_cache_dir() -> Path | None:
     """Where category-description vectors are kept between runs (None: no disk cache)."""
-    env = os.environ.get("SOCANALYSIS_CACHE_DIR")
-    if env is not None:
-        return Path(env) / "category_prototypes" if env else None
-    try:
-        import platformdirs
-    except ImportError:  # pragma: no cover - platformdirs is a dependency
-        return None
-    return Path(platformdirs.user_cache_dir("socanalysis")) / "category_prototypes"
+    from socanalysis.cache_root import cache_folder
+
+    return cache_folder("category_prototypes")
 
 
 def encode_cached(embedder: Any, texts: Sequence[str], kind: str = "query") -> np.ndarray:

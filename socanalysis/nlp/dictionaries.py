@@ -64,15 +64,12 @@ _MISSING = object()
 def default_cache_dir() -> Path | None:
     """Where the tries live: ``$SOCANALYSIS_CACHE_DIR/lemmas`` or the user cache folder.
 
-    ``SOCANALYSIS_CACHE_DIR=""`` turns the disk cache off (``None``), as for the category
-    vectors.
+    ``SOCANALYSIS_CACHE_DIR=""`` turns the disk caches off (``None``), as for every
+    socanalysis cache (:mod:`socanalysis.cache_root`).
     """
-    env = os.environ.get("SOCANALYSIS_CACHE_DIR")
-    if env is not None:
-        return Path(env) / "lemmas" if env else None
-    import platformdirs
+    from socanalysis.cache_root import cache_folder
 
-    return Path(platformdirs.user_cache_dir("socanalysis")) / "lemmas"
+    return cache_folder("lemmas")
 
 
 def _simplemma_version() -> str:

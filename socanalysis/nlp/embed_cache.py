@@ -35,11 +35,10 @@ from pathlib import Path
 
 import numpy as np
 
+from socanalysis.cache_root import CACHE_ENV, cache_folder
 from socanalysis.nlp.sqlite_store import MAX_PARAMETERS as _CHUNK
 from socanalysis.nlp.sqlite_store import SqliteStore
 
-#: environment variable that moves the whole socanalysis cache (embeddings go in a subfolder)
-CACHE_ENV = "SOCANALYSIS_CACHE_DIR"
 CACHE_FILENAME = "embeddings-v1.sqlite3"
 _KINDS = {"passage": 0, "query": 1}
 _SCHEMA = """
@@ -65,23 +64,19 @@ class EmbeddingCacheWarning(UserWarning):
     """The embedding cache could not be used; embeddings are computed without it."""
 
 
-def default_cache_dir() -> Path:
-    """Return the folder where embeddings are cached.
+def default_cache_dir() -> Path | None:
+    """Return the folder where embeddings are cached (None: disk caches are off).
 
-    ``$SOCANALYSIS_CACHE_DIR/embeddings`` when that variable is set, otherwise
-    ``platformdirs.user_cache_dir("socanalysis")/embeddings``.
+    ``embeddings`` under :func:`socanalysis.cache_root.cache_root`: ``$SOCANALYSIS_CACHE_DIR``
+    when that variable is set, otherwise ``platformdirs.user_cache_dir("socanalysis")``; None
+    when it is set to "".
 
     Examples
     --------
-    >>> default_cache_dir().name
-    'embeddings'
+    >>> default_cache_dir() is None or default_cache_dir().name == "embeddings"
+    True
     """
-    root = os.environ.get(CACHE_ENV)
-    if not root:
-        import platformdirs
-
-        root = platformdirs.user_cache_dir("socanalysis")
-    return Path(root).expanduser() / "embeddings"
+    return cache_folder("embeddings")
 
 
 def text_sha256(text: str) -> bytes:
@@ -111,7 +106,15 @@ class EmbeddingCache(SqliteStore):
     what = "embedding cache"
 
     def __init__(self, directory: str | os.PathLike[str] | None = None) -> None:
-        super().__init__(directory or default_cache_dir(), CACHE_FILENAME)
+        folder = directory or default_cache_dir()
+        if folder is None:
+            from socanalysis.errors import ConfigError
+
+            raise ConfigError(
+                f"{CACHE_ENV} is set to the empty string, which turns the disk caches off: give "
+                "EmbeddingCache a folder, or unset the variable to use the user cache folder."
+            )
+        super().__init__(folder, CACHE_FILENAME)
         self._ns_ids: dict[str, int] = {}
 
     def __repr__(self) -> str:

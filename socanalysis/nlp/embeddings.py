@@ -42,7 +42,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from socanalysis.errors import ConfigError, InputError
-from socanalysis.nlp.embed_cache import EmbeddingCache, EmbeddingCacheWarning
+from socanalysis.nlp.embed_cache import EmbeddingCache, EmbeddingCacheWarning, default_cache_dir
 
 __all__ = [
     "DEFAULT_EMBEDDER",
@@ -402,7 +402,8 @@ def get_embedder(
         ``"tfidf-lsa"``; see :func:`available_embedders`.
     cache_dir : str or Path, optional
         Root cache folder (vectors go in its ``embeddings`` subfolder). Defaults to
-        ``$SOCANALYSIS_CACHE_DIR`` or the user cache directory.
+        ``$SOCANALYSIS_CACHE_DIR`` or the user cache directory; with that variable set to ""
+        and no ``cache_dir``, nothing is cached (:mod:`socanalysis.cache_root`).
     use_cache : bool
         ``False`` computes every vector and stores nothing.
     num_threads : int, optional
@@ -443,7 +444,8 @@ def get_embedder(
     cls = getattr(importlib.import_module(entry["module"]), entry["class"])
     cache = None
     if use_cache and cls.cacheable:
-        cache = EmbeddingCache(Path(cache_dir).expanduser() / "embeddings" if cache_dir else None)
+        folder = Path(cache_dir).expanduser() / "embeddings" if cache_dir else default_cache_dir()
+        cache = EmbeddingCache(folder) if folder is not None else None
     kwargs: dict[str, Any] = {"cache": cache, "num_threads": num_threads, "batch_size": batch_size}
     if argument is not None:
         kwargs["model"] = argument

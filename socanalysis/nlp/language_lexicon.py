@@ -127,14 +127,12 @@ def _fold_hashes(words: list[str]) -> tuple[Any, Any]:
     return np.concatenate(exact), np.concatenate(folded)
 
 
-def default_cache_dir() -> Path:
-    """Where dictionary hash arrays live: ``$SOCANALYSIS_CACHE_DIR`` or the user cache folder."""
-    env = os.environ.get("SOCANALYSIS_CACHE_DIR")
-    if env:
-        return Path(env) / "language"
-    import platformdirs
+def default_cache_dir() -> Path | None:
+    """Where dictionary hash arrays live: ``$SOCANALYSIS_CACHE_DIR/language`` or the user cache
+    folder's; None with disk caches off (``SOCANALYSIS_CACHE_DIR=""``)."""
+    from socanalysis.cache_root import cache_folder
 
-    return Path(platformdirs.user_cache_dir("socanalysis")) / "language"
+    return cache_folder("language")
 
 
 def _simplemma_version() -> str:
@@ -179,12 +177,15 @@ class Dictionaries:
     Parameters
     ----------
     cache_dir : path or None
-        Folder for the hash arrays; ``None`` uses :func:`default_cache_dir`. If the folder cannot
-        be written the arrays are built in memory each time (slow, but it works offline).
+        Folder for the hash arrays; ``None`` uses :func:`default_cache_dir`. If there is none
+        (disk caches off) or it cannot be written, the arrays are built in memory in every
+        process (slower, but it works offline).
     """
 
     def __init__(self, cache_dir: str | os.PathLike[str] | None = None) -> None:
-        self.cache_dir = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+        self.cache_dir: Path | None = (
+            Path(cache_dir) if cache_dir is not None else default_cache_dir()
+        )
         self._arrays: dict[str, tuple[Any, Any]] = {}
 
     def _paths(self, lang: str) -> tuple[Path, Path]:
@@ -199,16 +200,19 @@ class Dictionaries:
         import numpy as np
 
         with _LOCK:
-            exact_path, folded_path = self._paths(lang)
-            try:
-                got = (
-                    np.load(exact_path, mmap_mode="r"),
-                    np.load(folded_path, mmap_mode="r"),
-                )
-            except (OSError, ValueError):
+            if self.cache_dir is None:
                 got = _build_arrays(lang)
-                self._save(exact_path, got[0])
-                self._save(folded_path, got[1])
+            else:
+                exact_path, folded_path = self._paths(lang)
+                try:
+                    got = (
+                        np.load(exact_path, mmap_mode="r"),
+                        np.load(folded_path, mmap_mode="r"),
+                    )
+                except (OSError, ValueError):
+                    got = _build_arrays(lang)
+                    self._save(exact_path, got[0])
+                    self._save(folded_path, got[1])
             self._arrays[lang] = got
         return got
 

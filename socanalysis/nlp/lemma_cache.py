@@ -193,13 +193,14 @@ def active_lemma_cache() -> LemmaCache | None:
 
 
 @contextlib.contextmanager
-def lemma_disk_cache(root: str | os.PathLike[str] | None) -> Iterator[LemmaCache]:
+def lemma_disk_cache(root: str | os.PathLike[str] | None) -> Iterator[LemmaCache | None]:
     """Keep lemma terms on disk, under ``<root>/lemmas``, while the block runs.
 
     ``analyze`` wraps its stages in this (unless ``use_cache=False``); any code that calls
     :class:`~socanalysis.nlp.analyzer.LemmaAnalyzer` can do the same. ``root`` is the
-    socanalysis cache folder (``AnalysisConfig.cache_dir``); None uses the default one, the
-    parent of :func:`socanalysis.nlp.embed_cache.default_cache_dir`.
+    socanalysis cache folder (``AnalysisConfig.cache_dir``); None uses the default one
+    (:mod:`socanalysis.cache_root`), and with disk caches off (``SOCANALYSIS_CACHE_DIR=""``)
+    the block runs without a lemma cache and gets None.
 
     Examples
     --------
@@ -213,9 +214,12 @@ def lemma_disk_cache(root: str | os.PathLike[str] | None) -> Iterator[LemmaCache
     (True, True)
     """
     if root is None:
-        from socanalysis.nlp.embed_cache import default_cache_dir
+        from socanalysis.cache_root import cache_folder
 
-        folder = default_cache_dir().parent / "lemmas"
+        folder = cache_folder("lemmas")
+        if folder is None:  # SOCANALYSIS_CACHE_DIR="": no disk caches
+            yield None
+            return
     else:
         folder = Path(root).expanduser() / "lemmas"
     disk = LemmaCache(folder)

@@ -40,20 +40,23 @@ _PYNNDESCENT_MODULES = (
 _state: dict[str, Any] = {}
 
 
-def numba_cache_dir() -> Path:
+def numba_cache_dir() -> Path | None:
     """Folder for numba's compiled code: ``NUMBA_CACHE_DIR`` or the socanalysis cache.
+
+    None when ``SOCANALYSIS_CACHE_DIR`` is "" (disk caches off) and ``NUMBA_CACHE_DIR`` unset.
 
     Examples
     --------
-    >>> numba_cache_dir().name in ("numba", os.environ.get("NUMBA_CACHE_DIR", "numba"))
+    >>> folder = numba_cache_dir()
+    >>> folder is None or folder.name in ("numba", os.environ.get("NUMBA_CACHE_DIR", "numba"))
     True
     """
     env = os.environ.get("NUMBA_CACHE_DIR")
     if env:
         return Path(env).expanduser()
-    from socanalysis.nlp.embed_cache import default_cache_dir
+    from socanalysis.cache_root import cache_folder
 
-    return default_cache_dir().parent / "numba"
+    return cache_folder("numba")
 
 
 def _writable(folder: Path) -> bool:
@@ -80,7 +83,7 @@ def import_umap() -> ModuleType:
     from numba.core.registry import CPUDispatcher
 
     folder = numba_cache_dir()
-    if _writable(folder):
+    if folder is not None and _writable(folder):
         # set before umap (and pynndescent, whose functions are cache=True) are imported: numba
         # picks each function's cache folder when the function is decorated
         numba.config.CACHE_DIR = str(folder)
@@ -90,7 +93,7 @@ def import_umap() -> ModuleType:
         for name in _UMAP_MODULES + _PYNNDESCENT_MODULES:
             _enable_caching(importlib.import_module(name), CPUDispatcher)
         _state["folder"] = folder
-    else:  # pragma: no cover - read-only home: compile in memory as before
+    else:  # disk caches off, or a read-only home: compile in memory in every process
         import umap
     _state["umap"] = umap
     return umap
@@ -133,7 +136,7 @@ def active_cache_dir() -> Path | None:
 
     It is fixed at the first import (numba picks a function's cache folder when it is compiled),
     so a later change of ``SOCANALYSIS_CACHE_DIR`` in the same process does not move it.
-    ``None`` before the import or when the folder was not writable.
+    ``None`` before the import, with disk caches off, or when the folder was not writable.
 
     Examples
     --------
