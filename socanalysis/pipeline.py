@@ -560,6 +560,8 @@ def _theme_run_info(model: Any) -> dict[str, Any]:
         "n_themes": int((model.themes_["theme_id"] >= 0).sum()),
         "outlier_share": round(float(model.outlier_share_), 4),
         "plan": str(model.plan_),
+        # clear Finnish-Swedish pairs, each kept in one theme (socanalysis.themes.pairs)
+        "cross_language_pairs": int(getattr(model, "n_pairs_", 0)),
     }
 
 

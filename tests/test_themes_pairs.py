@@ -158,3 +158,7 @@ def test_theme_model_keeps_translation_pairs_together(monkeypatch):
     assert len(a) == on.n_pairs_
     np.testing.assert_array_equal(on.labels_[a], on.labels_[b])
     assert np.mean(on.labels_[:60] != on.labels_[60:]) < split_before
+    # analyze records how many pairs were kept together in run.json
+    from socanalysis.pipeline import _theme_run_info
+
+    assert _theme_run_info(on)["cross_language_pairs"] == on.n_pairs_
