@@ -22,7 +22,9 @@ Examples
 /tmp/socanalysis-cache/embeddings
 >>> with mock.patch.dict(os.environ, {"SOCANALYSIS_CACHE_DIR": ""}):
 ...     print(cache_folder("embeddings"))
+...     print(cache_folder("embeddings", "/tmp/run-cache").as_posix())
 None
+/tmp/run-cache/embeddings
 """
 
 from __future__ import annotations
@@ -46,7 +48,8 @@ def cache_root() -> Path | None:
     return Path(platformdirs.user_cache_dir("socanalysis"))
 
 
-def cache_folder(name: str) -> Path | None:
-    """The subfolder ``name`` of :func:`cache_root` (None when disk caches are off)."""
-    root = cache_root()
-    return None if root is None else root / name
+def cache_folder(name: str, root: str | os.PathLike[str] | None = None) -> Path | None:
+    """The subfolder ``name`` of ``root``, or of :func:`cache_root` when no root is given
+    (e.g. ``AnalysisConfig.cache_dir`` unset); None when that is off."""
+    base = Path(root).expanduser() if root else cache_root()
+    return None if base is None else base / name

@@ -42,7 +42,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from socanalysis.errors import ConfigError, InputError
-from socanalysis.nlp.embed_cache import EmbeddingCache, EmbeddingCacheWarning, default_cache_dir
+from socanalysis.nlp.embed_cache import EmbeddingCache, EmbeddingCacheWarning
 
 __all__ = [
     "DEFAULT_EMBEDDER",
@@ -444,7 +444,9 @@ def get_embedder(
     cls = getattr(importlib.import_module(entry["module"]), entry["class"])
     cache = None
     if use_cache and cls.cacheable:
-        folder = Path(cache_dir).expanduser() / "embeddings" if cache_dir else default_cache_dir()
+        from socanalysis.cache_root import cache_folder
+
+        folder = cache_folder("embeddings", cache_dir)
         cache = EmbeddingCache(folder) if folder is not None else None
     kwargs: dict[str, Any] = {"cache": cache, "num_threads": num_threads, "batch_size": batch_size}
     if argument is not None:

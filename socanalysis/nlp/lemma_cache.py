@@ -213,15 +213,12 @@ def lemma_disk_cache(root: str | os.PathLike[str] | None) -> Iterator[LemmaCache
     >>> disk.path.exists(), active_lemma_cache() is None
     (True, True)
     """
-    if root is None:
-        from socanalysis.cache_root import cache_folder
+    from socanalysis.cache_root import cache_folder
 
-        folder = cache_folder("lemmas")
-        if folder is None:  # SOCANALYSIS_CACHE_DIR="": no disk caches
-            yield None
-            return
-    else:
-        folder = Path(root).expanduser() / "lemmas"
+    folder = cache_folder("lemmas", root)
+    if folder is None:  # no root and SOCANALYSIS_CACHE_DIR="": no disk caches
+        yield None
+        return
     disk = LemmaCache(folder)
     before = _active["cache"]
     _active["cache"] = disk
