@@ -447,17 +447,22 @@ def test_condensed_distances_match_the_square_matrix():
 
 
 def test_umaps_eagerly_compiled_functions_are_cached_on_disk_too(tmp_path):
-    """Functions compiled when umap is imported (explicit signatures) load from the disk cache
-    in a fresh process; numba's decorators are given back afterwards."""
+    """Functions umap declares with explicit signatures compile at their first use, not at
+    import, and load from the disk cache in a fresh process; numba's decorators are given
+    back afterwards."""
     import subprocess
     import sys
 
     script = (
         "import numba\n"
+        "import numpy as np\n"
         "from numba.core import decorators\n"
         "from socanalysis.themes.jit_cache import active_cache_dir, import_umap\n"
         "umap = import_umap()\n"
         "func = umap.utils.tau_rand_int\n"
+        "assert func.signatures == []\n"
+        "func(np.array([7, 8, 9], dtype=np.int64))\n"
+        "assert len(func.signatures) == 1 and not func._can_compile\n"
         "assert type(func._cache).__name__ == 'FunctionCache'\n"
         "assert func._cache.cache_path.startswith(str(active_cache_dir()))\n"
         "assert numba.njit is decorators.njit and numba.jit is decorators.jit\n"

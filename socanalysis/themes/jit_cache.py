@@ -102,21 +102,32 @@ def import_umap() -> ModuleType:
 @contextlib.contextmanager
 def _eager_compiles_cached(numba: ModuleType) -> Iterator[None]:
     """While umap and pynndescent are imported, their ``numba.njit``/``numba.jit`` calls get
-    ``cache=True``.
+    ``cache=True``, and functions declared with signatures compile when first used.
 
     Functions decorated with explicit signatures (umap.utils, pynndescent.rp_trees, ...) are
     compiled when their module is imported, before :func:`_enable_caching` can reach them:
-    without this every fresh process compiled them again (about 0.5 s of the import, measured
-    with ``python -X importtime``). Calls from any other module are passed on unchanged.
+    without ``cache=True`` every fresh process compiled them again (about 0.5 s of the import,
+    measured with ``python -X importtime``). Even cached, the first import on a machine
+    compiled them all (about 16 s, pynndescent's trees and distances, which socanalysis calls
+    above 20 000 reports only): :func:`~socanalysis.themes.jit_defer.deferred_jit` compiles
+    each one's declared signatures at its first use instead, the same code. Calls from any
+    other module are passed on unchanged.
     """
     originals = {name: getattr(numba, name) for name in ("njit", "jit")}
+
+    from socanalysis.themes.jit_defer import declared_signatures, deferred_jit
 
     def with_cache(original: Any) -> Any:
         def decorate(*args: Any, **kwargs: Any) -> Any:
             caller = sys._getframe(1).f_globals.get("__name__", "")
-            if caller.split(".")[0] in ("umap", "pynndescent"):
-                kwargs.setdefault("cache", True)
-            return original(*args, **kwargs)
+            if caller.split(".")[0] not in ("umap", "pynndescent"):
+                return original(*args, **kwargs)
+            kwargs.setdefault("cache", True)
+            signatures = declared_signatures(args, kwargs)
+            if signatures is None:
+                return original(*args, **kwargs)
+            kwargs.pop("signature_or_function", None)
+            return deferred_jit(original, signatures, kwargs)
 
         return decorate
 
