@@ -224,6 +224,7 @@ def analyze(
     table["language_confidence"] = table["language_confidence"].astype("float64")
     table["proposal_masked"] = ""
     analysed = (table["status"] == "ok").to_numpy()
+    _start_umap_warmup(int(analysed.sum()), config)
     _start_category_workers(table, analysed, config)
     categories: dict[str, Any] = {}
 
@@ -290,6 +291,19 @@ def analyze(
         weak_signal_detector=detector,
         category_models=category_models,
     )
+
+
+def _start_umap_warmup(n_reports: int, config: AnalysisConfig) -> None:
+    """On a machine where UMAP's code is not compiled yet, and only if the themes stage will
+    run UMAP: compile it in a helper process while the per-report stages run (see
+    :mod:`socanalysis.themes.jit_warmup`)."""
+    from socanalysis.themes.model import ThemeModel
+
+    if ThemeModel(n_themes=config.n_themes).plan(n_reports).reduction == "none":
+        return
+    from socanalysis.themes.jit_warmup import start_umap_warmup
+
+    start_umap_warmup()
 
 
 def _lemma_cache(config: AnalysisConfig) -> contextlib.AbstractContextManager[Any]:

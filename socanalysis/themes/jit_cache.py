@@ -59,7 +59,8 @@ def numba_cache_dir() -> Path | None:
     return cache_folder("numba")
 
 
-def _writable(folder: Path) -> bool:
+def is_writable_folder(folder: Path) -> bool:
+    """Whether ``folder`` exists or can be made, and can be written."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
@@ -79,11 +80,16 @@ def import_umap() -> ModuleType:
         return _state["umap"]
     import importlib
 
+    from socanalysis.themes.jit_warmup import wait_for_umap_warmup
+
+    # a helper compiling the same code into the same folder: load its work instead
+    wait_for_umap_warmup()
+
     import numba
     from numba.core.registry import CPUDispatcher
 
     folder = numba_cache_dir()
-    if folder is not None and _writable(folder):
+    if folder is not None and is_writable_folder(folder):
         # set before umap (and pynndescent, whose functions are cache=True) are imported: numba
         # picks each function's cache folder when the function is decorated
         numba.config.CACHE_DIR = str(folder)
@@ -140,6 +146,11 @@ def _eager_compiles_cached(numba: ModuleType) -> Iterator[None]:
     finally:
         for name, original in originals.items():
             setattr(numba, name, original)
+
+
+def umap_imported() -> bool:
+    """Whether :func:`import_umap` ran in this process."""
+    return "umap" in _state
 
 
 def active_cache_dir() -> Path | None:

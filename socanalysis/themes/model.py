@@ -56,6 +56,8 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
     from matplotlib.figure import Figure
 
+    from socanalysis.themes.space import ClusterPlan
+
 __all__ = ["THEME_COLUMNS", "ThemeModel"]
 
 THEME_COLUMNS: tuple[str, ...] = (
@@ -259,6 +261,45 @@ class ThemeModel:
 
         return default_analyzer_factory
 
+    def plan(self, n_reports: int, n_distinct: int | None = None) -> ClusterPlan:
+        """How :meth:`fit` would reduce and cluster ``n_reports`` reports with these settings.
+
+        Parameters
+        ----------
+        n_reports : int
+            Reports to fit.
+        n_distinct : int, optional
+            Distinct report vectors among them (default: all distinct).
+
+        Returns
+        -------
+        ClusterPlan
+            Its ``reduction`` says whether UMAP runs ("umap" or "pca+umap").
+
+        Examples
+        --------
+        >>> ThemeModel().plan(1000).reduction, ThemeModel().plan(236).reduction
+        ('umap', 'none')
+        """
+        from socanalysis.themes.keywords import settings
+        from socanalysis.themes.space import plan_clustering
+
+        self._validate_params()
+        space = settings()["space"]
+        return plan_clustering(
+            n_reports, n_reports if n_distinct is None else n_distinct, self.n_themes,
+            self.min_theme_size, self.reduction,
+            n_layouts=int(space["consensus_layouts"])
+            if n_reports <= int(space["consensus_max_reports"])
+            else 1,
+            n_epochs=space["consensus_epochs"],
+            selection=str(space["hdbscan_selection"])
+            if n_reports <= int(space["leaf_max_reports"])
+            else "eom",
+            single_layout_epochs=space.get("single_layout_epochs"),
+            **_small_set_plan(settings()),
+        )  # fmt: skip
+
     def fit(self, reports: pd.DataFrame, embeddings: np.ndarray) -> ThemeModel:
         """Find themes in ``reports`` from their ``embeddings`` (one row per report).
 
@@ -273,7 +314,6 @@ class ThemeModel:
             LanguageCentering,
             cluster,
             merge_language_split_themes,
-            plan_clustering,
             reassign_outliers,
             reduce,
             refine_to_centroids,
@@ -289,18 +329,7 @@ class ThemeModel:
         ).fit(X, langs)  # fmt: skip
         Z = self.centering_.transform(X, langs)
         n_distinct = len(np.unique(np.round(Z, 4), axis=0))
-        self.plan_ = plan_clustering(
-            len(Z), n_distinct, self.n_themes, self.min_theme_size, self.reduction,
-            n_layouts=int(space["consensus_layouts"])
-            if len(Z) <= int(space["consensus_max_reports"])
-            else 1,
-            n_epochs=space["consensus_epochs"],
-            selection=str(space["hdbscan_selection"])
-            if len(Z) <= int(space["leaf_max_reports"])
-            else "eom",
-            single_layout_epochs=space.get("single_layout_epochs"),
-            **_small_set_plan(settings()),
-        )  # fmt: skip
+        self.plan_ = self.plan(len(Z), n_distinct)
         R = reduce(Z, self.plan_, self.seed)
         raw = cluster(R, Z, self.plan_, self.seed)
         labels = reassign_outliers(Z, raw, float(self.outlier_reassign_threshold), R)
