@@ -222,3 +222,15 @@ def test_lemmatiser_answers_unchanged_on_the_sample_vocabulary(monkeypatch):
         lemmas.lookup_lemma.cache_clear()
     assert differ == []
     assert sum(method == "dictionary" for _, method in ours.values()) > 2000
+
+
+def test_a_trie_written_from_a_decode_made_elsewhere_is_the_one_built_here(tmp_path):
+    shared, own = DictionaryStore(tmp_path / "shared"), DictionaryStore(tmp_path / "own")
+    assert shared.write_trie(SMALL, dictionaries.shipped_dictionary(SMALL)) is True
+    assert shared.write_trie(SMALL, {}) is False  # on disk already: left alone
+    own.get_dictionary(SMALL)
+    assert shared.path(SMALL).read_bytes() == own.path(SMALL).read_bytes()
+    reread = DictionaryStore(tmp_path / "shared")
+    assert reread.get_dictionary(SMALL).get("rumah") == "rumah"
+    assert reread.sources == {SMALL: "trie"}
+    assert DictionaryStore(None).write_trie(SMALL, {b"a": b"a"}) is False  # no disk cache

@@ -40,3 +40,20 @@ def test_dictionaries_build_cache_and_reload(tmp_path) -> None:
     again = reloaded.arrays("nn")
     assert isinstance(again[0], np.memmap)
     assert np.array_equal(again[0], exact) and np.array_equal(again[1], folded)
+
+
+def test_a_lemmatiser_languages_arrays_and_trie_come_from_one_decode(tmp_path) -> None:
+    from socanalysis.nlp.dictionaries import DictionaryStore
+
+    store = DictionaryStore(tmp_path / "tries")
+    Dictionaries(tmp_path / "arrays", trie_store=store).arrays("sv")
+    assert store.path("sv").is_file()
+    reread = DictionaryStore(tmp_path / "tries")
+    assert reread.get_dictionary("sv").get("bostäderna") == "bostad"
+    assert reread.sources == {"sv": "trie"}
+    # Nynorsk is no lemmatiser language: no trie; without a store: none either
+    Dictionaries(tmp_path / "arrays", trie_store=store).arrays("nn")
+    assert not store.path("nn").exists()
+    quiet = DictionaryStore(tmp_path / "quiet")
+    Dictionaries(tmp_path / "arrays2", trie_store=None).arrays("sv")
+    assert not quiet.path("sv").exists()

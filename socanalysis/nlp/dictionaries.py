@@ -48,6 +48,7 @@ __all__ = [
     "is_known",
     "lemmatize",
     "lemmatization_strategy",
+    "shipped_dictionary",
 ]
 
 logger = logging.getLogger(__name__)
@@ -83,8 +84,12 @@ def _simplemma_version() -> str:
         return version("simplemma")
 
 
-def _shipped_items(lang: str) -> Iterator[tuple[str, bytes]]:
-    """(form, lemma as UTF-8) pairs of simplemma's shipped dictionary for ``lang``."""
+def shipped_dictionary(lang: str) -> Mapping[bytes, bytes]:
+    """simplemma's shipped dictionary for ``lang``, decoded: form -> lemma, both UTF-8.
+
+    Decoding is the slow part of building any cache from it (3 s for Finnish), so a caller
+    that decodes one can write the trie from it too (:meth:`DictionaryStore.write_trie`).
+    """
     try:
         from simplemma.strategies.dictionaries.dictionary_factory import (
             _load_dictionary_from_disk,
@@ -93,8 +98,12 @@ def _shipped_items(lang: str) -> Iterator[tuple[str, bytes]]:
         from simplemma.strategies.dictionaries import DefaultDictionaryFactory
 
         mapping = DefaultDictionaryFactory(cache_max_size=1).get_dictionary(lang)
-        return ((k, mapping[k].encode()) for k in mapping)
-    raw = _load_dictionary_from_disk(lang)
+        return {k.encode(): mapping[k].encode() for k in mapping}
+    return _load_dictionary_from_disk(lang)
+
+
+def _trie_items(raw: Mapping[bytes, bytes]) -> Iterator[tuple[str, bytes]]:
+    """(form, lemma as UTF-8) pairs, as the trie stores them."""
     return ((k.decode(), v) for k, v in raw.items())
 
 
@@ -236,13 +245,50 @@ class DictionaryStore:
 
     @staticmethod
     def _build(marisa_trie: Any, lang: str, path: Path) -> tuple[Mapping[str, str], str]:
-        trie = marisa_trie.BytesTrie(_shipped_items(lang), cache_size=marisa_trie.HUGE_CACHE)
+        trie = marisa_trie.BytesTrie(
+            _trie_items(shipped_dictionary(lang)), cache_size=marisa_trie.HUGE_CACHE
+        )
         if not _save(trie, path):
             return _TrieMapping(trie), "memory"
         _remove_other_versions(path, lang)
         mapped = marisa_trie.BytesTrie()
         mapped.mmap(str(path))  # the file's pages are shared; the built trie can go
         return _TrieMapping(mapped), "built"
+
+    def write_trie(self, lang: str, raw: Mapping[bytes, bytes]) -> bool:
+        """Write the trie of ``lang`` from its decoded dictionary, unless it is on disk.
+
+        For a caller that decoded the dictionary for another purpose (the language tables of
+        :mod:`socanalysis.nlp.language_lexicon`): the first run on a machine then decodes
+        each dictionary once instead of twice.
+
+        Parameters
+        ----------
+        lang : str
+            Language code.
+        raw : mapping
+            :func:`shipped_dictionary` of ``lang``.
+
+        Returns
+        -------
+        bool
+            True when the trie was written now.
+        """
+        path = self.path(lang)
+        try:
+            import marisa_trie
+        except ImportError:
+            return False
+        if path is None or path.exists() or not _writable_or_present(path):
+            return False
+        with _build_lock(path):
+            if _open_trie(marisa_trie, path) is not None:
+                return False
+            trie = marisa_trie.BytesTrie(_trie_items(raw), cache_size=marisa_trie.HUGE_CACHE)
+            if not _save(trie, path):
+                return False
+            _remove_other_versions(path, lang)
+        return True
 
 
 def _open_trie(marisa_trie: Any, path: Path) -> _TrieMapping | None:
