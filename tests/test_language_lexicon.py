@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from socanalysis.nlp.language_lexicon import Dictionaries, fold, word_hash
 
@@ -57,3 +58,40 @@ def test_a_lemmatiser_languages_arrays_and_trie_come_from_one_decode(tmp_path) -
     quiet = DictionaryStore(tmp_path / "quiet")
     Dictionaries(tmp_path / "arrays2", trie_store=None).arrays("sv")
     assert not quiet.path("sv").exists()
+
+
+def test_a_table_another_process_is_building_is_waited_for_and_read(tmp_path, monkeypatch):
+    """Processes on one machine (Dask workers, two analyses at once) build a table once: a
+    table another one is building is waited for and read, not built twice."""
+    import threading
+    import time
+
+    pytest.importorskip("fcntl")  # the build lock is POSIX's; elsewhere both may build
+    from socanalysis.nlp import language_lexicon
+    from socanalysis.nlp.dictionaries import build_lock
+
+    real = language_lexicon._build_arrays("nn")
+
+    def built_twice(*args, **kwargs):
+        raise AssertionError("built again")
+
+    monkeypatch.setattr(language_lexicon, "_build_arrays", built_twice)
+    exact_path, folded_path = Dictionaries(tmp_path)._paths("nn")
+    result = {}
+    with build_lock(exact_path):  # "another process" is building nn
+        reader = threading.Thread(
+            target=lambda: result.update(
+                arrays=Dictionaries(tmp_path, trie_store=None).arrays("nn")
+            )
+        )
+        reader.start()
+        time.sleep(0.3)
+        assert reader.is_alive()  # waiting
+        Dictionaries._save(folded_path, real[1])
+        Dictionaries._save(exact_path, real[0])
+    reader.join(timeout=60)
+    assert np.array_equal(result["arrays"][0], real[0])
+    assert np.array_equal(result["arrays"][1], real[1])
+    assert sorted(p.name for p in tmp_path.glob("*.npy")) == sorted(
+        [exact_path.name, folded_path.name]
+    )

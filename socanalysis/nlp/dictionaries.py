@@ -47,6 +47,7 @@ __all__ = [
     "dictionary_lookup",
     "is_known",
     "lemmatize",
+    "build_lock",
     "lemmatization_strategy",
     "shipped_dictionary",
 ]
@@ -237,7 +238,7 @@ class DictionaryStore:
         if mapped is not None:
             return mapped, "trie"
         # one process builds, others on the machine (Dask workers) wait and then map its file
-        with _build_lock(path):
+        with build_lock(path):
             mapped = _open_trie(marisa_trie, path)
             if mapped is not None:
                 return mapped, "trie"
@@ -281,7 +282,7 @@ class DictionaryStore:
             return False
         if path is None or path.exists() or not _writable_or_present(path):
             return False
-        with _build_lock(path):
+        with build_lock(path):
             if _open_trie(marisa_trie, path) is not None:
                 return False
             trie = marisa_trie.BytesTrie(_trie_items(raw), cache_size=marisa_trie.HUGE_CACHE)
@@ -306,7 +307,7 @@ def _open_trie(marisa_trie: Any, path: Path) -> _TrieMapping | None:
 
 
 @contextmanager
-def _build_lock(path: Path) -> Iterator[None]:
+def build_lock(path: Path) -> Iterator[None]:
     """An exclusive lock on ``<path>.lock`` while building (POSIX; elsewhere no lock, and two
     processes may both build: harmless, the rename is atomic)."""
     try:

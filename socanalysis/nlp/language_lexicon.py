@@ -20,6 +20,7 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
@@ -222,24 +223,37 @@ class Dictionaries:
         got = self._arrays.get(lang)
         if got is not None:
             return got
-        import numpy as np
-
         with _LOCK:
             if self.cache_dir is None:
                 got = _build_arrays(lang)
             else:
                 exact_path, folded_path = self._paths(lang)
-                try:
-                    got = (
-                        np.load(exact_path, mmap_mode="r"),
-                        np.load(folded_path, mmap_mode="r"),
-                    )
-                except (OSError, ValueError):
-                    got = _build_arrays(lang, self._store_for(lang))
-                    self._save(exact_path, got[0])
-                    self._save(folded_path, got[1])
+                got = self._load(exact_path, folded_path)
+                if got is None:
+                    from socanalysis.nlp.dictionaries import build_lock
+
+                    with contextlib.suppress(OSError):  # the lock file lives there too
+                        exact_path.parent.mkdir(parents=True, exist_ok=True)
+                    # one process on the machine builds (Dask workers, two analyses at once);
+                    # the others wait and read its files
+                    with build_lock(exact_path):
+                        got = self._load(exact_path, folded_path)
+                        if got is None:
+                            got = _build_arrays(lang, self._store_for(lang))
+                            self._save(folded_path, got[1])
+                            self._save(exact_path, got[0])  # last: it says "built"
             self._arrays[lang] = got
         return got
+
+    @staticmethod
+    def _load(exact_path: Path, folded_path: Path) -> tuple[Any, Any] | None:
+        """The memory-mapped arrays, or None when they are not (both) on disk."""
+        import numpy as np
+
+        try:
+            return np.load(exact_path, mmap_mode="r"), np.load(folded_path, mmap_mode="r")
+        except (OSError, ValueError):
+            return None
 
     @staticmethod
     def _save(path: Path, array: Any) -> None:
