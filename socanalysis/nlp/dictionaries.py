@@ -42,12 +42,12 @@ from typing import Any
 __all__ = [
     "CACHE_FORMAT",
     "DictionaryStore",
+    "build_lock",
     "default_cache_dir",
     "default_store",
     "dictionary_lookup",
     "is_known",
     "lemmatize",
-    "build_lock",
     "lemmatization_strategy",
     "shipped_dictionary",
 ]
