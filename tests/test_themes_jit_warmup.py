@@ -111,3 +111,15 @@ def test_the_marker_names_the_versions_that_make_compiled_code_valid(tmp_path):
     name = jit_warmup.marker_path(tmp_path).name
     assert version("numba") in name and version("umap-learn") in name
     assert name.endswith(f"py{sys.version_info.major}{sys.version_info.minor}")
+
+
+def test_no_helper_where_python_is_embedded_in_another_program(monkeypatch, tmp_path):
+    monkeypatch.setenv("SOCANALYSIS_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("NUMBA_CACHE_DIR", raising=False)
+    monkeypatch.setattr(jit_warmup, "_state", {})
+    monkeypatch.setattr("socanalysis.themes.jit_cache._state", {})
+    monkeypatch.setattr(sys, "executable", "/usr/sbin/uwsgi")
+    assert jit_warmup.start_umap_warmup() is False
+    assert not list(tmp_path.rglob("warmup.lock"))
+    assert jit_warmup._runs_python("/opt/venv/bin/python3.11")
+    assert jit_warmup._runs_python("C:\\Python311\\python.exe")

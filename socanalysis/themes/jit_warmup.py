@@ -12,8 +12,8 @@ whoever compiles it, so results do not change; if the helper fails or is slow, t
 compiles as before.
 
 Nothing starts when disk caches are off, the cache folder is not writable, the marker says
-the code is compiled already for the installed versions, or another helper is compiling into
-the same folder.
+the code is compiled already for the installed versions, another helper is compiling into the
+same folder, or Python is embedded in another program (``sys.executable`` is not Python).
 
 Examples
 --------
@@ -74,7 +74,7 @@ def start_umap_warmup() -> bool:
     """
     from socanalysis.themes.jit_cache import is_writable_folder, numba_cache_dir, umap_imported
 
-    if "process" in _state or umap_imported():
+    if "process" in _state or umap_imported() or not _runs_python(sys.executable):
         return False
     folder = numba_cache_dir()
     if folder is None or not is_writable_folder(folder) or is_compiled(folder):
@@ -98,6 +98,14 @@ def start_umap_warmup() -> bool:
         return False
     _state["process"] = process
     return True
+
+
+def _runs_python(executable: str) -> bool:
+    """Whether ``executable`` is a Python interpreter (not an application embedding Python,
+    whose ``sys.executable`` would start the application again)."""
+    from pathlib import PureWindowsPath  # splits at slashes and backslashes, wherever this runs
+
+    return PureWindowsPath(executable).name.lower().startswith(("python", "pypy"))
 
 
 def wait_for_umap_warmup(timeout: float = _WAIT_S) -> None:
