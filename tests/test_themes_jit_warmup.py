@@ -74,6 +74,8 @@ def test_the_helper_removes_its_lock_even_when_compiling_fails(tmp_path, monkeyp
         raise RuntimeError("no compiler")
 
     monkeypatch.setattr(jit_warmup, "_compile", broken)
+    # the helper lowers its own priority; this test runs its main() inside pytest's process
+    monkeypatch.setattr("socanalysis.background.lower_priority", lambda: None)
     monkeypatch.setattr("socanalysis.themes.jit_cache.active_cache_dir", lambda: tmp_path)
     with pytest.raises(RuntimeError, match="no compiler"):
         jit_warmup.main([str(lock)])

@@ -45,6 +45,8 @@ from typing import Any
 
 import numpy as np
 
+from socanalysis.background import BACKGROUND_NICENESS, lower_priority
+
 __all__ = [
     "CategoryFit",
     "PARALLEL_MIN_CELLS",
@@ -61,10 +63,9 @@ __all__ = [
 #: a second each, for importing scikit-learn) costs more than the fits they would share.
 PARALLEL_MIN_CELLS = 4_000
 
-#: Niceness of the worker processes (Unix; 0 is the default priority, 19 the lowest): measured
-#: on 2 cores, the two workers starting beside the pipeline's per-report stages took a third of
-#: the caller's core at niceness 0 (docs/performance.md).
-WORKER_NICENESS = 10
+#: Niceness of the worker processes (Unix): socanalysis's background niceness
+#: (:mod:`socanalysis.background`, where the measurement behind it is).
+WORKER_NICENESS = BACKGROUND_NICENESS
 
 
 # the background start of the worker processes (start_workers), joined before they are used
@@ -171,17 +172,8 @@ def _in_workers(workers: int, tasks: list[Any]) -> list[Any]:
 
     # the initializer is part of the pool's settings: a plain joblib call made later in this
     # process (another setting) gets a pool of its own at the usual priority
-    with parallel_config(backend="loky", initializer=_lower_priority):
+    with parallel_config(backend="loky", initializer=lower_priority):
         return Parallel(n_jobs=workers)(tasks)
-
-
-def _lower_priority() -> None:
-    """Worker initializer: lower this process's priority where the system allows it (never
-    raise it: a worker of a caller that runs niced already keeps the caller's niceness)."""
-    if hasattr(os, "setpriority"):  # not on Windows: the workers keep the usual priority
-        with contextlib.suppress(OSError):
-            current = os.getpriority(os.PRIO_PROCESS, 0)
-            os.setpriority(os.PRIO_PROCESS, 0, max(current, WORKER_NICENESS))
 
 
 def _import_fitting() -> None:

@@ -23,7 +23,6 @@ False
 
 from __future__ import annotations
 
-import contextlib
 import os
 import subprocess
 import sys
@@ -162,8 +161,9 @@ def main(argv: list[str] | None = None) -> int:
     """The helper's entry point: ``python -m socanalysis.themes.jit_warmup LOCK``."""
     args = sys.argv[1:] if argv is None else argv
     lock = Path(args[0]) if args else None
-    with contextlib.suppress(AttributeError, OSError):
-        os.nice(10)  # the analysis comes first (not on Windows)
+    from socanalysis.background import lower_priority
+
+    lower_priority()  # the analysis comes first
     try:
         from socanalysis.themes.jit_cache import active_cache_dir, import_umap
 
