@@ -245,13 +245,22 @@ class DictionaryStore:
             return self._build(marisa_trie, lang, path)
 
     @staticmethod
-    def _build(marisa_trie: Any, lang: str, path: Path) -> tuple[Mapping[str, str], str]:
-        trie = marisa_trie.BytesTrie(
-            _trie_items(shipped_dictionary(lang)), cache_size=marisa_trie.HUGE_CACHE
-        )
-        if not _save(trie, path):
+    def _write(
+        marisa_trie: Any, lang: str, path: Path, raw: Mapping[bytes, bytes]
+    ) -> tuple[Any, bool]:
+        """Build the trie of the decoded dictionary ``raw`` and write it to ``path`` (stale
+        versions removed); the trie, and whether it was written."""
+        trie = marisa_trie.BytesTrie(_trie_items(raw), cache_size=marisa_trie.HUGE_CACHE)
+        written = _save(trie, path)
+        if written:
+            _remove_other_versions(path, lang)
+        return trie, written
+
+    @classmethod
+    def _build(cls, marisa_trie: Any, lang: str, path: Path) -> tuple[Mapping[str, str], str]:
+        trie, written = cls._write(marisa_trie, lang, path, shipped_dictionary(lang))
+        if not written:
             return _TrieMapping(trie), "memory"
-        _remove_other_versions(path, lang)
         mapped = marisa_trie.BytesTrie()
         mapped.mmap(str(path))  # the file's pages are shared; the built trie can go
         return _TrieMapping(mapped), "built"
@@ -285,11 +294,7 @@ class DictionaryStore:
         with build_lock(path):
             if _open_trie(marisa_trie, path) is not None:
                 return False
-            trie = marisa_trie.BytesTrie(_trie_items(raw), cache_size=marisa_trie.HUGE_CACHE)
-            if not _save(trie, path):
-                return False
-            _remove_other_versions(path, lang)
-        return True
+            return self._write(marisa_trie, lang, path, raw)[1]
 
 
 def _open_trie(marisa_trie: Any, path: Path) -> _TrieMapping | None:
