@@ -16,6 +16,7 @@ from simplemma.strategies.dictionaries import DefaultDictionaryFactory  # noqa: 
 
 from socanalysis.nlp import dictionaries, lemmas  # noqa: E402
 from socanalysis.nlp.dictionaries import DictionaryStore, default_cache_dir  # noqa: E402
+from socanalysis.nlp.simplemma_files import DecodedDictionary  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = "ms"  # simplemma's smallest dictionary (about 15 000 forms): a real build in a blink
@@ -227,10 +228,11 @@ def test_lemmatiser_answers_unchanged_on_the_sample_vocabulary(monkeypatch):
 def test_a_trie_written_from_a_decode_made_elsewhere_is_the_one_built_here(tmp_path):
     shared, own = DictionaryStore(tmp_path / "shared"), DictionaryStore(tmp_path / "own")
     assert shared.write_trie(SMALL, dictionaries.shipped_dictionary(SMALL)) is True
-    assert shared.write_trie(SMALL, {}) is False  # on disk already: left alone
+    assert shared.write_trie(SMALL, DecodedDictionary([], [])) is False  # on disk: left alone
     own.get_dictionary(SMALL)
     assert shared.path(SMALL).read_bytes() == own.path(SMALL).read_bytes()
     reread = DictionaryStore(tmp_path / "shared")
     assert reread.get_dictionary(SMALL).get("rumah") == "rumah"
     assert reread.sources == {SMALL: "trie"}
-    assert DictionaryStore(None).write_trie(SMALL, {b"a": b"a"}) is False  # no disk cache
+    no_cache = DictionaryStore(None)
+    assert no_cache.write_trie(SMALL, DecodedDictionary([b"a"], [b"a"])) is False

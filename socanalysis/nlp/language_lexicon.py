@@ -1,13 +1,14 @@
 """Word-level evidence for language identification: tokens, folding and dictionary coverage.
 
-simplemma ships full-form dictionaries (``simplemma.is_known``) but decoding them takes 1-5 s per
+simplemma ships full-form dictionaries (``simplemma.is_known``) but decoding them takes 0.1-3 s per
 language (Finnish has 3.5 million forms), far over the cold-load budget of the language detector.
 So on first use each dictionary is decoded once, its forms are hashed (vectorised, 32 bits) into a
 sorted array cached on disk as ``.npy`` (memory-mapped on later loads, a few milliseconds), with a
 second, smaller array for the a/o-typed forms (ä, ö, å typed as a, o, a) of the forms that have
 those letters. Membership is then a ``numpy.searchsorted`` over the distinct words of a batch. For
-the seven languages this is about 40 MB, built once in about 19 s of CPU (decoding simplemma's
-files is more than half of it). A word outside a dictionary of n forms hits it by hash collision
+the seven languages this is about 40 MB, built once in about 11 s of CPU (decoding simplemma's
+files with :mod:`socanalysis.nlp.simplemma_files`, 4 s, is the largest part; simplemma's own
+decoder took 8 s). A word outside a dictionary of n forms hits it by hash collision
 with probability n / 2**32 (under 0.1 % for Finnish), harmless for a coverage feature.
 
 Examples
@@ -154,13 +155,13 @@ def _build_arrays(lang: str, store: Any = None) -> tuple[Any, Any]:
     """
     from socanalysis.nlp.dictionaries import shipped_dictionary
 
-    # decoded here, not through simplemma's factory, so the multi-megabyte dict is freed after
-    raw = shipped_dictionary(lang)
+    # decoded here, not through simplemma's factory, so the multi-megabyte lists are freed after
+    decoded = shipped_dictionary(lang)
     # one decode and one lower() over the joined forms instead of millions of calls
-    words = b"\n".join(raw).decode().lower().split("\n")
+    words = b"\n".join(decoded.forms).decode().lower().split("\n")
     if store is not None:
-        store.write_trie(lang, raw)
-    del raw
+        store.write_trie(lang, decoded)
+    del decoded
     exact, folded = _fold_hashes(words)
     exact = _sorted_unique(exact)
     folded = _sorted_unique(folded)
@@ -189,7 +190,7 @@ class Dictionaries:
     trie_store : DictionaryStore, "default" or None
         Where a dictionary decoded to build the arrays of a language the lemmatiser reads
         (Finnish, Swedish) also becomes a lemmatiser trie, if that is not on disk yet, so the
-        first run on a machine decodes it once, not twice (3.6 s for the two). "default": the
+        first run on a machine decodes it once, not twice (2 s for the two). "default": the
         process-wide store (:func:`socanalysis.nlp.dictionaries.default_store`); None: never.
     """
 
