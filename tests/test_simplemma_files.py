@@ -98,3 +98,14 @@ def test_from_mapping_keeps_the_order():
     mapping = {b"b": b"x", b"a": b"y"}
     decoded = DecodedDictionary.from_mapping(mapping)
     assert decoded.forms == [b"b", b"a"] and list(decoded.items()) == list(mapping.items())
+
+
+def test_a_stream_of_another_format_goes_through_simplemma(monkeypatch):
+    from simplemma.strategies.dictionaries import dictionary_factory
+
+    real = dictionary_factory._read_decompressed
+    monkeypatch.setattr(dictionary_factory, "_read_decompressed", lambda lang: b"SMFC9")
+    monkeypatch.setattr(dictionary_factory, "_load_dictionary_from_disk", lambda lang: {b"a": b"b"})
+    assert list(read_dictionary("ms").items()) == [(b"a", b"b")]
+    monkeypatch.setattr(dictionary_factory, "_read_decompressed", real)
+    assert len(read_dictionary("ms")) > 15_000
