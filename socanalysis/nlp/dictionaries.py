@@ -33,11 +33,11 @@ import os
 import re
 import tempfile
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from socanalysis.nlp.simplemma_files import DecodedDictionary
@@ -46,6 +46,7 @@ __all__ = [
     "CACHE_FORMAT",
     "DictionaryStore",
     "build_lock",
+    "build_once",
     "default_cache_dir",
     "default_store",
     "dictionary_lookup",
@@ -56,6 +57,8 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 CACHE_FORMAT = 1
 """Bumped when the file layout changes; part of every cache file name."""
@@ -230,15 +233,13 @@ class DictionaryStore:
         if marisa_trie is None or path is None or not _writable_or_present(path):
             # simplemma's shared dict: what every simplemma call in this process uses anyway
             return DEFAULT_DICTIONARY_FACTORY.get_dictionary(lang), "simplemma"
-        mapped = _open_trie(marisa_trie, path)
-        if mapped is not None:
-            return mapped, "trie"
-        # one process builds, others on the machine (Dask workers) wait and then map its file
-        with build_lock(path):
+
+        def on_disk() -> tuple[Mapping[str, str], str] | None:
             mapped = _open_trie(marisa_trie, path)
-            if mapped is not None:
-                return mapped, "trie"
-            return self._build(marisa_trie, lang, path)
+            return None if mapped is None else (mapped, "trie")
+
+        # one process builds, others on the machine (Dask workers) wait and then map its file
+        return build_once(path, on_disk, lambda: self._build(marisa_trie, lang, path))
 
     @staticmethod
     def _write(
@@ -307,16 +308,31 @@ def _open_trie(marisa_trie: Any, path: Path) -> _TrieMapping | None:
     return None
 
 
+def build_once(path: Path, on_disk: Callable[[], T | None], build: Callable[[], T]) -> T:
+    """What ``on_disk()`` finds, else what ``build()`` makes, built by one process at a time.
+
+    ``on_disk`` is asked again under :func:`build_lock` (``path``): a process that waited for
+    another one's build reads its files instead of building them again.
+    """
+    found = on_disk()
+    if found is not None:
+        return found
+    with build_lock(path):
+        found = on_disk()
+        return build() if found is None else found
+
+
 @contextmanager
 def build_lock(path: Path) -> Iterator[None]:
     """An exclusive lock on ``<path>.lock`` while building (POSIX; elsewhere no lock, and two
-    processes may both build: harmless, the rename is atomic)."""
+    processes may both build: harmless, the rename is atomic). The folder is made if missing."""
     try:
         import fcntl
     except ImportError:  # pragma: no cover - Windows
         yield
         return
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         handle = open(path.with_suffix(".lock"), "a")  # noqa: SIM115 - held across the yield
     except OSError:
         yield

@@ -21,7 +21,6 @@ Examples
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import tempfile
@@ -229,20 +228,17 @@ class Dictionaries:
                 got = _build_arrays(lang)
             else:
                 exact_path, folded_path = self._paths(lang)
-                got = self._load(exact_path, folded_path)
-                if got is None:
-                    from socanalysis.nlp.dictionaries import build_lock
+                from socanalysis.nlp.dictionaries import build_once
 
-                    with contextlib.suppress(OSError):  # the lock file lives there too
-                        exact_path.parent.mkdir(parents=True, exist_ok=True)
-                    # one process on the machine builds (Dask workers, two analyses at once);
-                    # the others wait and read its files
-                    with build_lock(exact_path):
-                        got = self._load(exact_path, folded_path)
-                        if got is None:
-                            got = _build_arrays(lang, self._store_for(lang))
-                            self._save(folded_path, got[1])
-                            self._save(exact_path, got[0])  # last: it says "built"
+                def build() -> tuple[Any, Any]:
+                    built = _build_arrays(lang, self._store_for(lang))
+                    self._save(folded_path, built[1])
+                    self._save(exact_path, built[0])  # last: it says "built"
+                    return built
+
+                # one process on the machine builds (Dask workers, two analyses at once); the
+                # others wait and read its files
+                got = build_once(exact_path, lambda: self._load(exact_path, folded_path), build)
             self._arrays[lang] = got
         return got
 
