@@ -92,7 +92,7 @@ def test_store_and_lookup_keep_positions_and_duplicates(tmp_path):
     assert cache.lookup("ns", keys) == {0: ("yksi",), 1: (), 2: ("yksi",)}
     assert cache.store("ns", keys[:1], [("muu",)]) == 1  # kept: the first entry stays
     assert cache.lookup("ns", keys[:1]) == {0: ("yksi",)}
-    with pytest.raises(ValueError, match="term lists"):
+    with pytest.raises(ValueError, match="expected 3 values"):
         cache.store("ns", keys, [()])
     cache.clear()
     assert not cache.path.exists() and cache.lookup("ns", keys) == {}

@@ -35,14 +35,11 @@ import contextlib
 import hashlib
 import json
 import os
-import sqlite3
-import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
-from socanalysis.nlp.sqlite_store import MAX_PARAMETERS as _CHUNK
-from socanalysis.nlp.sqlite_store import SqliteStore
+from socanalysis.nlp.sqlite_store import DigestStore
 
 CACHE_FILENAME = "lemmas-v1.sqlite3"
 _SCHEMA = """
@@ -66,7 +63,7 @@ class LemmaCacheWarning(UserWarning):
     """The lemma cache could not be used; the terms are computed without it."""
 
 
-class LemmaCache(SqliteStore):
+class LemmaCache(DigestStore):
     """Lemma terms of texts in one SQLite file under ``directory``.
 
     Parameters
@@ -76,77 +73,19 @@ class LemmaCache(SqliteStore):
     """
 
     schema = _SCHEMA
+    table, value_column = "terms", "terms"
     warning = LemmaCacheWarning
     what = "lemma cache"
-    same_thread_only = False  # every use holds self._lock
 
     def __init__(self, directory: str | os.PathLike[str]) -> None:
         super().__init__(directory, CACHE_FILENAME)
-        # one analysis thread at a time uses the connection (sqlite3 objects are not shared)
-        self._lock = threading.Lock()
-        # (namespace, digest) of entries read or written through this object: on disk
-        self._known: set[tuple[str, bytes]] = set()
-
-    def holds(self, namespace: str, digest: bytes) -> bool:
-        """Whether this object read or wrote the entry (so it is on disk); no database query."""
-        return (namespace, digest) in self._known
 
     def __repr__(self) -> str:
         return f"LemmaCache({str(self.directory)!r})"
 
-    def lookup(self, namespace: str, digests: Sequence[bytes]) -> dict[int, tuple[str, ...]]:
-        """Return ``{position in digests: terms}`` for the texts found in the cache."""
-        position: dict[bytes, list[int]] = {}
-        for i, digest in enumerate(digests):
-            position.setdefault(digest, []).append(i)
-        found: dict[int, tuple[str, ...]] = {}
-        with self._lock:
-            conn = self.connect()
-            if conn is None or not position:
-                return found
-            unique = list(position)
-            try:
-                for start in range(0, len(unique), _CHUNK):
-                    chunk = unique[start : start + _CHUNK]
-                    marks = ",".join("?" * len(chunk))
-                    rows = conn.execute(
-                        f"SELECT digest, terms FROM terms WHERE ns = ? AND digest IN ({marks})",
-                        (namespace, *chunk),
-                    ).fetchall()
-                    for digest, stored in rows:
-                        terms = tuple(json.loads(stored))
-                        self._known.add((namespace, bytes(digest)))
-                        for i in position[bytes(digest)]:
-                            found[i] = terms
-            except (sqlite3.DatabaseError, ValueError) as exc:  # damaged file or row
-                self.disable(exc)
-                return {}
-        return found
-
-    def store(
-        self, namespace: str, digests: Sequence[bytes], terms: Sequence[Sequence[str]]
-    ) -> int:
-        """Store the terms of texts (one entry per digest) in one transaction; rows written."""
-        if len(digests) != len(terms):
-            raise ValueError(f"expected {len(digests)} term lists, got {len(terms)}")
-        with self._lock:
-            conn = self.connect()
-            if conn is None or not digests:
-                return 0
-            rows = [
-                (namespace, digest, json.dumps(list(t), ensure_ascii=False))
-                for digest, t in zip(digests, terms, strict=True)
-            ]
-            try:
-                with conn:  # one transaction; commits on success, rolls back on error
-                    conn.execute("BEGIN")
-                    # existing entries are kept: two processes storing a text do not conflict
-                    conn.executemany("INSERT OR IGNORE INTO terms VALUES (?, ?, ?)", rows)
-            except sqlite3.DatabaseError as exc:
-                self.disable(exc)
-                return 0
-            self._known.update((namespace, bytes(digest)) for digest in digests)
-        return len(rows)
+    def decode(self, stored: str) -> tuple[str, ...]:
+        """Stored terms as a tuple."""
+        return tuple(json.loads(stored))
 
 
 @cache

@@ -1,4 +1,4 @@
-"""The SQLite file behind the on-disk caches (embeddings, lemma terms): open, reopen, give up.
+"""The SQLite file behind the on-disk caches (embeddings, lemma terms, per-report results).
 
 One file per cache, in write-ahead-log mode, so any number of processes read while one writes
 (the Dask workers and the main process share a cache). A connection is never carried across a
@@ -21,10 +21,13 @@ False
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sqlite3
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 #: Most keys bound in one query: SQLite's default limit on bound parameters is 999 in old
 #: builds, so the caches look texts up this many at a time
@@ -118,3 +121,118 @@ class SqliteStore:
         for suffix in ("", "-wal", "-shm"):
             Path(str(self.path) + suffix).unlink(missing_ok=True)
         self.disabled = False
+
+
+class DigestStore(SqliteStore):
+    """A cache of one JSON value per (namespace, text digest), shared by processes and threads.
+
+    The layout of the lemma terms' and the per-report results' caches: a namespace names what
+    the values depend on besides the text (settings, code and data fingerprint), the digest is
+    a hash of the text. Every use of the connection holds one lock, so threads of one process
+    (a threaded Dask worker) may share the object.
+
+    Parameters
+    ----------
+    directory : str or Path
+        Folder of the file.
+    filename : str
+        Name of the file in ``directory``.
+
+    Notes
+    -----
+    Subclasses set :attr:`table` and :attr:`value_column` (with a matching :attr:`schema`) and
+    may override :meth:`decode` to give stored values another type than the JSON's.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> class Toy(DigestStore):
+    ...     schema = (
+    ...         "CREATE TABLE IF NOT EXISTS toy (ns TEXT NOT NULL, digest BLOB NOT NULL, "
+    ...         "v TEXT NOT NULL, PRIMARY KEY (ns, digest)) WITHOUT ROWID;"
+    ...     )
+    ...     table, value_column = "toy", "v"
+    >>> store = Toy(tempfile.mkdtemp(), "toy.sqlite3")
+    >>> store.store("a", [b"k1", b"k2"], [["x", 1], ["y", 2]])
+    2
+    >>> sorted(store.lookup("a", [b"k2", b"k3", b"k1"]).items())
+    [(0, ['y', 2]), (2, ['x', 1])]
+    >>> store.lookup("b", [b"k1"])
+    {}
+    """
+
+    table = ""
+    value_column = ""
+    same_thread_only = False  # every use holds self._lock
+
+    def __init__(self, directory: str | os.PathLike[str], filename: str) -> None:
+        import threading
+
+        super().__init__(directory, filename)
+        self._lock = threading.Lock()
+        # (namespace, digest) of entries read or written through this object: on disk
+        self._known: set[tuple[str, bytes]] = set()
+
+    def holds(self, namespace: str, digest: bytes) -> bool:
+        """Whether this object read or wrote the entry (so it is on disk); no database query."""
+        return (namespace, digest) in self._known
+
+    def decode(self, stored: str) -> Any:
+        """The value of one stored JSON text (subclasses may convert it)."""
+        return json.loads(stored)
+
+    def lookup(self, namespace: str, digests: Sequence[bytes]) -> dict[int, Any]:
+        """Return ``{position in digests: value}`` for the digests found in the cache."""
+        position: dict[bytes, list[int]] = {}
+        for i, digest in enumerate(digests):
+            position.setdefault(digest, []).append(i)
+        found: dict[int, Any] = {}
+        with self._lock:
+            conn = self.connect()
+            if conn is None or not position:
+                return found
+            unique = list(position)
+            query = (
+                # table and column are class constants, never user input
+                f"SELECT digest, {self.value_column} FROM {self.table} "
+                "WHERE ns = ? AND digest IN ({marks})"
+            )
+            try:
+                for start in range(0, len(unique), MAX_PARAMETERS):
+                    chunk = unique[start : start + MAX_PARAMETERS]
+                    rows = conn.execute(
+                        query.format(marks=",".join("?" * len(chunk))), (namespace, *chunk)
+                    ).fetchall()
+                    for digest, stored in rows:
+                        value = self.decode(stored)
+                        self._known.add((namespace, bytes(digest)))
+                        for i in position[bytes(digest)]:
+                            found[i] = value
+            except (sqlite3.DatabaseError, ValueError) as exc:  # damaged file or row
+                self.disable(exc)
+                return {}
+        return found
+
+    def store(self, namespace: str, digests: Sequence[bytes], values: Sequence[Any]) -> int:
+        """Store one value per digest (JSON-encoded) in one transaction; rows written."""
+        if len(digests) != len(values):
+            raise ValueError(f"expected {len(digests)} values, got {len(values)}")
+        with self._lock:
+            conn = self.connect()
+            if conn is None or not digests:
+                return 0
+            # ASCII JSON: a text with a lone surrogate still stores
+            rows = [
+                (namespace, digest, json.dumps(value))
+                for digest, value in zip(digests, values, strict=True)
+            ]
+            try:
+                with conn:  # one transaction; commits on success, rolls back on error
+                    conn.execute("BEGIN")
+                    # existing entries are kept: two processes storing a text do not conflict
+                    conn.executemany(f"INSERT OR IGNORE INTO {self.table} VALUES (?, ?, ?)", rows)
+            except sqlite3.DatabaseError as exc:
+                self.disable(exc)
+                return 0
+            self._known.update((namespace, bytes(digest)) for digest in digests)
+        return len(rows)
