@@ -183,7 +183,7 @@ def _run_partition(
     frame: pd.DataFrame, config: AnalysisConfig, processes_by_worker: dict[str, int]
 ) -> dict[str, Any]:
     """Run the per-report stages on one partition (on a worker); return its results."""
-    from socanalysis.pipeline import _lemma_cache, _per_report_stages, _StageClock
+    from socanalysis.pipeline import _per_report_caches, _per_report_stages, _StageClock
 
     address = ""
     with contextlib.suppress(ValueError, ImportError):
@@ -200,7 +200,7 @@ def _run_partition(
         )
         clock = _StageClock(None)
         frame = frame.copy()
-        with _lemma_cache(config):
+        with _per_report_caches(config):
             lemmas, _, embeddings = _per_report_stages(frame, config, clock, None, embedder)
         return {
             "columns": {c: frame[c].to_numpy() for c in _OUTPUT_COLUMNS},

@@ -239,7 +239,7 @@ def analyze(
             )
 
     try:
-        with _lemma_cache(config):
+        with _per_report_caches(config):
             lemmas, embedder, embeddings = per_report(
                 table, config, clock, progress, on_embeddings=start_categories
             )
@@ -306,14 +306,20 @@ def _start_umap_warmup(n_reports: int, config: AnalysisConfig) -> None:
     start_umap_warmup()
 
 
-def _lemma_cache(config: AnalysisConfig) -> contextlib.AbstractContextManager[Any]:
-    """The lemma terms' disk cache for a run with these settings (none with
-    ``use_cache=False``); see :func:`socanalysis.nlp.lemma_cache.lemma_disk_cache`."""
+@contextlib.contextmanager
+def _per_report_caches(config: AnalysisConfig) -> Iterator[None]:
+    """The disk caches of per-report work besides embeddings, for a run with these settings
+    (none with ``use_cache=False``): lemma terms
+    (:func:`socanalysis.nlp.lemma_cache.lemma_disk_cache`) and language and masking results
+    (:func:`socanalysis.nlp.result_cache.result_disk_cache`)."""
     if not config.use_cache:
-        return contextlib.nullcontext()
+        yield
+        return
     from socanalysis.nlp.lemma_cache import lemma_disk_cache
+    from socanalysis.nlp.result_cache import result_disk_cache
 
-    return lemma_disk_cache(config.cache_dir)
+    with lemma_disk_cache(config.cache_dir), result_disk_cache(config.cache_dir):
+        yield
 
 
 def _per_report_engine(config: AnalysisConfig, client: Any) -> Callable[..., Any]:
@@ -362,28 +368,61 @@ def _per_report_stages(
 
 
 def _stage_language(table: pd.DataFrame, rows: Any, config: AnalysisConfig) -> None:
-    from socanalysis.nlp.language import detect_languages
+    """Language and confidence of each analysed report (from the results cache where stored)."""
+    from socanalysis.nlp.result_cache import cached_results
 
     if not rows.any():
         return
-    found = detect_languages(table.loc[rows, "text"].tolist(), seed=config.seed)
-    table.loc[rows, "language"] = found["language"].to_numpy()
-    table.loc[rows, "language_confidence"] = found["confidence"].to_numpy(dtype="float64")
+    texts = table.loc[rows, "text"].tolist()
+
+    def detect(positions: list[int]) -> list[list[Any]]:
+        from socanalysis.nlp.language import detect_languages
+
+        found = detect_languages([texts[i] for i in positions], seed=config.seed)
+        return [
+            [language, float(confidence)]
+            for language, confidence in zip(found["language"], found["confidence"], strict=True)
+        ]
+
+    results = cached_results(f"language|seed={config.seed}", texts, detect)
+    table.loc[rows, "language"] = [language for language, _ in results]
+    table.loc[rows, "language_confidence"] = [confidence for _, confidence in results]
 
 
 def _stage_privacy(table: pd.DataFrame, rows: Any) -> None:
     """Mask personal data in the text and the proposal before anything is shown or embedded."""
-    from socanalysis.nlp.privacy import mask_reports
-
     if not rows.any():
         return
     languages = table.loc[rows, "language"].replace("", None).tolist()
-    texts = mask_reports(table.loc[rows, "text"].tolist(), languages)
-    table.loc[rows, "text_masked"] = texts["text_masked"].to_numpy()
-    table.loc[rows, "pii_masked"] = texts["pii_masked"].to_numpy()
-    proposals = mask_reports(table.loc[rows, "proposal"].tolist(), languages)
-    table.loc[rows, "proposal_masked"] = proposals["text_masked"].to_numpy()
-    table.loc[rows, "pii_masked"] += proposals["pii_masked"].to_numpy()
+    texts, counts = _masked(table.loc[rows, "text"].tolist(), languages)
+    table.loc[rows, "text_masked"] = texts
+    table.loc[rows, "pii_masked"] = counts
+    proposals, counts = _masked(table.loc[rows, "proposal"].tolist(), languages)
+    table.loc[rows, "proposal_masked"] = proposals
+    table.loc[rows, "pii_masked"] += counts
+
+
+def _masked(texts: list[Any], languages: list[Any]) -> tuple[list[str], list[int]]:
+    """Masked texts and the number of spans masked in each (from the results cache where
+    stored; a text and its language decide both)."""
+    from socanalysis.nlp.privacy import mask_reports
+    from socanalysis.nlp.result_cache import cached_results
+
+    def mask(positions: list[int]) -> list[list[Any]]:
+        found = mask_reports([texts[i] for i in positions], [languages[i] for i in positions])
+        return [
+            [text, int(count)]
+            for text, count in zip(found["text_masked"], found["pii_masked"], strict=True)
+        ]
+
+    if all(isinstance(text, str) for text in texts):
+        keys = [
+            f"{language or ''}\x1f{text}" for text, language in zip(texts, languages, strict=True)
+        ]
+        results = cached_results("privacy", keys, mask)
+    else:  # not text (mask_reports says which): nothing to look up
+        results = mask(list(range(len(texts))))
+    return [text for text, _ in results], [count for _, count in results]
 
 
 def _stage_lemmas(table: pd.DataFrame, rows: Any) -> list[list[str]]:
