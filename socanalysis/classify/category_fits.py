@@ -2,9 +2,11 @@
 
 Each category gets one model on all labelled reports and, for Platt calibration, up to five
 fold models warm-started from it (their decision values on the held-out fold are the
-out-of-fold scores). The categories are independent, so :func:`fit_category_models` can fit
-them in worker processes: a thread pool gains nothing here, because L-BFGS-B spends most of its
-time in Python between small BLAS calls and so holds the GIL (measured, docs/performance.md).
+out-of-fold scores), fitted with :func:`socanalysis.classify.logistic.fit_logistic`
+(scikit-learn's lbfgs objective, the dense and sparse features kept apart). The categories are
+independent, so :func:`fit_category_models` can fit them in worker processes: a thread pool
+gains nothing here, because L-BFGS-B spends most of its time in Python between small BLAS calls
+and so holds the GIL (measured, docs/performance.md).
 
 Every fit runs with one BLAS thread, in the calling process or in a worker, so the fitted
 numbers are the same bit for bit whatever ``n_jobs`` is (tests/test_category_fits.py).
@@ -177,11 +179,12 @@ def _in_workers(workers: int, tasks: list[Any]) -> list[Any]:
 
 
 def _import_fitting() -> None:
-    import sklearn.linear_model
+    import scipy.optimize
+    import scipy.special
     import sklearn.model_selection
     import threadpoolctl
 
-    del sklearn, threadpoolctl  # imported for their cost only: the fits find them loaded
+    del scipy, sklearn, threadpoolctl  # imported for their cost only: the fits find them loaded
 
 
 def _join_start() -> None:
@@ -353,41 +356,41 @@ def stop_submitted_fits() -> int:
 def _fit_share(
     F: Any, own: np.ndarray | None, Y: np.ndarray, categories: list[int], C: float, seed: int
 ) -> list[CategoryFit | None]:
-    from sklearn.linear_model import LogisticRegression  # noqa: F401  (BLAS loaded first)
     from threadpoolctl import threadpool_limits
+
+    from socanalysis.classify.logistic import SplitFeatures
 
     # lbfgs calls BLAS on vectors of a few thousand numbers thousands of times: a second
     # BLAS thread only spins (measured: 2.6x the CPU seconds at 1 000 reports on 2 cores),
     # and one thread everywhere keeps the numbers the same in a worker and in the caller
     with threadpool_limits(limits=1):
-        return [_fit_one(F, own, Y[:, ci], ci, C, seed) for ci in categories]
+        features = SplitFeatures.from_matrix(F)  # once for every category of the share
+        return [_fit_one(features, own, Y[:, ci], ci, C, seed) for ci in categories]
 
 
 def _fit_one(
-    F: Any, own: np.ndarray | None, y: np.ndarray, ci: int, C: float, seed: int
+    features: Any, own: np.ndarray | None, y: np.ndarray, ci: int, C: float, seed: int
 ) -> CategoryFit | None:
-    from scipy import sparse
-    from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold
+
+    from socanalysis.classify.logistic import fit_logistic
 
     n_pos, n_neg = int(y.sum()), int((~y).sum())
     if n_pos == 0 or n_neg == 0:
         return None
-    Fc = sparse.hstack([F, own[:, [ci]]], format="csr") if own is not None else F
-    # one estimator per category, warm-started: the fold models start from the full model's
-    # weights and converge in a few iterations instead of from zero. tol 3e-4 (sklearn's 1e-4
-    # by default): the own-prior column made lbfgs take 40 % more iterations; at 3e-4 it
-    # takes fewer than before it (1e-3 cost 0.01 macro F1)
-    lr = LogisticRegression(C=C, class_weight="balanced", max_iter=2000, warm_start=True, tol=3e-4)
-    lr.fit(Fc, y)
-    coef, icpt = lr.coef_.copy(), lr.intercept_.copy()
+    if own is not None:
+        features = features.with_column(own[:, ci])
+    # the fold models start from the full model's weights (scikit-learn's warm start) and
+    # converge in a few iterations instead of from zero. tol 3e-4 (sklearn's 1e-4 by
+    # default): the own-prior column made lbfgs take 40 % more iterations; at 3e-4 it takes
+    # fewer than before it (1e-3 cost 0.01 macro F1)
+    full = fit_logistic(features, y, C, tol=3e-4, max_iter=2000)
     n_splits = min(5, n_pos, n_neg)
     oof = None
     if n_splits >= 2:
         oof = np.zeros(len(y))
         folds = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
         for tr, te in folds.split(np.zeros(len(y)), y):
-            lr.coef_, lr.intercept_ = coef.copy(), icpt.copy()
-            lr.fit(Fc[tr], y[tr])
-            oof[te] = lr.decision_function(Fc[te])
-    return CategoryFit(coef=coef[0], intercept=float(icpt[0]), oof=oof)
+            fold = fit_logistic(features.rows(tr), y[tr], C, start=full, tol=3e-4, max_iter=2000)
+            oof[te] = features.rows(te).decision(fold)
+    return CategoryFit(coef=full.coef, intercept=full.intercept, oof=oof)
