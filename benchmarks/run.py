@@ -8,10 +8,11 @@ worker processes ``ru_maxrss`` misses while they are alive):
 - first: an empty cache folder (``SOCANALYSIS_CACHE_DIR`` and ``AnalysisConfig(cache_dir=...)``),
   the first run on a machine: the model load, the language dictionaries, numba's compiled code
   and every embedding are paid for;
-- cold: every embedding and lemmatisation paid for (the folder's report and category-description
-  vectors and its lemma cache are deleted), with what a machine keeps from any earlier run
-  (dictionaries, compiled code) in place: a new batch of reports, the coordinator's case before
-  each meeting. When the folder has none of that yet, an unreported run prepares it first;
+- cold: every embedding, lemmatisation, language tag and masking paid for (the folder's report
+  and category-description vectors, its lemma cache and its per-report results are deleted),
+  with what a machine keeps from any earlier run (dictionaries, compiled code) in place: a new
+  batch of reports, the coordinator's case before each meeting. When the folder has none of
+  that yet, an unreported run prepares it first;
 - warm: the same folder, filled by the cold run (or by an unreported fill run);
 - again: warm, and ``analyze`` + ``save`` run twice in one process; the second run is reported
   (an analyst re-running a Jupyter cell: imports, dictionaries and compiled code are loaded).
@@ -220,8 +221,9 @@ def run_size(n: int, opts: argparse.Namespace, work: Path) -> list[dict[str, Any
     if "cold" in modes:
         if not (cache / "numba").is_dir() or not (cache / "language").is_dir():
             analyze("prepare")  # compiled code and dictionaries of an earlier run; not reported
-        for vectors in ("embeddings", "category_prototypes"):
-            shutil.rmtree(cache / vectors, ignore_errors=True)
+        # per-report work: vectors, and the language and masking results of reports/
+        for per_report in ("embeddings", "category_prototypes", "reports"):
+            shutil.rmtree(cache / per_report, ignore_errors=True)
         # the reports' lemma terms are per-report work like their vectors; the dictionaries'
         # tries beside them in lemmas/ are what a machine keeps, so they stay
         from socanalysis.nlp.lemma_cache import CACHE_FILENAME as LEMMA_CACHE
