@@ -182,3 +182,18 @@ def test_result_plots_use_the_output_language():
     )
     result = sa.analyze(frame, output_language="en", embedder="tfidf-lsa")
     assert result.plot_themes().axes[0].get_title() == "Themes by size and language"
+
+
+def test_the_final_collection_is_skipped_once_and_only_at_exit(monkeypatch):
+    import atexit
+    import gc
+
+    from socanalysis import cli
+
+    monkeypatch.setattr(cli, "_state", {})
+    registered = []
+    monkeypatch.setattr(atexit, "register", registered.append)
+    assert CliRunner().invoke(main, ["analyze", "--help"]).exit_code == 0
+    assert CliRunner().invoke(main, ["analyze", "--help"]).exit_code == 0
+    assert registered == [gc.freeze]  # once, for the end of the process
+    assert gc.get_freeze_count() == 0  # nothing frozen while the session goes on
