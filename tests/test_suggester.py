@@ -124,6 +124,36 @@ def test_keyword_evidence_in_both_languages():
     assert scores[0, 9] > 0 and matches[0]["10"] == ["omaishoitaja", "uupuu"]
 
 
+def test_keyword_lemmas_come_from_the_results_cache(tmp_path, monkeypatch):
+    from socanalysis.classify import keywords
+    from socanalysis.nlp import lemmas
+    from socanalysis.nlp.result_cache import result_disk_cache
+
+    texts = ["Mt-palveluihin on jonoa ja omaishoitajat uupuvat", "Unga får inte bostadsbidrag"]
+    langs = ["fi", "mixed"]
+    monkeypatch.setattr(keywords, "_DEFAULT_CACHE", {})
+    expected = KeywordMatcher(load_taxonomy("shl11")).fit()
+    want = expected.evidence(texts, langs), [expected.lemmas(t, lg) for t, lg in zip(texts, langs)]
+    with result_disk_cache(tmp_path):
+        monkeypatch.setattr(keywords, "_DEFAULT_CACHE", {})
+        KeywordMatcher(load_taxonomy("shl11")).fit().evidence(texts, langs)  # stores them
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("lemmatised again")
+
+    monkeypatch.setattr(keywords, "_DEFAULT_CACHE", {})
+    monkeypatch.setattr(lemmas, "lookup_lemma", refuse)
+    with result_disk_cache(tmp_path):
+        m = KeywordMatcher(load_taxonomy("shl11")).fit()
+        scores, matches = m.evidence(texts, langs)
+        np.testing.assert_array_equal(scores, want[0][0])
+        assert matches == want[0][1] and matches[0]["8"] == ["mt-palveluihin"]
+        assert [m.lemmas(t, lg) for t, lg in zip(texts, langs)] == want[1]
+    monkeypatch.setattr(keywords, "_DEFAULT_CACHE", {})
+    with pytest.raises(AssertionError, match="again"):  # no cache active: lemmatised
+        KeywordMatcher(load_taxonomy("shl11")).fit().evidence(texts, langs)
+
+
 def test_zero_shot_ranks_the_obvious_point_first(zero_shot, corpus):
     ids, texts, X, langs, labels = corpus
     pred = zero_shot.predict(texts, X, langs)

@@ -92,8 +92,9 @@ def fingerprint() -> str:
     """Hash of everything language and masking results depend on besides the text and seed.
 
     Every source and data file of :mod:`socanalysis.nlp` (the detector, the masker and the
-    lemmatiser they use), the installed versions of the packages they call and Python's
-    Unicode database. Any edit or upgrade gives a new fingerprint.
+    lemmatiser they use) and of the keyword matcher's word handling, the installed versions
+    of the packages they call and Python's Unicode database. Any edit or upgrade gives a new
+    fingerprint.
 
     Examples
     --------
@@ -105,7 +106,9 @@ def fingerprint() -> str:
 
     here = Path(__file__).parent
     files = sorted(here.glob("*.py")) + sorted(p for p in (here / "data").iterdir() if p.is_file())
-    files.append(here.parent / "_yaml.py")
+    # the keyword matcher's lemmas (keyword-lemma entries) also depend on its own folding
+    files += [here.parent / "_yaml.py", here.parent / "classify" / "keywords.py",
+              here.parent / "classify" / "taxonomy.py"]  # fmt: skip
     digest = hashlib.blake2b(digest_size=8)
     for path in files:
         digest.update(path.name.encode())
