@@ -51,6 +51,7 @@ from socanalysis.background import BACKGROUND_NICENESS, lower_priority
 
 __all__ = [
     "CategoryFit",
+    "category_folds",
     "PARALLEL_MIN_CELLS",
     "WORKER_NICENESS",
     "fit_category_models",
@@ -62,7 +63,7 @@ __all__ = [
 ]
 
 #: Fewest labelled reports × categories worth worker processes: below it starting them (about
-#: a second each, for importing scikit-learn) costs more than the fits they would share.
+#: 0.7 s of CPU each, for Python, NumPy and SciPy) costs more than the fits they would share.
 PARALLEL_MIN_CELLS = 4_000
 
 #: Niceness of the worker processes (Unix): socanalysis's background niceness
@@ -134,7 +135,7 @@ def use_workers(n_labelled: int, n_categories: int, n_jobs: int | None) -> int:
 def start_workers(n_jobs: int | None) -> bool:
     """Start the worker processes in the background, so they are ready when the fits come.
 
-    A worker needs about a second to start and import scikit-learn; the pipeline calls this
+    A worker needs about 0.7 s of CPU to start and import SciPy; the pipeline calls this
     before its earlier stages, which leave the other cores mostly idle, when the labels it read
     will make :func:`fit_category_models` use workers. Returns whether anything was started.
 
@@ -180,11 +181,14 @@ def _in_workers(workers: int, tasks: list[Any]) -> list[Any]:
 
 def _import_fitting() -> None:
     import scipy.optimize
+    import scipy.sparse
     import scipy.special
-    import sklearn.model_selection
     import threadpoolctl
 
-    del scipy, sklearn, threadpoolctl  # imported for their cost only: the fits find them loaded
+    import socanalysis.classify.logistic
+
+    # imported for their cost only: the fits find them loaded
+    del scipy, socanalysis, threadpoolctl
 
 
 def _join_start() -> None:
@@ -230,6 +234,9 @@ def fit_category_models(
         examples or no non-examples (nothing to separate).
     """
     categories = list(range(Y.shape[1]))
+    # the folds are drawn here, so that the workers need not import scikit-learn for
+    # StratifiedKFold alone (0.8-1.3 s of CPU each on the 2-core machine)
+    folds = category_folds(Y, seed)
     workers = use_workers(Y.shape[0], len(categories), n_jobs)
     if workers > 1:
         from joblib import delayed
@@ -239,14 +246,43 @@ def fit_category_models(
         # round-robin shares: neighbouring categories are often alike in cost
         shares = [categories[w::workers] for w in range(workers)]
         parts = _in_workers(
-            workers, [delayed(_fit_share)(F, own, Y, share, C, seed) for share in shares]
+            workers,
+            [
+                delayed(_fit_share)(F, own, Y, share, C, [folds[ci] for ci in share])
+                for share in shares
+            ],
         )
         fits: list[CategoryFit | None] = [None] * len(categories)
         for share, part in zip(shares, parts, strict=True):
             for ci, fit in zip(share, part, strict=True):
                 fits[ci] = fit
         return fits
-    return _fit_share(F, own, Y, categories, C, seed)
+    return _fit_share(F, own, Y, categories, C, folds)
+
+
+def category_folds(Y: np.ndarray, seed: int) -> list[list[tuple[np.ndarray, np.ndarray]]]:
+    """Per category, the (train, test) rows of its fold models: stratified, shuffled, seeded.
+
+    Up to five folds, fewer when a category has fewer examples or non-examples; none (an empty
+    list) below two.
+
+    Examples
+    --------
+    >>> Y = np.array([[1, 1], [0, 0], [1, 0], [0, 0], [1, 0], [0, 0]], dtype=bool)
+    >>> [len(f) for f in category_folds(Y, seed=0)]
+    [3, 0]
+    """
+    from sklearn.model_selection import StratifiedKFold
+
+    folds = []
+    for y in Y.T:
+        n_splits = min(5, int(y.sum()), int((~y).sum()))
+        if n_splits < 2:
+            folds.append([])
+            continue
+        split = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
+        folds.append(list(split.split(np.zeros(len(y)), y)))
+    return folds
 
 
 def submit_category_models(
@@ -354,7 +390,12 @@ def stop_submitted_fits() -> int:
 
 
 def _fit_share(
-    F: Any, own: np.ndarray | None, Y: np.ndarray, categories: list[int], C: float, seed: int
+    F: Any,
+    own: np.ndarray | None,
+    Y: np.ndarray,
+    categories: list[int],
+    C: float,
+    folds: list[list[tuple[np.ndarray, np.ndarray]]],
 ) -> list[CategoryFit | None]:
     from threadpoolctl import threadpool_limits
 
@@ -365,18 +406,23 @@ def _fit_share(
     # and one thread everywhere keeps the numbers the same in a worker and in the caller
     with threadpool_limits(limits=1):
         features = SplitFeatures.from_matrix(F)  # once for every category of the share
-        return [_fit_one(features, own, Y[:, ci], ci, C, seed) for ci in categories]
+        return [
+            _fit_one(features, own, Y[:, ci], ci, C, category_folds_)
+            for ci, category_folds_ in zip(categories, folds, strict=True)
+        ]
 
 
 def _fit_one(
-    features: Any, own: np.ndarray | None, y: np.ndarray, ci: int, C: float, seed: int
+    features: Any,
+    own: np.ndarray | None,
+    y: np.ndarray,
+    ci: int,
+    C: float,
+    folds: list[tuple[np.ndarray, np.ndarray]],
 ) -> CategoryFit | None:
-    from sklearn.model_selection import StratifiedKFold
-
     from socanalysis.classify.logistic import fit_logistic
 
-    n_pos, n_neg = int(y.sum()), int((~y).sum())
-    if n_pos == 0 or n_neg == 0:
+    if y.all() or not y.any():
         return None
     if own is not None:
         features = features.with_column(own[:, ci])
@@ -385,12 +431,10 @@ def _fit_one(
     # default): the own-prior column made lbfgs take 40 % more iterations; at 3e-4 it takes
     # fewer than before it (1e-3 cost 0.01 macro F1)
     full = fit_logistic(features, y, C, tol=3e-4, max_iter=2000)
-    n_splits = min(5, n_pos, n_neg)
     oof = None
-    if n_splits >= 2:
+    if folds:
         oof = np.zeros(len(y))
-        folds = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
-        for tr, te in folds.split(np.zeros(len(y)), y):
+        for tr, te in folds:
             fold = fit_logistic(features.rows(tr), y[tr], C, start=full, tol=3e-4, max_iter=2000)
             oof[te] = features.rows(te).decision(fold)
     return CategoryFit(coef=full.coef, intercept=full.intercept, oof=oof)
