@@ -133,7 +133,10 @@ def test_keyword_lemmas_come_from_the_results_cache(tmp_path, monkeypatch):
     langs = ["fi", "mixed"]
     monkeypatch.setattr(keywords, "_DEFAULT_CACHE", {})
     expected = KeywordMatcher(load_taxonomy("shl11")).fit()
-    want = expected.evidence(texts, langs), [expected.lemmas(t, lg) for t, lg in zip(texts, langs)]
+    want = (
+        expected.evidence(texts, langs),
+        [expected.lemmas(t, lg) for t, lg in zip(texts, langs, strict=True)],
+    )
     with result_disk_cache(tmp_path):
         monkeypatch.setattr(keywords, "_DEFAULT_CACHE", {})
         KeywordMatcher(load_taxonomy("shl11")).fit().evidence(texts, langs)  # stores them
@@ -148,7 +151,7 @@ def test_keyword_lemmas_come_from_the_results_cache(tmp_path, monkeypatch):
         scores, matches = m.evidence(texts, langs)
         np.testing.assert_array_equal(scores, want[0][0])
         assert matches == want[0][1] and matches[0]["8"] == ["mt-palveluihin"]
-        assert [m.lemmas(t, lg) for t, lg in zip(texts, langs)] == want[1]
+        assert [m.lemmas(t, lg) for t, lg in zip(texts, langs, strict=True)] == want[1]
     monkeypatch.setattr(keywords, "_DEFAULT_CACHE", {})
     with pytest.raises(AssertionError, match="again"):  # no cache active: lemmatised
         KeywordMatcher(load_taxonomy("shl11")).fit().evidence(texts, langs)
