@@ -32,14 +32,13 @@ Examples
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
-from socanalysis.nlp.sqlite_store import DigestStore
+from socanalysis.nlp.sqlite_store import DigestStore, active_store, files_fingerprint
 
 CACHE_FILENAME = "lemmas-v1.sqlite3"
 _SCHEMA = """
@@ -73,15 +72,9 @@ class LemmaCache(DigestStore):
     """
 
     schema = _SCHEMA
-    table, value_column = "terms", "terms"
+    table, value_column, filename = "terms", "terms", CACHE_FILENAME
     warning = LemmaCacheWarning
     what = "lemma cache"
-
-    def __init__(self, directory: str | os.PathLike[str]) -> None:
-        super().__init__(directory, CACHE_FILENAME)
-
-    def __repr__(self) -> str:
-        return f"LemmaCache({str(self.directory)!r})"
 
     def decode(self, stored: str) -> tuple[str, ...]:
         """Stored terms as a tuple."""
@@ -101,25 +94,9 @@ def fingerprint() -> str:
     >>> len(fingerprint())
     16
     """
-    import unicodedata
-    from importlib import metadata
-
     here = Path(__file__).parent
-    digest = hashlib.blake2b(digest_size=8)
-    for path in [here / name for name in _CODE] + [here / "data" / name for name in _DATA]:
-        digest.update(path.name.encode())
-        try:
-            digest.update(path.read_bytes())
-        except OSError:  # a broken installation fails elsewhere, not in the cache's key
-            digest.update(b"\0missing")
-    for name in _DISTRIBUTIONS:
-        try:
-            version = metadata.version(name)
-        except metadata.PackageNotFoundError:  # a source checkout without installation
-            version = "?"
-        digest.update(f"{name}={version}".encode())
-    digest.update(unicodedata.unidata_version.encode())
-    return digest.hexdigest()
+    files = [here / name for name in _CODE] + [here / "data" / name for name in _DATA]
+    return files_fingerprint(files, _DISTRIBUTIONS)
 
 
 # the cache lemmatize_texts consults, set by lemma_disk_cache (None: memory only)
@@ -152,17 +129,5 @@ def lemma_disk_cache(root: str | os.PathLike[str] | None) -> Iterator[LemmaCache
     >>> disk.path.exists(), active_lemma_cache() is None
     (True, True)
     """
-    from socanalysis.cache_root import cache_folder
-
-    folder = cache_folder("lemmas", root)
-    if folder is None:  # no root and SOCANALYSIS_CACHE_DIR="": no disk caches
-        yield None
-        return
-    disk = LemmaCache(folder)
-    before = _active["cache"]
-    _active["cache"] = disk
-    try:
-        yield disk
-    finally:
-        _active["cache"] = before
-        disk.close()
+    with active_store(_active, LemmaCache, "lemmas", root) as disk:
+        yield disk  # type: ignore[misc]

@@ -1,4 +1,5 @@
-"""On-disk cache of each report's language and masking results, for runs on reports seen before.
+"""On-disk cache of each report's language and masking results (and the keyword matcher's word
+lemmas), for runs on reports seen before.
 
 The coordinator's run before a meeting reads last month's export again with a few reports
 added. Language identification and masking depend on nothing but the text (and, for masking,
@@ -10,9 +11,11 @@ docs/performance.md). The results are the same with and without the cache.
 
 What is stored: per text, the 16-byte BLAKE2b hash of the text (for masking, of its language
 and the text) and the result: the language tag and its confidence, or the masked text and the
-number of masked spans. Never the text as written: the masked text is what reports.csv shows.
+number of masked spans; per word of the masked texts, the keyword matcher's folded lemma
+(:meth:`socanalysis.classify.keywords.KeywordMatcher.prefetch_lemmas`). Never the text as
+written: the masked text is what reports.csv shows.
 Each kind of result has a namespace that names a fingerprint of everything the results depend
-on (:func:`fingerprint`: the language and masking code and data files, the versions of
+on (:func:`fingerprint`: the language, masking and keyword code and data files, the versions of
 socanalysis, lingua, langdetect, simplemma and spaCy, Python's Unicode database) and, for the
 language, the seed. A change to any of them starts a new namespace, so stale results are never
 read. Safe to delete at any time; ``use_cache=False`` turns it off with the other caches.
@@ -35,7 +38,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from socanalysis.nlp.sqlite_store import DigestStore
+from socanalysis.nlp.sqlite_store import DigestStore, active_store, files_fingerprint
 
 __all__ = [
     "CACHE_FILENAME",
@@ -76,15 +79,9 @@ class ResultCache(DigestStore):
     """
 
     schema = _SCHEMA
-    table, value_column = "results", "value"
+    table, value_column, filename = "results", "value", CACHE_FILENAME
     warning = ResultCacheWarning
     what = "report results cache"
-
-    def __init__(self, directory: str | os.PathLike[str]) -> None:
-        super().__init__(directory, CACHE_FILENAME)
-
-    def __repr__(self) -> str:
-        return f"ResultCache({str(self.directory)!r})"
 
 
 @cache
@@ -101,29 +98,12 @@ def fingerprint() -> str:
     >>> len(fingerprint())
     16
     """
-    import unicodedata
-    from importlib import metadata
-
     here = Path(__file__).parent
     files = sorted(here.glob("*.py")) + sorted(p for p in (here / "data").iterdir() if p.is_file())
     # the keyword matcher's lemmas (keyword-lemma entries) also depend on its own folding
     files += [here.parent / "_yaml.py", here.parent / "classify" / "keywords.py",
               here.parent / "classify" / "taxonomy.py"]  # fmt: skip
-    digest = hashlib.blake2b(digest_size=8)
-    for path in files:
-        digest.update(path.name.encode())
-        try:
-            digest.update(path.read_bytes())
-        except OSError:  # a broken installation fails elsewhere, not in the cache's key
-            digest.update(b"\0missing")
-    for name in _DISTRIBUTIONS:
-        try:
-            version = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            version = "?"
-        digest.update(f"{name}={version}".encode())
-    digest.update(unicodedata.unidata_version.encode())
-    return digest.hexdigest()
+    return files_fingerprint(files, _DISTRIBUTIONS)
 
 
 # the cache cached_results consults, set by result_disk_cache (None: compute everything)
@@ -143,20 +123,8 @@ def result_disk_cache(root: str | os.PathLike[str] | None) -> Iterator[ResultCac
     default one (:mod:`socanalysis.cache_root`), and with disk caches off
     (``SOCANALYSIS_CACHE_DIR=""``) the block runs without one and gets None.
     """
-    from socanalysis.cache_root import cache_folder
-
-    folder = cache_folder("reports", root)
-    if folder is None:
-        yield None
-        return
-    disk = ResultCache(folder)
-    before = _active["cache"]
-    _active["cache"] = disk
-    try:
-        yield disk
-    finally:
-        _active["cache"] = before
-        disk.close()
+    with active_store(_active, ResultCache, "reports", root) as disk:
+        yield disk  # type: ignore[misc]
 
 
 def _digest(key: str) -> bytes:

@@ -25,7 +25,7 @@ import json
 import os
 import sqlite3
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -140,8 +140,10 @@ class DigestStore(SqliteStore):
 
     Notes
     -----
-    Subclasses set :attr:`table` and :attr:`value_column` (with a matching :attr:`schema`) and
-    may override :meth:`decode` to give stored values another type than the JSON's.
+    Subclasses set :attr:`table` and :attr:`value_column` (with a matching :attr:`schema`),
+    usually :attr:`filename`, and may override :meth:`decode` to give stored values another
+    type than the JSON's. :func:`active_store` makes one the cache a block of code consults,
+    :func:`files_fingerprint` keys its namespaces.
 
     Examples
     --------
@@ -163,15 +165,20 @@ class DigestStore(SqliteStore):
 
     table = ""
     value_column = ""
+    #: the file's name when the subclass names one
+    filename = ""
     same_thread_only = False  # every use holds self._lock
 
-    def __init__(self, directory: str | os.PathLike[str], filename: str) -> None:
+    def __init__(self, directory: str | os.PathLike[str], filename: str | None = None) -> None:
         import threading
 
-        super().__init__(directory, filename)
+        super().__init__(directory, filename or self.filename)
         self._lock = threading.Lock()
         # (namespace, digest) of entries read or written through this object: on disk
         self._known: set[tuple[str, bytes]] = set()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({str(self.directory)!r})"
 
     def holds(self, namespace: str, digest: bytes) -> bool:
         """Whether this object read or wrote the entry (so it is on disk); no database query."""
@@ -236,3 +243,66 @@ class DigestStore(SqliteStore):
                 return 0
             self._known.update((namespace, bytes(digest)) for digest in digests)
         return len(rows)
+
+
+@contextlib.contextmanager
+def active_store(
+    active: dict[str, Any],
+    make: Callable[[Path], DigestStore],
+    subfolder: str,
+    root: str | os.PathLike[str] | None,
+) -> Iterator[DigestStore | None]:
+    """Make ``make(<root>/<subfolder>)`` the store ``active["cache"]`` names while the block runs.
+
+    ``root`` is the socanalysis cache folder (``AnalysisConfig.cache_dir``); None uses the
+    default one (:mod:`socanalysis.cache_root`), and with disk caches off
+    (``SOCANALYSIS_CACHE_DIR=""``) the block runs without a store and gets None. The store
+    named before is named again afterwards, and this one's connection is closed.
+    """
+    from socanalysis.cache_root import cache_folder
+
+    folder = cache_folder(subfolder, root)
+    if folder is None:  # no root and SOCANALYSIS_CACHE_DIR="": no disk caches
+        yield None
+        return
+    disk = make(folder)
+    before = active["cache"]
+    active["cache"] = disk
+    try:
+        yield disk
+    finally:
+        active["cache"] = before
+        disk.close()
+
+
+def files_fingerprint(files: Sequence[Path], distributions: Sequence[str]) -> str:
+    """Hash of files' names and contents, installed packages' versions and Unicode's version.
+
+    The namespace part of a cache whose entries depend on code and data: an edited file or an
+    upgraded package gives another fingerprint, so entries stored before are not read.
+
+    Examples
+    --------
+    >>> a = files_fingerprint([Path(__file__)], ["numpy"])
+    >>> len(a), a == files_fingerprint([Path(__file__)], ["numpy", "scipy"])
+    (16, False)
+    """
+    import hashlib
+    import unicodedata
+    from importlib import metadata
+
+    digest = hashlib.blake2b(digest_size=8)
+    for path in files:
+        digest.update(path.name.encode())
+        try:
+            digest.update(path.read_bytes())
+        except OSError:  # a broken installation fails elsewhere, not in the cache's key
+            digest.update(b"\0missing")
+    for name in distributions:
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:  # a source checkout without installation
+            version = "?"
+        digest.update(f"{name}={version}".encode())
+    digest.update(unicodedata.unidata_version.encode())
+    return digest.hexdigest()
