@@ -9,7 +9,7 @@ The root is
   terms and category-description vectors are computed in every run, the dictionaries' word
   tables are built in memory in every process, and numba compiles UMAP's code in every process.
 
-Each cache has its own subfolder (``embeddings``, ``lemmas``, ``language``,
+Each cache has its own subfolder (``embeddings``, ``lemmas``, ``reports``, ``language``,
 ``category_prototypes``, ``numba``); deleting any of them is safe. ``AnalysisConfig.cache_dir``
 gives ``analyze`` a root of its own, whatever the variable says.
 
