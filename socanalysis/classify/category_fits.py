@@ -51,9 +51,9 @@ from socanalysis.background import BACKGROUND_NICENESS, lower_priority
 
 __all__ = [
     "CategoryFit",
-    "category_folds",
     "PARALLEL_MIN_CELLS",
     "WORKER_NICENESS",
+    "category_folds",
     "fit_category_models",
     "resolve_n_jobs",
     "start_workers",
@@ -397,6 +397,8 @@ def _fit_share(
     C: float,
     folds: list[list[tuple[np.ndarray, np.ndarray]]],
 ) -> list[CategoryFit | None]:
+    # SciPy brings its own BLAS library: loaded before the limit below, so the limit reaches it
+    import scipy.optimize  # noqa: F401
     from threadpoolctl import threadpool_limits
 
     from socanalysis.classify.logistic import SplitFeatures
