@@ -181,6 +181,8 @@ class KeywordMatcher:
         to cache) or when no cache is active; :meth:`evidence` and :meth:`lemmas` give the same
         answers either way.
         """
+        if not self._lemmas_on_disk():
+            return  # nothing to read: the words are not even collected
         first = self.taxonomy.languages[0]
         wanted: dict[str, set[str]] = {}
         langs = languages if languages is not None else [None] * len(texts)
@@ -197,12 +199,18 @@ class KeywordMatcher:
                 wanted.setdefault(lang, set()).update(words)
         self._prefetch(wanted)
 
+    def _lemmas_on_disk(self) -> bool:
+        """Whether lemmas go through the results cache: the default lemmatiser, a cache active."""
+        from socanalysis.nlp.result_cache import active_result_cache
+
+        return self.analyzer_factory is None and active_result_cache() is not None
+
     def _prefetch(self, wanted: dict[str, set[str]]) -> None:
         """Fill the lemma memo with these words per language from the results cache (the words
         not stored are lemmatised and stored); see :meth:`prefetch_lemmas`."""
-        from socanalysis.nlp.result_cache import active_result_cache, cached_results
+        from socanalysis.nlp.result_cache import cached_results
 
-        if self.analyzer_factory is not None or active_result_cache() is None:
+        if not self._lemmas_on_disk():
             return
         for lang, words in sorted(wanted.items()):
             todo = sorted(w for w in words if (lang, w) not in _DEFAULT_CACHE)
