@@ -10,8 +10,9 @@ The root is
   tables are built in memory in every process, and numba compiles UMAP's code in every process.
 
 Each cache has its own subfolder (``embeddings``, ``lemmas``, ``reports``, ``language``,
-``category_prototypes``, ``numba``); deleting any of them is safe. ``AnalysisConfig.cache_dir``
-gives ``analyze`` a root of its own, whatever the variable says.
+``category_prototypes``, ``numba``); deleting any of them is safe
+(:mod:`socanalysis.cache_admin` and ``socanalysis cache`` list and delete them).
+``AnalysisConfig.cache_dir`` gives ``analyze`` a root of its own, whatever the variable says.
 
 Examples
 --------

@@ -192,9 +192,11 @@ def analyze(
 
 
 def _attach_subcommands() -> None:
+    from socanalysis.cli_cache import cache
     from socanalysis.cli_categories import evaluate_categories, train_categories
     from socanalysis.cli_review import review
 
+    main.add_command(cache)
     main.add_command(review)
     main.add_command(train_categories)
     main.add_command(evaluate_categories)

@@ -18,3 +18,7 @@ class InputError(SocanalysisError, ValueError):
 
 class ConfigError(SocanalysisError, ValueError):
     """A configuration value or file is invalid; the message names the setting."""
+
+
+class CacheError(SocanalysisError, OSError):
+    """Cached files could not be deleted; the message names one and says what to do."""
