@@ -185,7 +185,8 @@ def analyze(
     display = Display(quiet=quiet)
     started = time.perf_counter()
     with display.running():
-        result = run_analysis(input_file, config, progress=display.stage)
+        # no callback when quiet: the embedder draws its own progress bar when one is given
+        result = run_analysis(input_file, config, progress=None if quiet else display.stage)
         with display.step("writing files"):
             paths = result.save(out_dir)
     display.summary(result, out_dir, paths, elapsed=time.perf_counter() - started)

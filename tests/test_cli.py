@@ -66,14 +66,22 @@ def test_analyze_writes_contract_files_with_every_row(tmp_path, export_csv):
 
 def test_reports_csv_is_byte_identical_between_runs(tmp_path, export_csv):
     for name in ("a", "b"):
-        assert (
-            run(
-                "analyze", str(export_csv), "--out", str(tmp_path / name), "--quiet", "--seed", "3"
-            ).exit_code
-            == 0
+        result = run(
+            "analyze", str(export_csv), "--out", str(tmp_path / name), "--quiet", "--seed", "3"
         )
+        assert result.exit_code == 0
     for name in ("reports.csv", "themes.csv", "weak_signals.csv"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_quiet_prints_nothing_even_while_embedding(tmp_path, export_csv):
+    config = tmp_path / "settings.toml"
+    config.write_text("use_cache = false\n", encoding="utf-8")  # every text is embedded
+    out = tmp_path / "q"
+    result = run("analyze", str(export_csv), "--out", str(out), "--config", str(config), "--quiet")
+    assert result.exit_code == 0, result.output
+    assert result.output == ""  # no summary, no stage display, no embedding progress bar
+    assert (out / "reports.csv").is_file()
 
 
 def test_options_reach_the_analysis(tmp_path, export_csv):
