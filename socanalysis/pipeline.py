@@ -155,6 +155,12 @@ class AnalysisResult:
             f"{len(self.themes)} themes, {len(self.weak_signals)} weak signals)"
         )
 
+    def _repr_html_(self) -> str:
+        """What a notebook shows: counts, the largest themes, weak signals (no report text)."""
+        from socanalysis.export.notebook import result_html
+
+        return result_html(self)
+
 
 class _StageClock:
     """Times each stage and tells the progress display which one is running."""
