@@ -139,7 +139,14 @@ def _entries(root: Path, parts: tuple[CachePart, ...]) -> list[tuple[str, str, P
         if not base.is_dir():
             continue
         candidates = [p for p in parts if p.folder == folder]
-        for path in sorted(base.iterdir()):
+        try:
+            listing = sorted(base.iterdir())
+        except OSError as exc:
+            raise CacheError(
+                f"{base}: the cache folder cannot be read ({exc.strerror or exc}); check its "
+                "permissions."
+            ) from None
+        for path in listing:
             part = next((p.name for p in candidates if p.matches(path.name)), OTHER_FILES)
             found.append((part, folder, path))
     return found

@@ -104,6 +104,22 @@ def test_a_file_that_cannot_be_deleted_is_named(tmp_path, monkeypatch):
     assert stuck.exists() and not (tmp_path / "reports" / "results-v1.sqlite3-wal").exists()
 
 
+def test_an_unreadable_folder_is_named(tmp_path, monkeypatch):
+    (tmp_path / "reports").mkdir()
+    real_iterdir = Path.iterdir
+
+    def iterdir(self):
+        if self.name == "reports":
+            raise PermissionError(13, "Permission denied")
+        return real_iterdir(self)
+
+    monkeypatch.setattr(Path, "iterdir", iterdir)
+    with pytest.raises(CacheError, match=r"reports: the cache folder cannot be read"):
+        cache_usage(tmp_path)
+    result = CliRunner().invoke(main, ["cache", "--cache-dir", str(tmp_path)])
+    assert result.exit_code == 2 and "Permission denied" in result.output
+
+
 def test_the_parts_file_is_checked(monkeypatch):
     cache_parts.cache_clear()
     monkeypatch.setattr(
