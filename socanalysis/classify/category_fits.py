@@ -158,7 +158,12 @@ def _import_joblib() -> None:
     """Import the joblib modules the background threads use, in the calling thread: two
     threads importing joblib at once can fail, as its modules import each other."""
     import joblib.externals.loky
-    import joblib.parallel  # noqa: F401
+    import joblib.externals.loky.backend.synchronize
+    import joblib.parallel
+
+    if os.name == "posix":  # what loky imports when it starts its first worker process
+        import joblib.externals.loky.backend.fork_exec
+        import joblib.externals.loky.backend.popen_loky_posix  # noqa: F401
 
 
 def _run_in_workers(workers: int) -> None:
@@ -207,6 +212,7 @@ def fit_category_models(
     C: float,
     seed: int,
     n_jobs: int | None = None,
+    folds: list[list[tuple[np.ndarray, np.ndarray]]] | None = None,
 ) -> list[CategoryFit | None]:
     """Fit every category's model (and fold models) on the same features.
 
@@ -226,6 +232,8 @@ def fit_category_models(
     n_jobs : int or None
         Worker processes (scikit-learn's convention); used only when the fits are large enough
         (:data:`PARALLEL_MIN_CELLS`), since a worker costs about a second to start.
+    folds : list or None
+        :func:`category_folds` of ``Y`` and ``seed``, when the caller has drawn them already.
 
     Returns
     -------
@@ -236,7 +244,8 @@ def fit_category_models(
     categories = list(range(Y.shape[1]))
     # the folds are drawn here, so that the workers need not import scikit-learn for
     # StratifiedKFold alone (0.8-1.3 s of CPU each on the 2-core machine)
-    folds = category_folds(Y, seed)
+    if folds is None:
+        folds = category_folds(Y, seed)
     workers = use_workers(Y.shape[0], len(categories), n_jobs)
     if workers > 1:
         from joblib import delayed
@@ -327,6 +336,11 @@ def submit_category_models(
     # the background start of the workers is joined in the thread below, not here: the caller
     # goes on while they start
     _import_joblib()
+    # drawn here, not in the thread: StratifiedKFold imports scikit-learn and SciPy, and the
+    # caller may be importing them too at that moment (UMAP does); two threads importing
+    # modules that import each other can get a half-initialised module (seen: scipy.stats
+    # failed inside the fits thread in one of a dozen runs)
+    folds = category_folds(Y, seed)
 
     running: Future[list[CategoryFit | None]] = Future()
     running.set_running_or_notify_cancel()
@@ -341,7 +355,7 @@ def submit_category_models(
                         raise CancelledError("the category fits were stopped")
                     _submitted["in_workers"] = True
                 try:
-                    fits = fit_category_models(F, own, Y, C, seed, n_jobs)
+                    fits = fit_category_models(F, own, Y, C, seed, n_jobs, folds)
                 finally:
                     with _submitted_lock:
                         _submitted["in_workers"] = False
