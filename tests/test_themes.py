@@ -184,6 +184,42 @@ def test_analyzer_lemmas_and_stop_words():
         default_analyzer_factory("de")
 
 
+def test_mixed_reports_give_each_language_its_own_sentences(tmp_path, monkeypatch):
+    from socanalysis.nlp import result_cache
+    from socanalysis.themes.keywords import build_language_terms, mixed_text_parts
+
+    texts = [
+        "Vuokrat nousevat koko ajan. Hyran har stigit kraftigt i år.",
+        "Asunnottomuus on lisääntynyt.",
+        "Bostadslösheten har ökat.",
+    ]
+    langs = ["mixed", "fi", "sv"]
+    terms = build_language_terms(texts, langs, default_analyzer_factory)
+    fi = dict(zip(terms["fi"].vocabulary, terms["fi"].counts[0].toarray().ravel(), strict=True))
+    sv = dict(zip(terms["sv"].vocabulary, terms["sv"].counts[0].toarray().ravel(), strict=True))
+    assert fi["vuokra"] == 1 and sv["hyra"] == 1
+    # before: the whole report fed both lemmatisers, so "vuokrat" was a Swedish term
+    assert not {w for w, n in fi.items() if n} & {"hyran", "hyra", "kraftigt", "år"}
+    assert not {w for w, n in sv.items() if n} & {"vuokrat", "vuokra", "nousevat", "ajan"}
+    # the other reports are read whole, as before
+    assert terms["fi"].counts[2].nnz == 0 and terms["sv"].counts[1].nnz == 0
+    # a sentence in neither language ("OK.") goes to both; the tags come from the results
+    # cache when one is active, the same as computed
+    text = "Asiakas odottaa päätöstä. Klienten väntar på beslut. OK."
+    computed = mixed_text_parts([text])
+    assert computed == [
+        {"fi": "Asiakas odottaa päätöstä. OK.", "sv": "Klienten väntar på beslut. OK."}
+    ]
+    with result_cache.result_disk_cache(tmp_path):
+        assert mixed_text_parts([text]) == computed
+
+        def refuse(*args, **kwargs):
+            raise AssertionError("tagged again instead of read from the cache")
+
+        monkeypatch.setattr("socanalysis.nlp.language.detect_languages", refuse)
+        assert mixed_text_parts([text]) == computed
+
+
 def test_ctfidf_drops_inflection_duplicates_the_lemmatiser_missed():
     from scipy import sparse
 

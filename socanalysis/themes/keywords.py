@@ -2,7 +2,8 @@
 
 A theme holds reports in both languages, and a reader wants its keywords in their own language.
 So the class-based TF-IDF of BERTopic (:class:`bertopic.vectorizers.ClassTfidfTransformer`) runs
-once per language on that language's reports (``mixed`` reports count for both), over lemmas
+once per language on that language's reports (``mixed`` reports count for both, each with its
+sentences in that language), over lemmas
 from a language-specific analyzer, so "asunto, asunnon, asuntoa" count as one term.
 
 The default analyzer is the project's :class:`socanalysis.nlp.analyzer.LemmaAnalyzer` (lemmas
@@ -34,6 +35,7 @@ __all__ = [
     "ctfidf_keywords",
     "default_analyzer_factory",
     "make_label",
+    "mixed_text_parts",
     "settings",
 ]
 
@@ -74,6 +76,50 @@ def _strip_placeholders(text: str) -> str:
     return re.sub(settings()["keywords"]["placeholder_pattern"], " ", text)
 
 
+def mixed_text_parts(texts: Sequence[str], seed: int = 0) -> list[dict[str, str]]:
+    """Each text's Finnish and Swedish sentences, for the keywords of ``mixed`` reports.
+
+    A mixed report's Finnish sentences read by the Swedish lemmatiser (and the other way
+    round) give uninflected foreign words as Swedish keywords (``ajanvarausta``), so each
+    language's keywords take only that language's sentences of a mixed report. A sentence
+    tagged neither (too short, another language) goes to both, as whole reports did before.
+    The sentence tags are kept in the per-report results cache when one is active.
+
+    Returns
+    -------
+    list of dict
+        Per text ``{"fi": ..., "sv": ...}``: its sentences of each language, joined by spaces.
+
+    Examples
+    --------
+    >>> mixed_text_parts(["Asiakas odottaa päätöstä. Klienten väntar på beslut."])
+    [{'fi': 'Asiakas odottaa päätöstä.', 'sv': 'Klienten väntar på beslut.'}]
+    """
+    from socanalysis.nlp.language import detect_languages, split_sentences
+    from socanalysis.nlp.result_cache import cached_results
+
+    def tag(positions: list[int]) -> list[list[Any]]:
+        spans = [split_sentences(texts[i]) for i in positions]
+        sentences = [
+            texts[i][a:b] for i, pairs in zip(positions, spans, strict=True) for a, b in pairs
+        ]
+        tags = iter(detect_languages(sentences, seed=seed)["language"].tolist())
+        # flat [start, end, language, start, end, language, ...] per text: plain JSON values
+        return [[x for a, b in pairs for x in (a, b, next(tags))] for pairs in spans]
+
+    parts = []
+    for text, flat in zip(
+        texts, cached_results(f"sentence-language|seed={seed}", list(texts), tag), strict=True
+    ):
+        by_language: dict[str, list[str]] = {lang: [] for lang in KEYWORD_LANGUAGES}
+        for k in range(0, len(flat), 3):
+            start, end, lang = int(flat[k]), int(flat[k + 1]), str(flat[k + 2])
+            for target in by_language if lang not in by_language else (lang,):
+                by_language[target].append(text[start:end])
+        parts.append({lang: " ".join(chunks) for lang, chunks in by_language.items()})
+    return parts
+
+
 def build_language_terms(
     texts: Sequence[str],
     languages: Sequence[str],
@@ -87,7 +133,8 @@ def build_language_terms(
         The texts keywords are drawn from (masked texts, so that no name becomes a keyword).
     languages : sequence of str
         Language code of each text; which codes feed which keyword language is set in
-        ``themes.yaml`` (``mixed`` feeds both).
+        ``themes.yaml`` (``mixed`` feeds both, each language with its own sentences:
+        :func:`mixed_text_parts`).
     analyzer_factory : callable
         ``factory(language)`` returns a callable ``text -> list of terms``.
 
@@ -100,6 +147,14 @@ def build_language_terms(
 
     feeds = settings()["keyword_languages"]
     langs = np.asarray([str(x) for x in languages])
+    mixed = np.flatnonzero(langs == "mixed")
+    split = dict(
+        zip(
+            mixed.tolist(),
+            mixed_text_parts([_strip_placeholders(str(texts[i])) for i in mixed]),
+            strict=True,
+        )
+    )
     out: dict[str, LanguageTerms] = {}
     for lang in KEYWORD_LANGUAGES:
         analyzer = analyzer_factory(lang)
@@ -107,7 +162,9 @@ def build_language_terms(
         vocab: dict[str, int] = {}
         indptr, indices, data = [0], [], []
         row_terms: dict[int, dict[int, int]] = {}
-        stripped = [_strip_placeholders(str(texts[i])) for i in rows]
+        stripped = [
+            split[i][lang] if i in split else _strip_placeholders(str(texts[i])) for i in rows
+        ]
         batch = getattr(analyzer, "lemmatize_texts", None)
         # one nlp.pipe over the language's texts (LemmaAnalyzer) rather than one call per
         # text: the same terms (the pipeline keeps no state between texts), less overhead
