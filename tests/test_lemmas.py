@@ -44,6 +44,7 @@ def test_doctests_run(module) -> None:
         ("fi", ["lastensuojelu", "lastensuojelun", "lastensuojeluun"], "lastensuojelu"),
         ("fi", ["nuoret", "nuorten", "nuorille", "nuorilla"], "nuori"),
         ("fi", ["vuokra", "vuokran", "vuokrat"], "vuokra"),
+        ("fi", ["hakea", "haetaan", "haeta", "haettava"], "hakea"),  # simplemma: haettaa
         ("sv", ["bostad", "bostaden", "bostäder", "bostäderna"], "bostad"),
         ("sv", ["socialarbetare", "socialarbetaren", "socialarbetarna"], "socialarbetare"),
         ("sv", ["ungdomar", "ungdomarna"], "ungdom"),
