@@ -81,6 +81,8 @@ def cache_parts() -> tuple[CachePart, ...]:
     parts = []
     for i, entry in enumerate((data or {}).get("parts") or []):
         try:
+            if not isinstance(entry["patterns"], list):  # a lone string would be its letters
+                raise TypeError("patterns must be a list of glob patterns")
             parts.append(
                 CachePart(
                     name=str(entry["name"]),

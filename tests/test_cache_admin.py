@@ -128,6 +128,11 @@ def test_the_parts_file_is_checked(monkeypatch):
     try:
         with pytest.raises(sa.ConfigError, match="caches.yaml: part 1 needs name, folder"):
             cache_admin.cache_parts()
+        one = {"name": "x", "folder": "y", "patterns": "*", "report_data": True, "what": "z"}
+        monkeypatch.setattr("socanalysis._yaml.safe_load_yaml", lambda text: {"parts": [one]})
+        cache_parts.cache_clear()
+        with pytest.raises(sa.ConfigError, match="patterns must be a list"):
+            cache_admin.cache_parts()
     finally:
         cache_parts.cache_clear()
 
