@@ -55,6 +55,57 @@ def test_a_category_with_nothing_to_separate_gets_no_model(planted):
     assert fits[2].coef.shape == (40,)  # no own-prior column
 
 
+def test_rows_always_trained_on_are_never_held_out(planted):
+    from socanalysis.classify.category_fits import category_folds
+
+    F, own, Y = planted
+    n_real = 560  # the last 40 rows stand for the categories' descriptions
+    folds = category_folds(Y, seed=0, n_always=40)
+    for per_category in folds[:7]:
+        held = np.concatenate([te for _, te in per_category])
+        assert sorted(held.tolist()) == list(range(n_real))  # each real row held out once
+        for tr, te in per_category:
+            assert set(range(n_real, 600)) <= set(tr.tolist())
+            assert not set(te.tolist()) & set(tr.tolist())
+    # the real rows' folds are those drawn without the extra rows
+    plain = category_folds(Y[:n_real], seed=0)
+    assert all(
+        np.array_equal(a[1], b[1])
+        for per_a, per_b in zip(folds, plain, strict=True)
+        for a, b in zip(per_a, per_b, strict=True)
+    )
+    fits = fit_category_models(F, own, Y, C=1.0, seed=0, n_always=40)
+    alone = fit_category_models(F, own, Y, C=1.0, seed=0, n_jobs=2, n_always=40)
+    for a, b in zip(fits, alone, strict=True):
+        assert a.oof.shape == (n_real,) and np.array_equal(a.oof, b.oof)
+        assert np.array_equal(a.coef, b.coef)
+    # the extra rows change the full model (they are trained on)
+    without = fit_category_models(F[:n_real], own[:n_real], Y[:n_real], C=1.0, seed=0)
+    assert not np.allclose(fits[0].coef, without[0].coef)
+
+
+def test_always_trained_rows_give_way_as_examples_come(planted, monkeypatch):
+    from socanalysis.classify import logistic
+
+    F, own, Y = planted
+    seen = {}
+    real_fit = logistic.fit_logistic
+
+    def spy(features, y, C, **kwargs):
+        if kwargs.get("start") is None:  # the full model of a category
+            seen[int(y[:560].sum())] = kwargs.get("sample_weight")
+        return real_fit(features, y, C, **kwargs)
+
+    monkeypatch.setattr(logistic, "fit_logistic", spy)
+    fit_category_models(F, own, Y, C=1.0, seed=0, n_always=40, always_pseudo_count=5.0)
+    for n_pos, weight in seen.items():
+        assert np.all(weight[:560] == 1.0)
+        assert np.allclose(weight[560:], 5.0 / (5.0 + n_pos))
+    seen.clear()
+    fit_category_models(F, own, Y, C=1.0, seed=0, n_always=40)
+    assert all(weight is None for weight in seen.values())
+
+
 def test_worker_processes_give_the_same_numbers(planted, monkeypatch):
     F, own, Y = planted
     alone = fit_category_models(F, own, Y, C=1.0, seed=3, n_jobs=1)

@@ -47,6 +47,19 @@ def test_the_fit_is_scikit_learns(problem, C):
     np.testing.assert_allclose(features.decision(ours), theirs.decision_function(X), atol=1e-3)
 
 
+def test_sample_weights_are_scikit_learns(problem):
+    X, y = problem
+    weight = np.where(np.arange(len(y)) % 3 == 0, 0.25, 1.0)
+    ours = fit_logistic(SplitFeatures.from_matrix(X), y, 20.0, tol=1e-6, max_iter=2000,
+                        sample_weight=weight)  # fmt: skip
+    lr = LogisticRegression(C=20.0, class_weight="balanced", tol=1e-6, max_iter=2000)
+    theirs = lr.fit(X, y, sample_weight=weight)
+    np.testing.assert_allclose(ours.coef, theirs.coef_[0], atol=1e-4)
+    assert ours.intercept == pytest.approx(theirs.intercept_[0], abs=1e-4)
+    plain = fit_logistic(SplitFeatures.from_matrix(X), y, 20.0, tol=1e-6, max_iter=2000)
+    assert not np.allclose(ours.coef, plain.coef, atol=1e-3)  # the weights matter
+
+
 def test_iterations_and_warm_start_follow_scikit_learn(problem):
     X, y = problem
     features = SplitFeatures.from_matrix(X)

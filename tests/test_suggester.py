@@ -203,13 +203,19 @@ def test_supervised_learns_a_planted_label_pattern(embedder, corpus):
     sup.fit(*train_args, labels=train_labels)
     assert sup.mode_ == "supervised"
     assert sup.n_positive_[8] == 4  # four housing reports left in training, all labelled 9
-    # with the default prior (few examples) the labels already move the scores a long way: the
-    # model learns that point 9's own zero-shot score points the wrong way here (negative weight)
+    # with the default prior (few examples) the labels already move the scores a long way
     before = zs.predict_proba(new_texts, new_X, new_langs)
     after = sup.predict_proba(new_texts, new_X, new_langs)
     assert (after["9"] - before["9"] > 0.05).all() and (after["9"] > 8 * before["9"]).all()
     assert (after["2"] < before["2"]).all()
-    assert sup.own_coef_[8] < 0
+    # without the descriptions as examples of their own, the model learns that point 9's own
+    # zero-shot score points the wrong way here (a negative weight); with them (the default)
+    # the descriptions of point 9 hold that weight up, and the reports move the rest
+    alone = CategorySuggester(
+        "shl11", mode="supervised", embedder=embedder, description_examples=False
+    )
+    alone.fit(*train_args, labels=train_labels)
+    assert alone.own_coef_[8] < 0 < sup.own_coef_[8]
     # with a weaker prior the four examples are enough to make 9 the suggestion
     weak = CategorySuggester("shl11", mode="supervised", prior_weight=1.0, embedder=embedder)
     weak.fit(*train_args, labels=train_labels)

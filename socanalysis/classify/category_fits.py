@@ -213,6 +213,8 @@ def fit_category_models(
     seed: int,
     n_jobs: int | None = None,
     folds: list[list[tuple[np.ndarray, np.ndarray]]] | None = None,
+    n_always: int = 0,
+    always_pseudo_count: float | None = None,
 ) -> list[CategoryFit | None]:
     """Fit every category's model (and fold models) on the same features.
 
@@ -233,7 +235,17 @@ def fit_category_models(
         Worker processes (scikit-learn's convention); used only when the fits are large enough
         (:data:`PARALLEL_MIN_CELLS`), since a worker costs about a second to start.
     folds : list or None
-        :func:`category_folds` of ``Y`` and ``seed``, when the caller has drawn them already.
+        :func:`category_folds` of ``Y`` and ``seed`` (and ``n_always``), when the caller has
+        drawn them already.
+    n_always : int
+        The last ``n_always`` rows are training examples of every fold and never held out
+        (the categories' descriptions as examples): out-of-fold scores are those of the
+        other rows only.
+    always_pseudo_count : float or None
+        In the model of a category with ``n`` examples among the other rows, the
+        ``n_always`` rows weigh ``always_pseudo_count / (always_pseudo_count + n)``: they count
+        for much while a category has few examples, and give way as examples come. None: they
+        weigh as much as any row.
 
     Returns
     -------
@@ -245,7 +257,7 @@ def fit_category_models(
     # the folds are drawn here, so that the workers need not import scikit-learn for
     # StratifiedKFold alone (0.8-1.3 s of CPU each on the 2-core machine)
     if folds is None:
-        folds = category_folds(Y, seed)
+        folds = category_folds(Y, seed, n_always)
     workers = use_workers(Y.shape[0], len(categories), n_jobs)
     if workers > 1:
         from joblib import delayed
@@ -257,7 +269,16 @@ def fit_category_models(
         parts = _in_workers(
             workers,
             [
-                delayed(_fit_share)(F, own, Y, share, C, [folds[ci] for ci in share])
+                delayed(_fit_share)(
+                    F,
+                    own,
+                    Y,
+                    share,
+                    C,
+                    [folds[ci] for ci in share],
+                    n_always,
+                    always_pseudo_count,
+                )  # fmt: skip
                 for share in shares
             ],
         )
@@ -266,14 +287,17 @@ def fit_category_models(
             for ci, fit in zip(share, part, strict=True):
                 fits[ci] = fit
         return fits
-    return _fit_share(F, own, Y, categories, C, folds)
+    return _fit_share(F, own, Y, categories, C, folds, n_always, always_pseudo_count)
 
 
-def category_folds(Y: np.ndarray, seed: int) -> list[list[tuple[np.ndarray, np.ndarray]]]:
+def category_folds(
+    Y: np.ndarray, seed: int, n_always: int = 0
+) -> list[list[tuple[np.ndarray, np.ndarray]]]:
     """Per category, the (train, test) rows of its fold models: stratified, shuffled, seeded.
 
     Up to five folds, fewer when a category has fewer examples or non-examples; none (an empty
-    list) below two.
+    list) below two. The folds split the first ``len(Y) - n_always`` rows; the last
+    ``n_always`` rows are in every training set and no test set.
 
     Examples
     --------
@@ -283,14 +307,16 @@ def category_folds(Y: np.ndarray, seed: int) -> list[list[tuple[np.ndarray, np.n
     """
     from sklearn.model_selection import StratifiedKFold
 
+    n = len(Y) - n_always
+    always = np.arange(n, len(Y))
     folds = []
-    for y in Y.T:
+    for y in Y[:n].T:
         n_splits = min(5, int(y.sum()), int((~y).sum()))
         if n_splits < 2:
             folds.append([])
             continue
         split = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
-        folds.append(list(split.split(np.zeros(len(y)), y)))
+        folds.append([(np.concatenate([tr, always]), te) for tr, te in split.split(np.zeros(n), y)])
     return folds
 
 
@@ -301,6 +327,8 @@ def submit_category_models(
     C: float,
     seed: int,
     n_jobs: int | None = None,
+    n_always: int = 0,
+    always_pseudo_count: float | None = None,
 ) -> Future[list[CategoryFit | None]]:
     """:func:`fit_category_models`, returning at once when the fits run in worker processes.
 
@@ -331,7 +359,18 @@ def submit_category_models(
     """
     if use_workers(Y.shape[0], Y.shape[1], n_jobs) < 2:
         done: Future[list[CategoryFit | None]] = Future()
-        done.set_result(fit_category_models(F, own, Y, C, seed, n_jobs))
+        done.set_result(
+            fit_category_models(
+                F,
+                own,
+                Y,
+                C,
+                seed,
+                n_jobs,
+                n_always=n_always,
+                always_pseudo_count=always_pseudo_count,
+            )  # fmt: skip
+        )
         return done
     # the background start of the workers is joined in the thread below, not here: the caller
     # goes on while they start
@@ -340,7 +379,7 @@ def submit_category_models(
     # caller may be importing them too at that moment (UMAP does); two threads importing
     # modules that import each other can get a half-initialised module (seen: scipy.stats
     # failed inside the fits thread in one of a dozen runs)
-    folds = category_folds(Y, seed)
+    folds = category_folds(Y, seed, n_always)
 
     running: Future[list[CategoryFit | None]] = Future()
     running.set_running_or_notify_cancel()
@@ -355,7 +394,9 @@ def submit_category_models(
                         raise CancelledError("the category fits were stopped")
                     _submitted["in_workers"] = True
                 try:
-                    fits = fit_category_models(F, own, Y, C, seed, n_jobs, folds)
+                    fits = fit_category_models(
+                        F, own, Y, C, seed, n_jobs, folds, n_always, always_pseudo_count
+                    )
                 finally:
                     with _submitted_lock:
                         _submitted["in_workers"] = False
@@ -410,6 +451,8 @@ def _fit_share(
     categories: list[int],
     C: float,
     folds: list[list[tuple[np.ndarray, np.ndarray]]],
+    n_always: int = 0,
+    always_pseudo_count: float | None = None,
 ) -> list[CategoryFit | None]:
     # SciPy brings its own BLAS library: loaded before the limit below, so the limit reaches it
     import scipy.optimize  # noqa: F401
@@ -423,7 +466,7 @@ def _fit_share(
     with threadpool_limits(limits=1):
         features = SplitFeatures.from_matrix(F)  # once for every category of the share
         return [
-            _fit_one(features, own, Y[:, ci], ci, C, category_folds_)
+            _fit_one(features, own, Y[:, ci], ci, C, category_folds_, n_always, always_pseudo_count)
             for ci, category_folds_ in zip(categories, folds, strict=True)
         ]
 
@@ -435,6 +478,8 @@ def _fit_one(
     ci: int,
     C: float,
     folds: list[tuple[np.ndarray, np.ndarray]],
+    n_always: int = 0,
+    always_pseudo_count: float | None = None,
 ) -> CategoryFit | None:
     from socanalysis.classify.logistic import fit_logistic
 
@@ -446,11 +491,20 @@ def _fit_one(
     # converge in a few iterations instead of from zero. tol 3e-4 (sklearn's 1e-4 by
     # default): the own-prior column made lbfgs take 40 % more iterations; at 3e-4 it takes
     # fewer than before it (1e-3 cost 0.01 macro F1)
-    full = fit_logistic(features, y, C, tol=3e-4, max_iter=2000)
+    weight = None
+    if n_always and always_pseudo_count is not None:
+        n_pos = int(y[: len(y) - n_always].sum())
+        weight = np.ones(len(y))
+        pseudo = float(always_pseudo_count)
+        weight[len(y) - n_always :] = pseudo / (pseudo + n_pos) if pseudo + n_pos > 0 else 1.0
+    full = fit_logistic(features, y, C, tol=3e-4, max_iter=2000, sample_weight=weight)
     oof = None
     if folds:
-        oof = np.zeros(len(y))
+        oof = np.zeros(len(y) - n_always)  # the rows that are held out in turn
         for tr, te in folds:
-            fold = fit_logistic(features.rows(tr), y[tr], C, start=full, tol=3e-4, max_iter=2000)
+            fold = fit_logistic(
+                features.rows(tr), y[tr], C, start=full, tol=3e-4, max_iter=2000,
+                sample_weight=None if weight is None else weight[tr],
+            )  # fmt: skip
             oof[te] = features.rows(te).decision(fold)
     return CategoryFit(coef=full.coef, intercept=full.intercept, oof=oof)

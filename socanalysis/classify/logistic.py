@@ -128,6 +128,7 @@ def fit_logistic(
     start: LogisticFit | None = None,
     tol: float = 1e-4,
     max_iter: int = 100,
+    sample_weight: np.ndarray | None = None,
 ) -> LogisticFit:
     """Fit a class-balanced, L2-penalised binary logistic regression with an intercept.
 
@@ -145,6 +146,9 @@ def fit_logistic(
         Coefficients to start from (a fit on more rows, for a fold).
     tol, max_iter : float, int
         L-BFGS-B's gradient tolerance and iteration limit (scikit-learn's meaning).
+    sample_weight : ndarray of shape (n_rows,), optional
+        Weight of each row; the classes are balanced on their weighted counts, as scikit-learn's
+        ``fit(..., sample_weight=...)`` does with ``class_weight="balanced"``.
 
     Returns
     -------
@@ -158,7 +162,12 @@ def fit_logistic(
     if n_pos in (0, n):
         raise ValueError("fit_logistic needs examples of both classes")
     target = y.astype(np.float64)
-    weights = np.where(y, n / (2.0 * n_pos), n / (2.0 * (n - n_pos)))
+    if sample_weight is None:
+        weights = np.where(y, n / (2.0 * n_pos), n / (2.0 * (n - n_pos)))
+    else:  # scikit-learn balances the classes' weighted counts, then applies the row weights
+        row = np.asarray(sample_weight, dtype=np.float64)
+        total, pos = float(row.sum()), float(row[y].sum())
+        weights = row * np.where(y, total / (2.0 * pos), total / (2.0 * (total - pos)))
     weight_sum = float(weights.sum())
     l2 = 1.0 / (C * weight_sum)
     scaled = weights / weight_sum
