@@ -104,6 +104,13 @@ def test_always_trained_rows_give_way_as_examples_come(planted, monkeypatch):
     seen.clear()
     fit_category_models(F, own, Y, C=1.0, seed=0, n_always=40)
     assert all(weight is None for weight in seen.values())
+    # a category every report has, whose only non-examples weigh nothing: no model, no error
+    everyone = Y.copy()
+    everyone[:560, 0] = True
+    everyone[560:, 0] = False
+    fits = fit_category_models(F, own, everyone, C=1.0, seed=0, n_always=40,
+                               always_pseudo_count=0.0)  # fmt: skip
+    assert fits[0] is None and fits[1] is not None
 
 
 def test_worker_processes_give_the_same_numbers(planted, monkeypatch):

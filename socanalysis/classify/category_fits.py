@@ -497,6 +497,8 @@ def _fit_one(
         weight = np.ones(len(y))
         pseudo = float(always_pseudo_count)
         weight[len(y) - n_always :] = pseudo / (pseudo + n_pos) if pseudo + n_pos > 0 else 1.0
+        if not (weight[y].sum() > 0 and weight[~y].sum() > 0):
+            return None  # a pseudo-count of 0 left one class without weight: nothing to separate
     full = fit_logistic(features, y, C, tol=3e-4, max_iter=2000, sample_weight=weight)
     oof = None
     if folds:

@@ -167,6 +167,8 @@ def fit_logistic(
     else:  # scikit-learn balances the classes' weighted counts, then applies the row weights
         row = np.asarray(sample_weight, dtype=np.float64)
         total, pos = float(row.sum()), float(row[y].sum())
+        if not 0.0 < pos < total:
+            raise ValueError("fit_logistic needs weight on examples of both classes")
         weights = row * np.where(y, total / (2.0 * pos), total / (2.0 * (total - pos)))
     weight_sum = float(weights.sum())
     l2 = 1.0 / (C * weight_sum)
