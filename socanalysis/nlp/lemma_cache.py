@@ -41,14 +41,6 @@ from pathlib import Path
 from socanalysis.nlp.sqlite_store import DigestStore, active_store, files_fingerprint
 
 CACHE_FILENAME = "lemmas-v1.sqlite3"
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS terms (
-    ns TEXT NOT NULL,
-    digest BLOB NOT NULL,
-    terms TEXT NOT NULL,
-    PRIMARY KEY (ns, digest)
-) WITHOUT ROWID;
-"""
 # what the terms of a text depend on besides the text and the analyzer's settings
 _CODE = ("normalize.py", "tokens.py", "lemmas.py", "analyzer.py", "dictionaries.py")
 _DATA = (
@@ -71,7 +63,6 @@ class LemmaCache(DigestStore):
         Folder of the cache file (``<cache root>/lemmas`` in the pipeline).
     """
 
-    schema = _SCHEMA
     table, value_column, filename = "terms", "terms", CACHE_FILENAME
     warning = LemmaCacheWarning
     what = "lemma cache"

@@ -51,14 +51,6 @@ __all__ = [
 ]
 
 CACHE_FILENAME = "results-v1.sqlite3"
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS results (
-    ns TEXT NOT NULL,
-    digest BLOB NOT NULL,
-    value TEXT NOT NULL,
-    PRIMARY KEY (ns, digest)
-) WITHOUT ROWID;
-"""
 # installed packages whose behaviour the language and masking results depend on
 _DISTRIBUTIONS = (
     "socanalysis", "lingua-language-detector", "langdetect", "simplemma", "spacy", "marisa-trie",
@@ -78,7 +70,6 @@ class ResultCache(DigestStore):
         Folder of the cache file (``<cache root>/reports`` in the pipeline).
     """
 
-    schema = _SCHEMA
     table, value_column, filename = "results", "value", CACHE_FILENAME
     warning = ResultCacheWarning
     what = "report results cache"

@@ -140,19 +140,15 @@ class DigestStore(SqliteStore):
 
     Notes
     -----
-    Subclasses set :attr:`table` and :attr:`value_column` (with a matching :attr:`schema`),
-    usually :attr:`filename`, and may override :meth:`decode` to give stored values another
-    type than the JSON's. :func:`active_store` makes one the cache a block of code consults,
+    Subclasses set :attr:`table` and :attr:`value_column` (the table's schema follows from
+    them), usually :attr:`filename`, and may override :meth:`decode` to give stored values
+    another type than the JSON's. :func:`active_store` makes one the cache a block of code consults,
     :func:`files_fingerprint` keys its namespaces.
 
     Examples
     --------
     >>> import tempfile
     >>> class Toy(DigestStore):
-    ...     schema = (
-    ...         "CREATE TABLE IF NOT EXISTS toy (ns TEXT NOT NULL, digest BLOB NOT NULL, "
-    ...         "v TEXT NOT NULL, PRIMARY KEY (ns, digest)) WITHOUT ROWID;"
-    ...     )
     ...     table, value_column = "toy", "v"
     >>> store = Toy(tempfile.mkdtemp(), "toy.sqlite3")
     >>> store.store("a", [b"k1", b"k2"], [["x", 1], ["y", 2]])
@@ -176,6 +172,19 @@ class DigestStore(SqliteStore):
         self._lock = threading.Lock()
         # (namespace, digest) of entries read or written through this object: on disk
         self._known: set[tuple[str, bytes]] = set()
+
+    @property
+    def schema(self) -> str:  # type: ignore[override]
+        """One row per (namespace, digest) holding the JSON text of its value."""
+        # table and column are class constants, never user input
+        return (
+            f"CREATE TABLE IF NOT EXISTS {self.table} (\n"
+            "    ns TEXT NOT NULL,\n"
+            "    digest BLOB NOT NULL,\n"
+            f"    {self.value_column} TEXT NOT NULL,\n"
+            "    PRIMARY KEY (ns, digest)\n"
+            ") WITHOUT ROWID;\n"
+        )
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({str(self.directory)!r})"
