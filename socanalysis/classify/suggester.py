@@ -459,13 +459,19 @@ class CategorySuggester:
     def _fit_matcher(self) -> None:
         self.matcher_ = KeywordMatcher(self.taxonomy_, self.analyzer_factory).fit()
 
-    def _fit_prototypes(self, dim: int) -> None:
-        texts, owner = [], []
+    def _prototype_texts(self) -> tuple[list[str], list[str], list[int]]:
+        """Each category's description texts per language: texts, languages, category index."""
+        texts, langs, owner = [], [], []
         for ci, cat in enumerate(self.taxonomy_.categories):
             for lang in self.taxonomy_.languages:
                 for t in cat.prototype_texts().get(lang, []):
                     texts.append(t)
+                    langs.append(lang)
                     owner.append(ci)
+        return texts, langs, owner
+
+    def _fit_prototypes(self, dim: int) -> None:
+        texts, _, owner = self._prototype_texts()
         emb = resolve_embedder(self.embedder)
         self.embedder_name_ = embedder_name(emb)
         P = encode_cached(emb, texts, kind=self.category_kind)
@@ -692,12 +698,7 @@ class CategorySuggester:
     def _description_rows(self) -> tuple[Any, np.ndarray, np.ndarray]:
         """Features, targets and own-prior columns of the category descriptions (the
         prototypes of :meth:`_fit_prototypes`, in their order) as training examples."""
-        texts, langs = [], []
-        for cat in self.taxonomy_.categories:
-            for lang in self.taxonomy_.languages:
-                for text in cat.prototype_texts().get(lang, []):
-                    texts.append(text)
-                    langs.append(lang)
+        texts, langs, _ = self._prototype_texts()
         X = self.prototypes_
         K, _ = self.matcher_.evidence(texts, langs)
         prior = self._zero_shot_logit(self._similarity(X), K)
