@@ -154,6 +154,18 @@ def _entries(root: Path, parts: tuple[CachePart, ...]) -> list[tuple[str, str, P
     return found
 
 
+def _row(name: str, folder: str, files: int, size: int, part: CachePart | None) -> dict:
+    """One row of the tables below (``part`` None: files no part claims)."""
+    return {
+        "part": name,
+        "folder": folder,
+        "files": files,
+        "bytes": size,
+        "report_data": part.report_data if part else False,
+        "what": part.what if part else "not written by socanalysis; left alone",
+    }
+
+
 def _table(rows: list[dict]) -> pd.DataFrame:
     import pandas as pd
 
@@ -187,19 +199,9 @@ def cache_usage(
         part = by_name.get(name)
         if part is None and not files:
             continue
-        report_data = part.report_data if part else False
-        if report_data_only and not report_data:
+        if report_data_only and not (part and part.report_data):
             continue
-        rows.append(
-            {
-                "part": name,
-                "folder": folder,
-                "files": files,
-                "bytes": size,
-                "report_data": report_data,
-                "what": part.what if part else "not written by socanalysis; left alone",
-            }
-        )
+        rows.append(_row(name, folder, files, size, part))
     return _table(rows)
 
 
@@ -258,14 +260,7 @@ def clear_cache(
             "socanalysis runs or notebooks that use the cache and run the command again."
         )
     rows = [
-        {
-            "part": name,
-            "folder": by_name[name].folder,
-            "files": files,
-            "bytes": size,
-            "report_data": by_name[name].report_data,
-            "what": by_name[name].what,
-        }
+        _row(name, by_name[name].folder, files, size, by_name[name])
         for name, (files, size) in removed.items()
     ]
     return _table(rows)

@@ -51,13 +51,13 @@ _THEME_COLUMNS = {
 _WEAK_COLUMNS = {"weak_signal_id": "signal", "n_reports": "reports", "score": "score"}
 
 
-def _table(frame: pd.DataFrame, columns: Mapping[str, str], label: str, language: str) -> str:
+def _table(frame: pd.DataFrame, columns: Mapping[str, str], language: str) -> str:
     """An HTML table of ``frame``'s first rows: the label in ``language``, then ``columns``."""
     shown = frame.head(MAX_ROWS)
     keep = {k: v for k, v in columns.items() if k in shown.columns}
     table = shown[list(keep)].rename(columns=keep)
     names = [theme_name(row, language) for row in shown.to_dict("records")]
-    table.insert(1, label, names)
+    table.insert(1, "label", names)
     html = table.to_html(
         index=False, escape=True, na_rep="", border=0, float_format="{:.2f}".format
     )
@@ -88,13 +88,13 @@ def overview_html(
     if len(themes):
         ordered = themes_in_order(themes)
         parts.append(f"<p>{len(ordered)} themes, largest first (<code>result.themes</code>):</p>")
-        parts.append(_table(ordered, _THEME_COLUMNS, "label", language))
+        parts.append(_table(ordered, _THEME_COLUMNS, language))
     if len(weak_signals):
         parts.append(
             f"<p>{len(weak_signals)} weak-signal candidates "
             "(<code>result.weak_signals</code>, for people to judge):</p>"
         )
-        parts.append(_table(weak_signals, _WEAK_COLUMNS, "label", language))
+        parts.append(_table(weak_signals, _WEAK_COLUMNS, language))
     else:
         parts.append("<p>No weak-signal candidates.</p>")
     return "<div>" + "".join(parts) + "</div>"
