@@ -127,6 +127,7 @@ def test_split_pairs_take_the_nearer_theme():
 
 
 def test_theme_model_keeps_translation_pairs_together(monkeypatch):
+    from socanalysis.nlp.embed_text import embedded_lengths
     from socanalysis.themes.keywords import settings
     from socanalysis.themes.model import ThemeModel
 
@@ -153,7 +154,7 @@ def test_theme_model_keeps_translation_pairs_together(monkeypatch):
     assert off.n_pairs_ == 0 and on.n_pairs_ >= 30
     split_before = np.mean(off.labels_[:60] != off.labels_[60:])
     assert split_before > 0  # the case this guards: the clustering alone splits pairs
-    Z = on.centering_.transform(X, frame["language"])
+    Z = on.centering_.transform(X, frame["language"], embedded_lengths(frame["text"]))
     a, b = cross_language_pairs(Z, frame["language"], min_margin=0.05)
     assert len(a) == on.n_pairs_
     np.testing.assert_array_equal(on.labels_[a], on.labels_[b])

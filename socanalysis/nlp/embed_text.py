@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-__all__ = ["texts_for_embedding"]
+__all__ = ["embedded_lengths", "texts_for_embedding"]
 
 
 @lru_cache(maxsize=1)
@@ -49,3 +49,14 @@ def texts_for_embedding(texts: Iterable[str]) -> list[str]:
     """
     pattern = _placeholder_with_space()
     return [pattern.sub("", text) if "[" in text else text for text in texts]
+
+
+def embedded_lengths(texts: Iterable[str]) -> list[int]:
+    """Length in characters of the text each vector is computed from (placeholders removed).
+
+    Examples
+    --------
+    >>> embedded_lengths(["Asunto [NIMI] puuttuu.", "Ei tunnisteita."])
+    [15, 15]
+    """
+    return [len(text) for text in texts_for_embedding(texts)]

@@ -308,6 +308,7 @@ class ThemeModel:
         InputError
             For 0 reports, missing columns, a wrong embedding shape or duplicate report ids.
         """
+        from socanalysis.nlp.embed_text import embedded_lengths
         from socanalysis.themes.keywords import build_language_terms, settings
         from socanalysis.themes.pairs import cross_language_pairs, keep_pairs_together
         from socanalysis.themes.space import (
@@ -323,11 +324,13 @@ class ThemeModel:
         frame, X = _prepare_reports(reports, embeddings, fitting=True)
         langs = frame["language"].tolist()
         space = settings()["space"]
+        lengths = embedded_lengths(frame["text_shown"])
         self.centering_ = LanguageCentering(
             enabled=self.language_centering, align=bool(space["align_languages"]), seed=self.seed,
             align_min_margin=float(space.get("align_min_margin", 0.0)),
-        ).fit(X, langs)  # fmt: skip
-        Z = self.centering_.transform(X, langs)
+            partial_out_length=bool(space.get("partial_out_length", False)),
+        ).fit(X, langs, lengths)  # fmt: skip
+        Z = self.centering_.transform(X, langs, lengths)
         n_distinct = len(np.unique(np.round(Z, 4), axis=0))
         self.plan_ = self.plan(len(Z), n_distinct)
         R = reduce(Z, self.plan_, self.seed)
@@ -425,7 +428,10 @@ class ThemeModel:
                 f"embeddings have {X.shape[1]} dimensions but the model was fitted on "
                 f"{self.centroids_.shape[1]}: use the same embedder as for fitting."
             )
-        Z = self.centering_.transform(X, frame["language"].tolist())
+        from socanalysis.nlp.embed_text import embedded_lengths
+
+        lengths = embedded_lengths(frame["text_shown"])
+        Z = self.centering_.transform(X, frame["language"].tolist(), lengths)
         if len(self.theme_ids_) == 0:
             labels = np.full(len(Z), -1, dtype=np.int64)
         else:

@@ -53,6 +53,9 @@ def save_model(model: ThemeModel, path: Path) -> Path:
         arrays[f"mean.{lang}"] = np.ascontiguousarray(mean, dtype=np.float32)
     for lang, rotation in getattr(model.centering_, "rotations_", {}).items():
         arrays[f"rotation.{lang}"] = np.ascontiguousarray(rotation, dtype=np.float32)
+    slope = getattr(model.centering_, "length_slope_", None)
+    if slope is not None:
+        arrays["length_slope"] = np.ascontiguousarray(slope, dtype=np.float32)
     for lang, terms in model._terms.items():
         csr = terms.counts.tocsr()
         arrays[f"terms.{lang}.data"] = np.ascontiguousarray(csr.data, dtype=np.float32)
@@ -78,7 +81,12 @@ def save_model(model: ThemeModel, path: Path) -> Path:
             "align_iterations": model.centering_.align_iterations,
             "align_min_margin": model.centering_.align_min_margin,
             "seed": model.centering_.seed,
+            "partial_out_length": model.centering_.partial_out_length,
+            "length_min_reports": model.centering_.length_min_reports,
         },
+        "shortness_means": getattr(model.centering_, "shortness_means_", {}),
+        "default_shortness_mean": getattr(model.centering_, "default_shortness_mean_", 0.0),
+        "length_reference": getattr(model.centering_, "length_reference_", 0.0),
         "n_align_pairs": int(getattr(model.centering_, "n_align_pairs_", 0)),
         "n_initial_outliers": model.n_initial_outliers_,
         "n_pairs": model.n_pairs_,
@@ -132,6 +140,11 @@ def load_model(cls: type[ThemeModel], path: Path, analyzer_factory: Any) -> Them
         k.split(".", 1)[1]: v for k, v in arrays.items() if k.startswith("rotation.")
     }
     centering.n_align_pairs_ = int(meta.get("n_align_pairs", 0))
+    # models saved before the length trend existed have none (and centre as they did)
+    centering.length_slope_ = arrays.get("length_slope")
+    centering.shortness_means_ = {k: float(v) for k, v in meta.get("shortness_means", {}).items()}
+    centering.default_shortness_mean_ = float(meta.get("default_shortness_mean", 0.0))
+    centering.length_reference_ = float(meta.get("length_reference", 0.0))
     model.centering_ = centering
     model.centroids_ = arrays["centroids"]
     model.theme_ids_ = arrays["theme_ids"]
