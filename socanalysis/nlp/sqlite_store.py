@@ -25,6 +25,7 @@ import json
 import os
 import sqlite3
 import warnings
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,13 @@ from typing import Any
 #: Most keys bound in one query: SQLite's default limit on bound parameters is 999 in old
 #: builds, so the caches look texts up this many at a time
 MAX_PARAMETERS = 900
+
+
+def _close_connection(conn: sqlite3.Connection, pid: int) -> None:
+    """Close ``conn`` in the process that opened it (never a forked copy's)."""
+    if os.getpid() == pid:
+        with contextlib.suppress(sqlite3.Error):  # closing a broken handle
+            conn.close()
 
 
 class SqliteStore:
@@ -63,6 +71,7 @@ class SqliteStore:
         self.path = self.directory / filename
         self._conn: sqlite3.Connection | None = None
         self._pid: int | None = None
+        self._finalizer: weakref.finalize | None = None
         self.disabled = False
 
     def connect(self) -> sqlite3.Connection | None:
@@ -88,6 +97,11 @@ class SqliteStore:
             self.disable(exc)
             return None
         self._conn, self._pid = conn, os.getpid()
+        # closed when the store is dropped, or when the interpreter exits with it still held:
+        # closing is what folds the write-ahead log into the file and removes the -wal and
+        # -shm files, and a connection left to the garbage collector is never closed when the
+        # command line skips the final collection (cli._skip_the_final_collection)
+        self._finalizer = weakref.finalize(self, _close_connection, conn, self._pid)
         self._connected()
         return conn
 
@@ -95,9 +109,9 @@ class SqliteStore:
         """Hook: a new connection was opened."""
 
     def _close(self) -> None:
-        if self._conn is not None:
-            with contextlib.suppress(sqlite3.Error):  # closing a broken handle
-                self._conn.close()
+        if self._finalizer is not None:
+            self._finalizer()  # closes the connection (in this process) and is then spent
+            self._finalizer = None
         self._conn = None
 
     def close(self) -> None:
