@@ -4,6 +4,9 @@ Measured on e5 embeddings of Finnish and Swedish text (see docs/themes.md):
 
 - raw vectors cluster by language first; subtracting each language's mean vector
   (:class:`LanguageCentering`) removes most of that, and UMAP to 5 dimensions removes more;
+- one-line texts share a direction whatever they say, so a few of them from different
+  phenomena made a theme of their own; the centering also removes the vectors' trend in
+  shortness (``partial_out_length``);
 - HDBSCAN on raw 384-d vectors returns only noise, but on 5-d UMAP it finds dense themes;
 - UMAP needs some 40 points to be meaningful, so small sets are clustered directly on the
   centred vectors, and very large sets go through PCA first to bound the time;
