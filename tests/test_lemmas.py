@@ -136,6 +136,24 @@ def test_stop_words_and_phrases_are_dropped(fi: LemmaAnalyzer, sv: LemmaAnalyzer
     ]
 
 
+def test_stop_words_typed_without_diacritics_are_dropped(
+    fi: LemmaAnalyzer, sv: LemmaAnalyzer
+) -> None:
+    # from the sample's reports typed without å/ä/ö: "pa" was a theme keyword
+    assert sv("Handlaggningen av utkomststod pa FPA ar forsenad") == [
+        "handläggning",
+        "utkomststöd",
+        "fpa",
+        "försena",
+    ]
+    assert fi("Myos tama asiakas odottaa toimeentulotukea yleensa") == [
+        "odottaa",
+        "toimeentulotuki",
+    ]
+    # content words whose spelling with ä/ö would be a stop word stay
+    assert fi("taksi ja silta") == ["taksi", "silta"]
+
+
 def test_stop_words_can_be_kept() -> None:
     terms = LemmaAnalyzer("fi", drop_stopwords=False)("Asiakas ja Kela")
     assert terms == ["asiakas", "ja", "kela"]
