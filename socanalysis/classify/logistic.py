@@ -162,14 +162,13 @@ def fit_logistic(
     if n_pos in (0, n):
         raise ValueError("fit_logistic needs examples of both classes")
     target = y.astype(np.float64)
-    if sample_weight is None:
-        weights = np.where(y, n / (2.0 * n_pos), n / (2.0 * (n - n_pos)))
-    else:  # scikit-learn balances the classes' weighted counts, then applies the row weights
-        row = np.asarray(sample_weight, dtype=np.float64)
-        total, pos = float(row.sum()), float(row[y].sum())
-        if not 0.0 < pos < total:
-            raise ValueError("fit_logistic needs weight on examples of both classes")
-        weights = row * np.where(y, total / (2.0 * pos), total / (2.0 * (total - pos)))
+    # scikit-learn balances the classes' weighted counts, then applies the row weights; rows
+    # without a weight weigh 1, which gives its unweighted "balanced" weights exactly
+    row = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+    total, pos = float(row.sum()), float(row[y].sum())
+    if not 0.0 < pos < total:
+        raise ValueError("fit_logistic needs weight on examples of both classes")
+    weights = row * np.where(y, total / (2.0 * pos), total / (2.0 * (total - pos)))
     weight_sum = float(weights.sum())
     l2 = 1.0 / (C * weight_sum)
     scaled = weights / weight_sum
