@@ -232,6 +232,39 @@ def test_ctfidf_drops_inflection_duplicates_the_lemmatiser_missed():
     assert [w for w, _ in kws[1]] == ["vuokra"]
 
 
+def test_words_of_several_reports_rank_before_words_of_one():
+    from scipy import sparse
+
+    from socanalysis.themes.keywords import LanguageTerms, settings
+
+    # theme 0: three reports that share "vuokra", and two details of one report each ("koira",
+    # "sopimus"); "vuokra" is common in theme 1 too, so c-TF-IDF alone ranks the details first
+    vocab = ["koira", "sopimus", "velka", "vuokra"]
+    counts = sparse.csr_matrix(
+        np.array(
+            [[2, 0, 0, 1], [0, 2, 0, 1], [0, 0, 0, 1], [0, 0, 1, 1], [0, 0, 1, 1]],
+            dtype=np.float32,
+        )
+    )
+    terms = LanguageTerms("fi", vocab, counts)
+    labels = np.array([0, 0, 0, 1, 1])
+    by_score = ctfidf_keywords(terms, labels, [0, 1], 3)
+    shared_first = ctfidf_keywords(terms, labels, [0, 1], 3, min_reports=2)
+    assert [w for w, _ in by_score[0]] == ["koira", "sopimus", "vuokra"]
+    assert [w for w, _ in shared_first[0]] == ["vuokra", "koira", "sopimus"]
+    # the scores are c-TF-IDF's either way; only the order changes
+    assert dict(shared_first[0]) == dict(by_score[0])
+    # theme 1's reports share both of its words: nothing changes there
+    assert shared_first[1] == by_score[1]
+    # a theme with one report in the language has only one-report words: ranked by score
+    labels = np.array([0, 2, 2, 1, 1])
+    assert ctfidf_keywords(terms, labels, [0], 3, min_reports=2) == ctfidf_keywords(
+        terms, labels, [0], 3
+    )
+    # the shipped setting asks for two reports
+    assert settings()["keywords"]["min_reports"] == 2
+
+
 def test_determinism_with_seed(fixture_data, fitted):
     frame, X = fixture_data
     _, first = fitted

@@ -83,7 +83,13 @@ def describe_themes(
     cfg = settings()["keywords"]
     rows_ids = [int(t) for t in theme_ids] + ([-1] if (labels < 0).any() else [])
     keywords = {
-        lang: ctfidf_keywords(terms[lang], labels, rows_ids, int(cfg["n_keywords"]))
+        lang: ctfidf_keywords(
+            terms[lang],
+            labels,
+            rows_ids,
+            int(cfg["n_keywords"]),
+            min_reports=int(cfg.get("min_reports", 1)),
+        )
         for lang in KEYWORD_LANGUAGES
     }
     trends = theme_trends(frame["date"].tolist(), labels)

@@ -251,9 +251,19 @@ def class_tfidf_transformer() -> type:
 
 
 def ctfidf_keywords(
-    terms: LanguageTerms, labels: np.ndarray, theme_ids: Sequence[int], n_keywords: int
+    terms: LanguageTerms,
+    labels: np.ndarray,
+    theme_ids: Sequence[int],
+    n_keywords: int,
+    min_reports: int = 1,
 ) -> dict[int, list[tuple[str, float]]]:
     """Top c-TF-IDF keywords of each theme in one language.
+
+    c-TF-IDF alone ranks a word that one report of a small theme uses (often a typo, or a
+    detail of that one case) as high as a word the theme's reports share. So the words used by
+    at least ``min_reports`` of the theme's reports in this language come first, best score
+    first, and words of fewer reports only fill the list after them (a theme with fewer
+    reports in the language than ``min_reports`` ranks by score alone).
 
     Parameters
     ----------
@@ -265,12 +275,27 @@ def ctfidf_keywords(
         Themes to return keywords for.
     n_keywords : int
         How many keywords per theme.
+    min_reports : int, default 1
+        Reports of the theme (in this language) a word must occur in to rank before the words
+        of fewer reports; 1 ranks by c-TF-IDF alone.
 
     Returns
     -------
     dict
         ``theme_id -> [(keyword, score), ...]`` best first; empty for a theme without reports in
         this language. Ties are broken alphabetically.
+
+    Examples
+    --------
+    >>> from scipy import sparse
+    >>> counts = sparse.csr_matrix(np.array(  # reports x ["asunto", "kelaa", "vuokra"]
+    ...     [[1, 1, 0], [1, 0, 0], [1, 0, 1], [1, 0, 1]], dtype=np.float32))
+    >>> terms = LanguageTerms("fi", ["asunto", "kelaa", "vuokra"], counts)
+    >>> labels = np.array([0, 0, 1, 1])
+    >>> [w for w, _ in ctfidf_keywords(terms, labels, [0], 2)[0]]  # by c-TF-IDF alone
+    ['kelaa', 'asunto']
+    >>> [w for w, _ in ctfidf_keywords(terms, labels, [0], 2, min_reports=2)[0]]
+    ['asunto', 'kelaa']
     """
     from scipy import sparse
 
@@ -289,6 +314,10 @@ def ctfidf_keywords(
     )
     per_class = (member @ terms.counts).tocsr()
     raw = np.asarray(per_class.todense())
+    # reports of each class that use each word, and reports of each class in this language
+    used = terms.counts.astype(bool).astype(np.float32)
+    support = np.asarray((member @ used).todense())
+    in_language = np.asarray(member @ (np.asarray(used.sum(axis=1)).ravel() > 0)).ravel()
     if len(terms.vocabulary) == 1:
         # BERTopic's transformer fails on a one-word vocabulary (its idf becomes a scalar);
         # the one word is then every theme's only keyword, whatever its weight
@@ -302,8 +331,11 @@ def ctfidf_keywords(
         present = np.flatnonzero(raw[row] > 0)
         if present.size == 0:
             continue
-        # best score first, alphabetical among equal scores (vocabulary is sorted)
-        order = present[np.lexsort((present, -np.round(scores[row, present], 9)))]
+        # shared words first, then best score first, alphabetical among equal scores
+        # (the vocabulary is sorted)
+        needed = min(int(min_reports), int(in_language[row]))
+        rare = support[row, present] < needed
+        order = present[np.lexsort((present, -np.round(scores[row, present], 9), rare))]
         kept: list[tuple[str, float]] = []
         for j in order:
             word = str(vocab[j])
