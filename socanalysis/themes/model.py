@@ -314,6 +314,7 @@ class ThemeModel:
         from socanalysis.themes.space import (
             LanguageCentering,
             cluster,
+            dissolve_other_language_themes,
             merge_language_split_themes,
             reassign_outliers,
             reduce,
@@ -351,6 +352,10 @@ class ThemeModel:
                 Z, labels, langs, cfg["monolingual_share"], cfg["min_cosine"],
                 cfg["min_language_share"],
             )  # fmt: skip
+            if space.get("dissolve_other_language_themes", False):
+                labels = dissolve_other_language_themes(
+                    Z, labels, langs, float(self.outlier_reassign_threshold)
+                )
         labels = refine_to_centroids(Z, labels, int(space["refine_iterations"]))
         self.n_initial_outliers_ = int((raw < 0).sum())
         self.labels_ = _renumber_by_size(labels)

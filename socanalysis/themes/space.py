@@ -47,6 +47,7 @@ __all__ = [
     "ClusterPlan",
     "LanguageCentering",
     "cluster",
+    "dissolve_other_language_themes",
     "l2_normalize",
     "layout_seeds",
     "merge_language_split_themes",
@@ -694,3 +695,46 @@ def merge_language_split_themes(
                 merged = True
         if not merged:
             return labels
+
+
+def dissolve_other_language_themes(
+    Z: np.ndarray,
+    labels: np.ndarray,
+    languages: Sequence[str],
+    threshold: float,
+    grouped_languages: Sequence[str] = ("other",),
+) -> np.ndarray:
+    """Move the reports of themes made only of other-language reports to the nearest theme.
+
+    Reports in neither Finnish nor Swedish (an English or Estonian report among the rest) are
+    centred with the average of the two languages' means, which leaves their own language's
+    offset in their vectors, so that on larger sets they cluster by language rather than with
+    the theme of what they say (1 000 generated reports with 22 in English or Estonian: all 22
+    in one theme). A theme whose reports are all in ``grouped_languages`` is a language, not a
+    phenomenon: each of its reports moves to the nearest theme that has reports in other
+    languages (centroid cosine in the centred space) when that cosine is at least
+    ``threshold``, as an outlier would (:func:`reassign_outliers`); the others stay where they
+    are. Nothing moves when no theme has reports in other languages.
+
+    Examples
+    --------
+    >>> Z = l2_normalize(np.array([[1, 0.1], [1, -0.1], [0, 1], [0.1, 1], [0.9, 0.2]]))
+    >>> dissolve_other_language_themes(
+    ...     Z, np.array([0, 0, 1, 1, 2]), ["fi", "sv", "fi", "sv", "other"], 0.1
+    ... ).tolist()
+    [0, 0, 1, 1, 0]
+    """
+    labels = labels.copy()
+    grouped = np.isin(np.asarray([str(x) for x in languages]), list(grouped_languages))
+    ids = np.asarray(sorted(int(t) for t in set(labels.tolist()) if t >= 0), dtype=np.int64)
+    isolated = [t for t in ids if grouped[labels == t].all()]
+    targets = [t for t in ids if t not in isolated]
+    if not isolated or not targets:
+        return labels
+    cents = l2_normalize(np.stack([Z[labels == t].mean(axis=0) for t in targets]))
+    rows = np.flatnonzero(np.isin(labels, isolated))
+    cos = l2_normalize(Z[rows]) @ cents.T
+    best = cos.argmax(axis=1)  # first (lowest id) on ties
+    move = cos[np.arange(len(rows)), best] >= threshold
+    labels[rows[move]] = np.asarray(targets)[best[move]]
+    return labels
