@@ -520,6 +520,33 @@ def _load_review_source(config: AnalysisConfig) -> Any:
     return load_review_source(config.review)
 
 
+def _other_languages(reports: pd.DataFrame, config: AnalysisConfig) -> list[str]:
+    """The detector's name (ISO 639-1) of the language of each ``other`` report, else "".
+
+    The themes centre the reports of another language with an offset of their own when there
+    are enough of them (``themes.yaml``, ``space.other_language_min_reports``). Only the few
+    ``other`` reports are detected again (from the results cache where stored).
+    """
+    from socanalysis.nlp.result_cache import cached_results
+
+    other = [i for i, lang in enumerate(reports["language"]) if lang == "other"]
+    codes = [""] * len(reports)
+    if not other:
+        return codes
+    texts = reports["text"].iloc[other].tolist()
+
+    def detect(positions: list[int]) -> list[list[Any]]:
+        from socanalysis.nlp.language import detect_languages
+
+        found = detect_languages([texts[i] for i in positions], seed=config.seed)
+        return [[str(code)] for code in found["other_language"]]
+
+    found = cached_results(f"other-language|seed={config.seed}", texts, detect)
+    for position, (code,) in zip(other, found, strict=True):
+        codes[position] = code
+    return codes
+
+
 def _stage_themes(
     table: pd.DataFrame,
     rows: Any,
@@ -547,7 +574,10 @@ def _stage_themes(
         analyzer_factory=LemmaAnalyzer,
     )
     columns = ["report_id", "text", "text_masked", "language", "date", "unit", "polarity"]
-    assigned = model.fit_transform(table.loc[rows, columns], embeddings)
+    reports = table.loc[rows, columns].assign(
+        other_language=_other_languages(table.loc[rows], config)
+    )
+    assigned = model.fit_transform(reports, embeddings)
     record: dict[str, Any] = {}
     if review is not None:
         from socanalysis.review_flow import apply_theme_review

@@ -123,10 +123,30 @@ def _prepare_reports(
         frame["date"] = pd.to_datetime(reports["date"], errors="coerce").to_numpy()
     else:
         frame["date"] = pd.NaT
-    for col in ("polarity", "unit"):
+    for col in ("polarity", "unit", "other_language"):
         values = reports[col] if col in reports.columns else pd.Series([""] * len(reports))
         frame[col] = values.fillna("").astype(str).to_numpy()
     return frame, X
+
+
+def _centring_languages(frame: pd.DataFrame) -> list[str]:
+    """The key each report is centred by: its language, or for a report in another language
+    whose language is known, ``"other:<code>"`` (e.g. ``"other:en"``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> _centring_languages(pd.DataFrame(
+    ...     {"language": ["fi", "other", "other"], "other_language": ["", "en", ""]}))
+    ['fi', 'other:en', 'other']
+    """
+    from socanalysis.themes.space import OTHER_LANGUAGE_PREFIX
+
+    codes = frame["other_language"] if "other_language" in frame else [""] * len(frame)
+    return [
+        f"{OTHER_LANGUAGE_PREFIX}{code}" if lang == "other" and code else lang
+        for lang, code in zip(frame["language"], codes, strict=True)
+    ]
 
 
 def _small_set_plan(cfg: dict[str, Any]) -> dict[str, Any]:
@@ -326,12 +346,14 @@ class ThemeModel:
         langs = frame["language"].tolist()
         space = settings()["space"]
         lengths = embedded_lengths(frame["text_shown"])
+        centring = _centring_languages(frame)
         self.centering_ = LanguageCentering(
             enabled=self.language_centering, align=bool(space["align_languages"]), seed=self.seed,
             align_min_margin=float(space.get("align_min_margin", 0.0)),
             partial_out_length=bool(space.get("partial_out_length", False)),
-        ).fit(X, langs, lengths)  # fmt: skip
-        Z = self.centering_.transform(X, langs, lengths)
+            other_min_reports=int(space.get("other_language_min_reports", 0)),
+        ).fit(X, centring, lengths)  # fmt: skip
+        Z = self.centering_.transform(X, centring, lengths)
         n_distinct = len(np.unique(np.round(Z, 4), axis=0))
         self.plan_ = self.plan(len(Z), n_distinct)
         R = reduce(Z, self.plan_, self.seed)
@@ -436,7 +458,7 @@ class ThemeModel:
         from socanalysis.nlp.embed_text import embedded_lengths
 
         lengths = embedded_lengths(frame["text_shown"])
-        Z = self.centering_.transform(X, frame["language"].tolist(), lengths)
+        Z = self.centering_.transform(X, _centring_languages(frame), lengths)
         if len(self.theme_ids_) == 0:
             labels = np.full(len(Z), -1, dtype=np.int64)
         else:

@@ -44,6 +44,7 @@ from socanalysis.themes.pairs import mutual_nearest_pairs
 
 __all__ = [
     "CENTERED_LANGUAGES",
+    "OTHER_LANGUAGE_PREFIX",
     "ClusterPlan",
     "LanguageCentering",
     "cluster",
@@ -61,6 +62,8 @@ __all__ = [
 # Languages that get a mean vector of their own; other codes (mixed, other, unknown) are centred
 # with the average of these means, i.e. halfway between the languages.
 CENTERED_LANGUAGES: tuple[str, ...] = ("fi", "sv")
+#: prefix of the centring key of a report in another language, e.g. "other:en"
+OTHER_LANGUAGE_PREFIX = "other:"
 _EPS = 1e-8
 
 
@@ -119,6 +122,21 @@ class LanguageCentering:
         Fewest reports for the length trend; with fewer, or when no text is shorter than the
         median, there is none. A slope of 384 numbers from a few dozen reports is mostly their
         topics' noise, and removing it moved the themes of a 36-report test set.
+    other_min_reports : int
+        Reports of one other language (key ``"other:<code>"``, e.g. ``"other:en"``) needed
+        for an offset of its own; 0 turns it off. Its mean would not do: a dozen English
+        reports about two phenomena have a mean that is half language and half those
+        phenomena, so each language's offset is estimated against the Finnish and Swedish
+        reports instead: the offset is the mean difference between its reports and the
+        average of their ``other_neighbours`` nearest Finnish and Swedish reports (centred
+        space), refined for ``other_rounds`` rounds from the Finnish and Swedish average
+        (where the reports' topics, not their language, decide their neighbours). Other-language
+        reports without a code, or of a language with fewer reports, are centred with the
+        average of the Finnish and Swedish means as before.
+    other_neighbours : int
+        Finnish and Swedish neighbours per report for the offset above.
+    other_rounds : int
+        Rounds of the offset estimate.
 
     Attributes
     ----------
@@ -148,6 +166,9 @@ class LanguageCentering:
         align_min_margin: float = 0.0,
         partial_out_length: bool = False,
         length_min_reports: int = 100,
+        other_min_reports: int = 0,
+        other_neighbours: int = 10,
+        other_rounds: int = 3,
     ) -> None:
         self.enabled = enabled
         self.min_reports = min_reports
@@ -158,6 +179,9 @@ class LanguageCentering:
         self.seed = seed
         self.partial_out_length = partial_out_length
         self.length_min_reports = length_min_reports
+        self.other_min_reports = other_min_reports
+        self.other_neighbours = other_neighbours
+        self.other_rounds = other_rounds
 
     def fit(
         self, X: np.ndarray, languages: Sequence[str], lengths: Sequence[int] | None = None
@@ -182,12 +206,46 @@ class LanguageCentering:
         else:
             self.default_mean_ = np.zeros(dim, dtype=np.float32)
         self.default_mean_ = self.default_mean_.astype(np.float32)
+        if self.enabled and int(self.other_min_reports) > 0 and self.means_:
+            self._fit_other_offsets(X, langs)
         self._fit_length_trend(X, langs, lengths)
         self.rotations_: dict[str, np.ndarray] = {}
         self.n_align_pairs_ = 0
-        if self.enabled and self.align and len(self.means_) == 2:
+        if self.enabled and self.align and all(lang in self.means_ for lang in CENTERED_LANGUAGES):
             self._fit_alignment(X, langs, lengths)
         return self
+
+    def _fit_other_offsets(self, X: np.ndarray, langs: np.ndarray) -> None:
+        """An offset per other language with enough reports, matched to Finnish and Swedish
+        neighbours (see ``other_min_reports``); stored in ``means_`` under its key."""
+        base = np.flatnonzero(np.isin(langs, list(self.means_)))
+        if len(base) > 2 * self.max_align_sample:  # a sample is plenty to find neighbours in
+            rng = np.random.default_rng(self.seed)
+            base = np.sort(rng.choice(base, 2 * self.max_align_sample, replace=False))
+        k = min(int(self.other_neighbours), len(base))
+        if k < 1:
+            return
+        centred = X[base] - self._means(langs[base])
+        unit = l2_normalize(centred)
+        keys = sorted(k for k in set(langs.tolist()) if k.startswith(OTHER_LANGUAGE_PREFIX))
+        for key in keys:
+            rows = langs == key
+            if rows.sum() < int(self.other_min_reports):
+                continue
+            own = X[rows]
+            # start between Finnish and Swedish, where their topics, not their language's
+            # mean, decide their neighbours (the mean of reports about one phenomenon would
+            # take the phenomenon away with the language)
+            offset = self.default_mean_.astype(np.float64)
+            for _ in range(max(1, int(self.other_rounds))):
+                matched = np.empty_like(own)
+                for start in range(0, len(own), 512):  # bounded memory on large corpora
+                    sims = l2_normalize(own[start : start + 512] - offset) @ unit.T
+                    # the k most similar in any order: their mean is all that is used
+                    nearest = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+                    matched[start : start + 512] = centred[nearest].mean(axis=1)
+                offset = (own - matched).mean(axis=0)
+            self.means_[key] = offset.astype(np.float32)
 
     def _fit_length_trend(
         self, X: np.ndarray, langs: np.ndarray, lengths: Sequence[int] | None
@@ -210,11 +268,9 @@ class LanguageCentering:
         shortness = _shortness(values, self.length_reference_)
         for lang in self.means_:
             self.shortness_means_[lang] = float(shortness[langs == lang].mean())
-        self.default_shortness_mean_ = (
-            float(np.mean([self.shortness_means_[k] for k in sorted(self.shortness_means_)]))
-            if self.shortness_means_
-            else float(shortness.mean())
-        )
+        # the reports without a mean of their own are placed between Finnish and Swedish
+        main = [self.shortness_means_[k] for k in CENTERED_LANGUAGES if k in self.shortness_means_]
+        self.default_shortness_mean_ = float(np.mean(main)) if main else float(shortness.mean())
         offset = shortness - self._shortness_means(langs)
         spread = float(offset @ offset)
         if spread < 1e-6:  # no text shorter than the median, or all equally short: no trend
