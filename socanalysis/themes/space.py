@@ -227,7 +227,9 @@ class LanguageCentering:
             return
         centred = X[base] - self._means(langs[base])
         unit = l2_normalize(centred)
-        keys = sorted(k for k in set(langs.tolist()) if k.startswith(OTHER_LANGUAGE_PREFIX))
+        keys = sorted(
+            name for name in set(langs.tolist()) if name.startswith(OTHER_LANGUAGE_PREFIX)
+        )
         for key in keys:
             rows = langs == key
             if rows.sum() < int(self.other_min_reports):
