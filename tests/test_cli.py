@@ -188,7 +188,11 @@ def test_result_plots_use_the_output_language():
             ]
         }
     )
-    result = sa.analyze(frame, output_language="en", embedder="tfidf-lsa")
+    from socanalysis.nlp.embeddings import MonolingualEmbeddingWarning
+
+    # a fast embedder for a test of titles; it says that it cannot join the two languages
+    with pytest.warns(MonolingualEmbeddingWarning):
+        result = sa.analyze(frame, output_language="en", embedder="tfidf-lsa")
     assert result.plot_themes().axes[0].get_title() == "Themes by size and language"
 
 
