@@ -24,6 +24,7 @@ import contextlib
 import json
 import os
 import sqlite3
+import time
 import warnings
 import weakref
 from collections.abc import Callable, Iterator, Sequence
@@ -33,6 +34,38 @@ from typing import Any
 #: Most keys bound in one query: SQLite's default limit on bound parameters is 999 in old
 #: builds, so the caches look texts up this many at a time
 MAX_PARAMETERS = 900
+
+#: Seconds a connection waits for another process's lock before giving up
+BUSY_TIMEOUT = 60.0
+
+
+def _is_lock_error(exc: sqlite3.OperationalError) -> bool:
+    """Whether ``exc`` is SQLite's "database is locked" (SQLITE_BUSY / SQLITE_LOCKED)."""
+    return "locked" in str(exc).lower() or "busy" in str(exc).lower()
+
+
+def _set_up_connection(conn: sqlite3.Connection, schema: str, timeout: float) -> None:
+    """Switch ``conn`` to write-ahead logging and run ``schema``, retrying while locked.
+
+    Two processes that open a new cache file at the same moment (two Dask workers on one
+    machine) can each hold a read lock while one of them asks for the exclusive lock that the
+    switch to WAL needs; SQLite then answers "database is locked" at once instead of waiting
+    on the busy timeout, since waiting could deadlock. The other process finishes in
+    milliseconds, so waiting a little and trying again succeeds.
+    """
+    deadline = time.monotonic() + timeout
+    pause = 0.005
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.executescript(schema)
+            return
+        except sqlite3.OperationalError as exc:
+            if not _is_lock_error(exc) or time.monotonic() + pause > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(2 * pause, 0.25)
 
 
 def _close_connection(conn: sqlite3.Connection, pid: int) -> None:
@@ -82,18 +115,19 @@ class SqliteStore:
         if self._conn is not None and self._pid == os.getpid() and self.path.exists():
             return self._conn
         self._close()
+        conn = None
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(
                 self.path,
-                timeout=60.0,
+                timeout=BUSY_TIMEOUT,
                 isolation_level=None,
                 check_same_thread=self.same_thread_only,
             )
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.executescript(self.schema)
+            _set_up_connection(conn, self.schema, BUSY_TIMEOUT)
         except (sqlite3.Error, OSError) as exc:
+            if conn is not None:
+                _close_connection(conn, os.getpid())
             self.disable(exc)
             return None
         self._conn, self._pid = conn, os.getpid()
