@@ -7,10 +7,10 @@ it gets wrong. :func:`lookup_lemma` tries, in order:
 
 1. an override from ``data/lemma_<lang>.yaml``;
 2. simplemma's dictionary;
-3. simplemma's other strategies (rules, clitics, affix decomposition) when they end in a
+3. for a word without any ä/ö/å: the same word with a/o replaced (``paivahoito`` ->
+   ``päivähoito``) if that is a dictionary word (or an override);
+4. simplemma's other strategies (rules, clitics, affix decomposition) when they end in a
    dictionary word and did not just cut a compound back to its first part;
-4. for a word without any ä/ö/å: the same word with a/o replaced (``paivahoito`` ->
-   ``päivähoito``) if that is a dictionary word;
 5. a compound split into two known words, as typed and then with ä/ö restored: the last part
    is lemmatised and the first kept, so the compound stays the keyword
    ("mielenterveyspalveluihin" -> "mielenterveyspalvelu", never "palvelu");
@@ -191,11 +191,12 @@ def _diacritic_variants(word: str, settings: LemmaSettings) -> list[str]:
     return [v for _, v in variants]
 
 
-def _head_lemma(head: str, settings: LemmaSettings) -> str | None:
-    """Lemma of a compound's last part: an override, else a dictionary form."""
-    if head in settings.overrides:
-        return settings.overrides[head]
-    found = _dictionary_lemma(head, settings.language)
+def _known_lemma(word: str, settings: LemmaSettings) -> str | None:
+    """Lemma of a known word (a compound's last part, a word with ä/ö restored): an override,
+    else a dictionary form."""
+    if word in settings.overrides:
+        return settings.overrides[word]
+    found = _dictionary_lemma(word, settings.language)
     return None if found is None else found.lower()
 
 
@@ -220,7 +221,7 @@ def _is_truncation(word: str, lemma: str, settings: LemmaSettings) -> bool:
         if (
             first is not None
             and first.lower() == lemma
-            and _head_lemma(word[cut:], settings) is not None
+            and _known_lemma(word[cut:], settings) is not None
         ):
             return True
     return False
@@ -244,7 +245,7 @@ def _compound_splits(word: str, settings: LemmaSettings, changes: int) -> list[_
         head = word[cut:]
         if not head[0].isalpha():
             continue
-        head_lemma = _head_lemma(head, settings)
+        head_lemma = _known_lemma(head, settings)
         if head_lemma is None:
             continue
         modifier = word[:cut]
@@ -297,10 +298,17 @@ def lookup_lemma(word: str, language: str) -> tuple[str, str]:
     if word.isnumeric() or not any(c.isalpha() for c in word):
         return word, "unknown"
     variants = _diacritic_variants(word, settings)
-    # Evidence, strongest first: simplemma's own analysis when it ends in a dictionary word
-    # (and is not just the first part of a compound), a dictionary word after restoring
-    # ä/ö, a split into two known words (as typed, then restored), any simplemma analysis,
-    # a split with a known last part only.
+    # Evidence, strongest first: a dictionary word after restoring ä/ö, simplemma's own
+    # analysis when it ends in a dictionary word (and is not just the first part of a
+    # compound), a split into two known words (as typed, then restored), any simplemma
+    # analysis, a split with a known last part only. A whole word found with ä/ö restored
+    # beats simplemma's affix rules, which cut a typed "jattavat" (jättävät) to "ja" and
+    # "kasittely" (käsittely) to "kasi"; on the UD word types without ä/ö/å, which need no
+    # restoring, the order changes no lemma (docs/text_processing.md).
+    for variant in variants:
+        found = _known_lemma(variant, settings)
+        if found is not None:
+            return found, "diacritics"
     analysed = _simplemma()[1].get_lemma(word, language)
     analysed = None if analysed is None or analysed.lower() == word else analysed.lower()
     if (
@@ -309,10 +317,6 @@ def lookup_lemma(word: str, language: str) -> tuple[str, str]:
         and not _is_truncation(word, analysed, settings)
     ):
         return analysed, "simplemma"
-    for variant in variants:
-        found = _dictionary_lemma(variant, language)
-        if found is not None:
-            return found.lower(), "diacritics"
     splits = _compound_splits(word, settings, 0)
     best = max(splits, default=None)
     if best is not None and best.modifier_known:
