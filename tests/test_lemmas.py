@@ -55,6 +55,11 @@ def test_doctests_run(module) -> None:
         ("fi", ["ääni", "äänen", "aani", "aanen"], "ääni"),
         ("sv", ["vuxen", "vuxna", "vuxnas"], "vuxen"),
         ("sv", ["äldre", "äldres", "aldre"], "äldre"),
+        # lemma_map: tulkka is no word; paatos (pathos) is päätös typed without dots
+        ("fi", ["tulkki", "tulkin", "tulkkia", "tulkit", "tulkille"], "tulkki"),
+        ("fi", ["päätös", "päätöksen", "paatos", "paatoksen", "paatosta"], "päätös"),
+        ("sv", ["beslut", "beslutet", "besluten"], "beslut"),
+        ("sv", ["missbruk", "missbruket"], "missbruk"),
     ],
 )
 def test_inflected_forms_meet_in_one_lemma(language: str, forms: list[str], lemma: str) -> None:

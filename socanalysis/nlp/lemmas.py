@@ -5,7 +5,8 @@ compounds, but report texts also contain Swedish compounds it does not know
 ("mentalvårdstjänsterna"), words typed with a/o instead of ä/ö ("paivahoito") and domain forms
 it gets wrong. :func:`lookup_lemma` tries, in order:
 
-1. an override from ``data/lemma_<lang>.yaml``;
+1. an override from ``data/lemma_<lang>.yaml`` (a word form; ``lemma_map`` there renames a
+   lemma found by the steps below);
 2. simplemma's dictionary;
 3. for a word without any ä/ö/å: the same word with a/o replaced (``paivahoito`` ->
    ``päivähoito``) if that is a dictionary word (or an override);
@@ -59,6 +60,7 @@ class LemmaSettings:
 
     language: str
     overrides: dict[str, str]
+    lemma_map: dict[str, str]
     diacritics: dict[str, tuple[str, ...]]
     max_diacritic_variants: int
     min_modifier: int
@@ -122,6 +124,7 @@ def lemma_settings(language: str) -> LemmaSettings:
     return LemmaSettings(
         language=language,
         overrides={str(k).lower(): str(v) for k, v in (raw.get("overrides") or {}).items()},
+        lemma_map={str(k).lower(): str(v) for k, v in (raw.get("lemma_map") or {}).items()},
         diacritics={
             str(k): tuple(str(x) for x in v) for k, v in (raw.get("diacritics") or {}).items()
         },
@@ -197,7 +200,7 @@ def _known_lemma(word: str, settings: LemmaSettings) -> str | None:
     if word in settings.overrides:
         return settings.overrides[word]
     found = _dictionary_lemma(word, settings.language)
-    return None if found is None else found.lower()
+    return None if found is None else settings.lemma_map.get(found.lower(), found.lower())
 
 
 def _is_word_stem(part: str, settings: LemmaSettings) -> bool:
@@ -287,6 +290,16 @@ def lookup_lemma(word: str, language: str) -> tuple[str, str]:
     ('närståendevårdare', 'compound')
     """
     settings = lemma_settings(_check_language(language))
+    lemma, method = _lookup(word, language, settings)
+    if method != "override":
+        # a lemma the dictionary gives that reports (almost) never mean: "paatos" (pathos)
+        # is päätös typed without dots, "tulkka" is no word at all
+        lemma = settings.lemma_map.get(lemma, lemma)
+    return lemma, method
+
+
+def _lookup(word: str, language: str, settings: LemmaSettings) -> tuple[str, str]:
+    """:func:`lookup_lemma` before ``lemma_map`` (not cached)."""
     word = word.lower()
     if not word:
         return word, "unknown"
