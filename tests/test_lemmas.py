@@ -60,6 +60,7 @@ def test_doctests_run(module) -> None:
         ("fi", ["päätös", "päätöksen", "paatos", "paatoksen", "paatosta"], "päätös"),
         ("sv", ["beslut", "beslutet", "besluten"], "beslut"),
         ("sv", ["missbruk", "missbruket"], "missbruk"),
+        ("sv", ["fryser", "frös", "frysa"], "frysa"),  # simplemma: frös -> frö (seed)
     ],
 )
 def test_inflected_forms_meet_in_one_lemma(language: str, forms: list[str], lemma: str) -> None:
