@@ -51,7 +51,6 @@ def analysed_set(n: int, seed: int) -> tuple[pd.DataFrame, np.ndarray, np.ndarra
     import socanalysis as sa
     from socanalysis.nlp.embed_text import texts_for_embedding
     from socanalysis.nlp.embeddings import REPORT_KIND, get_embedder
-    from socanalysis.pipeline import _other_languages
 
     reports, gold = generate_reports_with_gold(n, seed=seed)
     with tempfile.TemporaryDirectory() as folder:
@@ -59,7 +58,6 @@ def analysed_set(n: int, seed: int) -> tuple[pd.DataFrame, np.ndarray, np.ndarra
         reports.to_csv(path, sep=";", index=False, encoding="utf-8-sig")
         result = sa.analyze(path, seed=42)
     table = result.reports[result.reports["status"] == "ok"].reset_index(drop=True)
-    table["other_language"] = _other_languages(table, sa.AnalysisConfig(seed=42))
     vectors = get_embedder("e5-small-bundled").encode(
         texts_for_embedding(table["text_masked"]), kind=REPORT_KIND
     )

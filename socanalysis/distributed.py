@@ -61,6 +61,7 @@ _INPUT_COLUMNS = ("report_id", "text", "proposal", "status", "duplicate_of")
 _OUTPUT_COLUMNS = (
     "language",
     "language_confidence",
+    "other_language",
     "text_masked",
     "proposal_masked",
     "pii_masked",

@@ -45,6 +45,9 @@ ProgressCallback = Callable[[str], None]
 _EMPTY_ANALYSIS = {
     "language": "",
     "language_confidence": float("nan"),
+    # the detector's ISO code of an "other" report's language; not an output column, the
+    # themes centre each such language by itself (themes.yaml, other_language_min_reports)
+    "other_language": "",
     "theme_id": OUTLIER_THEME_ID,
     "theme_label": "",
     "weak_signal_id": "",
@@ -361,7 +364,7 @@ def _per_report_stages(
     with_text = table["status"].isin(_MASKED_STATUSES).to_numpy()
     with clock("language"):
         _stage_language(table, analysed, config)
-    _copy_to_duplicates(table, ("language", "language_confidence"))
+    _copy_to_duplicates(table, ("language", "language_confidence", "other_language"))
     with clock("privacy"):
         _stage_privacy(table, with_text)
     with clock("embeddings"):
@@ -374,7 +377,8 @@ def _per_report_stages(
 
 
 def _stage_language(table: pd.DataFrame, rows: Any, config: AnalysisConfig) -> None:
-    """Language and confidence of each analysed report (from the results cache where stored)."""
+    """Language, confidence and, for an ``other`` report, the detector's name of its language,
+    of each analysed report (from the results cache where stored)."""
     from socanalysis.nlp.result_cache import cached_results
 
     if not rows.any():
@@ -386,13 +390,17 @@ def _stage_language(table: pd.DataFrame, rows: Any, config: AnalysisConfig) -> N
 
         found = detect_languages([texts[i] for i in positions], seed=config.seed)
         return [
-            [language, float(confidence)]
-            for language, confidence in zip(found["language"], found["confidence"], strict=True)
+            [language, float(confidence), str(other)]
+            for language, confidence, other in zip(
+                found["language"], found["confidence"], found["other_language"], strict=True
+            )
         ]
 
-    results = cached_results(f"language|seed={config.seed}", texts, detect)
-    table.loc[rows, "language"] = [language for language, _ in results]
-    table.loc[rows, "language_confidence"] = [confidence for _, confidence in results]
+    # "language-other": entries of three values; those of the older "language" kind had two
+    results = cached_results(f"language-other|seed={config.seed}", texts, detect)
+    table.loc[rows, "language"] = [language for language, _, _ in results]
+    table.loc[rows, "language_confidence"] = [confidence for _, confidence, _ in results]
+    table.loc[rows, "other_language"] = [other for _, _, other in results]
 
 
 def _stage_privacy(table: pd.DataFrame, rows: Any) -> None:
@@ -520,33 +528,6 @@ def _load_review_source(config: AnalysisConfig) -> Any:
     return load_review_source(config.review)
 
 
-def _other_languages(reports: pd.DataFrame, config: AnalysisConfig) -> list[str]:
-    """The detector's name (ISO 639-1) of the language of each ``other`` report, else "".
-
-    The themes centre the reports of another language with an offset of their own when there
-    are enough of them (``themes.yaml``, ``space.other_language_min_reports``). Only the few
-    ``other`` reports are detected again (from the results cache where stored).
-    """
-    from socanalysis.nlp.result_cache import cached_results
-
-    other = [i for i, lang in enumerate(reports["language"]) if lang == "other"]
-    codes = [""] * len(reports)
-    if not other:
-        return codes
-    texts = reports["text"].iloc[other].tolist()
-
-    def detect(positions: list[int]) -> list[list[Any]]:
-        from socanalysis.nlp.language import detect_languages
-
-        found = detect_languages([texts[i] for i in positions], seed=config.seed)
-        return [[str(code)] for code in found["other_language"]]
-
-    found = cached_results(f"other-language|seed={config.seed}", texts, detect)
-    for position, (code,) in zip(other, found, strict=True):
-        codes[position] = code
-    return codes
-
-
 def _stage_themes(
     table: pd.DataFrame,
     rows: Any,
@@ -573,11 +554,11 @@ def _stage_themes(
         seed=config.seed,
         analyzer_factory=LemmaAnalyzer,
     )
-    columns = ["report_id", "text", "text_masked", "language", "date", "unit", "polarity"]
-    reports = table.loc[rows, columns].assign(
-        other_language=_other_languages(table.loc[rows], config)
-    )
-    assigned = model.fit_transform(reports, embeddings)
+    columns = [
+        "report_id", "text", "text_masked", "language", "other_language", "date", "unit",
+        "polarity",
+    ]  # fmt: skip
+    assigned = model.fit_transform(table.loc[rows, columns], embeddings)
     record: dict[str, Any] = {}
     if review is not None:
         from socanalysis.review_flow import apply_theme_review

@@ -170,18 +170,21 @@ def test_theme_model_uses_the_detected_other_language_and_saves_it(tmp_path):
 
 def test_pipeline_names_the_language_of_other_reports():
     from socanalysis.config import AnalysisConfig
-    from socanalysis.pipeline import _other_languages
+    from socanalysis.pipeline import _stage_language
 
-    reports = pd.DataFrame(
+    table = pd.DataFrame(
         {
-            "language": ["fi", "other", "sv", "other"],
             "text": [
                 "Asiakas odottaa päätöstä toimeentulotuesta.",
                 "The family does not understand the letters from Kela, which are only in Finnish.",
                 "Klienten väntar på beslut om utkomststöd.",
                 "Klient võttis mitu kiirlaenu ja nüüd on tal täitemenetlus.",
             ],
+            "language": "",
+            "language_confidence": float("nan"),
+            "other_language": "",
         }
     )
-    assert _other_languages(reports, AnalysisConfig()) == ["", "en", "", "et"]
-    assert _other_languages(reports.iloc[[0, 2]], AnalysisConfig()) == ["", ""]
+    _stage_language(table, np.ones(len(table), dtype=bool), AnalysisConfig())
+    assert table["language"].tolist() == ["fi", "other", "sv", "other"]
+    assert table["other_language"].tolist() == ["", "en", "", "et"]
