@@ -784,15 +784,14 @@ def dissolve_other_language_themes(
     """
     labels = labels.copy()
     grouped = np.isin(np.asarray([str(x) for x in languages]), list(grouped_languages))
-    ids = np.asarray(sorted(int(t) for t in set(labels.tolist()) if t >= 0), dtype=np.int64)
-    isolated = [t for t in ids if grouped[labels == t].all()]
-    targets = [t for t in ids if t not in isolated]
-    if not isolated or not targets:
+    ids, cents = theme_centroids(Z, labels)
+    isolated = np.asarray([grouped[labels == t].all() for t in ids], dtype=bool)
+    if not isolated.any() or isolated.all():
         return labels
-    cents = l2_normalize(np.stack([Z[labels == t].mean(axis=0) for t in targets]))
-    rows = np.flatnonzero(np.isin(labels, isolated))
-    cos = l2_normalize(Z[rows]) @ cents.T
+    targets = ids[~isolated]
+    rows = np.flatnonzero(np.isin(labels, ids[isolated]))
+    cos = l2_normalize(Z[rows]) @ cents[~isolated].T
     best = cos.argmax(axis=1)  # first (lowest id) on ties
     move = cos[np.arange(len(rows)), best] >= threshold
-    labels[rows[move]] = np.asarray(targets)[best[move]]
+    labels[rows[move]] = targets[best[move]]
     return labels
