@@ -131,7 +131,8 @@ def _prepare_reports(
 
 def _centring_languages(frame: pd.DataFrame) -> list[str]:
     """The key each report is centred by: its language, or for a report in another language
-    whose language is known, ``"other:<code>"`` (e.g. ``"other:en"``).
+    whose language is known, ``"other:<code>"`` (e.g. ``"other:en"``). ``frame`` is one from
+    :func:`_prepare_reports`, which always has the ``other_language`` column.
 
     Examples
     --------
@@ -142,10 +143,9 @@ def _centring_languages(frame: pd.DataFrame) -> list[str]:
     """
     from socanalysis.themes.space import OTHER_LANGUAGE_PREFIX
 
-    codes = frame["other_language"] if "other_language" in frame else [""] * len(frame)
     return [
         f"{OTHER_LANGUAGE_PREFIX}{code}" if lang == "other" and code else lang
-        for lang, code in zip(frame["language"], codes, strict=True)
+        for lang, code in zip(frame["language"], frame["other_language"], strict=True)
     ]
 
 
