@@ -205,7 +205,9 @@ def test_the_final_collection_is_skipped_once_and_only_at_exit(monkeypatch):
     monkeypatch.setattr(cli, "_state", {})
     registered = []
     monkeypatch.setattr(atexit, "register", registered.append)
+    # not 0 at start on every Python: 3.12.1 reports 375 frozen objects before any import
+    frozen_before = gc.get_freeze_count()
     assert CliRunner().invoke(main, ["analyze", "--help"]).exit_code == 0
     assert CliRunner().invoke(main, ["analyze", "--help"]).exit_code == 0
     assert registered == [gc.freeze]  # once, for the end of the process
-    assert gc.get_freeze_count() == 0  # nothing frozen while the session goes on
+    assert gc.get_freeze_count() == frozen_before  # nothing frozen while the session goes on
