@@ -120,6 +120,48 @@ def test_restored_dictionary_word_beats_affix_rules(typed: str, lemma: str) -> N
     assert lookup_lemma(typed, "fi") == (lemma, "diacritics")
 
 
+@pytest.mark.parametrize(
+    ("word", "lemma"),
+    [
+        ("maksamatta", "maksaa"),  # "vuokra jäi maksamatta"; the dictionary: maksama
+        ("sanomatta", "sanoa"),  # the dictionary: sanoma (a message)
+        ("jättämättä", "jättää"),  # every third-infinitive form: jättämä; jättävä gives the verb
+        ("jattamatta", "jättää"),  # typed without ä
+        ("tekematta", "tehdä"),  # the dictionary lists tekematta and tekemaan as tekemä
+    ],
+)
+def test_verb_forms_get_the_verb_not_a_noun_made_from_it(word: str, lemma: str) -> None:
+    assert lemmatize_word(word, "fi") == lemma
+
+
+@pytest.mark.parametrize(
+    ("word", "lemma"),
+    [
+        ("ohjelmatta", "ohjelma"),  # without a programme: a noun in -ma, as ohjelmaan
+        ("kuolematta", "kuolema"),  # kuolemaan is the noun too, kuoleva its own lemma
+        ("huolimatta", "huolimatta"),  # the adverb (despite) is a dictionary word
+        ("välttämättä", "välttämättä"),
+        ("hakematta", "hakea"),  # already the verb
+    ],
+)
+def test_form_rewrites_leave_nouns_and_adverbs(word: str, lemma: str) -> None:
+    assert lemmatize_word(word, "fi") == lemma
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        {"ending": "matta"},
+        [{"ending": "matta", "noun_ending": "ma"}],
+        [{"ending": "matta", "noun_ending": "ma", "rewrites": "maan"}],
+        [{"ending": "matta", "noun_ending": "ma", "rewrites": ["maan"], "extra": 1}],
+    ],
+)
+def test_malformed_form_rewrites_name_the_file_and_the_keys(raw: object) -> None:
+    with pytest.raises(ConfigError, match=r"lemma_fi\.yaml: form_rewrites .*rewrites \(a list"):
+        lemmas_module._form_rewrites(raw, "fi")
+
+
 def test_words_with_real_umlauts_are_not_rewritten() -> None:
     # "tulkin" has no ä/ö, but is a dictionary word: no variant is tried
     assert lookup_lemma("asunnon", "fi") == ("asunto", "dictionary")

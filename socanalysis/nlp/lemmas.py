@@ -7,7 +7,8 @@ it gets wrong. :func:`lookup_lemma` tries, in order:
 
 1. an override from ``data/lemma_<lang>.yaml`` (a word form; ``lemma_map`` there renames a
    lemma found by the steps below);
-2. simplemma's dictionary;
+2. simplemma's dictionary (a verb form it gives a noun's lemma, "maksamatta" -> "maksama", is
+   looked up again as another form of the verb: ``form_rewrites``, -> "maksaa");
 3. for a word without any ä/ö/å: the same word with a/o replaced (``paivahoito`` ->
    ``päivähoito``) if that is a dictionary word (or an override);
 4. simplemma's other strategies (rules, clitics, affix decomposition) when they end in a
@@ -55,12 +56,29 @@ _DATA = Path(__file__).with_name("data")
 
 
 @dataclass(frozen=True)
+class FormRewrite:
+    """A verb form whose dictionary lemma is sometimes a noun made from the verb.
+
+    A word ending in ``ending`` whose dictionary lemma is the word with ``noun_ending`` in its
+    place (``maksamatta`` -> ``maksama``) is looked up again with each of ``rewrites`` in its
+    place (``maksamaan`` -> ``maksaa``); the first lemma that differs from both the noun and
+    the rewritten form itself is taken (a form that is its own lemma, such as the participle
+    ``tekevä``, is an adjective, not the verb).
+    """
+
+    ending: str
+    noun_ending: str
+    rewrites: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class LemmaSettings:
     """Lemmatiser settings of one language, read from ``data/lemma_<lang>.yaml``."""
 
     language: str
     overrides: dict[str, str]
     lemma_map: dict[str, str]
+    form_rewrites: tuple[FormRewrite, ...]
     diacritics: dict[str, tuple[str, ...]]
     max_diacritic_variants: int
     min_modifier: int
@@ -125,6 +143,7 @@ def lemma_settings(language: str) -> LemmaSettings:
         language=language,
         overrides={str(k).lower(): str(v) for k, v in (raw.get("overrides") or {}).items()},
         lemma_map={str(k).lower(): str(v) for k, v in (raw.get("lemma_map") or {}).items()},
+        form_rewrites=_form_rewrites(raw.get("form_rewrites") or [], language),
         diacritics={
             str(k): tuple(str(x) for x in v) for k, v in (raw.get("diacritics") or {}).items()
         },
@@ -133,6 +152,34 @@ def lemma_settings(language: str) -> LemmaSettings:
         min_head=int(compound.get("min_head", 4)),
         min_unsure_head=int(compound.get("min_unsure_head", 6)),
         linking=tuple(str(x) for x in compound.get("linking") or ()),
+    )
+
+
+def _form_rewrites(raw: Any, language: str) -> tuple[FormRewrite, ...]:
+    """The ``form_rewrites`` list of ``lemma_<language>.yaml``, checked."""
+
+    def valid(item: Any) -> bool:
+        return (
+            isinstance(item, dict)
+            and set(item) == {"ending", "noun_ending", "rewrites"}
+            and isinstance(item["ending"], str)
+            and isinstance(item["noun_ending"], str)
+            and isinstance(item["rewrites"], list)
+            and all(isinstance(r, str) for r in item["rewrites"])
+        )
+
+    if not isinstance(raw, list) or not all(valid(item) for item in raw):
+        raise ConfigError(
+            f"lemma_{language}.yaml: form_rewrites must be a list of mappings with the keys "
+            f"ending (text), noun_ending (text) and rewrites (a list of texts); got {raw!r}"
+        )
+    return tuple(
+        FormRewrite(
+            item["ending"].lower(),
+            item["noun_ending"].lower(),
+            tuple(r.lower() for r in item["rewrites"]),
+        )
+        for item in raw
     )
 
 
@@ -194,13 +241,58 @@ def _diacritic_variants(word: str, settings: LemmaSettings) -> list[str]:
     return [v for _, v in variants]
 
 
+def _override_or_dictionary(word: str, settings: LemmaSettings) -> str | None:
+    """An override of ``word``, else its dictionary lemma (lower case), else None."""
+    if word in settings.overrides:
+        return settings.overrides[word]
+    found = _dictionary_lemma(word, settings.language)
+    return None if found is None else found.lower()
+
+
+@cache
+def _folding(language: str) -> dict[int, str]:
+    """Translation table from the restored letters back to the typed ones (ä -> a, ö -> o)."""
+    diacritics = lemma_settings(language).diacritics
+    return str.maketrans({r: t for t, restored in diacritics.items() for r in restored})
+
+
+def _rewritten_form_lemma(word: str, found: str, settings: LemmaSettings) -> str | None:
+    """The verb's lemma of a verb form whose dictionary lemma ``found`` is a noun made from
+    the verb (``form_rewrites``: "maksamatta" -> "maksama", rather "maksaa"), else None.
+
+    The noun is recognised with ä/ö folded to a/o, so a form typed without them
+    ("tekematta", lemma "tekemä") is caught too; each rewritten form is looked up as typed,
+    then with ä/ö restored.
+    """
+    for rule in settings.form_rewrites:
+        if not word.endswith(rule.ending):  # checked first: this runs for every known word
+            continue
+        fold = _folding(settings.language)
+        stem = word[: -len(rule.ending)]
+        if found.translate(fold) != (stem + rule.noun_ending).translate(fold):
+            continue
+        for rewrite in rule.rewrites:
+            rewritten = stem + rewrite
+            folded = rewritten.translate(fold)
+            # the dictionary also lists some forms typed without ä/ö ("tekemaan" -> "tekemä"),
+            # so the restored spellings are tried after a known form that gave no verb
+            for candidate in (rewritten, *_diacritic_variants(folded, settings)):
+                lemma = _override_or_dictionary(candidate, settings)
+                if lemma is not None and lemma != found and lemma.translate(fold) != folded:
+                    return lemma
+    return None
+
+
 def _known_lemma(word: str, settings: LemmaSettings) -> str | None:
     """Lemma of a known word (a compound's last part, a word with ä/ö restored): an override,
     else a dictionary form."""
     if word in settings.overrides:
         return settings.overrides[word]
-    found = _dictionary_lemma(word, settings.language)
-    return None if found is None else settings.lemma_map.get(found.lower(), found.lower())
+    found = _override_or_dictionary(word, settings)
+    if found is None:
+        return None
+    found = _rewritten_form_lemma(word, found, settings) or found
+    return settings.lemma_map.get(found, found)
 
 
 def _is_word_stem(part: str, settings: LemmaSettings) -> bool:
@@ -307,7 +399,8 @@ def _lookup(word: str, language: str, settings: LemmaSettings) -> tuple[str, str
         return settings.overrides[word], "override"
     found = _dictionary_lemma(word, language)
     if found is not None:
-        return found.lower(), "dictionary"
+        found = found.lower()
+        return _rewritten_form_lemma(word, found, settings) or found, "dictionary"
     if word.isnumeric() or not any(c.isalpha() for c in word):
         return word, "unknown"
     variants = _diacritic_variants(word, settings)
