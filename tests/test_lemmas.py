@@ -149,6 +149,29 @@ def test_form_rewrites_leave_nouns_and_adverbs(word: str, lemma: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("word", "lemma"),
+    [
+        ("vuokrakin", "vuokra"),  # the rent too
+        ("kertaakaan", "kerta"),  # was kertaakaa: the split read "kaan" into the last part
+        ("vanhanakin", "vanha"),  # was vanhana + nakki
+        ("toimeentulotukikaan", "toimeentulotuki"),
+        ("pitikö", "pitää"),  # the question clitic
+        ("pienistakin", "pieni"),  # pienistäkin typed without ä
+    ],
+)
+def test_clitic_particles_are_taken_off_a_known_word(word: str, lemma: str) -> None:
+    assert lookup_lemma(word, "fi") == (lemma, "clitic")
+
+
+@pytest.mark.parametrize(
+    ("word", "lemma"),
+    [("mukaan", "mukaan"), ("koskaan", "koskaan"), ("jopa", "jopa"), ("asiakkaan", "asiakas")],
+)
+def test_dictionary_words_ending_like_a_clitic_keep_their_lemma(word: str, lemma: str) -> None:
+    assert lookup_lemma(word, "fi") == (lemma, "dictionary")
+
+
+@pytest.mark.parametrize(
     "raw",
     [
         {"ending": "matta"},
@@ -399,6 +422,16 @@ def test_mixed_text_words_go_to_the_language_that_knows_them() -> None:
         "lång",
         "jono",
     ]
+
+
+def test_clitic_and_verb_form_lemmas_in_finnish_and_mixed_pipelines(fi: LemmaAnalyzer) -> None:
+    # the mixed pipeline weighs each lemma method as language evidence: every method the
+    # lemmatiser returns needs a weight ("clitic" had none and raised KeyError)
+    assert fi("Vuokrakin jäi maksamatta.") == ["vuokra", "jäädä", "maksaa"]
+    doc = get_pipeline(("sv", "fi"))("Hyran och vuokrakin jäi maksamatta")
+    lemmas = {t.text: (t.lemma_, t._.lemma_method) for t in doc}
+    assert lemmas["vuokrakin"] == ("vuokra", "clitic")
+    assert lemmas["maksamatta"] == ("maksaa", "dictionary")
 
 
 def test_add_lemmas_to_a_report_table() -> None:

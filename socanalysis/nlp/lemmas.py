@@ -11,13 +11,14 @@ it gets wrong. :func:`lookup_lemma` tries, in order:
    looked up again as another form of the verb: ``form_rewrites``, -> "maksaa");
 3. for a word without any ä/ö/å: the same word with a/o replaced (``paivahoito`` ->
    ``päivähoito``) if that is a dictionary word (or an override);
-4. simplemma's other strategies (rules, clitics, affix decomposition) when they end in a
+4. without a clitic particle (``clitics``: "vuokrakin" -> "vuokra") when the rest is known;
+5. simplemma's other strategies (rules, clitics, affix decomposition) when they end in a
    dictionary word and did not just cut a compound back to its first part;
-5. a compound split into two known words, as typed and then with ä/ö restored: the last part
+6. a compound split into two known words, as typed and then with ä/ö restored: the last part
    is lemmatised and the first kept, so the compound stays the keyword
    ("mielenterveyspalveluihin" -> "mielenterveyspalvelu", never "palvelu");
-6. any other simplemma result, then a split whose last part alone is known;
-7. the lower-cased word itself.
+7. any other simplemma result, then a split whose last part alone is known;
+8. the lower-cased word itself.
 
 Look-ups are cached per (word, language).
 
@@ -79,6 +80,7 @@ class LemmaSettings:
     overrides: dict[str, str]
     lemma_map: dict[str, str]
     form_rewrites: tuple[FormRewrite, ...]
+    clitics: tuple[str, ...]
     diacritics: dict[str, tuple[str, ...]]
     max_diacritic_variants: int
     min_modifier: int
@@ -144,6 +146,8 @@ def lemma_settings(language: str) -> LemmaSettings:
         overrides={str(k).lower(): str(v) for k, v in (raw.get("overrides") or {}).items()},
         lemma_map={str(k).lower(): str(v) for k, v in (raw.get("lemma_map") or {}).items()},
         form_rewrites=_form_rewrites(raw.get("form_rewrites") or [], language),
+        # longest first, so "kaan" is tried before a shorter clitic it ends in
+        clitics=tuple(sorted((str(c).lower() for c in raw.get("clitics") or ()), key=len)[::-1]),
         diacritics={
             str(k): tuple(str(x) for x in v) for k, v in (raw.get("diacritics") or {}).items()
         },
@@ -283,6 +287,26 @@ def _rewritten_form_lemma(word: str, found: str, settings: LemmaSettings) -> str
     return None
 
 
+def _clitic_lemma(word: str, language: str, settings: LemmaSettings) -> str | None:
+    """Lemma of ``word`` without a clitic particle (``clitics``: "vuokrakin" -> "vuokra"),
+    when what is left is a word the dictionary knows, as typed or with ä/ö restored, or a
+    compound of two known words; else None.
+
+    Without this step the compound split reads the clitic as part of a last word
+    ("vanhanakin" -> "vanhana" + "nakki", "kertaakaan" -> "kertaakaa").
+    """
+    for clitic in settings.clitics:
+        rest = word[: -len(clitic)]
+        if not word.endswith(clitic) or len(rest) < settings.min_head:
+            continue
+        lemma, method = _lookup(rest, language, settings)
+        if method in ("dictionary", "override", "diacritics") or (
+            method == "compound" and max(_compound_splits(rest, settings, 0)).modifier_known
+        ):
+            return settings.lemma_map.get(lemma, lemma)
+    return None
+
+
 def _known_lemma(word: str, settings: LemmaSettings) -> str | None:
     """Lemma of a known word (a compound's last part, a word with ä/ö restored): an override,
     else a dictionary form."""
@@ -366,8 +390,8 @@ def lookup_lemma(word: str, language: str) -> tuple[str, str]:
     lemma : str
         Lower-case lemma; the lower-cased word itself when nothing matched.
     method : str
-        How it was found: "override", "dictionary", "diacritics", "simplemma", "compound" or
-        "unknown". Useful to inspect coverage.
+        How it was found: "override", "dictionary", "diacritics", "clitic", "simplemma",
+        "compound" or "unknown". Useful to inspect coverage.
 
     Raises
     ------
@@ -415,6 +439,9 @@ def _lookup(word: str, language: str, settings: LemmaSettings) -> tuple[str, str
         found = _known_lemma(variant, settings)
         if found is not None:
             return found, "diacritics"
+    found = _clitic_lemma(word, language, settings)
+    if found is not None:
+        return found, "clitic"
     analysed = _simplemma()[1].get_lemma(word, language)
     analysed = None if analysed is None or analysed.lower() == word else analysed.lower()
     if (

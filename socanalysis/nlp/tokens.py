@@ -63,6 +63,7 @@ _EVIDENCE = {
     "override": 3,
     "dictionary": 3,
     "diacritics": 2,
+    "clitic": 2,  # a known word with a particle attached
     "simplemma": 2,
     "compound": 1,
     "unknown": 0,
