@@ -163,6 +163,17 @@ def test_clitic_particles_are_taken_off_a_known_word(word: str, lemma: str) -> N
     assert lookup_lemma(word, "fi") == (lemma, "clitic")
 
 
+@pytest.mark.parametrize("raw", ["kin", ["kin", ""], [1]])
+def test_malformed_clitics_name_the_file(raw: object) -> None:
+    # a bare string would otherwise be read letter by letter ("k", "i", "n")
+    with pytest.raises(ConfigError, match=r"lemma_fi\.yaml: clitics must be a list"):
+        lemmas_module._clitics(raw, "fi")
+
+
+def test_clitics_are_tried_longest_first() -> None:
+    assert lemmas_module._clitics(["pa", "kin", "kaan"], "fi") == ("kaan", "kin", "pa")
+
+
 @pytest.mark.parametrize(
     ("word", "lemma"),
     [("mukaan", "mukaan"), ("koskaan", "koskaan"), ("jopa", "jopa"), ("asiakkaan", "asiakas")],

@@ -146,8 +146,7 @@ def lemma_settings(language: str) -> LemmaSettings:
         overrides={str(k).lower(): str(v) for k, v in (raw.get("overrides") or {}).items()},
         lemma_map={str(k).lower(): str(v) for k, v in (raw.get("lemma_map") or {}).items()},
         form_rewrites=_form_rewrites(raw.get("form_rewrites") or [], language),
-        # longest first, so "kaan" is tried before a shorter clitic it ends in
-        clitics=tuple(sorted((str(c).lower() for c in raw.get("clitics") or ()), key=len)[::-1]),
+        clitics=_clitics(raw.get("clitics") or [], language),
         diacritics={
             str(k): tuple(str(x) for x in v) for k, v in (raw.get("diacritics") or {}).items()
         },
@@ -157,6 +156,17 @@ def lemma_settings(language: str) -> LemmaSettings:
         min_unsure_head=int(compound.get("min_unsure_head", 6)),
         linking=tuple(str(x) for x in compound.get("linking") or ()),
     )
+
+
+def _clitics(raw: Any, language: str) -> tuple[str, ...]:
+    """The ``clitics`` list of ``lemma_<language>.yaml``, checked, longest first (so "kaan"
+    is tried before a shorter clitic it ends in)."""
+    if not isinstance(raw, list) or not all(isinstance(c, str) and c for c in raw):
+        raise ConfigError(
+            f"lemma_{language}.yaml: clitics must be a list of non-empty texts "
+            f"(e.g. [kin, kaan]); got {raw!r}"
+        )
+    return tuple(sorted((c.lower() for c in raw), key=len, reverse=True))
 
 
 def _form_rewrites(raw: Any, language: str) -> tuple[FormRewrite, ...]:
@@ -303,7 +313,7 @@ def _clitic_lemma(word: str, language: str, settings: LemmaSettings) -> str | No
         if method in ("dictionary", "override", "diacritics") or (
             method == "compound" and max(_compound_splits(rest, settings, 0)).modifier_known
         ):
-            return settings.lemma_map.get(lemma, lemma)
+            return lemma  # lookup_lemma applies lemma_map, as to any step's lemma
     return None
 
 
@@ -312,10 +322,10 @@ def _known_lemma(word: str, settings: LemmaSettings) -> str | None:
     else a dictionary form."""
     if word in settings.overrides:
         return settings.overrides[word]
-    found = _override_or_dictionary(word, settings)
+    found = _dictionary_lemma(word, settings.language)
     if found is None:
         return None
-    found = _rewritten_form_lemma(word, found, settings) or found
+    found = _rewritten_form_lemma(word, found.lower(), settings) or found.lower()
     return settings.lemma_map.get(found, found)
 
 
