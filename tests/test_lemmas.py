@@ -151,6 +151,162 @@ def test_form_rewrites_leave_nouns_and_adverbs(word: str, lemma: str) -> None:
 @pytest.mark.parametrize(
     ("word", "lemma"),
     [
+        ("kotoutuminen", "kotoutuminen"),  # the dictionary: kotoutua, as for kotoutumista
+        ("kotoutumista", "kotoutuminen"),
+        ("kotoutumisen", "kotoutuminen"),  # the other cases already got the noun
+        ("pettämistä", "pettäminen"),  # front vowels: the probe is pettämään
+        ("pettamista", "pettäminen"),  # typed without ä
+        ("sisällyttäminen", "sisällyttäminen"),
+    ],
+)
+def test_action_nouns_get_the_noun_in_every_case(word: str, lemma: str) -> None:
+    assert lemmatize_word(word, "fi") == lemma
+
+
+@pytest.mark.parametrize(
+    ("word", "lemma"),
+    [
+        ("ongelmista", "ongelma"),  # about problems: ongelmaan is the noun's illative
+        ("tapahtumista", "tapahtuma"),  # about events, left to the dictionary
+        ("työttömistä", "työtön"),  # työttömään is the adjective's illative, not a verb
+        ("ihminen", "ihminen"),  # its own lemma already
+        ("hoitamista", "hoitaminen"),  # the dictionary's noun already
+    ],
+)
+def test_action_noun_rule_leaves_other_words_in_minen_and_mista(word: str, lemma: str) -> None:
+    assert lemmatize_word(word, "fi") == lemma
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        {"endings": ["minen"]},
+        [
+            {
+                "endings": "minen",
+                "probe": "maan",
+                "verb_ending": "a",
+                "participle_ending": "ma",
+                "noun_ending": "minen",
+            }
+        ],
+        [{"endings": ["minen"], "probe": "maan", "verb_ending": "a", "noun_ending": "minen"}],
+        [
+            {
+                "endings": ["minen"],
+                "probe": "",
+                "verb_ending": "a",
+                "participle_ending": "ma",
+                "noun_ending": "minen",
+            }
+        ],
+    ],
+)
+def test_malformed_action_nouns_name_the_file_and_the_keys(raw: object) -> None:
+    with pytest.raises(ConfigError, match=r"lemma_fi\.yaml: action_nouns .*participle_ending"):
+        lemmas_module._rules(raw, "fi", "action_nouns", lemmas_module.ActionNounRule)
+
+
+@pytest.mark.parametrize(
+    ("word", "lemma"),
+    [
+        ("edullista", "edullinen"),  # the dictionary: edullistaa, whose imperative it also is
+        ("henkistä", "henkinen"),  # "henkistä väkivaltaa", psychological violence
+        ("aikuista", "aikuinen"),
+        ("taloudellista", "taloudellinen"),
+    ],
+)
+def test_adjective_partitives_get_the_adjective(word: str, lemma: str) -> None:
+    assert lookup_lemma(word, "fi") == (lemma, "dictionary")
+
+
+@pytest.mark.parametrize(
+    ("word", "lemma"),
+    [
+        ("kivistä", "kivistää"),  # short: more often from stones (kivi), left as it was
+        ("voimista", "voimistaa"),  # -mista: the elative plural of voima, left as it was
+        ("mallista", "malli"),  # the dictionary's lemma is no verb made from the word
+    ],
+)
+def test_adjective_partitive_rule_leaves_short_words_and_excepted_endings(
+    word: str, lemma: str
+) -> None:
+    assert lemmatize_word(word, "fi") == lemma
+
+
+@pytest.mark.parametrize(
+    ("word", "lemma"),
+    [
+        ("jakseta", "jaksaa"),  # "töitä ei jakseta", work is not managed; unknown before
+        ("tavoiteta", "tavoittaa"),  # simplemma's affix rules: tavoite (a goal)
+        ("lähetetä", "lähettää"),  # simplemma's affix rules: lähete (a referral)
+        ("siirreta", "siirtää"),  # typed without ä: the verb is found with ä restored
+    ],
+)
+def test_passive_after_ei_gets_the_verb(word: str, lemma: str) -> None:
+    assert lookup_lemma(word, "fi") == (lemma, "passive")
+
+
+@pytest.mark.parametrize(
+    ("word", "lemma"),
+    [("siitä", "se"), ("lasta", "lapsi"), ("häntä", "hän"), ("tueta", "tukea")],
+)
+def test_passive_rule_leaves_dictionary_words(word: str, lemma: str) -> None:
+    # "siitään" is a form of the verb siitä: the probe is only tried for unknown words
+    assert lookup_lemma(word, "fi") == (lemma, "dictionary")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        [
+            {
+                "ending": "ista",
+                "verb_ending": "istaa",
+                "adjective_ending": "inen",
+                "except_endings": ["eista"],
+                "min_length": "8",
+            }
+        ],
+        [
+            {
+                "ending": "ista",
+                "verb_ending": "istaa",
+                "adjective_ending": "inen",
+                "except_endings": ["eista"],
+                "min_length": True,
+            }
+        ],
+        [{"ending": "ista", "verb_ending": "istaa", "adjective_ending": "inen", "min_length": 8}],
+    ],
+)
+def test_malformed_adjective_partitives_name_the_file_and_the_keys(raw: object) -> None:
+    with pytest.raises(
+        ConfigError, match=r"lemma_fi\.yaml: adjective_partitives .*min_length \(a whole number\)"
+    ):
+        lemmas_module._rules(
+            raw, "fi", "adjective_partitives", lemmas_module.AdjectivePartitiveRule
+        )
+
+
+@pytest.mark.parametrize(
+    ("word", "lemma"),
+    [
+        ("vastuuta", "vastuu"),  # the dictionary: vastuuttaa (its imperative "vastuuta!")
+        ("niitä", "ne"),  # the dictionary: niittää (to mow)
+        ("yksiköitä", "yksikkö"),
+        ("asiointipisteitä", "asiointipiste"),  # the override of the head serves the compound
+        ("valvota", "valvoa"),  # "ei valvota"; the dictionary: valvottaa
+        ("asumista", "asuminen"),  # "tuettua asumista"; the dictionary: asuma
+    ],
+)
+def test_overrides_for_forms_the_dictionary_gives_another_word(word: str, lemma: str) -> None:
+    assert lemmatize_word(word, "fi") == lemma
+
+
+@pytest.mark.parametrize(
+    ("word", "lemma"),
+    [
         ("vuokrakin", "vuokra"),  # the rent too
         ("kertaakaan", "kerta"),  # was kertaakaa: the split read "kaan" into the last part
         ("vanhanakin", "vanha"),  # was vanhana + nakki
@@ -193,7 +349,7 @@ def test_dictionary_words_ending_like_a_clitic_keep_their_lemma(word: str, lemma
 )
 def test_malformed_form_rewrites_name_the_file_and_the_keys(raw: object) -> None:
     with pytest.raises(ConfigError, match=r"lemma_fi\.yaml: form_rewrites .*rewrites \(a list"):
-        lemmas_module._form_rewrites(raw, "fi")
+        lemmas_module._rules(raw, "fi", "form_rewrites", lemmas_module.FormRewrite)
 
 
 def test_words_with_real_umlauts_are_not_rewritten() -> None:
@@ -439,10 +595,11 @@ def test_clitic_and_verb_form_lemmas_in_finnish_and_mixed_pipelines(fi: LemmaAna
     # the mixed pipeline weighs each lemma method as language evidence: every method the
     # lemmatiser returns needs a weight ("clitic" had none and raised KeyError)
     assert fi("Vuokrakin jäi maksamatta.") == ["vuokra", "jäädä", "maksaa"]
-    doc = get_pipeline(("sv", "fi"))("Hyran och vuokrakin jäi maksamatta")
+    doc = get_pipeline(("sv", "fi"))("Hyran och vuokrakin jäi maksamatta, töitä ei jakseta")
     lemmas = {t.text: (t.lemma_, t._.lemma_method) for t in doc}
     assert lemmas["vuokrakin"] == ("vuokra", "clitic")
     assert lemmas["maksamatta"] == ("maksaa", "dictionary")
+    assert lemmas["jakseta"] == ("jaksaa", "passive")
 
 
 def test_add_lemmas_to_a_report_table() -> None:

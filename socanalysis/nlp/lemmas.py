@@ -34,12 +34,13 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from socanalysis.errors import ConfigError
 
@@ -73,6 +74,60 @@ class FormRewrite:
 
 
 @dataclass(frozen=True)
+class ActionNounRule:
+    """An action noun that the dictionary gives the lemma of the verb it is made from.
+
+    A word ending in one of ``endings`` ("kotoutuminen", "kotoutumista") whose dictionary
+    lemma is a verb (ends in ``verb_ending``: "kotoutua") and also the lemma of the word with
+    ``probe`` in place of the ending (the verb's "kotoutumaan") takes the word with
+    ``noun_ending`` in place of the ending ("kotoutuminen"), the lemma its other cases already
+    get ("kotoutumisen"). A lemma that is the stem with ``participle_ending`` ("ongelma" for
+    "ongelmista", whose "ongelmaan" is the noun's illative) is left as it is.
+    """
+
+    endings: tuple[str, ...]
+    probe: str
+    verb_ending: str
+    participle_ending: str
+    noun_ending: str
+
+
+@dataclass(frozen=True)
+class AdjectivePartitiveRule:
+    """An adjective's partitive that the dictionary gives a verb made from the adjective.
+
+    A word of at least ``min_length`` letters that ends in ``ending`` ("taloudellista") but
+    in none of ``except_endings``, whose dictionary lemma is the word with ``verb_ending`` in
+    place of the ending ("taloudellistaa", whose imperative it also is), takes the word with
+    ``adjective_ending`` there ("taloudellinen") when the dictionary knows that as a lemma.
+    """
+
+    ending: str
+    verb_ending: str
+    adjective_ending: str
+    except_endings: tuple[str, ...]
+    min_length: int
+
+
+@dataclass(frozen=True)
+class PassiveNegativeRule:
+    """The passive form after "ei" ("ei jakseta"), for words the dictionary does not know.
+
+    A word ending in ``ending`` after one of the letters ``after`` ("jakseta") whose form with
+    ``probe`` in place of the ending ("jaksetaan", the passive present) is a known form of a
+    verb (its lemma ends in ``verb_ending``: "jaksaa") takes that verb as its lemma.
+    """
+
+    after: tuple[str, ...]
+    ending: str
+    probe: str
+    verb_ending: str
+
+
+_Rule = TypeVar("_Rule", FormRewrite, ActionNounRule, AdjectivePartitiveRule, PassiveNegativeRule)
+
+
+@dataclass(frozen=True)
 class LemmaSettings:
     """Lemmatiser settings of one language, read from ``data/lemma_<lang>.yaml``."""
 
@@ -80,6 +135,9 @@ class LemmaSettings:
     overrides: dict[str, str]
     lemma_map: dict[str, str]
     form_rewrites: tuple[FormRewrite, ...]
+    action_nouns: tuple[ActionNounRule, ...]
+    adjective_partitives: tuple[AdjectivePartitiveRule, ...]
+    passive_negatives: tuple[PassiveNegativeRule, ...]
     clitics: tuple[str, ...]
     diacritics: dict[str, tuple[str, ...]]
     max_diacritic_variants: int
@@ -145,7 +203,21 @@ def lemma_settings(language: str) -> LemmaSettings:
         language=language,
         overrides={str(k).lower(): str(v) for k, v in (raw.get("overrides") or {}).items()},
         lemma_map={str(k).lower(): str(v) for k, v in (raw.get("lemma_map") or {}).items()},
-        form_rewrites=_form_rewrites(raw.get("form_rewrites") or [], language),
+        form_rewrites=_rules(
+            raw.get("form_rewrites") or [], language, "form_rewrites", FormRewrite
+        ),
+        action_nouns=_rules(
+            raw.get("action_nouns") or [], language, "action_nouns", ActionNounRule
+        ),
+        adjective_partitives=_rules(
+            raw.get("adjective_partitives") or [],
+            language,
+            "adjective_partitives",
+            AdjectivePartitiveRule,
+        ),
+        passive_negatives=_rules(
+            raw.get("passive_negatives") or [], language, "passive_negatives", PassiveNegativeRule
+        ),
         clitics=_clitics(raw.get("clitics") or [], language),
         diacritics={
             str(k): tuple(str(x) for x in v) for k, v in (raw.get("diacritics") or {}).items()
@@ -169,32 +241,41 @@ def _clitics(raw: Any, language: str) -> tuple[str, ...]:
     return tuple(sorted((c.lower() for c in raw), key=len, reverse=True))
 
 
-def _form_rewrites(raw: Any, language: str) -> tuple[FormRewrite, ...]:
-    """The ``form_rewrites`` list of ``lemma_<language>.yaml``, checked."""
+_FIELD_KINDS = {"str": "text", "tuple[str, ...]": "a list of texts", "int": "a whole number"}
 
-    def valid(item: Any) -> bool:
+
+def _rules(raw: Any, language: str, key: str, rule_type: type[_Rule]) -> tuple[_Rule, ...]:
+    """The ``key`` list of ``lemma_<language>.yaml``, checked, as ``rule_type`` records: each
+    item a mapping with exactly the record's fields, texts non-empty and lower-cased."""
+    kinds = {f.name: str(f.type) for f in dataclasses.fields(rule_type)}
+
+    def value_ok(value: Any, kind: str) -> bool:
+        if kind == "int":
+            return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+        if kind == "str":
+            return isinstance(value, str) and bool(value)
+        return isinstance(value, list) and all(isinstance(v, str) and v for v in value)
+
+    def item_ok(item: Any) -> bool:
         return (
             isinstance(item, dict)
-            and set(item) == {"ending", "noun_ending", "rewrites"}
-            and isinstance(item["ending"], str)
-            and isinstance(item["noun_ending"], str)
-            and isinstance(item["rewrites"], list)
-            and all(isinstance(r, str) for r in item["rewrites"])
+            and set(item) == set(kinds)
+            and all(value_ok(item[name], kind) for name, kind in kinds.items())
         )
 
-    if not isinstance(raw, list) or not all(valid(item) for item in raw):
+    if not isinstance(raw, list) or not all(item_ok(item) for item in raw):
+        described = [f"{name} ({_FIELD_KINDS[kind]})" for name, kind in kinds.items()]
         raise ConfigError(
-            f"lemma_{language}.yaml: form_rewrites must be a list of mappings with the keys "
-            f"ending (text), noun_ending (text) and rewrites (a list of texts); got {raw!r}"
+            f"lemma_{language}.yaml: {key} must be a list of mappings with the keys "
+            f"{', '.join(described[:-1])} and {described[-1]}; got {raw!r}"
         )
-    return tuple(
-        FormRewrite(
-            item["ending"].lower(),
-            item["noun_ending"].lower(),
-            tuple(r.lower() for r in item["rewrites"]),
-        )
-        for item in raw
-    )
+
+    def converted(value: Any) -> Any:
+        if isinstance(value, str):
+            return value.lower()
+        return value if isinstance(value, int) else tuple(v.lower() for v in value)
+
+    return tuple(rule_type(**{name: converted(item[name]) for name in kinds}) for item in raw)
 
 
 @lru_cache(maxsize=1)
@@ -297,6 +378,75 @@ def _rewritten_form_lemma(word: str, found: str, settings: LemmaSettings) -> str
     return None
 
 
+def _action_noun_lemma(word: str, found: str, settings: LemmaSettings) -> str | None:
+    """The action noun itself for an action noun whose dictionary lemma ``found`` is its verb
+    (``action_nouns``: "kotoutuminen" -> "kotoutua", rather "kotoutuminen"), else None."""
+    for rule in settings.action_nouns:
+        ending = next((e for e in rule.endings if word.endswith(e)), None)
+        if ending is None:  # checked first: this runs for every known word
+            continue
+        stem = word[: -len(ending)]
+        if (
+            found.endswith(rule.verb_ending)
+            and found != stem + rule.participle_ending
+            and found != stem + rule.noun_ending
+            and _override_or_dictionary(stem + rule.probe, settings) == found
+        ):
+            return stem + rule.noun_ending
+    return None
+
+
+def _adjective_lemma(word: str, found: str, settings: LemmaSettings) -> str | None:
+    """The adjective for an adjective's partitive whose dictionary lemma ``found`` is a verb
+    made from it (``adjective_partitives``: "edullista" -> "edullistaa", rather
+    "edullinen"), else None."""
+    for rule in settings.adjective_partitives:
+        if (
+            not word.endswith(rule.ending)  # checked first: this runs for every known word
+            or len(word) < rule.min_length
+            or word.endswith(rule.except_endings)
+        ):
+            continue
+        stem = word[: -len(rule.ending)]
+        adjective = stem + rule.adjective_ending
+        if found == stem + rule.verb_ending and (
+            _override_or_dictionary(adjective, settings) == adjective
+        ):
+            return adjective
+    return None
+
+
+def _passive_negative_lemma(word: str, settings: LemmaSettings) -> str | None:
+    """The verb of a passive form after "ei" that the dictionary does not know
+    (``passive_negatives``: "jakseta" -> "jaksaa"), else None."""
+    for rule in settings.passive_negatives:
+        if not word.endswith(rule.ending) or len(word) <= len(rule.ending):
+            continue
+        stem = word[: -len(rule.ending)]
+        if stem[-1] not in rule.after:
+            continue
+        probe = stem + rule.probe
+        fold = _folding(settings.language)
+        for candidate in (probe, *_diacritic_variants(probe, settings)):
+            lemma = _known_lemma(candidate, settings)
+            if lemma is not None:
+                # folded: a word typed without ä ("siirreta") has a verb in -ä ("siirtää")
+                verb = lemma.translate(fold).endswith(rule.verb_ending.translate(fold))
+                return lemma if verb else None
+    return None
+
+
+def _form_lemma(word: str, found: str, settings: LemmaSettings) -> str:
+    """The lemma of a dictionary word whose dictionary lemma is ``found`` (lower case), after
+    ``form_rewrites``, ``action_nouns`` and ``adjective_partitives``."""
+    return (
+        _rewritten_form_lemma(word, found, settings)
+        or _action_noun_lemma(word, found, settings)
+        or _adjective_lemma(word, found, settings)
+        or found
+    )
+
+
 def _clitic_lemma(word: str, language: str, settings: LemmaSettings) -> str | None:
     """Lemma of ``word`` without a clitic particle (``clitics``: "vuokrakin" -> "vuokra"),
     when what is left is a word the dictionary knows, as typed or with ä/ö restored, or a
@@ -325,7 +475,7 @@ def _known_lemma(word: str, settings: LemmaSettings) -> str | None:
     found = _dictionary_lemma(word, settings.language)
     if found is None:
         return None
-    found = _rewritten_form_lemma(word, found.lower(), settings) or found.lower()
+    found = _form_lemma(word, found.lower(), settings)
     return settings.lemma_map.get(found, found)
 
 
@@ -400,8 +550,8 @@ def lookup_lemma(word: str, language: str) -> tuple[str, str]:
     lemma : str
         Lower-case lemma; the lower-cased word itself when nothing matched.
     method : str
-        How it was found: "override", "dictionary", "diacritics", "clitic", "simplemma",
-        "compound" or "unknown". Useful to inspect coverage.
+        How it was found: "override", "dictionary", "diacritics", "clitic", "passive",
+        "simplemma", "compound" or "unknown". Useful to inspect coverage.
 
     Raises
     ------
@@ -433,8 +583,7 @@ def _lookup(word: str, language: str, settings: LemmaSettings) -> tuple[str, str
         return settings.overrides[word], "override"
     found = _dictionary_lemma(word, language)
     if found is not None:
-        found = found.lower()
-        return _rewritten_form_lemma(word, found, settings) or found, "dictionary"
+        return _form_lemma(word, found.lower(), settings), "dictionary"
     if word.isnumeric() or not any(c.isalpha() for c in word):
         return word, "unknown"
     variants = _diacritic_variants(word, settings)
@@ -452,6 +601,9 @@ def _lookup(word: str, language: str, settings: LemmaSettings) -> tuple[str, str
     found = _clitic_lemma(word, language, settings)
     if found is not None:
         return found, "clitic"
+    found = _passive_negative_lemma(word, settings)
+    if found is not None:
+        return found, "passive"
     analysed = _simplemma()[1].get_lemma(word, language)
     analysed = None if analysed is None or analysed.lower() == word else analysed.lower()
     if (

@@ -64,6 +64,7 @@ _EVIDENCE = {
     "dictionary": 3,
     "diacritics": 2,
     "clitic": 2,  # a known word with a particle attached
+    "passive": 2,  # a known verb's passive present, probed for a passive after "ei"
     "simplemma": 2,
     "compound": 1,
     "unknown": 0,
