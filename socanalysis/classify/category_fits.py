@@ -51,6 +51,7 @@ from socanalysis.background import BACKGROUND_NICENESS, lower_priority
 
 __all__ = [
     "CategoryFit",
+    "FIT_TOLERANCE",
     "PARALLEL_MIN_CELLS",
     "WORKER_NICENESS",
     "category_folds",
@@ -61,6 +62,13 @@ __all__ = [
     "submit_category_models",
     "use_workers",
 ]
+
+#: L-BFGS-B gradient tolerance of every per-category fit (scikit-learn's ``tol``). Tight
+#: enough that a fit lands at the optimum its data define: at the earlier 3e-4 (and at
+#: scikit-learn's default 1e-4) the fits stopped early at a point that moved with the last
+#: bits of the input, so changing the words of four sample reports changed the suggestions
+#: of 53 others; at 1e-5 the same change moves 0 to 3 (docs/categories.md, "Fit tolerance").
+FIT_TOLERANCE = 1e-5
 
 #: Fewest labelled reports × categories worth worker processes: below it starting them (about
 #: 0.7 s of CPU each, for Python, NumPy and SciPy) costs more than the fits they would share.
@@ -488,9 +496,7 @@ def _fit_one(
     if own is not None:
         features = features.with_column(own[:, ci])
     # the fold models start from the full model's weights (scikit-learn's warm start) and
-    # converge in a few iterations instead of from zero. tol 3e-4 (sklearn's 1e-4 by
-    # default): the own-prior column made lbfgs take 40 % more iterations; at 3e-4 it takes
-    # fewer than before it (1e-3 cost 0.01 macro F1)
+    # converge in a few iterations instead of from zero
     weight = None
     if n_always and always_pseudo_count is not None:
         n_pos = int(y[: len(y) - n_always].sum())
@@ -499,13 +505,13 @@ def _fit_one(
         weight[len(y) - n_always :] = pseudo / (pseudo + n_pos) if pseudo + n_pos > 0 else 1.0
         if not (weight[y].sum() > 0 and weight[~y].sum() > 0):
             return None  # a pseudo-count of 0 left one class without weight: nothing to separate
-    full = fit_logistic(features, y, C, tol=3e-4, max_iter=2000, sample_weight=weight)
+    full = fit_logistic(features, y, C, tol=FIT_TOLERANCE, max_iter=2000, sample_weight=weight)
     oof = None
     if folds:
         oof = np.zeros(len(y) - n_always)  # the rows that are held out in turn
         for tr, te in folds:
             fold = fit_logistic(
-                features.rows(tr), y[tr], C, start=full, tol=3e-4, max_iter=2000,
+                features.rows(tr), y[tr], C, start=full, tol=FIT_TOLERANCE, max_iter=2000,
                 sample_weight=None if weight is None else weight[tr],
             )  # fmt: skip
             oof[te] = features.rows(te).decision(fold)
