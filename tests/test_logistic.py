@@ -1,4 +1,5 @@
-"""fit_logistic: scikit-learn's class-balanced lbfgs logistic regression, on split features."""
+"""fit_logistic: scikit-learn's class-balanced logistic regression, on split features, solved by
+L-BFGS-B as scikit-learn does or by trust-region Newton-CG."""
 
 from __future__ import annotations
 
@@ -77,6 +78,35 @@ def test_iterations_and_warm_start_follow_scikit_learn(problem):
         _sklearn(X[fold], y[fold], 20.0, 1e-8).decision_function(X[~fold]),
         atol=1e-3,
     )
+
+
+def test_newton_reaches_the_same_optimum_in_few_steps(problem):
+    X, y = problem
+    features = SplitFeatures.from_matrix(X)
+    weight = np.where(np.arange(len(y)) % 3 == 0, 0.25, 1.0)
+    for w in (None, weight):
+        exact = fit_logistic(features, y, 20.0, tol=1e-10, max_iter=5000, sample_weight=w)
+        newton = fit_logistic(
+            features, y, 20.0, tol=1e-6, max_iter=2000, sample_weight=w, solver="newton"
+        )
+        np.testing.assert_allclose(newton.coef, exact.coef, atol=1e-4)
+        assert newton.intercept == pytest.approx(exact.intercept, abs=1e-4)
+        assert newton.n_iter < exact.n_iter / 4
+    # warm-started from the full model, a fold converges to its own optimum
+    fold = np.arange(len(y)) % 5 != 0
+    full = fit_logistic(features, y, 20.0, tol=1e-6, max_iter=2000, solver="newton")
+    warm = fit_logistic(
+        features.rows(fold), y[fold], 20.0, start=full, tol=1e-6, max_iter=2000, solver="newton"
+    )
+    np.testing.assert_allclose(
+        features.rows(~fold).decision(warm),
+        _sklearn(X[fold], y[fold], 20.0, 1e-8).decision_function(X[~fold]),
+        atol=1e-3,
+    )
+    with pytest.raises(ValueError, match="solver must be"):
+        fit_logistic(features, y, 20.0, solver="sag")
+    with pytest.warns(ConvergenceWarning, match="did not converge"):
+        fit_logistic(features, y, 20.0, tol=1e-12, max_iter=1, solver="newton")
 
 
 def test_an_own_column_goes_last_and_rows_keep_the_columns(problem):

@@ -3,10 +3,11 @@
 Each category gets one model on all labelled reports and, for Platt calibration, up to five
 fold models warm-started from it (their decision values on the held-out fold are the
 out-of-fold scores), fitted with :func:`socanalysis.classify.logistic.fit_logistic`
-(scikit-learn's lbfgs objective, the dense and sparse features kept apart). The categories are
-independent, so :func:`fit_category_models` can fit them in worker processes: a thread pool
-gains nothing here, because L-BFGS-B spends most of its time in Python between small BLAS calls
-and so holds the GIL (measured, docs/performance.md).
+(scikit-learn's class-balanced objective, the dense and sparse features kept apart, solved to
+its optimum by trust-region Newton-CG). The categories are independent, so
+:func:`fit_category_models` can fit them in worker processes: a thread pool gains nothing
+here, because the solvers spend much of their time in Python between small BLAS calls and so
+hold the GIL (measured with L-BFGS-B, docs/performance.md).
 
 Every fit runs with one BLAS thread, in the calling process or in a worker, so the fitted
 numbers are the same bit for bit whatever ``n_jobs`` is (tests/test_category_fits.py).
@@ -63,12 +64,12 @@ __all__ = [
     "use_workers",
 ]
 
-#: L-BFGS-B gradient tolerance of every per-category fit (scikit-learn's ``tol``). Tight
-#: enough that a fit lands at the optimum its data define: at the earlier 3e-4 (and at
-#: scikit-learn's default 1e-4) the fits stopped early at a point that moved with the last
-#: bits of the input, so changing the words of four sample reports changed the suggestions
-#: of 53 others; at 1e-5 the same change moves 0 to 3 (docs/categories.md, "Fit tolerance").
-FIT_TOLERANCE = 1e-5
+#: Gradient-norm tolerance of every per-category fit, solved by trust-region Newton-CG
+#: (``fit_logistic(solver="newton")``). Tight enough that a fit lands at the optimum its data
+#: define: L-BFGS-B at scikit-learn's tolerance 3e-4 (used before) or 1e-4 stopped early at a
+#: point that moved with the last bits of the input, so changing the words of four sample
+#: reports changed the suggestions of 53 others (docs/categories.md, "Fit tolerance").
+FIT_TOLERANCE = 1e-6
 
 #: Fewest labelled reports × categories worth worker processes: below it starting them (about
 #: 0.7 s of CPU each, for Python, NumPy and SciPy) costs more than the fits they would share.
@@ -496,7 +497,7 @@ def _fit_one(
     if own is not None:
         features = features.with_column(own[:, ci])
     # the fold models start from the full model's weights (scikit-learn's warm start) and
-    # converge in a few iterations instead of from zero
+    # converge in a few Newton steps instead of from zero
     weight = None
     if n_always and always_pseudo_count is not None:
         n_pos = int(y[: len(y) - n_always].sum())
@@ -505,14 +506,16 @@ def _fit_one(
         weight[len(y) - n_always :] = pseudo / (pseudo + n_pos) if pseudo + n_pos > 0 else 1.0
         if not (weight[y].sum() > 0 and weight[~y].sum() > 0):
             return None  # a pseudo-count of 0 left one class without weight: nothing to separate
-    full = fit_logistic(features, y, C, tol=FIT_TOLERANCE, max_iter=2000, sample_weight=weight)
+    full = fit_logistic(
+        features, y, C, tol=FIT_TOLERANCE, max_iter=2000, sample_weight=weight, solver="newton"
+    )
     oof = None
     if folds:
         oof = np.zeros(len(y) - n_always)  # the rows that are held out in turn
         for tr, te in folds:
             fold = fit_logistic(
                 features.rows(tr), y[tr], C, start=full, tol=FIT_TOLERANCE, max_iter=2000,
-                sample_weight=None if weight is None else weight[tr],
+                sample_weight=None if weight is None else weight[tr], solver="newton",
             )  # fmt: skip
             oof[te] = features.rows(te).decision(fold)
     return CategoryFit(coef=full.coef, intercept=full.intercept, oof=oof)

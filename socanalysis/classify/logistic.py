@@ -129,11 +129,16 @@ def fit_logistic(
     tol: float = 1e-4,
     max_iter: int = 100,
     sample_weight: np.ndarray | None = None,
+    solver: str = "lbfgs",
 ) -> LogisticFit:
     """Fit a class-balanced, L2-penalised binary logistic regression with an intercept.
 
     What ``LogisticRegression(C=C, class_weight="balanced", tol=tol, max_iter=max_iter,
     warm_start=True)`` fits, started from ``start`` (or from zero) like its warm start.
+    With ``solver="newton"`` the same objective is minimised by trust-region Newton-CG
+    (scipy's ``trust-ncg`` with exact Hessian-vector products) until the gradient's norm is
+    under ``tol``: near the optimum it converges in a few steps where L-BFGS-B crawls, so it
+    reaches the optimum itself (the category fits, :mod:`socanalysis.classify.category_fits`).
 
     Parameters
     ----------
@@ -145,10 +150,14 @@ def fit_logistic(
     start : LogisticFit, optional
         Coefficients to start from (a fit on more rows, for a fold).
     tol, max_iter : float, int
-        L-BFGS-B's gradient tolerance and iteration limit (scikit-learn's meaning).
+        Gradient tolerance and iteration limit: for "lbfgs" L-BFGS-B's (scikit-learn's
+        meaning: the largest gradient entry), for "newton" the gradient's Euclidean norm.
     sample_weight : ndarray of shape (n_rows,), optional
         Weight of each row; the classes are balanced on their weighted counts, as scikit-learn's
         ``fit(..., sample_weight=...)`` does with ``class_weight="balanced"``.
+
+    solver : {"lbfgs", "newton"}
+        L-BFGS-B as scikit-learn runs it, or trust-region Newton-CG.
 
     Returns
     -------
@@ -156,6 +165,9 @@ def fit_logistic(
     """
     from scipy import optimize
     from scipy.special import expit
+
+    if solver not in ("lbfgs", "newton"):
+        raise ValueError(f"solver must be 'lbfgs' or 'newton', not {solver!r}")
 
     y = np.asarray(y, dtype=bool)
     n, n_pos = len(y), int(y.sum())
@@ -191,13 +203,40 @@ def fit_logistic(
     if start is not None:
         x0[:-1] = features.to_split(start.coef)
         x0[-1] = start.intercept
-    result = optimize.minimize(
-        loss_gradient,
-        x0,
-        method="L-BFGS-B",
-        jac=True,
-        options={"maxiter": max_iter, "maxls": _MAX_LINE_SEARCH, "gtol": tol, "ftol": _FTOL},
-    )
+    if solver == "newton":
+        curvature: dict[bytes, np.ndarray] = {}
+
+        def hessian_times(x: np.ndarray, v: np.ndarray) -> np.ndarray:
+            # the loss's Hessian is X' diag(s p (1 - p)) X (+ the penalty): its diagonal
+            # weights are computed once per point, as CG asks for many products at one point
+            key = x.tobytes()
+            if key not in curvature:
+                curvature.clear()
+                prob = expit(D @ x[:p] + S @ x[p:-1] + x[-1])
+                curvature[key] = scaled * prob * (1.0 - prob)
+            u = curvature[key] * (D @ v[:p] + S @ v[p:-1] + v[-1])
+            out = np.empty_like(v)
+            out[:p] = D.T @ u + l2 * v[:p]
+            out[p:-1] = S_t @ u + l2 * v[p:-1]
+            out[-1] = u.sum()
+            return out
+
+        result = optimize.minimize(
+            loss_gradient,
+            x0,
+            method="trust-ncg",
+            jac=True,
+            hessp=hessian_times,
+            options={"maxiter": max_iter, "gtol": tol},
+        )
+    else:
+        result = optimize.minimize(
+            loss_gradient,
+            x0,
+            method="L-BFGS-B",
+            jac=True,
+            options={"maxiter": max_iter, "maxls": _MAX_LINE_SEARCH, "gtol": tol, "ftol": _FTOL},
+        )
     if result.status != 0:
         from sklearn.exceptions import ConvergenceWarning
 
