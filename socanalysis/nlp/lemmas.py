@@ -567,11 +567,30 @@ def lookup_lemma(word: str, language: str) -> tuple[str, str]:
     """
     settings = lemma_settings(_check_language(language))
     lemma, method = _lookup(word, language, settings)
+    if method == "simplemma":
+        lemma = _mapped_head(word.lower(), lemma, settings)
     if method != "override":
         # a lemma the dictionary gives that reports (almost) never mean: "paatos" (pathos)
         # is päätös typed without dots, "tulkka" is no word at all
         lemma = settings.lemma_map.get(lemma, lemma)
     return lemma, method
+
+
+def _mapped_head(word: str, lemma: str, settings: LemmaSettings) -> str:
+    """``lemma`` with ``lemma_map`` applied to its last part, when simplemma's affix rules
+    built it as the word's beginning + the dictionary lemma of the word's end
+    ("sijaishuoltopaikkojen" -> "sijaishuolto" + "paikko", the dictionary's lemma of
+    "paikkojen"; the map makes it "paikka"); else ``lemma`` as it is."""
+    if not settings.lemma_map or lemma in settings.lemma_map:
+        return lemma
+    for cut in range(settings.min_modifier, len(word) - settings.min_head + 1):
+        head = _dictionary_lemma(word[cut:], settings.language)
+        if head is None:
+            continue
+        head = head.lower()
+        if head in settings.lemma_map and lemma == word[:cut] + head:
+            return word[:cut] + settings.lemma_map[head]
+    return lemma
 
 
 def _lookup(word: str, language: str, settings: LemmaSettings) -> tuple[str, str]:
