@@ -155,7 +155,6 @@ def fit_logistic(
     sample_weight : ndarray of shape (n_rows,), optional
         Weight of each row; the classes are balanced on their weighted counts, as scikit-learn's
         ``fit(..., sample_weight=...)`` does with ``class_weight="balanced"``.
-
     solver : {"lbfgs", "newton"}
         L-BFGS-B as scikit-learn runs it, or trust-region Newton-CG.
 

@@ -8,17 +8,22 @@ it gets wrong. :func:`lookup_lemma` tries, in order:
 1. an override from ``data/lemma_<lang>.yaml`` (a word form; ``lemma_map`` there renames a
    lemma found by the steps below);
 2. simplemma's dictionary (a verb form it gives a noun's lemma, "maksamatta" -> "maksama", is
-   looked up again as another form of the verb: ``form_rewrites``, -> "maksaa");
+   looked up again as another form of the verb: ``form_rewrites``, -> "maksaa"; an action
+   noun it gives its verb keeps the noun: ``action_nouns``, "kotoutumista" -> "kotoutuminen";
+   an adjective's partitive it gives a verb keeps the adjective: ``adjective_partitives``,
+   "edullista" -> "edullinen");
 3. for a word without any ä/ö/å: the same word with a/o replaced (``paivahoito`` ->
    ``päivähoito``) if that is a dictionary word (or an override);
 4. without a clitic particle (``clitics``: "vuokrakin" -> "vuokra") when the rest is known;
-5. simplemma's other strategies (rules, clitics, affix decomposition) when they end in a
+5. a passive after "ei" the dictionary does not know, as the verb whose passive present it
+   probes (``passive_negatives``: "jakseta" -> "jaksaa");
+6. simplemma's other strategies (rules, clitics, affix decomposition) when they end in a
    dictionary word and did not just cut a compound back to its first part;
-6. a compound split into two known words, as typed and then with ä/ö restored: the last part
+7. a compound split into two known words, as typed and then with ä/ö restored: the last part
    is lemmatised and the first kept, so the compound stays the keyword
    ("mielenterveyspalveluihin" -> "mielenterveyspalvelu", never "palvelu");
-7. any other simplemma result, then a split whose last part alone is known;
-8. the lower-cased word itself.
+8. any other simplemma result, then a split whose last part alone is known;
+9. the lower-cased word itself.
 
 Look-ups are cached per (word, language).
 
@@ -581,15 +586,18 @@ def _mapped_head(word: str, lemma: str, settings: LemmaSettings) -> str:
     built it as the word's beginning + the dictionary lemma of the word's end
     ("sijaishuoltopaikkojen" -> "sijaishuolto" + "paikko", the dictionary's lemma of
     "paikkojen"; the map makes it "paikka"); else ``lemma`` as it is."""
-    if not settings.lemma_map or lemma in settings.lemma_map:
+    if lemma in settings.lemma_map:
         return lemma
-    for cut in range(settings.min_modifier, len(word) - settings.min_head + 1):
-        head = _dictionary_lemma(word[cut:], settings.language)
-        if head is None:
-            continue
-        head = head.lower()
-        if head in settings.lemma_map and lemma == word[:cut] + head:
-            return word[:cut] + settings.lemma_map[head]
+    # the lemma's end names the map entry, and with it the one place the word could be cut
+    for old, new in settings.lemma_map.items():
+        cut = len(lemma) - len(old)
+        if (
+            lemma.endswith(old)
+            and settings.min_modifier <= cut <= len(word) - settings.min_head
+            and word[:cut] == lemma[:cut]
+            and (_dictionary_lemma(word[cut:], settings.language) or "").lower() == old
+        ):
+            return lemma[:cut] + new
     return lemma
 
 
