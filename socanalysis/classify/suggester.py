@@ -486,7 +486,7 @@ class CategorySuggester:
 
     def _similarity(self, X: np.ndarray) -> np.ndarray:
         """Per category: mean of the two best-matching prototype similarities."""
-        sims = X @ self.prototypes_.T
+        sims = _products(X, self.prototypes_)
         out = np.zeros((X.shape[0], len(self.keys_)), dtype=np.float64)
         for ci in range(len(self.keys_)):
             s = np.sort(sims[:, self.prototype_owner_ == ci], axis=1)[:, ::-1]
@@ -1001,7 +1001,7 @@ class CategorySuggester:
         texts, X, langs = self._check_inputs(texts, embeddings, languages)
         logits, matches = self._logits(texts, X, langs)
         P = _sigmoid(logits)
-        sims = X @ self.train_embeddings_.T if len(self.train_ids_) else None
+        sims = _products(X, self.train_embeddings_) if len(self.train_ids_) else None
         # labelled reports per category, in training order (ties keep that order)
         members = {
             k: np.array([t for t, labs in enumerate(self.train_labels_) if k in labs], dtype=int)
@@ -1176,6 +1176,20 @@ class CategorySuggester:
             )
         obj._fit_matcher()
         return obj
+
+
+def _products(A: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """``A @ B.T`` with one BLAS thread.
+
+    OpenBLAS may pick another kernel for a product when it has more threads (on the AMD EPYC
+    machines of 2026-11-24 the similarities to the category descriptions differed in the last
+    bits between one and two threads), and every score is computed from these products: with
+    one thread the suggestions do not depend on how many cores the machine has.
+    """
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        return A @ B.T
 
 
 def _top_k_stable(values: np.ndarray, k: int) -> np.ndarray:
