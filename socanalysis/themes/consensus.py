@@ -152,8 +152,8 @@ def plateau_cut(
     """Average linkage (cosine) of ``E``, cut in the middle of the longest run of cut heights
     that give the same number of themes (clusters of at least ``min_theme_size`` reports).
 
-    Returns (labels with -1 for reports in smaller clusters, the cut height, the number of
-    themes). The lowest such run wins a tie.
+    Returns (labels with -1 for reports in smaller clusters, themes numbered in the order of
+    their first report; the cut height; the number of themes). The lowest such run wins a tie.
     """
     from scipy.cluster.hierarchy import fcluster, linkage
     from scipy.spatial.distance import squareform
@@ -175,7 +175,10 @@ def plateau_cut(
     cut = float(cuts[best])
     raw = fcluster(tree, cut, "distance")
     sizes = np.bincount(raw)
-    kept = sorted({int(c) for c in raw if sizes[c] >= min_theme_size})
+    # numbered by first report, not by fcluster's ids: those follow the tree's order, which
+    # rounding can change where the eigenvectors are not unique (repeated eigenvalues), so
+    # the same partition came out numbered differently on another machine
+    kept = list(dict.fromkeys(int(c) for c in raw if sizes[c] >= min_theme_size))
     ids = {c: t for t, c in enumerate(kept)}
     labels = np.asarray([ids.get(int(c), -1) for c in raw], dtype=np.int64)
     return labels, cut, len(kept)
@@ -267,7 +270,7 @@ class SmallSetClustering:
     --------
     >>> Z = np.eye(3)[[0] * 6 + [1] * 6 + [2] * 6] + 0.01 * np.arange(18)[:, None] % 0.07
     >>> SmallSetClustering(n_neighbors=5, min_theme_size=3).fit(Z).labels_.tolist()
-    [1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2]
+    [0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2]
     """
 
     def __init__(
