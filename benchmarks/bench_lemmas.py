@@ -153,6 +153,7 @@ def speed_table(texts: dict[str, list[str]]) -> None:
         methods[lang] = counter
     print("\nHow lemmas of alphabetic UD tokens were found (share of tokens)")
     names = ["dictionary", "override", "diacritics", "clitic", "passive", "compound", "simplemma"]
+    names += ["restored"]
     names += ["abbreviation", "coordination", "unknown"]
     print(f"{'lang':<5}" + "".join(f"{n:>13}" for n in names))
     for lang, counter in methods.items():

@@ -248,6 +248,62 @@ def test_passive_after_ei_gets_the_verb(word: str, lemma: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("word", "written", "lemma"),
+    [
+        ("lisaantyneet", "lisääntyneet", "lisääntyä"),  # unknown before
+        ("tyossaan", "työssään", "työ"),  # the spelling whose ending agrees, not "työssaan"
+        ("kasiteltavan", "käsiteltävän", "käsitellä"),  # simplemma as typed: "kasiteltapa"
+        ("laheisiaan", "läheisiään", "läheinen"),  # 3 letters of the lemma changed: the most
+        ("jarjestaneen", "järjestäneen", "järjestää"),  # "järjestaneen" would give järki
+    ],
+)
+def test_words_typed_without_dots_get_the_analysis_of_a_restored_spelling(
+    word: str, written: str, lemma: str
+) -> None:
+    assert lookup_lemma(word, "fi") == (lemma, "restored")
+    assert lemmatize_word(written, "fi") == lemma  # as if it had been typed with its dots
+
+
+@pytest.mark.parametrize(
+    ("word", "method"),
+    [
+        ("valitun", "unknown"),  # "välitun" -> välit: the ending -un clashes with ä
+        ("angered", "unknown"),  # "ängered" -> änkeä keeps only 2 letters of the spelling
+        ("syopariskin", "diacritics"),  # a clitic is taken off only a known rest
+    ],
+)
+def test_restored_analyses_need_a_kept_stem_and_vowel_harmony(word: str, method: str) -> None:
+    assert lookup_lemma(word, "fi")[1] == method
+
+
+def test_restored_analysis_rule_checks_stem_and_harmony() -> None:
+    rule = lemmas_module.lemma_settings("fi").restored_analyses[0]
+    assert rule.accepts("lisääntyneet", "lisääntyä")
+    assert rule.accepts("tiellä", "tie")  # only neutral vowels: front endings
+    assert not rule.accepts("tiella", "tie")
+    assert not rule.accepts("välitun", "välit")  # front lemma, back ending
+    assert not rule.accepts("talossä", "talo")  # back lemma, front ending
+    assert not rule.accepts("ängered", "änkeä")  # 2 letters shared, min_stem is 3
+    assert not rule.accepts("pääsyllä", "päästäminen")  # 7 letters of the lemma changed
+    assert lemmas_module.lemma_settings("sv").restored_analyses == ()  # no rule: step off
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        [{"min_stem": 3, "max_stem_change": 3, "back": ["a"]}],
+        [{"min_stem": 3, "max_stem_change": -1, "back": ["a"], "front": ["ä"]}],
+        [{"min_stem": 3, "max_stem_change": 3, "back": "aou", "front": ["ä"]}],
+    ],
+)
+def test_malformed_restored_analyses_name_the_file_and_the_keys(raw: object) -> None:
+    with pytest.raises(
+        ConfigError, match=r"lemma_fi\.yaml: restored_analyses .*front \(a list of texts\)"
+    ):
+        lemmas_module._rules(raw, "fi", "restored_analyses", lemmas_module.RestoredAnalysisRule)
+
+
+@pytest.mark.parametrize(
     "raw",
     [
         [
@@ -634,6 +690,11 @@ def test_clitic_and_verb_form_lemmas_in_finnish_and_mixed_pipelines(fi: LemmaAna
     assert lemmas["vuokrakin"] == ("vuokra", "clitic")
     assert lemmas["maksamatta"] == ("maksaa", "dictionary")
     assert lemmas["jakseta"] == ("jaksaa", "passive")
+    doc = get_pipeline(("sv", "fi"))("Hyran och vuokrat lisaantyneet")
+    assert {t.text: (t.lemma_, t._.lemma_method) for t in doc}["lisaantyneet"] == (
+        "lisääntyä",
+        "restored",
+    )
 
 
 def test_add_lemmas_to_a_report_table() -> None:

@@ -22,8 +22,11 @@ it gets wrong. :func:`lookup_lemma` tries, in order:
 7. a compound split into two known words, as typed and then with ä/ö restored: the last part
    is lemmatised and the first kept, so the compound stays the keyword
    ("mielenterveyspalveluihin" -> "mielenterveyspalvelu", never "palvelu");
-8. any other simplemma result, then a split whose last part alone is known;
-9. the lower-cased word itself.
+8. for a word without any ä/ö/å that nothing above knows: simplemma's affix analysis of a
+   spelling with ä/ö restored, when it keeps that spelling's beginning and agrees with its
+   ending in vowel harmony (``restored_analyses``: "lisaantyneet" -> "lisääntyä");
+9. any other simplemma result, then a split whose last part alone is known;
+10. the lower-cased word itself.
 
 Look-ups are cached per (word, language).
 
@@ -129,7 +132,45 @@ class PassiveNegativeRule:
     verb_ending: str
 
 
-_Rule = TypeVar("_Rule", FormRewrite, ActionNounRule, AdjectivePartitiveRule, PassiveNegativeRule)
+@dataclass(frozen=True)
+class RestoredAnalysisRule:
+    """simplemma's affix analysis of a spelling with ä/ö restored, for a word nothing else
+    knows ("lisaantyneet": "lisääntyneet" -> "lisääntyä").
+
+    The analysis is taken when it is a dictionary word, keeps the spelling's first
+    ``min_stem`` letters and all but at most ``max_stem_change`` of its own, and agrees with
+    the spelling's ending (what follows their shared beginning) in vowel harmony: a lemma whose
+    last harmonic vowel is one of ``front``, or that has none ("tie"), takes no ending with one
+    of ``back``, and a lemma whose last is one of ``back`` no ending with one of ``front``
+    ("välitun" is not "välit" + "un").
+    """
+
+    min_stem: int
+    max_stem_change: int
+    back: tuple[str, ...]
+    front: tuple[str, ...]
+
+    def accepts(self, spelling: str, lemma: str) -> bool:
+        shared = 0
+        for a, b in zip(spelling, lemma, strict=False):
+            if a != b:
+                break
+            shared += 1
+        if shared < self.min_stem or len(lemma) - shared > self.max_stem_change:
+            return False
+        harmonic = [c for c in lemma if c in self.back or c in self.front]
+        clashing = self.back if not harmonic or harmonic[-1] in self.front else self.front
+        return not any(c in clashing for c in spelling[shared:])
+
+
+_Rule = TypeVar(
+    "_Rule",
+    FormRewrite,
+    ActionNounRule,
+    AdjectivePartitiveRule,
+    PassiveNegativeRule,
+    RestoredAnalysisRule,
+)
 
 
 @dataclass(frozen=True)
@@ -143,6 +184,7 @@ class LemmaSettings:
     action_nouns: tuple[ActionNounRule, ...]
     adjective_partitives: tuple[AdjectivePartitiveRule, ...]
     passive_negatives: tuple[PassiveNegativeRule, ...]
+    restored_analyses: tuple[RestoredAnalysisRule, ...]
     clitics: tuple[str, ...]
     diacritics: dict[str, tuple[str, ...]]
     max_diacritic_variants: int
@@ -222,6 +264,12 @@ def lemma_settings(language: str) -> LemmaSettings:
         ),
         passive_negatives=_rules(
             raw.get("passive_negatives") or [], language, "passive_negatives", PassiveNegativeRule
+        ),
+        restored_analyses=_rules(
+            raw.get("restored_analyses") or [],
+            language,
+            "restored_analyses",
+            RestoredAnalysisRule,
         ),
         clitics=_clitics(raw.get("clitics") or [], language),
         diacritics={
@@ -441,6 +489,26 @@ def _passive_negative_lemma(word: str, settings: LemmaSettings) -> str | None:
     return None
 
 
+def _restored_analysis(variants: list[str], settings: LemmaSettings) -> str | None:
+    """simplemma's affix analysis of the first of ``variants`` (spellings with ä/ö restored,
+    fewest changes first) that a ``restored_analyses`` rule accepts, else None."""
+    if not settings.restored_analyses:
+        return None
+    for variant in variants:
+        analysed = _simplemma()[1].get_lemma(variant, settings.language)
+        analysed = None if analysed is None else analysed.lower()
+        if (
+            analysed is None
+            or analysed == variant
+            or _dictionary_lemma(analysed, settings.language) is None
+            or _is_truncation(variant, analysed, settings)
+        ):
+            continue
+        if any(rule.accepts(variant, analysed) for rule in settings.restored_analyses):
+            return analysed
+    return None
+
+
 def _form_lemma(word: str, found: str, settings: LemmaSettings) -> str:
     """The lemma of a dictionary word whose dictionary lemma is ``found`` (lower case), after
     ``form_rewrites``, ``action_nouns`` and ``adjective_partitives``."""
@@ -556,7 +624,7 @@ def lookup_lemma(word: str, language: str) -> tuple[str, str]:
         Lower-case lemma; the lower-cased word itself when nothing matched.
     method : str
         How it was found: "override", "dictionary", "diacritics", "clitic", "passive",
-        "simplemma", "compound" or "unknown". Useful to inspect coverage.
+        "simplemma", "compound", "restored" or "unknown". Useful to inspect coverage.
 
     Raises
     ------
@@ -653,6 +721,9 @@ def _lookup(word: str, language: str, settings: LemmaSettings) -> tuple[str, str
     ]
     if variant_splits:
         return max(variant_splits).lemma, "diacritics"
+    found = _restored_analysis(variants, settings)
+    if found is not None:
+        return found, "restored"
     if analysed is not None:
         return analysed, "simplemma"
     if best is not None and best.head_length >= settings.min_unsure_head:

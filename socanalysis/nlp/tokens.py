@@ -67,6 +67,7 @@ _EVIDENCE = {
     "passive": 2,  # a known verb's passive present, probed for a passive after "ei"
     "simplemma": 2,
     "compound": 1,
+    "restored": 1,  # an affix analysis of a guessed spelling: a guess on a guess
     "unknown": 0,
 }
 _CONJUNCTIONS = frozenset({"ja", "tai", "sekä", "eli", "och", "eller", "samt", ","})
