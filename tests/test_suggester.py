@@ -485,14 +485,20 @@ def test_agreement_is_cross_fitted_not_in_sample(embedder, corpus):
         cross_fitted_suggestions(texts, X, langs, [None] * len(texts), "shl11")
 
 
-def test_neighbour_vote_is_kept_only_when_it_helps_out_of_fold(embedder, corpus):
+def test_neighbour_vote_is_weighed_on_the_labelled_reports(embedder, corpus):
     ids, texts, X, langs, labels = corpus
     on = CategorySuggester("shl11", mode="supervised", embedder=embedder).fit(
         texts, X, langs, labels=labels
     )
     off = CategorySuggester("shl11", mode="supervised", embedder=embedder, neighbour_weight=0)
     off.fit(texts, X, langs, labels=labels)
-    assert off.use_neighbours_ is False
+    assert off.use_neighbours_ is False and not off.vote_weight_.any()
+    # one scale in [0, neighbour_weight]; none for a category no labelled report has
+    voted = (on.n_positive_ > 0) & (on.n_positive_ < on.n_labelled_)
+    assert not voted.all() and not on.vote_weight_[~voted].any()
+    assert len(set(on.vote_weight_[voted].tolist())) == 1
+    assert 0.0 <= on.vote_weight_.max() <= 1.0
+    assert on.use_neighbours_ == bool(on.vote_weight_.any())
     votes = on._neighbour_vote(on._tfidf(on._docs(texts, langs)))
     assert votes.shape == (len(texts), 10) and np.all((votes >= 0) & (votes <= 1))
     # a report's own row is its nearest neighbour: its vote is its own labels
@@ -502,6 +508,28 @@ def test_neighbour_vote_is_kept_only_when_it_helps_out_of_fold(embedder, corpus)
         np.testing.assert_allclose(P_on.to_numpy(), P_off.to_numpy())
     with pytest.raises(ConfigError, match="neighbours"):
         CategorySuggester("shl11", neighbours=0).fit(texts, X, langs)
+
+
+def test_vote_weight_follows_how_much_the_vote_tells():
+    """The vote's scale is fitted (log-loss), so it moves a little when the data do, where
+    the on/off switch it replaced flipped (55 of the sample's §11 suggestions changed)."""
+    rng = np.random.default_rng(0)
+    Y = rng.random((60, 3)) < 0.3
+    Y[:, 2] = False  # nobody chose the third category: its vote says nothing
+    base = rng.normal(scale=0.5, size=Y.shape) - 1.0
+    truthful = np.where(Y, 0.8, 0.2) + rng.normal(scale=0.05, size=Y.shape)
+    misleading = 1.0 - truthful
+    model = CategorySuggester("shl11", neighbour_weight=1.0)
+    told = model._fit_vote_weight(base, truthful, Y)
+    assert told[2] == 0.0 and told[0] == told[1] and 0.0 < told[0] <= 1.0
+    assert model._fit_vote_weight(base, misleading, Y).tolist() == [0.0, 0.0, 0.0]
+    # a vote that tells little gets a weight inside the bounds, which a tiny change barely moves
+    faint = np.clip(0.5 + 0.05 * (2 * Y - 1) + 0.3 * rng.normal(size=Y.shape), 0.0, 1.0)
+    w = model._fit_vote_weight(base, faint, Y)[0]
+    nudged = model._fit_vote_weight(base + 1e-4 * rng.normal(size=Y.shape), faint, Y)[0]
+    assert 0.0 < w < 1.0 and abs(nudged - w) < 1e-2
+    strong = CategorySuggester("shl11", neighbour_weight=3.0)._fit_vote_weight(base, truthful, Y)
+    assert strong[0] >= told[0]  # the bound is neighbour_weight
 
 
 def test_held_out_suggestions_do_not_see_the_reports_own_label(embedder, corpus):
@@ -598,3 +626,21 @@ def test_version_2_models_load_with_their_old_scores(embedder, corpus, tmp_path)
     (path / "model.json").write_text(json.dumps(meta), "utf-8")
     with pytest.raises(ConfigError, match="retrain"):
         CategorySuggester.load(path)
+
+
+def test_version_3_models_keep_their_on_or_off_vote(embedder, corpus, tmp_path):
+    """Before version 4 the neighbour vote was on at full weight or off."""
+    ids, texts, X, langs, labels = corpus
+    model = CategorySuggester("shl11", mode="supervised", embedder=embedder)
+    path = model.fit(texts, X, langs, labels=labels, report_ids=ids).save(tmp_path / "v3")
+    meta = json.loads((path / "model.json").read_text("utf-8"))
+    assert meta["format_version"] == 4 and "vote_weight" in meta["arrays"]
+    np.testing.assert_array_equal(CategorySuggester.load(path).vote_weight_, model.vote_weight_)
+    meta["format_version"] = 3
+    meta["arrays"].remove("vote_weight")
+    (path / "vote_weight.npy").unlink()
+    for on in (True, False):
+        meta["use_neighbours"] = on
+        (path / "model.json").write_text(json.dumps(meta), "utf-8")
+        loaded = CategorySuggester.load(path)
+        assert loaded.vote_weight_.tolist() == [1.0 if on else 0.0] * 10
