@@ -151,6 +151,14 @@ class RestoredAnalysisRule:
     front: tuple[str, ...]
 
     def accepts(self, spelling: str, lemma: str) -> bool:
+        """Whether ``lemma``, simplemma's analysis of ``spelling``, passes the rule.
+
+        Examples
+        --------
+        >>> rule = RestoredAnalysisRule(3, 3, ("a", "o", "u"), ("ä", "ö", "y"))
+        >>> rule.accepts("lisääntyneet", "lisääntyä"), rule.accepts("välitun", "välit")
+        (True, False)
+        """
         shared = 0
         for a, b in zip(spelling, lemma, strict=False):
             if a != b:
