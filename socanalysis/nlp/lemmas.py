@@ -181,6 +181,16 @@ _Rule = TypeVar(
 )
 
 
+#: the rule lists of ``lemma_<lang>.yaml``: key -> the record each item is read into
+_RULE_LISTS: dict[str, type] = {
+    "form_rewrites": FormRewrite,
+    "action_nouns": ActionNounRule,
+    "adjective_partitives": AdjectivePartitiveRule,
+    "passive_negatives": PassiveNegativeRule,
+    "restored_analyses": RestoredAnalysisRule,
+}
+
+
 @dataclass(frozen=True)
 class LemmaSettings:
     """Lemmatiser settings of one language, read from ``data/lemma_<lang>.yaml``."""
@@ -258,27 +268,10 @@ def lemma_settings(language: str) -> LemmaSettings:
         language=language,
         overrides={str(k).lower(): str(v) for k, v in (raw.get("overrides") or {}).items()},
         lemma_map={str(k).lower(): str(v) for k, v in (raw.get("lemma_map") or {}).items()},
-        form_rewrites=_rules(
-            raw.get("form_rewrites") or [], language, "form_rewrites", FormRewrite
-        ),
-        action_nouns=_rules(
-            raw.get("action_nouns") or [], language, "action_nouns", ActionNounRule
-        ),
-        adjective_partitives=_rules(
-            raw.get("adjective_partitives") or [],
-            language,
-            "adjective_partitives",
-            AdjectivePartitiveRule,
-        ),
-        passive_negatives=_rules(
-            raw.get("passive_negatives") or [], language, "passive_negatives", PassiveNegativeRule
-        ),
-        restored_analyses=_rules(
-            raw.get("restored_analyses") or [],
-            language,
-            "restored_analyses",
-            RestoredAnalysisRule,
-        ),
+        **{
+            key: _rules(raw.get(key) or [], language, key, rule_type)
+            for key, rule_type in _RULE_LISTS.items()
+        },
         clitics=_clitics(raw.get("clitics") or [], language),
         diacritics={
             str(k): tuple(str(x) for x in v) for k, v in (raw.get("diacritics") or {}).items()
