@@ -364,6 +364,8 @@ def test_overrides_for_forms_the_dictionary_gives_another_word(word: str, lemma:
         ("nuorista", "nuori"),  # simplemma: nuora (a rope), while nuorten gives nuori
         ("avun", "apu"),  # simplemma: avu, apu's weak grade
         ("jattaa", "jättää"),  # typed without ä; simplemma: jatta
+        ("digituki", "digituki"),  # simplemma: Digit, for every form (digital support)
+        ("digituen", "digituki"),
         # simplemma's affix rules build the word's beginning + the dictionary lemma of its end
         # (paikko, of paikkojen): the map renames that end
         ("sijaishuoltopaikkojen", "sijaishuoltopaikka"),
