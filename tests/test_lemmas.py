@@ -376,6 +376,21 @@ def test_lemma_map_renames_lemmas_that_are_no_words(word: str, lemma: str) -> No
     assert lemmatize_word(word, "fi") == lemma
 
 
+@pytest.mark.parametrize(
+    ("word", "lemma"),
+    [
+        ("häätöuhkaisen", "häätöuhkainen"),  # unknown before: simplemma's rules read uhka
+        ("haatouhkaisen", "häätöuhkainen"),  # typed without dots
+        ("häätöuhkaisia", "häätöuhkainen"),
+        ("työttömyysuhkaiset", "työttömyysuhkainen"),
+        ("uhkaisen", "uhkainen"),
+        ("uhkasi", "uhka"),  # the noun's forms are the dictionary's
+    ],
+)
+def test_compounds_of_the_adjective_uhkainen_keep_it(word: str, lemma: str) -> None:
+    assert lemmatize_word(word, "fi") == lemma
+
+
 @pytest.mark.parametrize("word", ["boende", "boendet", "boenden"])
 def test_swedish_housing_keeps_one_lemma(word: str) -> None:
     # simplemma gave the bare "boende" the verb bo, its other forms the noun
