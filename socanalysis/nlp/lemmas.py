@@ -496,18 +496,27 @@ def _restored_analysis(variants: list[str], settings: LemmaSettings) -> str | No
     if not settings.restored_analyses:
         return None
     for variant in variants:
-        analysed = _simplemma()[1].get_lemma(variant, settings.language)
-        analysed = None if analysed is None else analysed.lower()
-        if (
-            analysed is None
-            or analysed == variant
-            or _dictionary_lemma(analysed, settings.language) is None
-            or _is_truncation(variant, analysed, settings)
-        ):
+        analysed = _affix_analysis(variant, settings.language)
+        if analysed is None or not _is_trusted_analysis(variant, analysed, settings):
             continue
         if any(rule.accepts(variant, analysed) for rule in settings.restored_analyses):
             return analysed
     return None
+
+
+def _affix_analysis(word: str, language: str) -> str | None:
+    """simplemma's full strategy (rules, affix decomposition) for ``word``, lower case; None
+    when it finds nothing but the word itself."""
+    analysed = _simplemma()[1].get_lemma(word, language)
+    return None if analysed is None or analysed.lower() == word else analysed.lower()
+
+
+def _is_trusted_analysis(word: str, analysed: str, settings: LemmaSettings) -> bool:
+    """Whether simplemma's ``analysed`` lemma of ``word`` ends in a dictionary word and did
+    not just cut the compound ``word`` back to its first part."""
+    return _dictionary_lemma(analysed, settings.language) is not None and not _is_truncation(
+        word, analysed, settings
+    )
 
 
 def _form_lemma(word: str, found: str, settings: LemmaSettings) -> str:
@@ -700,13 +709,8 @@ def _lookup(word: str, language: str, settings: LemmaSettings) -> tuple[str, str
     found = _passive_negative_lemma(word, settings)
     if found is not None:
         return found, "passive"
-    analysed = _simplemma()[1].get_lemma(word, language)
-    analysed = None if analysed is None or analysed.lower() == word else analysed.lower()
-    if (
-        analysed is not None
-        and _dictionary_lemma(analysed, language) is not None
-        and not _is_truncation(word, analysed, settings)
-    ):
+    analysed = _affix_analysis(word, language)
+    if analysed is not None and _is_trusted_analysis(word, analysed, settings):
         return analysed, "simplemma"
     splits = _compound_splits(word, settings, 0)
     best = max(splits, default=None)
