@@ -734,7 +734,6 @@ class CategorySuggester:
         self.has_model_ = np.zeros(len(self.keys_), dtype=bool)
         self.n_positive_ = Y.sum(axis=0).astype(np.int64)
         self.n_labelled_ = len(lab)
-        self.use_neighbours_ = False
         sup_oof = np.zeros(Y.shape)  # out-of-fold calibrated logits, to weigh the vote
         use_own = float(self.own_prior_weight) > 0
         for ci, fit in enumerate(fits):
