@@ -152,9 +152,8 @@ def speed_table(texts: dict[str, list[str]]) -> None:
                     counter[token._.lemma_method or "none"] += 1
         methods[lang] = counter
     print("\nHow lemmas of alphabetic UD tokens were found (share of tokens)")
-    names = ["dictionary", "override", "diacritics", "clitic", "passive", "compound", "simplemma"]
-    names += ["restored"]
-    names += ["abbreviation", "coordination", "unknown"]
+    names = ["dictionary", "override", "diacritics", "clitic", "passive", "compound"]
+    names += ["simplemma", "restored", "abbreviation", "coordination", "unknown"]
     print(f"{'lang':<5}" + "".join(f"{n:>13}" for n in names))
     for lang, counter in methods.items():
         total = sum(counter.values())
