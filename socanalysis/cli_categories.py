@@ -55,10 +55,17 @@ def _fail(message: str) -> None:
 
 
 def read_table(path: str | Path):
-    """Read a CSV (any of , ; tab, UTF-8 with or without BOM) or an Excel file."""
+    """Read a CSV or an Excel file, decoding and splitting a CSV as ``analyze`` does.
+
+    CSV: any of ``;`` tab ``,`` ``|``; UTF-8 with or without BOM, UTF-16, cp1252/latin-1
+    (:mod:`socanalysis.intake.readers`).
+    """
+    import io
+
     import pandas as pd
 
     from socanalysis.errors import InputError
+    from socanalysis.intake.readers import decode_bytes, sniff_delimiter
 
     p = Path(path)
     if not p.exists():
@@ -68,9 +75,22 @@ def read_table(path: str | Path):
         if suffix in (".xlsx", ".xlsm", ".xls"):
             return pd.read_excel(p, dtype=str)
         if suffix in (".csv", ".tsv", ".txt"):
-            return pd.read_csv(p, sep=None, engine="python", encoding="utf-8-sig", dtype=str)
+            text, _ = decode_bytes(p.read_bytes(), str(p))
+            text = text.lstrip("\ufeff")
+            first = next((line for line in text.splitlines() if line.strip()), "")
+            if not any(d in first for d in ("\t", ";", ",", "|")):
+                raise InputError(
+                    f"{p}: the header {first[:60]!r} is one column; a labelled file needs a "
+                    "text column and a label column"
+                )
+            return pd.read_csv(io.StringIO(text), sep=sniff_delimiter(text), dtype=str)
+    except InputError:
+        raise
     except Exception as exc:  # pandas raises many kinds: report the file and the reason
-        raise InputError(f"cannot read {p}: {exc}") from exc
+        raise InputError(
+            f"cannot read {p}: {exc}. Check that every row has as many cells as the header "
+            "(quote cells that hold the delimiter)."
+        ) from exc
     raise InputError(f"{p}: unsupported file type {suffix!r}; give a .csv or .xlsx file")
 
 

@@ -8,6 +8,7 @@ output can account for every input row (the *ledger*).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import os
@@ -186,11 +187,27 @@ def _load_grid(
             grid = readers.read_jsonl_grid(path, encoding)
         else:
             grid = readers.read_csv_grid(path, encoding, delimiter)
+            index = _header_or_error(grid, mapping)
+            if delimiter is None and _one_column_header(grid, index):
+                # a header without any delimiter is a one-column export: the commas or
+                # semicolons the sniffer saw are in the report texts, which must stay whole
+                grid = readers.read_csv_grid(path, encoding, readers.ONE_COLUMN)
+            else:
+                return grid, index
     except PermissionError:
         raise InputError(
             f"{path}: permission denied; close the file in Excel or check its permissions."
         ) from None
     return grid, _header_or_error(grid, mapping)
+
+
+def _one_column_header(grid: readers.RawGrid, index: int) -> bool:
+    """Whether the header row is one cell while rows below it were split into more.
+
+    ``csv.writer(delimiter=";")`` leaves the commas of a one-column file unquoted, and the
+    delimiter sniffer then splits every report at its commas.
+    """
+    return len(grid.rows[index]) == 1 and any(len(r) > 1 for r in grid.rows[index + 1 :])
 
 
 def _header_or_error(grid: readers.RawGrid, mapping: dict[str, str]) -> int:
@@ -299,6 +316,10 @@ def _build_table(
     import pandas as pd
 
     header_cells = grid.rows[header_index]
+    split_text = _SplitTextRepair.for_grid(grid, header_index, matches)
+    repaired = [split_text.repair(row) for row in grid.rows]
+    if split_text.active:
+        grid = dataclasses.replace(grid, rows=[cells for cells, _ in repaired])
     width = max((len(r) for r in grid.rows[header_index:]), default=0)
     field_of_column = {m.column: f for f, m in matches.items()}
     extra_columns = _extra_column_names(header_cells, width, field_of_column, grid, header_index)
@@ -315,6 +336,8 @@ def _build_table(
         if blank and not grid.header_known and offset not in grid.broken_rows:
             continue  # a blank line in a sheet or CSV is layout; a record in JSON is a row
         record, notes = _row_fields(cells, matches, grid.row_numbers[offset])
+        if repaired[offset][1]:
+            notes.append(repaired[offset][1])
         for column, name in extra_columns.items():
             record[name] = cleaning.cell_to_text(cells[column])
         status, reason = _row_status(
@@ -339,6 +362,54 @@ def _build_table(
     table["date"] = pd.to_datetime(table["date"])
     table["source_row"] = table["source_row"].astype("int64")
     return table
+
+
+@dataclasses.dataclass(frozen=True)
+class _SplitTextRepair:
+    """Joins back the report text of a CSV row that has more cells than its header.
+
+    An export tool that does not quote cells leaves the delimiters inside the report text
+    as they are, and the row then has more cells than the header: the text is cut at its
+    first delimiter and the rest pushed into the columns after it (a date column then holds
+    words). The report text is the free-text column, so the surplus cells are taken to be
+    its pieces and joined back with the delimiter; the row says so in its status reason.
+    Only for CSV (a spreadsheet's or JSON's cells are what they are), and only when the
+    surplus cells hold something (Excel pads rows with empty cells).
+    """
+
+    header_width: int = 0
+    text_column: int = -1
+    delimiter: str = ""
+
+    @classmethod
+    def for_grid(
+        cls, grid: readers.RawGrid, header_index: int, matches: dict[str, headers.ColumnMatch]
+    ) -> _SplitTextRepair:
+        delimiter = grid.details.get("delimiter", "")
+        if grid.details.get("format") != "csv" or not delimiter or "text" not in matches:
+            return cls()
+        return cls(len(grid.rows[header_index]), matches["text"].column, delimiter)
+
+    @property
+    def active(self) -> bool:
+        return self.text_column >= 0
+
+    def repair(self, row: list[Any]) -> tuple[list[Any], str]:
+        if not self.active or len(row) <= self.header_width:
+            return row, ""
+        row = list(row)
+        while len(row) > self.header_width and not cleaning.cell_to_text(row[-1]).strip():
+            row.pop()  # empty cells after the last column are padding, not text
+        surplus = len(row) - self.header_width
+        if surplus <= 0:
+            return row, ""
+        t = self.text_column
+        text = self.delimiter.join(cleaning.cell_to_text(c) for c in row[t : t + surplus + 1])
+        note = (
+            f"the row had {surplus} more cell(s) than the header; they were joined back into "
+            f"the text, which held {self.delimiter!r} without quotes"
+        )
+        return [*row[:t], text, *row[t + surplus + 1 :]], note
 
 
 def _extra_column_names(
@@ -426,6 +497,53 @@ def _row_status(
     return "ok", ""
 
 
+def recheck_table(table: pd.DataFrame, min_letters: int, max_chars: int) -> pd.DataFrame:
+    """A copy of a report table whose ``ok`` rows still have text that can be analysed.
+
+    A table from :func:`read_reports` may be edited before it is analysed (a text cleared,
+    set to NaN or shortened); its ``status`` column would then promise text that is not
+    there. Such rows get the status the text now earns, with the reason, like any row read
+    from a file; the other rows are left as they are.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = read_reports(pd.DataFrame({"teksti": ["Vuokrat nousivat.", "Kela viivyttelee."]}))
+    >>> table.loc[1, "text"] = None
+    >>> recheck_table(table, 3, 20000)[["status", "text", "status_reason"]].values.tolist()[1]
+    ['empty', '', 'no text (the text was changed after read_reports)']
+    """
+
+    out = table.copy()
+    for column in ("text", "proposal"):
+        if column in out:
+            values = out[column]
+            missing = values.isna()
+            out[column] = values.where(~missing, "").map(
+                lambda v: v if isinstance(v, str) else str(v)
+            )
+    for index in out.index[out["status"] == "ok"]:
+        record = {"text": out.at[index, "text"], "date": None, "_unreadable": ""}
+        status, reason = _row_status(record, None, min_letters, max_chars, None, None)
+        if status != "ok":
+            out.at[index, "status"] = status
+            out.at[index, "status_reason"] = f"{reason} (the text was changed after read_reports)"
+    return out
+
+
+def _identifies_a_person(value: str) -> bool:
+    """Whether a report id holds an identity code, a phone number or an e-mail address.
+
+    Examples
+    --------
+    >>> _identifies_a_person("131052-308T"), _identifies_a_person("4827119")
+    (True, False)
+    """
+    from socanalysis.nlp.privacy_structured import find_emails, find_hetus, find_phones
+
+    return any(find(value) for find in (find_hetus, find_phones, find_emails))
+
+
 def _assign_id(
     record: dict[str, Any],
     status: str,
@@ -434,6 +552,14 @@ def _assign_id(
     notes: list[str],
 ) -> None:
     given = record["report_id"]
+    if given and _identifies_a_person(given):
+        # ids are shown wherever a report is named (examples of a theme, weak signals): an
+        # id that is someone's identity code, phone or e-mail cannot be, so it is replaced
+        notes.append(
+            "the id held personal data (an identity code, phone number or e-mail); "
+            "a generated id is used instead"
+        )
+        given = ""
     if given:
         base = given
         if given in first_by_id:

@@ -151,9 +151,38 @@ def find_header_row(rows: list[list[Any]], mapping: dict[str, str] | None = None
         cells = [c for c in row if c is not None and str(c).strip()]
         if len(cells) < 1:
             continue
+        if any(_is_data_value(c) for c in cells):
+            # a report that starts "Havainto: ..." beside its id and date is a row of data: taking
+            # it for the header would drop the rows above it and show its text as a column name
+            continue
         if "text" in match_columns(list(row), mapping):
             return index
     return None
+
+
+_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
+
+
+def _is_data_value(value: Any) -> bool:
+    """Whether a cell holds a number or a date, which no header cell does.
+
+    Examples
+    --------
+    >>> [_is_data_value(v) for v in (3, "12", "3.2.2024", "Pvm", "Vuosi 2025", None)]
+    [True, True, True, False, False, False]
+    """
+    import datetime as dt
+
+    from socanalysis.intake.dates import parse_date
+
+    if isinstance(value, bool) or value is None:
+        return False
+    if isinstance(value, (int, float, dt.date)):
+        return True
+    text = str(value).strip()
+    if _NUMBER.fullmatch(text):
+        return True
+    return bool(text) and text[0].isdigit() and parse_date(text)[0] is not None
 
 
 def describe_missing_text(

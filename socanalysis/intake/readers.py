@@ -22,6 +22,9 @@ from typing import Any
 from socanalysis.errors import InputError
 
 CSV_DELIMITERS = (";", "\t", ",", "|")  # order breaks ties: Finnish Excel writes ';'
+#: Reads a CSV as one column: the ASCII unit separator, which report text never holds (the
+#: cleaning removes control characters), so no cell is ever split.
+ONE_COLUMN = "\x1f"
 _EXTENSION_FORMATS = {
     ".csv": "csv",
     ".tsv": "csv",
@@ -175,7 +178,8 @@ def read_csv_grid(path: Path, encoding: str | None = None, delimiter: str | None
             f"{path}: the CSV cannot be parsed near line {reader.line_num} ({exc}). "
             "Check for an unclosed quote in that row, or re-export the file."
         ) from None
-    details = {"format": "csv", "encoding": used_encoding, "delimiter": delim}
+    shown = "" if delim == ONE_COLUMN else delim  # run.json: no delimiter, one column
+    details = {"format": "csv", "encoding": used_encoding, "delimiter": shown}
     return RawGrid(rows, numbers, str(path), details=details)
 
 
@@ -277,13 +281,28 @@ def _find_records(data: Any, path: Path) -> list[Any]:
     if isinstance(data, list):
         return data
     if isinstance(data, dict):
-        lists = [v for v in data.values() if isinstance(v, list) and v and isinstance(v[0], dict)]
+        lists = {
+            k: v for k, v in data.items() if isinstance(v, list) and v and isinstance(v[0], dict)
+        }
         if len(lists) == 1:
-            return lists[0]
+            return next(iter(lists.values()))
+        if len(lists) > 1:
+            raise InputError(
+                f"{path}: the object holds {len(lists)} lists of objects "
+                f"({', '.join(map(repr, lists))}) and it is not clear which holds the reports. "
+                "Save the reports' list on its own, as a JSON list or JSON Lines."
+            )
         columns = [v for v in data.values() if isinstance(v, (list, dict))]
         if columns and len(columns) == len(data):  # column-oriented: {"text": [...], "date": [...]}
             import pandas as pd
 
+            lengths = {len(v) for v in columns}
+            if len(lengths) > 1:
+                raise InputError(
+                    f"{path}: the object's columns have different lengths "
+                    f"({', '.join(f'{k!r}: {len(v)}' for k, v in data.items())}); "
+                    "every column needs one value per report."
+                )
             return pd.DataFrame(data).to_dict(orient="records")
     raise InputError(
         f"{path}: expected a list of report objects, or an object with one such list "
