@@ -179,9 +179,11 @@ def analyze(
         scheduler=scheduler,
         partitions=partitions,
     )
-    from socanalysis.pipeline import check_review_out_dir
+    from socanalysis.pipeline import check_out_dir, check_review_out_dir
 
-    check_review_out_dir(config.review, out_dir)  # before minutes of analysis, not after
+    # before minutes of analysis, not after
+    check_review_out_dir(config.review, out_dir)
+    check_out_dir(out_dir)
     display = Display(quiet=quiet)
     started = time.perf_counter()
     with display.running():

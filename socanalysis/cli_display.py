@@ -64,10 +64,20 @@ class Display:
             f"{counts['analysed']} analysed."
         )
         if counts["analysed"] == 0:
-            out.print(
-                "  [bold]Nothing could be analysed[/bold]: the input has no report text "
-                "that can be read; reports.csv gives each row's status and reason."
-            )
+            by_status = counts["by_status"]
+            if by_status.get("out_of_range") and by_status.get("out_of_range") == sum(
+                n for s, n in by_status.items() if s not in ("empty", "unreadable")
+            ):
+                why = (
+                    "every report with text is outside the date range (--from/--to); "
+                    "widen it, or check the dates in reports.csv"
+                )
+            else:
+                why = (
+                    "the input has no report text that can be read; reports.csv gives each "
+                    "row's status and reason"
+                )
+            out.print(f"  [bold]Nothing could be analysed[/bold]: {why}.")
         skipped = {k: v for k, v in counts["by_status"].items() if k != "ok"}
         for status, n in sorted(skipped.items()):
             out.print(f"  skipped {n:>5}  {_STATUS_WORDS.get(status, status)}")

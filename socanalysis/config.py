@@ -15,6 +15,7 @@ from socanalysis.errors import ConfigError
 PERIODS = ("auto", "month", "quarter", "half-year", "year")
 ENGINES = ("local", "dask")
 OUTPUT_LANGUAGES = ("fi", "sv", "en")
+MAX_SEED = 2**32 - 1  # numpy's and UMAP's seeds are 32-bit
 
 
 @dataclass
@@ -109,8 +110,13 @@ class AnalysisConfig:
                 f"output_language={self.output_language!r} is not one of: "
                 f"{', '.join(OUTPUT_LANGUAGES)}"
             )
-        if not isinstance(self.seed, int) or isinstance(self.seed, bool) or self.seed < 0:
-            raise ConfigError(f"seed={self.seed!r} must be a non-negative integer")
+        if (
+            not isinstance(self.seed, int)
+            or isinstance(self.seed, bool)
+            or not 0 <= self.seed <= MAX_SEED
+        ):
+            raise ConfigError(f"seed={self.seed!r} must be an integer from 0 to {MAX_SEED}")
+        self._validate_types()
         if self.n_themes != "auto" and not (isinstance(self.n_themes, int) and self.n_themes >= 1):
             raise ConfigError(f"n_themes={self.n_themes!r} must be 'auto' or a positive integer")
         for name in ("min_text_letters", "max_text_chars", "n_examples"):
@@ -124,7 +130,9 @@ class AnalysisConfig:
                 'columns must map field names to header texts, e.g. columns = { text = "Kuvaus" }'
             )
         if self.num_threads is not None and (
-            not isinstance(self.num_threads, int) or self.num_threads < 1
+            not isinstance(self.num_threads, int)
+            or isinstance(self.num_threads, bool)
+            or self.num_threads < 1
         ):
             raise ConfigError(f"num_threads={self.num_threads!r} must be a positive integer")
         if isinstance(self.review, os.PathLike):
@@ -139,6 +147,55 @@ class AnalysisConfig:
             value = getattr(self, name)
             if isinstance(value, (dt.date, dt.datetime)):
                 setattr(self, name, value.isoformat()[:10])
+        self._validate_dates()
+
+    def _validate_types(self) -> None:
+        """Settings whose wrong type would be misread rather than fail: ``use_cache = "no"``
+        is a true value in Python, and would write the caches the user asked not to write."""
+        if not isinstance(self.use_cache, bool):
+            raise ConfigError(f"use_cache={self.use_cache!r} must be true or false")
+        for name, kinds, what in (
+            ("cache_dir", (str,), "a folder path"),
+            ("sector_taxonomy", (str,), "the path of a sector taxonomy file"),
+            ("date_from", (str, dt.date), "a date such as 2024-12-31"),
+            ("date_to", (str, dt.date), "a date such as 2024-12-31"),
+        ):
+            value = getattr(self, name)
+            if isinstance(value, os.PathLike):
+                value = os.fspath(value)
+                setattr(self, name, value)
+            if value is not None and not isinstance(value, kinds):
+                raise ConfigError(f"{name}={value!r} must be {what}")
+        if not isinstance(self.embedder, str) or not self.embedder.strip():
+            raise ConfigError(
+                f"embedder={self.embedder!r} must be a backend name such as 'e5-small-bundled'"
+            )
+        if self.sheet is not None and (
+            isinstance(self.sheet, bool)
+            or not isinstance(self.sheet, (str, int))
+            or (isinstance(self.sheet, int) and self.sheet < 0)
+        ):
+            raise ConfigError(f"sheet={self.sheet!r} must be a sheet name or a sheet number from 0")
+
+    def _validate_dates(self) -> None:
+        from socanalysis.intake.dates import parse_date
+
+        parsed = {}
+        for name in ("date_from", "date_to"):
+            value = getattr(self, name)
+            if value is None or value == "":
+                continue
+            parsed[name], problem = parse_date(value)
+            if parsed[name] is None:
+                raise ConfigError(
+                    f"{name}={value!r} is not a date ({problem or 'empty'}); "
+                    "give it as 2024-12-31 or 31.12.2024"
+                )
+        if len(parsed) == 2 and parsed["date_from"] > parsed["date_to"]:
+            raise ConfigError(
+                f"date_from={self.date_from!r} is after date_to={self.date_to!r}: "
+                "no report could be in that range; swap them"
+            )
 
     def _validate_engine(self) -> None:
         if self.engine not in ENGINES:

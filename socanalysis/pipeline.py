@@ -135,16 +135,22 @@ class AnalysisResult:
 
         out = Path(out_dir)
         check_review_out_dir(self.config.review, out)
+        check_out_dir(out)
         try:
             out.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise InputError(f"{out}: cannot create the output folder ({exc.strerror}).") from None
-        paths = write_contract_tables(self.reports, self.themes, self.weak_signals, out)
-        if human_readable:
-            from socanalysis.export.outputs import write_outputs
+            paths = write_contract_tables(self.reports, self.themes, self.weak_signals, out)
+            if human_readable:
+                from socanalysis.export.outputs import write_outputs
 
-            paths += write_outputs(self, out, charts=charts, **self.category_labels)
-        paths.append(write_json(self.run_info, out / "run.json"))
+                paths += write_outputs(self, out, charts=charts, **self.category_labels)
+            paths.append(write_json(self.run_info, out / "run.json"))
+        except OSError as exc:
+            # a folder where a result file goes, a file where the charts folder goes, a full
+            # disk, no permission: the user's to fix, so a message, not a traceback
+            raise InputError(
+                f"{exc.filename or out}: cannot write the results there ({exc.strerror or exc}). "
+                "Move what is in the way, free some space, or choose another --out folder."
+            ) from None
         return paths
 
     def summary(self) -> dict[str, Any]:
@@ -227,6 +233,7 @@ def analyze(
     per_report = _per_report_engine(config, client)
     with clock("intake"):
         table = _intake(source, config)
+        _mask_fields(table)
     ledger_ids = table["report_id"].tolist()
     for column, empty in _EMPTY_ANALYSIS.items():
         table[column] = empty
@@ -416,6 +423,31 @@ def _stage_privacy(table: pd.DataFrame, rows: Any) -> None:
     table.loc[rows, "pii_masked"] += counts
 
 
+#: Columns besides the text and the proposal that people read in the outputs and that a form
+#: lets reporters fill freely (a unit typed as "Yksikkö Jukka Nieminen 045...", a §11 choice
+#: with "ask Matti, 040...") or that echo a cell (a date cell holding text).
+MASKED_FIELDS = ("unit", "municipality", "shl_reported", "sectors_reported", "status_reason")
+
+
+def _mask_fields(table: pd.DataFrame) -> None:
+    """Mask personal data in :data:`MASKED_FIELDS` of every row, before any stage uses them.
+
+    A form's unit, municipality and category columns hold a few distinct values, each masked
+    once. Masking only replaces what it finds (names, identity codes, phones, e-mail, ...), so
+    "3, kysy Matilta" still reads as §11 point 3; two units that differ only by a person's name
+    become one, which is what masking means.
+    """
+    from socanalysis.nlp.privacy import mask
+
+    for column in MASKED_FIELDS:
+        if column not in table:
+            continue
+        values = table[column].fillna("").astype(str)
+        masked = {v: mask(v).text for v in values.unique() if v.strip()}
+        if any(m != v for v, m in masked.items()):
+            table[column] = values.map(lambda v, m=masked: m.get(v, v))
+
+
 def _masked(texts: list[Any], languages: list[Any]) -> tuple[list[str], list[int]]:
     """Masked texts and the number of spans masked in each (from the results cache where
     stored; a text and its language decide both)."""
@@ -489,6 +521,42 @@ def _stage_embeddings(
     texts = texts_for_embedding(table.loc[rows, "text_masked"])
     vectors = embedder.encode(texts, kind=REPORT_KIND, show_progress=progress is not None)
     return embedder, vectors
+
+
+def check_out_dir(out_dir: str | os.PathLike[str]) -> None:
+    """Refuse an output folder that cannot hold the results, before any work is done.
+
+    ``out_dir`` must be a folder (or not exist yet) in a place this process may write to;
+    the check writes and removes a small temporary file there.
+
+    Examples
+    --------
+    >>> check_out_dir("README.md")
+    Traceback (most recent call last):
+    ...
+    socanalysis.errors.InputError: --out README.md is a file, not a folder: ...
+    """
+    import tempfile
+
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise InputError(
+            f"--out {out} is a file, not a folder: give a folder for the results "
+            "(it is created when missing)."
+        )
+    probe = out
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent  # the folder that will hold the new one
+    if probe.exists() and not probe.is_dir():
+        raise InputError(f"--out {out}: {probe} is a file, so no folder can be made below it.")
+    try:
+        with tempfile.TemporaryFile(dir=probe):
+            pass
+    except OSError as exc:
+        raise InputError(
+            f"--out {out}: cannot write in {probe} ({exc.strerror or exc}); choose a folder "
+            "you may write to."
+        ) from None
 
 
 def check_review_out_dir(
@@ -805,7 +873,9 @@ def _finish_categories(
 def _intake(source: Any, config: AnalysisConfig) -> pd.DataFrame:
     is_table = hasattr(source, "columns") and set(CANONICAL_COLUMNS) <= set(source.columns)
     if is_table:
-        return source.copy()
+        from socanalysis.reports import recheck_table
+
+        return recheck_table(source, config.min_text_letters, config.max_text_chars)
     return read_reports(
         source,
         config.columns or None,

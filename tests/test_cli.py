@@ -119,13 +119,18 @@ def test_options_reach_the_analysis(tmp_path, export_csv):
         (["analyze", "{csv}", "--config", "{toml}"], "unknown setting(s) colour"),
         (["analyze", "{csv}", "--from", "eilen"], "date_from"),
         (["analyze", "{csv}", "--period", "week"], "Invalid value for '--period'"),
+        (["analyze", "{csv}", "--seed", "4294967296"], "seed=4294967296 must be an integer"),
+        (["analyze", "{csv}", "--from", "2025-12-31", "--to", "2025-01-01"], "is after date_to"),
+        (["analyze", "{csv}", "--out", "{busy}"], "reports.csv: cannot write the results"),
         (["analyse"], "No such command 'analyse'"),
     ],
 )
 def test_user_mistakes_exit_2_with_a_message_and_no_traceback(tmp_path, export_csv, args, message):
     toml = tmp_path / "bad.toml"
     toml.write_text('colour = "blue"\n', encoding="utf-8")
-    args = [a.format(csv=export_csv, toml=toml) for a in args]
+    busy = tmp_path / "busy"
+    (busy / "reports.csv").mkdir(parents=True)  # a folder where a result file goes
+    args = [a.format(csv=export_csv, toml=toml, busy=busy) for a in args]
     result = run(*args)
     assert result.exit_code == 2, result.output
     assert message in result.output
@@ -173,6 +178,12 @@ def test_input_without_analysable_reports_says_so(tmp_path):
     assert "Nothing could be analysed" in result.output
     reports = pd.read_csv(tmp_path / "o" / "reports.csv", dtype=str, keep_default_na=False)
     assert reports["status"].tolist() == ["empty"]
+
+
+def test_every_report_outside_the_date_range_says_so(tmp_path, export_csv):
+    result = run("analyze", str(export_csv), "--out", str(tmp_path / "o"), "--from", "2040-01-01")
+    assert result.exit_code == 0, result.output
+    assert "every report with text is outside the date range" in result.output
 
 
 def test_result_plots_use_the_output_language():

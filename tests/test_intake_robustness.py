@@ -1,0 +1,197 @@
+"""Intake and settings mistakes found by exploratory testing: each case loses no report text,
+shows no personal data and ends in a clear message rather than a traceback."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from openpyxl import Workbook
+
+from socanalysis import read_reports
+from socanalysis.config import AnalysisConfig
+from socanalysis.errors import ConfigError, InputError
+from socanalysis.pipeline import _mask_fields, check_out_dir
+from socanalysis.reports import recheck_table
+
+TEXTS = [
+    "Asiakas ei saa apua, koska Kelan päätös viipyy ja rahat ovat loppu.",
+    "Nuoret eivät pääse mielenterveyspalveluihin, jono on neljä kuukautta.",
+    "Kotihoidon käynnit ovat liian lyhyitä ja asiakkaat ovat yksinäisiä.",
+]
+
+
+def _write(path: Path, rows: list[list[str]], delimiter: str = ";") -> Path:
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\n").writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    return path
+
+
+def test_one_column_csv_keeps_whole_texts(tmp_path):
+    # csv.writer(delimiter=";") leaves the commas of a one-column file unquoted
+    path = _write(tmp_path / "one.csv", [["Havainto"], *[[t] for t in TEXTS]])
+    assert "," in path.read_text(encoding="utf-8")
+    table = read_reports(path)
+    assert table["text"].tolist() == TEXTS
+    assert set(table["status"]) == {"ok"}
+    assert table.attrs["intake"]["delimiter"] == ""
+    assert not [c for c in table.columns if c.startswith("column_")]
+
+
+def test_unquoted_delimiters_in_the_text_are_joined_back(tmp_path):
+    text = "Asiakas ei saa apua kelasta, soittakaa sosiaalityöntekijälle, jos tarvitsee"
+    lines = ["Havainto,Pvm", f"{text},1.2.2024", "Toinen asiakas odottaa viikkoja,2.2.2024"]
+    path = tmp_path / "comma.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    table = read_reports(path)
+    assert table["text"].tolist() == [text, "Toinen asiakas odottaa viikkoja"]
+    assert table["date"].dt.strftime("%Y-%m-%d").tolist() == ["2024-02-01", "2024-02-02"]
+    assert "2 more cell(s) than the header" in table.loc[0, "status_reason"]
+    assert table.loc[1, "status_reason"] == ""
+    assert table["status"].tolist() == ["ok", "ok"]
+
+
+def test_text_in_a_middle_column_is_joined_back_and_padding_is_not_text(tmp_path):
+    lines = ["ID;Havainto;Pvm", "1;Vuokra; sähkö ja ruoka nousevat;3.2.2024", "2;Kela;4.2.2024;;"]
+    path = tmp_path / "middle.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    table = read_reports(path)
+    assert table["text"].tolist() == ["Vuokra; sähkö ja ruoka nousevat", "Kela"]
+    assert table["date"].dt.day.tolist() == [3, 4]
+    assert "1 more cell(s) than the header" in table.loc[0, "status_reason"]
+    assert table.loc[1, "status_reason"] == ""  # trailing empty cells: padding
+
+
+def test_a_data_row_is_never_taken_for_the_header(tmp_path):
+    rows = [
+        ["ID", "Kerro tilanteesta", "Pvm"],
+        ["1", "Asiakas ei saa toimeentulotukea ajoissa", "1.2.2024"],
+        ["2", "Havainto: asiakas Matti Virtanen ei saa tulkkia.", "3.2.2024"],
+        ["3", "Kotihoidon käynnit ovat lyhyitä", "4.2.2024"],
+    ]
+    with pytest.raises(InputError) as info:
+        read_reports(_write(tmp_path / "data.csv", rows))
+    message = str(info.value)
+    assert "no column with the report text was recognised" in message
+    assert "'Kerro tilanteesta'" in message and "Virtanen" not in message
+    book = Workbook()
+    for row in rows:
+        book.active.append([int(row[0]) if row[0].isdigit() else row[0], *row[1:]])
+    book.save(tmp_path / "data.xlsx")
+    with pytest.raises(InputError, match="no column with the report text"):
+        read_reports(tmp_path / "data.xlsx")
+    # named, the column is found and every row is kept
+    table = read_reports(tmp_path / "data.csv", {"text": "Kerro tilanteesta"})
+    assert len(table) == 3
+
+
+def test_ids_that_are_personal_data_are_replaced():
+    table = read_reports(
+        pd.DataFrame({"id": ["131052-308T", "17", "040 123 4567"], "teksti": TEXTS})
+    )
+    assert table.loc[1, "report_id"] == "17"
+    for row in (0, 2):
+        assert table.loc[row, "report_id"].startswith("r")
+        assert "generated id" in table.loc[row, "status_reason"]
+    assert "131052-308T" not in " ".join(table["report_id"])
+
+
+def test_free_text_fields_are_masked_before_analysis():
+    table = pd.DataFrame(
+        {
+            "unit": ["Yksikkö Jukka Nieminen 045 123 4567", "Aikuissosiaalityö Turku"],
+            "municipality": ["Turku", ""],
+            "shl_reported": ["3, kysy lisää Matti Virtaselta 0401234567", "4"],
+            "sectors_reported": ["Kela; liisa.korhonen@example.fi", "kela"],
+            "status_reason": ["date 'soita 040 765 4321' is not in a known form", ""],
+        }
+    )
+    _mask_fields(table)
+    shown = " ".join(table.astype(str).to_numpy().ravel())
+    for raw in ("Nieminen", "123 4567", "Virtaselta", "0401234567", "korhonen", "765 4321"):
+        assert raw not in shown
+    assert table.loc[1, "unit"] == "Aikuissosiaalityö Turku"  # nothing to mask: unchanged
+    assert table.loc[0, "shl_reported"].startswith("3, kysy lisää")
+
+
+def test_an_edited_report_table_is_checked_again():
+    table = read_reports(pd.DataFrame({"teksti": [*TEXTS, "Vuokrat nousevat."]}))
+    table.loc[0, "text"] = np.nan
+    table.loc[1, "text"] = "ab"
+    table.loc[2, "text"] = ""
+    out = recheck_table(table, 3, 20_000)
+    assert out["status"].tolist() == ["empty", "too_short", "empty", "ok"]
+    assert out.loc[0, "text"] == ""
+    assert "changed after read_reports" in out.loc[1, "status_reason"]
+    assert table.loc[0, "status"] == "ok"  # the caller's table is not changed
+
+
+@pytest.mark.parametrize(
+    ("settings", "pattern"),
+    [
+        ({"use_cache": "no"}, "use_cache='no' must be true or false"),
+        ({"sheet": [1]}, "sheet=\\[1\\] must be a sheet name"),
+        ({"sheet": -1}, "sheet=-1 must be"),
+        ({"cache_dir": 5}, "cache_dir=5 must be a folder path"),
+        ({"seed": 2**32}, "seed=4294967296 must be an integer from 0 to 4294967295"),
+        ({"num_threads": True}, "num_threads=True must be a positive integer"),
+        ({"embedder": ""}, "embedder='' must be a backend name"),
+        ({"date_from": "garbage"}, "date_from='garbage' is not a date"),
+        ({"date_from": "2024-12-31", "date_to": "1.1.2024"}, "is after date_to"),
+    ],
+)
+def test_settings_of_the_wrong_type_or_value_are_refused(settings, pattern):
+    with pytest.raises(ConfigError, match=pattern):
+        AnalysisConfig(**settings)
+
+
+def test_settings_file_errors_name_the_file(tmp_path):
+    path = tmp_path / "settings.toml"
+    path.write_text('date_from = "viime vuonna"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="settings.toml: date_from='viime vuonna'"):
+        AnalysisConfig.from_toml(path)
+    assert AnalysisConfig(seed=2**32 - 1, date_from="31.12.2024", date_to="2025-01-01").seed
+
+
+def test_output_folder_problems_are_found_before_the_analysis(tmp_path):
+    check_out_dir(tmp_path / "new" / "deeper")  # may be created: fine
+    assert not (tmp_path / "new").exists()  # the check creates nothing
+    (tmp_path / "file.txt").write_text("x", encoding="utf-8")
+    with pytest.raises(InputError, match="is a file, not a folder"):
+        check_out_dir(tmp_path / "file.txt")
+    with pytest.raises(InputError, match="is a file, so no folder can be made below it"):
+        check_out_dir(tmp_path / "file.txt" / "results")
+
+
+def test_json_object_with_two_lists_or_ragged_columns(tmp_path):
+    two = {"a": [{"teksti": TEXTS[0]}], "b": [{"teksti": TEXTS[1]}, {"teksti": TEXTS[2]}]}
+    (tmp_path / "two.json").write_text(json.dumps(two), encoding="utf-8")
+    with pytest.raises(InputError, match="holds 2 lists of objects \\('a', 'b'\\)"):
+        read_reports(tmp_path / "two.json")
+    ragged = {"teksti": TEXTS, "pvm": ["1.1.2024"]}
+    (tmp_path / "ragged.json").write_text(json.dumps(ragged), encoding="utf-8")
+    with pytest.raises(InputError, match="different lengths \\('teksti': 3, 'pvm': 1\\)"):
+        read_reports(tmp_path / "ragged.json")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "cp1252", "utf-8-sig"])
+def test_labelled_files_are_read_as_analyze_reads_them(tmp_path, encoding):
+    from socanalysis.cli_categories import read_table
+
+    rows = [["Havainto", "SHL 11 § tuen tarve"], *[[t, "3"] for t in TEXTS], ["Äiti ja lapsi", "7"]]
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter="\t" if encoding == "utf-16" else ";").writerows(rows)
+    path = tmp_path / "labelled.csv"
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    table = read_table(path)
+    assert table["Havainto"].tolist() == [*TEXTS, "Äiti ja lapsi"]
+    assert table["SHL 11 § tuen tarve"].tolist() == ["3", "3", "3", "7"]
+    one = _write(tmp_path / "one.csv", [["Havainto"], *[[t] for t in TEXTS]])
+    with pytest.raises(InputError, match="is one column; a labelled file needs"):
+        read_table(one)
