@@ -173,6 +173,10 @@ def test_iban_validation_and_detection():
         "Skolvägen 3 A 2",
         "Kyrkogränd 1",
         "Norra Esplanaden 5 A",
+        # where someone lives or moves: the street word in a locative case
+        "Kauppakadulla 3",
+        "Mannerheimintiellä 5 B 12",
+        "Koulukujalle 7",
     ],
 )
 def test_street_addresses(address):
@@ -183,6 +187,10 @@ def test_street_addresses(address):
 
 def test_address_needs_a_house_number_not_a_distance():
     assert find_pii("Kantatie 5 km päässä ja Rauhankatu on kaunis.") == []
+    # a capitalised word and a number that are no address leave the address after them
+    assert types_and_texts("Kela 5 Rauhankatu 3") == [("address", "Rauhankatu 3")]
+    # a road or a field in a locative case is no address
+    assert find_pii("Valtatiellä 4 sattui onnettomuus. Kentällä 5 pelaajaa. Tiellä 3 autoa.") == []
 
 
 def test_postal_codes_and_plates():
@@ -227,6 +235,15 @@ def test_abbreviation_codes_are_not_plates():
         ("Tesfaye berättade om läget.", "sv", ["Tesfaye"]),
         ("Aiti Anna soitti ja Vaino kavi.", "fi", ["Anna", "Vaino"]),  # typed without ä/ö
         ("klienten elvira ringde igen.", "sv", ["elvira"]),
+        # common names that read as ordinary word forms (Jaana: jaa + essive) are listed
+        ("Tapasin Jaana eilen, soitin Marille ja Tomille.", "fi", ["Jaana", "Marille", "Tomille"]),
+        ("Asiakas (Jaana) kertoi asiasta.", "fi", ["Jaana"]),
+        # double names, also at the start of a sentence and in lower case after a cue
+        ("Marja-Liisa soitti. Juha-Pekka tuli.", "fi", ["Marja-Liisa", "Juha-Pekka"]),
+        ("asiakas juha-pekka soitti.", "fi", ["juha-pekka"]),
+        # words in capitals: names read as names, other words never
+        ("ASIAKAS MATTI VIRTANEN SOITTI KELAAN.", "fi", ["MATTI VIRTANEN"]),
+        ("KLIENTEN ERIK LINDHOLM RINGDE.", "sv", ["ERIK LINDHOLM"]),
     ],
 )  # fmt: skip
 def test_names(text, language, expected):
@@ -261,6 +278,12 @@ def test_names_masked_with_language_placeholders():
         ("Sen jälkeen mamma ringde.", "fi"),  # a Swedish verb after a cue is no name
         ("Hans mamma ringde.", "sv"),
         ("Hän kertoi, että Nuori kertoi.", "fi"),
+        # names that are everyday words need more evidence at the start of a sentence
+        ("Kai se menee niin. Otto tililtä jäi tekemättä. Pyry esti liikkumisen.", "fi"),
+        # capitals with no name in them: acronyms and shouting stay as they are
+        ("KELA EI MAKSA TOIMEENTULOTUKEA AJOISSA. ASIAKKAALLA ON ADHD.", "fi"),
+        ("ANNA RAHAA HETI.", "fi"),
+        ("Yhteys HUS:iin ja TE-toimistoon.", "fi"),
     ],
 )
 def test_no_names_in_ordinary_text(text, language):

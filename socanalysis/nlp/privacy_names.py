@@ -407,7 +407,9 @@ def _word_facts(word: str, langs: tuple[str, ...]) -> tuple:
     kind = _stop_kind(stop, lex)
     names = lex.first | lex.surnames
     name = _lookup(cf, lemmas, names, lex.name_stems, lex)
-    if name is None and len(parts) > 1:
+    if len(parts) > 1 and all(p in names for p in parts):
+        name = cf  # a double name ("Marja-Liisa", "Juha-Pekka") is a name as a whole
+    elif name is None and len(parts) > 1:
         name = next((p for p in parts if p in names), None)
     known, proper, proper_here = _dictionary(word, langs)
     if (
@@ -502,12 +504,24 @@ def _is_streetlike(tok: _Token, lex: _Lexicon) -> bool:
     return any(tok.cf.endswith(s) and len(tok.cf) > len(s) + 1 for s in lex.street_suffixes)
 
 
-def _ordinary_reading(tok: _Token, langs: tuple[str, ...]) -> bool:
-    """Whether a dictionary of ``langs`` knows the word as something other than its name."""
+def _ordinary_reading(tok: _Token, langs: tuple[str, ...], lex: _Lexicon) -> bool:
+    """Whether a dictionary of ``langs`` knows the word as something other than a name."""
     from socanalysis.nlp.lemmas import is_known_word
 
     return any(
-        is_known_word(tok.cf, lang) and tok.name not in _lemmas(tok.cf, (lang,)) for lang in langs
+        is_known_word(tok.cf, lang) and not _reads_as_a_name(tok, lex, (lang,)) for lang in langs
+    )
+
+
+def _reads_as_a_name(tok: _Token, lex: _Lexicon, langs: tuple[str, ...] = ("fi",)) -> bool:
+    """Whether the lower-case word's lemma is its listed name or another listed name: "Tomin"
+    is Tom's or Tomi's (the dictionary says tom, the name lists found tomi), either way a
+    name; "Pian" is soon, whatever Pia's would be."""
+    lemmas = _lemmas(tok.cf, langs)
+    return (
+        tok.name in lemmas
+        or not lemmas.isdisjoint(lex.first)
+        or not lemmas.isdisjoint(lex.surnames)
     )
 
 
@@ -542,7 +556,7 @@ def _standalone_score(
         if not cue or tok.stop is not None or tok.name in amb:
             return 0.0
         exact = tok.name is not None and tok.cf == tok.name
-        if exact and tok.name in lex.first:
+        if exact and all(part in lex.first for part in re.split(r"['’\-]", tok.name)):
             return sc["cue"]
         # Other lower-case words only right after a cue as listed ("asiakas", "klienten"): an
         # inflected or plural cue ("asiakkaat eivat", "nuorten assunnottomuus") is followed by
@@ -577,7 +591,7 @@ def _standalone_score(
         # that happens to look like an inflected name ("Pian" is "soon", not Pia's;
         # "Matinköpen" is the food shopping: Swedish knows it, a Finnish rule reads Matti in it)
         if tok.cf == tok.name or (
-            tok.name in _lemmas(tok.cf, ("fi",)) and not _ordinary_reading(tok, langs)
+            _reads_as_a_name(tok, lex) and not _ordinary_reading(tok, langs, lex)
         ):
             return sc["list_sentence_initial"]
         return 0.0
@@ -689,6 +703,44 @@ def _lowercase_full_names(
             left.score = right.score = max(left.score, right.score, lex.scores["neighbour"])
 
 
+# a word in capitals (Latin, Latin-1 and Cyrillic letters), hyphenated parts included
+_CAPITALS = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0400-\u042f"
+_WORD_IN_CAPITALS = re.compile(rf"(?<![\w'’\-])[{_CAPITALS}]+(?:['’\-][{_CAPITALS}]+)*(?![\w'’\-])")
+
+
+def _uncapitalised(text: str, language: str) -> str:
+    """The text with words in capitals written as a name or a word would be ("MATTI VIRTANEN
+    SOITTI" -> "Matti Virtanen soitti"), same length, so that spans found in it fit the text.
+
+    Every rule reads capitalisation, and a word in capitals has none to read. A word of the
+    name lists, or with a surname shape, gets a capital first letter; any other word (KELA,
+    SOITTI, ADHD) is written in lower case and so is never a name on its own.
+    """
+    if _WORD_IN_CAPITALS.search(text) is None:  # most texts: nothing to rewrite
+        return text
+    langs = _languages(language)
+    dots = not _DOTTED.isdisjoint(text)
+
+    def rewrite(match: re.Match[str]) -> str:
+        word = match.group(0)
+        lower = word.lower()
+        # a word in capitals of two letters or more; a letter whose lower case is longer
+        # would move the spans: such a word is left as it is
+        if len(word) < 2 or not word.isupper() or len(lower) != len(word):
+            return word
+        stop, name, *_, surname_shape = _word_facts(word.capitalize(), langs)
+        if stop is not None or (name is None and not surname_shape):
+            return lower
+        # headings in capitals are often typed without dots ("PAATTAMINEN", "MAARITELMAT"
+        # read as a -nen surname and as Maarit + an ending): a word that is an ordinary word
+        # once its letters are restored is one, unless it is a listed name as it stands
+        if name != lower and _misspelt_ordinary(lower, langs, "inside", dots):
+            return lower
+        return "-".join(part.capitalize() for part in lower.split("-"))
+
+    return _WORD_IN_CAPITALS.sub(rewrite, text)
+
+
 def find_names(text: str, language: str = "fi") -> list[PiiSpan]:
     """Personal names in ``text``; ``language`` is "fi", "sv", or anything else for both.
 
@@ -696,7 +748,7 @@ def find_names(text: str, language: str = "fi") -> list[PiiSpan]:
     """
     lex = _lexicon()
     amb = frozenset().union(*(lex.ambiguous[lang] for lang in _languages(language)))
-    tokens = _analyse(text, language, lex)
+    tokens = _analyse(_uncapitalised(text, language), language, lex)
     # ä/ö/å typed somewhere in a sentence: its writer did not leave them out in its other words
     # (per sentence, because a report may join parts typed in different ways)
     ends = [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text) + 1]

@@ -230,17 +230,15 @@ _LOWER = "a-zåäöüé"
 @lru_cache(maxsize=1)
 def _address_re() -> re.Pattern[str]:
     cfg = patterns()["address"]
-    suffixes = sorted(
-        {s.casefold() for s in cfg["street_suffixes_fi"] + cfg["street_suffixes_sv"]},
-        key=lambda s: (-len(s), s),
-    )
     prefixes = "|".join(re.escape(w) for w in cfg["street_prefix_words"])
     flat_words = sorted(cfg["apartment_words"], key=len, reverse=True)
     apartment = "|".join(re.escape(w) for w in flat_words)
-    suffix_alt = "|".join(re.escape(s) for s in suffixes)
+    # the street word is any capitalised word here; find_addresses keeps those that end in a
+    # street suffix (one string test instead of a regular alternation of a hundred suffixes
+    # tried at every letter)
     return re.compile(
         rf"(?<![\w\-])(?:(?:{prefixes})\s)?"
-        rf"(?P<street>(?=[{_UPPER}])[{_LOWER}{_UPPER}\-]*?(?i:{suffix_alt}))"
+        rf"(?P<street>(?=[{_UPPER}])[{_LOWER}{_UPPER}\-]+)"
         rf"\s(?P<number>\d{{1,3}}(?:\s?-\s?\d{{1,3}})?)(?!\d)"
         rf"(?P<stair>(?:\s[A-H]|[a-hA-H])(?![\w]))?"
         rf"(?P<flat>(?:\s?(?:{apartment})\s?\d{{1,3}}|(?(stair)\s?\d{{1,3}}|(?!)))(?![\w]))?"
@@ -248,16 +246,30 @@ def _address_re() -> re.Pattern[str]:
     )
 
 
+@lru_cache(maxsize=1)
+def _address_exclusions() -> tuple[frozenset[str], frozenset[str], tuple[str, ...]]:
+    """Words that are no street name, words after a number that make it no house number, and
+    the endings of street names."""
+    cfg = patterns()["address"]
+    not_streets = frozenset(w.casefold() for w in cfg["not_streets"])
+    units = frozenset(w.casefold() for w in cfg["number_not_followed_by"])
+    suffixes = tuple(s.casefold() for s in cfg["street_suffixes_fi"] + cfg["street_suffixes_sv"])
+    return not_streets, units, suffixes
+
+
 def find_addresses(text: str) -> list[PiiSpan]:
     """Street addresses with a house number: ``Rauhankatu 5 B 12``, ``Storgatan 3 lgh 4``."""
-    cfg = patterns()["address"]
-    not_streets = {w.casefold() for w in cfg["not_streets"]}
-    units = {w.casefold() for w in cfg["number_not_followed_by"]}
+    not_streets, units, suffixes = _address_exclusions()
     spans = []
-    for match in _address_re().finditer(text):
-        street = match.group("street")
-        if street.casefold() in not_streets:
+    pattern, pos = _address_re(), 0
+    while (match := pattern.search(text, pos)) is not None:
+        # a capitalised word and a number that is no address ("Kela 5") must not swallow an
+        # address right after it: the search goes on after the word, not after the match
+        pos = match.end("street")
+        street = match.group("street").casefold()
+        if street in not_streets or not street.endswith(suffixes):
             continue
+        pos = match.end()
         after = match.group("after").strip().rstrip(".,;:!?)").casefold()
         if match.group("flat") is None and match.group("stair") is None and after in units:
             continue  # "Kantatie 5 km", "... 3 vuotta": a distance or count
