@@ -187,6 +187,11 @@ def _load_grid(
             grid = readers.read_jsonl_grid(path, encoding)
         else:
             grid = readers.read_csv_grid(path, encoding, delimiter)
+            if not any(cleaning.cell_to_text(c).strip() for row in grid.rows for c in row):
+                raise InputError(
+                    f"{path}: the file holds no text (only a byte-order mark or blank lines). "
+                    "Export the reports again."
+                )
             index = _header_or_error(grid, mapping)
             if delimiter is None and _one_column_header(grid, index):
                 # a header without any delimiter is a one-column export: the commas or

@@ -195,3 +195,10 @@ def test_labelled_files_are_read_as_analyze_reads_them(tmp_path, encoding):
     one = _write(tmp_path / "one.csv", [["Havainto"], *[[t] for t in TEXTS]])
     with pytest.raises(InputError, match="is one column; a labelled file needs"):
         read_table(one)
+
+
+def test_a_csv_of_only_a_byte_order_mark_or_blank_lines_is_empty(tmp_path):
+    path = tmp_path / "bom.csv"
+    path.write_bytes(b"\xef\xbb\xbf\r\n\r\n")
+    with pytest.raises(InputError, match="bom.csv: the file holds no text"):
+        read_reports(path)

@@ -379,6 +379,11 @@ def test_input_and_parameter_errors(embedder, corpus):
         )
     with pytest.raises(InputError, match="dimension 10"):
         CategorySuggester(embedder=embedder).fit(texts, X[:, :10], langs)
+    fitted = CategorySuggester(embedder=embedder).fit(texts, X, langs)
+    message = f"embeddings have 10 dimensions but .* fitted with {X.shape[1]}-dimensional"
+    for use in (fitted.predict_proba, fitted.explain):
+        with pytest.raises(InputError, match=message):
+            use(texts, X[:, :10], langs)
 
 
 def test_suggest_categories_and_agreement(embedder, corpus):

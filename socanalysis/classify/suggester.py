@@ -328,6 +328,16 @@ class CategorySuggester:
         X = X / np.maximum(norms, 1e-12)
         return texts, X, langs
 
+    def _check_width(self, X: np.ndarray) -> None:
+        """Embeddings of another model than the one this suggester was fitted with are refused
+        with the widths named, not with an error from inside a matrix product."""
+        width = self.prototypes_.shape[1]
+        if X.shape[1] != width:
+            raise InputError(
+                f"embeddings have {X.shape[1]} dimensions but this suggester was fitted with "
+                f"{width}-dimensional ones: embed the reports with the same model"
+            )
+
     def _check_fitted(self) -> None:
         self.join()
         if not hasattr(self, "taxonomy_"):
@@ -970,6 +980,7 @@ class CategorySuggester:
 
         self._check_fitted()
         texts, X, langs = self._check_inputs(texts, embeddings, languages)
+        self._check_width(X)
         logits, _ = self._logits(texts, X, langs)
         index = pd.Index(list(report_ids), name="report_id") if report_ids is not None else None
         return pd.DataFrame(_sigmoid(logits), columns=self.keys_, index=index)
@@ -1020,6 +1031,7 @@ class CategorySuggester:
         """Scores and explanations from one pass over the texts (the pipeline needs both)."""
         self._check_fitted()
         texts, X, langs = self._check_inputs(texts, embeddings, languages)
+        self._check_width(X)
         logits, matches = self._logits(texts, X, langs)
         P = _sigmoid(logits)
         sims = _products(X, self.train_embeddings_) if len(self.train_ids_) else None
