@@ -129,6 +129,14 @@ class AnalysisConfig:
             raise ConfigError(
                 'columns must map field names to header texts, e.g. columns = { text = "Kuvaus" }'
             )
+        from socanalysis.intake.headers import FIELD_PRIORITY
+
+        unknown = sorted(set(self.columns) - set(FIELD_PRIORITY))
+        if unknown:
+            raise ConfigError(
+                f"columns names unknown field(s) {', '.join(unknown)}; fields that can be "
+                f"mapped: {', '.join(FIELD_PRIORITY)}"
+            )
         if self.num_threads is not None and (
             not isinstance(self.num_threads, int)
             or isinstance(self.num_threads, bool)

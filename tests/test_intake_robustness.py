@@ -156,6 +156,9 @@ def test_settings_file_errors_name_the_file(tmp_path):
     path.write_text('date_from = "viime vuonna"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="settings.toml: date_from='viime vuonna'"):
         AnalysisConfig.from_toml(path)
+    path.write_text('[columns]\ntxet = "Kuvaus"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="settings.toml: columns names unknown field.s. txet"):
+        AnalysisConfig.from_toml(path)
     assert AnalysisConfig(seed=2**32 - 1, date_from="31.12.2024", date_to="2025-01-01").seed
 
 
