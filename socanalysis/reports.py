@@ -118,6 +118,7 @@ def read_reports(
             + ", ".join(f"{f}={mapping[f]!r}" for f in missing)
             + f". Columns found: {found}."
         )
+    _refuse_a_second_text_column(grid, header_cells, matches)
     table = _build_table(
         grid,
         header_index,
@@ -138,6 +139,26 @@ def read_reports(
         },
     }
     return table
+
+
+def _refuse_a_second_text_column(
+    grid: readers.RawGrid, header_cells: list[Any], matches: dict[str, headers.ColumnMatch]
+) -> None:
+    """Two columns with the text column's header: which one holds the reports is a guess, and
+    the other one's texts would go unanalysed without a word."""
+    text = matches["text"]
+    name = headers.normalize_header(text.header)
+    same = [
+        i + 1
+        for i, cell in enumerate(header_cells)
+        if headers.normalize_header(cell) == name and i != text.column
+    ]
+    if same:
+        raise InputError(
+            f"{grid.source}: {len(same) + 1} columns are named {text.header!r} (columns "
+            f"{', '.join(map(str, sorted([text.column + 1, *same])))}), and only one can be the "
+            "report text. Rename the others in the file, or join them into one column."
+        )
 
 
 def _check_limits(min_letters: int, max_chars: int) -> None:

@@ -205,3 +205,9 @@ def test_a_csv_of_only_a_byte_order_mark_or_blank_lines_is_empty(tmp_path):
     path.write_bytes(b"\xef\xbb\xbf\r\n\r\n")
     with pytest.raises(InputError, match="bom.csv: the file holds no text"):
         read_reports(path)
+
+
+def test_two_columns_named_like_the_text_column_are_refused(tmp_path):
+    path = _write(tmp_path / "dup.csv", [["Havainto", "Havainto", "Pvm"], ["a b c", "d e f", ""]])
+    with pytest.raises(InputError, match="2 columns are named 'Havainto' \\(columns 1, 2\\)"):
+        read_reports(path)
