@@ -591,9 +591,16 @@ def _load_review_source(config: AnalysisConfig) -> Any:
     """The review decisions of an earlier run (``config.review``), or None."""
     if not config.review:
         return None
-    from socanalysis.review_flow import load_review_source
+    from socanalysis.classify.taxonomy import load_taxonomy
+    from socanalysis.review_flow import check_correction_keys, load_review_source
 
-    return load_review_source(config.review)
+    source = load_review_source(config.review)
+    taxonomies = {
+        "shl": load_taxonomy("shl11"),
+        "sectors": load_taxonomy(config.sector_taxonomy or "sectors"),
+    }
+    check_correction_keys(source.decisions, taxonomies, str(source.path))
+    return source
 
 
 def _stage_themes(

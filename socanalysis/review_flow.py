@@ -336,6 +336,28 @@ def apply_theme_review(
     }
 
 
+def check_correction_keys(
+    decisions: ReviewDecisions, taxonomies: dict[str, Any], source: str
+) -> None:
+    """Refuse corrected labels that name no category of the run's taxonomies.
+
+    ``review apply`` checks what reviewers type in the workbook; a review.json edited by hand
+    is checked here, before the analysis: an unknown key would otherwise replace a reporter's
+    valid choice with nothing. ``taxonomies`` maps ``shl`` and ``sectors`` to a
+    :class:`~socanalysis.classify.taxonomy.Taxonomy`.
+    """
+    for report_id, correction in sorted(decisions.reports.items()):
+        for column, taxonomy in taxonomies.items():
+            wrong = [k for k in getattr(correction, column) if k not in taxonomy.keys]
+            if wrong:
+                raise InputError(
+                    f"{source}: report {report_id}: {', '.join(map(repr, wrong))} "
+                    f"{'is' if len(wrong) == 1 else 'are'} not a key of the {taxonomy.name!r} "
+                    f"taxonomy (keys: {', '.join(taxonomy.keys)}). Correct the review file, "
+                    "or write it again with `socanalysis review apply`."
+                )
+
+
 def training_labels_for(
     decisions: ReviewDecisions | None, report_ids: list[str], reported: list[str], column: str
 ) -> tuple[list[str], int]:

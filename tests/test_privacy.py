@@ -442,6 +442,9 @@ def test_mask_reports_single_language_and_errors():
         mask_reports(["a", "b"], ["fi"])
     with pytest.raises(InputError, match="position 1"):
         mask_reports(["a", 5])
+    # one string would be masked letter by letter, finding nothing
+    with pytest.raises(InputError, match="not one string; wrap it in a list"):
+        mask_reports("Matti Virtanen 040 123 4567")
     nan_df = mask_reports([math.nan, pd.NA, "Ring 040 123 4567."], [None, pd.NA, "sv"])
     assert nan_df["text_masked"].tolist() == ["", "", "Ring [TELEFON]."]
     typed = pd.Series(["Soita 040 123 4567.", None], dtype="string")

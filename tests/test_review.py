@@ -211,6 +211,44 @@ def test_load_review_rejects_foreign_files(tmp_path):
     assert ReviewDecisions().is_empty()
 
 
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"themes": "oops"}, "'themes' must be an object keyed by id, not str"),
+        ({"reports": "oops"}, "'reports' must be an object keyed by id"),
+        ({"themes": {"0": {"rename_to": 5}}}, "theme 0: rename_to=5 is not a text or null"),
+        ({"themes": {"0": {"merge_into": "one"}}}, "theme 0: merge_into='one' is not a theme id"),
+        ({"themes": {"0": {"accept": "yes"}}}, "theme 0: accept='yes' is not true, false or null"),
+        ({"weak_signals": {"ws-1": {"comment": 3}}}, "weak signal ws-1: comment=3"),
+        ({"reports": {"r1": {"shl": "3"}}}, "report r1: shl='3' must be a list of keys"),
+        ({"themes": {"x": {}}}, "the review file is damaged"),
+    ],
+)
+def test_hand_edited_review_files_are_checked(tmp_path, body, message):
+    data = {"format": "socanalysis-review", "version": 1, **body}
+    (tmp_path / REVIEW_FILE).write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(InputError, match=message):
+        load_review(tmp_path)
+
+
+def test_points_written_as_numbers_are_read_as_keys(tmp_path):
+    data = {"format": "socanalysis-review", "version": 1, "reports": {"r1": {"shl": [3, 8]}}}
+    (tmp_path / REVIEW_FILE).write_text(json.dumps(data), encoding="utf-8")
+    assert load_review(tmp_path).reports["r1"].shl == ["3", "8"]
+
+
+def test_comments_and_new_names_are_masked(workbook):
+    path = workbook(
+        Teemat=[(0, "Arvio: kommentti", "Soita Matti Virtaselle 040 123 4567")],
+        Raportit=[("r0004", "Arvio: kommentti", "Asiakas Liisa Korhonen, 131052-308T")],
+    )
+    decisions = read_review(path)
+    shown = json.dumps(decisions.to_dict(), ensure_ascii=False)
+    for raw in ("Virtaselle", "040 123 4567", "Korhonen", "131052-308T"):
+        assert raw not in shown
+    assert decisions.themes[0].comment == "Soita [NIMI] [PUHELIN]"
+
+
 def cli():
     @click.group(cls=_Command)
     @click.pass_context

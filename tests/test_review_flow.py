@@ -243,6 +243,16 @@ def test_bad_review_paths_are_clear_errors(reports, reviewed, tmp_path):
         _analyze(reports, review=str(reviewed[1])).save(reviewed[1])
     with pytest.raises(ConfigError, match="review="):
         socanalysis.AnalysisConfig(review="")
+    # a hand-edited correction that names no category is refused before the analysis
+    data = json.loads((reviewed[1] / "review.json").read_text("utf-8"))
+    data["reports"] = {"r1": {"shl": ["12"], "sectors": ["kela"]}}
+    (tmp_path / "edited.json").write_text(json.dumps(data), "utf-8")
+    with pytest.raises(InputError, match="report r1: '12' is not a key of the 'shl11' taxonomy"):
+        _analyze(reports, review=str(tmp_path / "edited.json"))
+    data["reports"] = {"r1": {"shl": ["3"], "sectors": ["kella"]}}
+    (tmp_path / "edited.json").write_text(json.dumps(data), "utf-8")
+    with pytest.raises(InputError, match="'kella' is not a key of the 'sectors' taxonomy"):
+        _analyze(reports, review=str(tmp_path / "edited.json"))
 
 
 @pytest.mark.filterwarnings("ignore::UserWarning")

@@ -164,8 +164,15 @@ class ReviewDecisions:
                 f"{source}: review file version {data.get('version')!r} is not supported "
                 f"(expected {REVIEW_VERSION}); write it again with `socanalysis review apply`."
             )
+        for part in ("themes", "weak_signals", "reports"):
+            if not isinstance(data.get(part, {}), dict):
+                raise InputError(
+                    f"{source}: {part!r} must be an object keyed by id, not "
+                    f"{type(data[part]).__name__}; write the file again with "
+                    "`socanalysis review apply`."
+                )
         try:
-            return cls(
+            decisions = cls(
                 themes={
                     int(k): ThemeDecision(theme_id=int(k), **v)
                     for k, v in data.get("themes", {}).items()
@@ -175,13 +182,57 @@ class ReviewDecisions:
                     for k, v in data.get("weak_signals", {}).items()
                 },
                 reports={
-                    k: ReportCorrection(report_id=k, **v)
+                    k: ReportCorrection(
+                        report_id=k,
+                        **{
+                            # §11 points written as numbers ([3, 8]) are what JSON invites
+                            f: [str(x) for x in v[f]]
+                            if f in ("shl", "sectors") and isinstance(v[f], list)
+                            else v[f]
+                            for f in v
+                        },
+                    )
                     for k, v in data.get("reports", {}).items()
                 },
                 source=str(data.get("source", "")),
             )
-        except (TypeError, ValueError) as exc:
+        except (TypeError, ValueError, AttributeError) as exc:
             raise InputError(f"{source}: the review file is damaged ({exc}).") from None
+        decisions.check_types(source)
+        return decisions
+
+    def check_types(self, source: str = "review") -> None:
+        """Refuse values of the wrong kind, naming the item and the field: a hand-edited
+        review.json would otherwise fail deep inside the next run."""
+        expected = {
+            "accept": (bool, type(None)),
+            "rename_to": (str, type(None)),
+            "merge_into": (int, type(None)),
+            "comment": (str, type(None)),
+        }
+        items = [
+            *(("theme", str(k), d) for k, d in self.themes.items()),
+            *(("weak signal", k, d) for k, d in self.weak_signals.items()),
+        ]
+        for kind, key, decision in items:
+            for name, kinds in expected.items():
+                value = getattr(decision, name, None)
+                if not isinstance(value, kinds) or (name == "merge_into" and value is True):
+                    raise InputError(
+                        f"{source}: {kind} {key}: {name}={value!r} is not "
+                        f"{_KIND_WORDS[name]}; correct it or write the file again with "
+                        "`socanalysis review apply`."
+                    )
+        for key, report in self.reports.items():
+            for name in ("shl", "sectors"):
+                value = getattr(report, name)
+                if not isinstance(value, list):
+                    raise InputError(
+                        f"{source}: report {key}: {name}={value!r} must be a list of keys, "
+                        'e.g. ["3", "8"]'
+                    )
+            if not isinstance(report.comment, (str, type(None))):
+                raise InputError(f"{source}: report {key}: comment must be a text")
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the decisions as JSON (sorted keys, so the file diffs well)."""
@@ -203,6 +254,24 @@ class ReviewDecisions:
             reports={**self.reports, **newer.reports},
             source=newer.source,
         )
+
+
+def _masked(text: str) -> str:
+    """A reviewer's comment or new theme name as kept in review.json and shown in the next
+    run: with personal data masked like the reports ("call Matti 040 ..." happens)."""
+    if not text:
+        return text
+    from socanalysis.nlp.privacy import mask
+
+    return mask(text).text
+
+
+_KIND_WORDS = {
+    "accept": "true, false or null",
+    "rename_to": "a text or null",
+    "merge_into": "a theme id (a whole number) or null",
+    "comment": "a text or null",
+}
 
 
 def _decided(d: ThemeDecision) -> bool:
@@ -437,8 +506,8 @@ def _read_themes(ws: Any, problems: _Problems) -> dict[int, ThemeDecision]:
                 (ws.title, i, titles["review_accept"]),
                 problems,
             )
-        decision.rename_to = _text(_cell(row, header, "review_rename")) or None
-        decision.comment = _text(_cell(row, header, "review_comment")) or None
+        decision.rename_to = _masked(_text(_cell(row, header, "review_rename"))) or None
+        decision.comment = _masked(_text(_cell(row, header, "review_comment"))) or None
         merge = _cell(row, header, "review_merge")
         if _text(merge):
             where = (ws.title, i, titles.get("review_merge", "merge"))
@@ -530,7 +599,7 @@ def _read_weak(ws: Any, problems: _Problems) -> dict[str, WeakSignalDecision]:
         out[signal_id] = WeakSignalDecision(
             signal_id,
             accept=accept,
-            comment=_text(_cell(row, header, "review_comment")) or None,
+            comment=_masked(_text(_cell(row, header, "review_comment"))) or None,
             label_fi=_text(_cell(row, header, "label_fi")),
             label_sv=_text(_cell(row, header, "label_sv")),
         )
@@ -575,7 +644,7 @@ def _read_reports(
     for i, row in enumerate(rows[1:], start=2):
         shl_cell = _cell(row, header, "review_shl")
         sector_cell = _cell(row, header, "review_sectors")
-        comment = _text(_cell(row, header, "review_comment")) or None
+        comment = _masked(_text(_cell(row, header, "review_comment"))) or None
         if not (_text(shl_cell) or _text(sector_cell) or comment):
             continue
         report_id = _text(_cell(row, header, "report_id"))

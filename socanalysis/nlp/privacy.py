@@ -299,6 +299,13 @@ def mask_reports(
     """
     import pandas as pd
 
+    if isinstance(texts, str) or texts is None:
+        # list("Matti ...") would mask one letter at a time, and find nothing
+        raise InputError(
+            "mask_reports takes a list or Series of texts, not "
+            f"{'None' if texts is None else 'one string'}; wrap it in a list: mask_reports([text]) "
+            "(or use mask(text) for one text)"
+        )
     index = texts.index if isinstance(texts, pd.Series) else None
     text_list = list(texts)
     from socanalysis.nlp.per_text import per_text_languages
