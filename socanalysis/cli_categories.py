@@ -50,7 +50,7 @@ _LABEL_COLUMNS = {
 
 
 def _fail(message: str) -> None:
-    click.echo(f"Error: {message}", err=True)
+    click.echo(f"socanalysis: error: {message}", err=True)  # as every other command says it
     raise SystemExit(2)
 
 
@@ -134,6 +134,16 @@ def _load_labelled(path, taxonomy, text_column, label_column, language_column, i
     texts = df[tcol].fillna("").astype(str).tolist()
     labels = parse_labels(df[lcol].tolist(), tax)
     keep = [i for i, (t, lab) in enumerate(zip(texts, labels, strict=False)) if t.strip() and lab]
+    cells = df[lcol].fillna("").astype(str).str.strip().tolist()
+    unread = [i for i, lab in enumerate(labels) if not lab and cells[i]]
+    if unread:
+        # a label the taxonomy does not know ("12;99") is left out, and said so
+        click.echo(
+            f"note: {len(unread)} row(s) of {path} have a label in {lcol!r} that names no "
+            f"category of {tax.name!r} (e.g. {cells[unread[0]]!r}, row {unread[0] + 2}); "
+            "they are left out of the training.",
+            err=True,
+        )
     if len(keep) < 2:
         raise InputError(
             f"{path}: only {len(keep)} rows have both a text and a label that names a category of "
@@ -213,16 +223,18 @@ def train_categories(
     """Train a §11 or sector suggester on LABELLED_FILE and save it (JSON + .npy, no pickle)."""
     try:
         from socanalysis.classify.suggester import CategorySuggester
+        from socanalysis.pipeline import check_out_dir
 
         ids, texts, langs, labels, tax = _load_labelled(
             labelled_file, taxonomy, text_column, label_column, language_column, id_column
         )
+        out = Path(out_dir or f"models/categories-{tax.name}")
+        check_out_dir(out)  # before the embedding, not after
         click.echo(f"{len(texts)} labelled reports; embedding...", err=True)
         emb, X = _embed(texts, embedder)
         model = CategorySuggester(
             tax, mode="supervised", prior_weight=prior_weight, seed=seed, embedder=emb
         ).fit(texts, X, langs, labels=labels, report_ids=ids)
-        out = Path(out_dir or f"models/categories-{tax.name}")
         model.save(out)
     except SocanalysisError as exc:
         _fail(str(exc))

@@ -266,6 +266,13 @@ class AnalysisConfig:
 
     def replace(self, **changes: Any) -> AnalysisConfig:
         """A copy with some settings changed (``None`` values leave a setting as it is)."""
+        known = {f.name for f in dataclasses.fields(self)}
+        unknown = sorted(set(changes) - known)
+        if unknown:
+            raise ConfigError(
+                f"unknown setting(s) {', '.join(unknown)}; known settings: "
+                f"{', '.join(sorted(known))}"
+            )
         return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
 
     def to_dict(self) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from socanalysis._version import __version__
 from socanalysis.config import AnalysisConfig
-from socanalysis.errors import InputError
+from socanalysis.errors import ConfigError, InputError
 from socanalysis.export.contract import (
     OUTLIER_THEME_ID,
     REPORTS_COLUMNS,
@@ -133,6 +133,8 @@ class AnalysisResult:
         """
         from socanalysis.export.tables import write_contract_tables, write_json
 
+        if not isinstance(out_dir, (str, os.PathLike)):
+            raise InputError(f"save needs a folder path, not {type(out_dir).__name__}")
         out = Path(out_dir)
         check_review_out_dir(self.config.review, out)
         check_out_dir(out)
@@ -226,7 +228,7 @@ def analyze(
     ['ok', 'empty']
     """
 
-    config = (config or AnalysisConfig()).replace(**settings)
+    config = _settings(config).replace(**settings)
     clock = _StageClock(progress)
     # read the review first: a wrong path should fail before minutes of analysis
     review = _load_review_source(config)
@@ -306,6 +308,21 @@ def analyze(
         theme_model=theme_model,
         weak_signal_detector=detector,
         category_models=category_models,
+    )
+
+
+def _settings(config: Any) -> AnalysisConfig:
+    """``config`` as settings: None (the defaults), an :class:`AnalysisConfig`, or a dict of
+    the same names (``{"seed": 7}``)."""
+    if config is None:
+        return AnalysisConfig()
+    if isinstance(config, AnalysisConfig):
+        return config
+    if isinstance(config, dict):
+        return AnalysisConfig.from_dict(config)
+    raise ConfigError(
+        f"config must be an AnalysisConfig or a dict of settings, not {type(config).__name__}; "
+        "e.g. analyze(reports, seed=7) or analyze(reports, AnalysisConfig(seed=7))"
     )
 
 
@@ -534,28 +551,30 @@ def check_out_dir(out_dir: str | os.PathLike[str]) -> None:
     >>> check_out_dir("README.md")
     Traceback (most recent call last):
     ...
-    socanalysis.errors.InputError: --out README.md is a file, not a folder: ...
+    socanalysis.errors.InputError: output folder README.md is a file, not a folder: ...
     """
     import tempfile
 
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise InputError(
-            f"--out {out} is a file, not a folder: give a folder for the results "
+            f"output folder {out} is a file, not a folder: give a folder for the results "
             "(it is created when missing)."
         )
     probe = out
     while not probe.exists() and probe != probe.parent:
         probe = probe.parent  # the folder that will hold the new one
     if probe.exists() and not probe.is_dir():
-        raise InputError(f"--out {out}: {probe} is a file, so no folder can be made below it.")
+        raise InputError(
+            f"output folder {out}: {probe} is a file, so no folder can be made below it."
+        )
     try:
         with tempfile.TemporaryFile(dir=probe):
             pass
     except OSError as exc:
         raise InputError(
-            f"--out {out}: cannot write in {probe} ({exc.strerror or exc}); choose a folder "
-            "you may write to."
+            f"output folder {out}: cannot write in {probe} ({exc.strerror or exc}); choose a "
+            "folder you may write to."
         ) from None
 
 
@@ -694,7 +713,9 @@ def _theme_category_profile(themes: pd.DataFrame, table: pd.DataFrame, rows: Any
             .sort_values(["theme_id", "n", source], ascending=[True, False, True], kind="stable")
         )
         top = counts.groupby("theme_id")[source].apply(lambda keys: ";".join(keys.head(3)))
-        themes[column] = themes["theme_id"].map(top).fillna("")
+        # a theme none of whose reports got a suggestion has none to show
+        by_theme = top.to_dict()
+        themes[column] = [by_theme.get(theme, "") for theme in themes["theme_id"]]
     return themes
 
 
@@ -878,6 +899,21 @@ def _finish_categories(
 
 
 def _intake(source: Any, config: AnalysisConfig) -> pd.DataFrame:
+    import pandas as pd
+
+    if isinstance(source, (list, tuple, pd.Series)):
+        # a list of texts is what an analyst has at hand: one report per text
+        if not all(isinstance(t, str) or t is None or t != t for t in source):
+            raise InputError(
+                "analyze got a list that is not all texts; give an export file, a DataFrame "
+                "or a list of report texts"
+            )
+        source = pd.DataFrame({"text": list(source)})
+    elif not isinstance(source, (str, os.PathLike, pd.DataFrame)):
+        raise InputError(
+            f"analyze takes an export file's path, a DataFrame or a list of report texts, not "
+            f"{type(source).__name__}"
+        )
     is_table = hasattr(source, "columns") and set(CANONICAL_COLUMNS) <= set(source.columns)
     if is_table:
         from socanalysis.reports import recheck_table

@@ -211,3 +211,21 @@ def test_two_columns_named_like_the_text_column_are_refused(tmp_path):
     path = _write(tmp_path / "dup.csv", [["Havainto", "Havainto", "Pvm"], ["a b c", "d e f", ""]])
     with pytest.raises(InputError, match="2 columns are named 'Havainto' \\(columns 1, 2\\)"):
         read_reports(path)
+
+
+def test_analyze_takes_a_list_of_texts_and_names_wrong_arguments(tmp_path):
+    import socanalysis as sa
+
+    result = sa.analyze(["Asiakas odottaa Kelan päätöstä viikkoja.", "", None], seed=1)
+    assert result.reports["status"].tolist() == ["ok", "empty", "empty"]
+    with pytest.raises(ConfigError, match="unknown setting.s. seeed; known settings"):
+        sa.analyze(["Asiakas odottaa."], seeed=7)
+    assert sa.analyze(["Asiakas odottaa päätöstä."], config={"seed": 3}).config.seed == 3
+    with pytest.raises(ConfigError, match="config must be an AnalysisConfig or a dict"):
+        sa.analyze(["Asiakas odottaa."], config=7)
+    with pytest.raises(InputError, match="not all texts"):
+        sa.analyze([1, 2])
+    with pytest.raises(InputError, match="not NoneType"):
+        sa.analyze(None)
+    with pytest.raises(InputError, match="save needs a folder path, not NoneType"):
+        result.save(None)

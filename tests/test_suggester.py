@@ -451,6 +451,16 @@ def test_cli_rejects_bad_input_with_exit_code_2(tmp_path):
     )
     res = runner.invoke(train_categories, [str(path), "--label-column", "SHL"])
     assert res.exit_code == 2 and "only 0 rows have both a text and a label" in res.output
+    assert "socanalysis: error:" in res.output
+    assert "1 row(s) of" in res.output and "names no category of 'shl11' (e.g. 'x'" in res.output
+    (tmp_path / "a_file").write_text("x", encoding="utf-8")
+    texts = ["asunnoton nuori", "velkaa", "yksinäinen vanhus", "tulkki puuttuu"]
+    pd.DataFrame({"Havainto": texts, "SHL": ["2", "3", "8", "4"]}).to_csv(
+        path, sep=";", index=False
+    )
+    res = runner.invoke(train_categories, [str(path), "--out", str(tmp_path / "a_file")])
+    assert res.exit_code == 2 and "is a file, not a folder" in res.output
+    assert "embedding" not in res.output  # refused before the work
 
 
 def test_keyword_lemmas_come_from_the_project_lemmatiser():
