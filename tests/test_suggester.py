@@ -265,6 +265,20 @@ def test_save_load_round_trip_without_pickle(supervised, zero_shot, corpus, tmp_
         CategorySuggester.load(tmp_path / "nothing")
 
 
+def test_a_damaged_saved_suggester_is_named(supervised, tmp_path):
+    supervised.save(tmp_path / "m")
+    meta = json.loads((tmp_path / "m" / "model.json").read_text("utf-8"))
+    for key, value in (("keys", None), ("params", "oops"), ("n_labelled", "many")):
+        broken = dict(meta)
+        if value is None:
+            del broken[key]
+        else:
+            broken[key] = value
+        (tmp_path / "m" / "model.json").write_text(json.dumps(broken), "utf-8")
+        with pytest.raises(ConfigError, match="model.json is damaged"):
+            CategorySuggester.load(tmp_path / "m")
+
+
 def test_fit_is_deterministic(embedder, corpus, supervised):
     ids, texts, X, langs, labels = corpus
     again = CategorySuggester("shl11", mode="supervised", embedder=embedder)

@@ -298,6 +298,38 @@ def test_save_load_round_trip(tmp_path, fixture_data, fitted):
         ThemeModel.load(tmp_path)
 
 
+def test_a_damaged_saved_model_is_named(tmp_path, fitted):
+    import json
+    import shutil
+
+    model, _ = fitted
+    model.save(tmp_path / "model")
+    meta = (tmp_path / "model" / "model.json").read_text("utf-8")
+    arrays = (tmp_path / "model" / "arrays.safetensors").read_bytes()
+
+    def damaged(name, json_text=meta, array_bytes=arrays):
+        folder = tmp_path / name
+        shutil.copytree(tmp_path / "model", folder)
+        (folder / "model.json").write_text(json_text, "utf-8")
+        (folder / "arrays.safetensors").write_bytes(array_bytes)
+        return folder
+
+    data = json.loads(meta)
+    del data["vocabulary"]
+    cases = [
+        (damaged("extra", meta + "}}garbage"), "model.json is not valid JSON"),
+        (damaged("empty", ""), "model.json is not valid JSON"),
+        (damaged("cut", json.dumps(data)), "a damaged ThemeModel \\('vocabulary' is missing\\)"),
+        (
+            damaged("half", array_bytes=arrays[: len(arrays) // 2]),
+            "arrays.safetensors cannot be read",
+        ),
+    ]
+    for folder, message in cases:
+        with pytest.raises(InputError, match=message):
+            ThemeModel.load(folder)
+
+
 def test_transform_new_reports(fixture_data, fitted):
     frame, X = fixture_data
     model, out = fitted

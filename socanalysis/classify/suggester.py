@@ -1161,6 +1161,21 @@ class CategorySuggester:
                 f"this socanalysis reads {', '.join(map(str, _READABLE_VERSIONS))}; "
                 "retrain with train-categories"
             )
+        try:
+            return cls._from_saved(d, meta, meta_path, analyzer_factory)
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+            # a model.json edited or cut short: say which file, not where the reading failed
+            what = f"{exc} is missing" if isinstance(exc, KeyError) else str(exc)
+            raise ConfigError(
+                f"{meta_path} is damaged ({what}); save the model again, or retrain it with "
+                "train-categories"
+            ) from None
+
+    @classmethod
+    def _from_saved(
+        cls, d: Path, meta: dict[str, Any], meta_path: Path, analyzer_factory: Any
+    ) -> CategorySuggester:
+        """The model from its checked model.json and its arrays (see :meth:`load`)."""
         tax = taxonomy_from_dict(meta["taxonomy"], source=str(meta_path))
         params = dict(meta["params"])
         if meta["format_version"] == 2:  # made before these settings existed

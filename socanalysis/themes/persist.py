@@ -112,7 +112,26 @@ def save_model(model: ThemeModel, path: Path) -> Path:
 
 
 def load_model(cls: type[ThemeModel], path: Path, analyzer_factory: Any) -> ThemeModel:
-    """Read a model written by :func:`save_model`."""
+    """Read a model written by :func:`save_model`; ``InputError`` naming the file when it is
+    missing, not JSON, cut short or edited so that a part is missing."""
+    from safetensors import SafetensorError
+
+    try:
+        return _read_model(cls, path, analyzer_factory)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"{path / META} is not valid JSON ({exc}); save the model again."
+        ) from None
+    except SafetensorError as exc:
+        raise InputError(f"{path / ARRAYS} cannot be read ({exc}); save the model again.") from None
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        what = f"{exc} is missing" if isinstance(exc, KeyError) else str(exc)
+        raise InputError(
+            f"{path} is a damaged ThemeModel ({what}); save the model again."
+        ) from None
+
+
+def _read_model(cls: type[ThemeModel], path: Path, analyzer_factory: Any) -> ThemeModel:
     import pandas as pd
     from safetensors.numpy import load_file
     from scipy import sparse
