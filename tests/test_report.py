@@ -58,18 +58,16 @@ def test_a_section_per_theme_with_profile_excerpts_and_proposals(result, tmp_pat
         result, tmp_path, "fi", charts=False, shl_labels=SHL_LABELS, sector_labels=SECTOR_LABELS
     )
     markdown = paths["md"].read_text(encoding="utf-8")
-    theme_titles = [line for line in markdown.splitlines() if re.match(r"### \d+\. ", line)]
+    theme_titles = [line for line in markdown.splitlines() if re.match(r"### Teema \d+: ", line)]
     assert len(theme_titles) == 4  # outliers get no section
-    assert theme_titles[0].endswith(
-        "/ "
-        + THEMES[
-            int(
-                result.themes.sort_values("n_reports", ascending=False)
-                .query("theme_id >= 0")
-                .iloc[0]["theme_id"]
-            )
-        ]["label_sv"]
+    largest = int(
+        result.themes.sort_values("n_reports", ascending=False)
+        .query("theme_id >= 0")
+        .iloc[0]["theme_id"]
     )
+    # largest first, named by the theme id that the workbook and themes.csv use
+    assert theme_titles[0].startswith(f"### Teema {largest}: ")
+    assert theme_titles[0].endswith("/ " + THEMES[largest]["label_sv"])
     section = markdown.split("Nuorten aikuisten asumiskulut / Unga vuxnas")[1].split("### ")[0]
     assert "**§11-profiili**: 2 asuminen (" in section
     assert "**Hallinnonalat**: asuminen (" in section and "Kela (" in section
@@ -84,6 +82,10 @@ def test_weak_signals_good_practices_and_method(result, tmp_path):
     markdown = paths["md"].read_text(encoding="utf-8")
     weak = markdown.split("## Weak signals")[1].split("## Good practices")[0]
     assert weak.index("Digitaalisen asioinnin esteet") < weak.index("Tulkkipalvelujen puute")
+    # each row names the signal by the id the workbook's review sheet uses
+    assert "| Signal id |" in weak
+    for signal_id in result.weak_signals["weak_signal_id"]:
+        assert f"| {signal_id} |" in weak
     good = markdown.split("## Good practices")[1].split("## Method")[0]
     n_positive = int(
         ((result.reports["status"] == "ok") & (result.reports["polarity"] == "positive")).sum()

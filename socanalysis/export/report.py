@@ -330,11 +330,15 @@ def _themes(
     # every theme's profile in one pass over the reports, not one pass per theme
     shl_profiles = summaries.theme_profiles(parts.reports, "shl_suggested", shl)
     sector_profiles = summaries.theme_profiles(parts.reports, "sectors_suggested", sectors)
-    for number, theme in enumerate(themes.to_dict("records"), start=1):
+    for theme in themes.to_dict("records"):
         theme_id = int(theme["theme_id"])
         name = summaries.theme_name(theme, ui.language)
         other = summaries.theme_name(theme, "fi" if ui.language == "sv" else "sv")
-        title = f"{number}. {name}" + (f" / {other}" if other != name else "")
+        # the theme's id, as the workbook, themes.csv and the weak signals' evidence name it
+        # (a rank number here would name another theme there)
+        title = f"{ui('report', 'theme_word')} {theme_id}: {name}" + (
+            f" / {other}" if other != name else ""
+        )
         blocks.append(Block("heading", title, level=3, extra={"anchor": f"theme-{theme_id}"}))
         facts = [
             (
@@ -416,6 +420,8 @@ def _weak_signals(parts: ResultParts, ui: UiText, charts: list[str]) -> list[Blo
         if "score" in weak.columns:
             weak = weak.sort_values("score", ascending=False, kind="stable")
         headers = [
+            # the id the workbook's weak-signal sheet asks the network to judge by
+            ui("columns", "weak_signal_id"),
             ui("columns", "theme_label"),
             ui("columns", "n_reports"),
             ui("columns", "n_units"),
@@ -427,6 +433,7 @@ def _weak_signals(parts: ResultParts, ui: UiText, charts: list[str]) -> list[Blo
             score = signal.get("score")
             rows.append(
                 [
+                    clean_cell(signal.get("weak_signal_id")),
                     summaries.theme_name(
                         {**signal, "theme_id": signal.get("weak_signal_id")}, ui.language
                     ),
@@ -436,7 +443,7 @@ def _weak_signals(parts: ResultParts, ui: UiText, charts: list[str]) -> list[Blo
                     clean_cell(signal.get("why")),
                 ]
             )
-        blocks.append(Block("table", headers, rows=rows, extra={"numeric": [1, 2, 3]}))
+        blocks.append(Block("table", headers, rows=rows, extra={"numeric": [2, 3, 4]}))
     blocks += _chart("emergence", charts, ui)
     return blocks
 
