@@ -202,6 +202,40 @@ def test_missing_id_column_is_named(workbook):
         read_review(path)
 
 
+@pytest.mark.parametrize(
+    ("sheet", "header", "column"),
+    [
+        ("Raportit", "Arvio: oikeat §11-kohdat", "Korjattu §11"),
+        ("Raportit", "Arvio: oikeat hallinnonalat", None),
+        ("Teemat", "Arvio: yhdistä teemaan", "Yhdistä"),
+    ],
+)
+def test_renamed_or_deleted_review_columns_are_named(workbook, sheet, header, column):
+    path = workbook("fi")
+    book = openpyxl.load_workbook(path)
+    ws = book[sheet]
+    j = [c.value for c in ws[1]].index(header) + 1
+    if column is None:
+        ws.delete_cols(j)
+    else:
+        ws.cell(row=1, column=j, value=column)
+    book.save(path)
+    with pytest.raises(InputError, match=f"sheet '{sheet}': the column .* is missing; the review"):
+        read_review(path)
+
+
+def test_review_apply_takes_the_results_folder_and_names_other_formats(workbook, tmp_path):
+    path = workbook("fi", **FI_EDITS)
+    folder = tmp_path / "results"
+    folder.mkdir()
+    path.rename(folder / "summary.xlsx")
+    written, decisions = apply_review(folder)
+    assert written == folder / REVIEW_FILE and decisions.reports["r0002"].shl == ["3", "8"]
+    (tmp_path / "summary.xls").write_bytes(b"not really")
+    with pytest.raises(InputError, match="saved as .xls. Save it as Excel Workbook"):
+        read_review(tmp_path / "summary.xls")
+
+
 def test_load_review_rejects_foreign_files(tmp_path):
     (tmp_path / REVIEW_FILE).write_text('{"themes": {}}', encoding="utf-8")
     with pytest.raises(InputError, match="not a socanalysis review file"):

@@ -395,8 +395,15 @@ def read_review(
     import openpyxl
 
     path = Path(summary_xlsx)
+    if path.is_dir() and (path / "summary.xlsx").is_file():
+        path = path / "summary.xlsx"  # the results folder: its workbook
     if not path.is_file():
         raise InputError(f"{path}: file not found; give the summary.xlsx that reviewers filled in.")
+    if path.suffix.lower() in (".xls", ".csv", ".ods"):
+        raise InputError(
+            f"{path}: the review is read from the .xlsx workbook that socanalysis wrote; this "
+            f"file was saved as {path.suffix.lower()}. Save it as Excel Workbook (.xlsx)."
+        )
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
@@ -421,6 +428,12 @@ def read_review(
         book.close()
     problems.raise_if_any()
     return ReviewDecisions(themes=themes, weak_signals=weak, reports=reports, source=path.name)
+
+
+_KEEP_REVIEW_COLUMNS = (
+    "the review columns must keep their headers: a renamed or deleted one would be read as "
+    "empty, and its decisions lost. Restore the header, or fill in a new copy of the workbook."
+)
 
 
 def _required(ws: Any, header: dict[str, int], key: str, path_hint: str) -> int:
@@ -465,6 +478,8 @@ def _read_themes(ws: Any, problems: _Problems) -> dict[int, ThemeDecision]:
     )
     header = _header_map(rows[0] if rows else (), keys)
     _required(ws, header, "theme_id", "the Themes sheet must keep its theme id column.")
+    for key in ("review_accept", "review_rename", "review_merge", "review_comment"):
+        _required(ws, header, key, _KEEP_REVIEW_COLUMNS)
     titles = {k: str(rows[0][j]) for k, j in header.items()}
     raw: list[tuple[int, int, tuple[Any, ...]]] = []
     for i, row in enumerate(rows[1:], start=2):
@@ -583,6 +598,8 @@ def _read_weak(ws: Any, problems: _Problems) -> dict[str, WeakSignalDecision]:
     header = _header_map(rows[0] if rows else (), keys)
     if "weak_signal_id" not in header:
         return {}
+    for key in ("review_accept", "review_comment"):
+        _required(ws, header, key, _KEEP_REVIEW_COLUMNS)
     titles = {k: str(rows[0][j]) for k, j in header.items()}
     out = {}
     for i, row in enumerate(rows[1:], start=2):
@@ -638,6 +655,8 @@ def _read_reports(
     keys = ("report_id", "review_shl", "review_sectors", "review_comment")
     header = _header_map(rows[0] if rows else (), keys)
     _required(ws, header, "report_id", "the Reports sheet must keep its report id column.")
+    for key in ("review_shl", "review_sectors", "review_comment"):
+        _required(ws, header, key, _KEEP_REVIEW_COLUMNS)
     titles = {k: str(rows[0][j]) for k, j in header.items()}
     out: dict[str, ReportCorrection] = {}
     valid_sectors = sorted(set(sectors.values()))
@@ -684,7 +703,7 @@ def _read_reports(
                     i,
                     titles["review_sectors"],
                     part,
-                    f"is not a sector key{hint} Valid keys: {listed}",
+                    f"is not a sector key{hint}. Valid keys: {listed}",
                 )
             elif key not in chosen:
                 chosen.append(key)
@@ -724,7 +743,9 @@ def apply_review(
     (path, decisions)
     """
     decisions = read_review(summary_xlsx, sector_keys=sector_keys)
-    folder = Path(out_dir) if out_dir is not None else Path(summary_xlsx).parent
+    source = Path(summary_xlsx)
+    # the workbook's folder, or the results folder given instead of its workbook
+    folder = Path(out_dir) if out_dir is not None else source if source.is_dir() else source.parent
     target = folder / REVIEW_FILE
     if keep_earlier and target.is_file():
         decisions = load_review(target).updated_with(decisions)
