@@ -383,6 +383,16 @@ def test_input_and_parameter_errors(embedder, corpus):
         CategorySuggester(mode="guess", embedder=embedder).fit(texts, X, langs)
     with pytest.raises(ConfigError, match="threshold"):
         CategorySuggester(threshold=2, embedder=embedder).fit(texts, X, langs)
+    for params, message in (
+        ({"threshold": "high"}, "threshold must be a number from 0 to 1, got 'high'"),
+        ({"C": 0}, "C must be a number above 0, got 0"),
+        ({"C": -1}, "C must be a number above 0, got -1"),
+        ({"seed": None}, "seed must be an integer"),
+    ):
+        with pytest.raises(ConfigError, match=message):
+            CategorySuggester(embedder=embedder, **params).fit(texts, X, langs)
+    with pytest.raises(InputError, match="not one string"):
+        CategorySuggester(embedder=embedder).fit("one text", X[:1], langs[:1])
     with pytest.raises(ConfigError, match="n_jobs must be None or a non-zero integer"):
         CategorySuggester(n_jobs=0, embedder=embedder).fit(texts, X, langs)
     with pytest.raises(InputError, match="not fitted"):

@@ -367,6 +367,30 @@ def test_merge_rename_split(fixture_data):
         model.rename_theme(0)
     with pytest.raises(InputError):
         model.split_theme(0, n=1000)
+    # arguments of the wrong kind are named, not passed on to int()
+    with pytest.raises(InputError, match="'a' is not one"):
+        model.merge_themes(["a", "b"])
+    with pytest.raises(InputError, match="a list of whole numbers"):
+        model.merge_themes(1)
+    with pytest.raises(InputError, match="'zero' is not one"):
+        model.rename_theme("zero", "x")
+    with pytest.raises(InputError, match="number of parts as a whole number, not 'x'"):
+        model.split_theme(0, "x")
+
+
+def test_parameters_and_embeddings_of_the_wrong_kind_are_named(fixture_data, fitted):
+    frame, X = fixture_data
+    for params, message in (
+        ({"n_representatives": "x"}, "n_representatives must be an integer >= 0, got 'x'"),
+        ({"outlier_reassign_threshold": "high"}, "must be a number from -1 to 1, got 'high'"),
+        ({"seed": None}, "seed must be an integer from 0 to 4294967295, got None"),
+        ({"seed": "abc"}, "got 'abc'"),
+    ):
+        with pytest.raises(ConfigError, match=message):
+            ThemeModel(**params).fit(frame, X)
+    model, _ = fitted
+    with pytest.raises(InputError, match="embeddings must be numbers"):
+        model.transform(frame.iloc[:2], [["a"] * X.shape[1]] * 2)
 
 
 def test_zero_reports_is_a_clear_error(fixture_data):

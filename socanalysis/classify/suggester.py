@@ -46,6 +46,7 @@ from socanalysis.classify.embedding import embedder_name, encode_cached, resolve
 from socanalysis.classify.keywords import KeywordMatcher
 from socanalysis.classify.taxonomy import Taxonomy, load_taxonomy, taxonomy_from_dict
 from socanalysis.errors import ConfigError, InputError
+from socanalysis.params import check_number, check_seed
 
 __all__ = ["CategorySuggester", "parse_labels"]
 
@@ -267,16 +268,14 @@ class CategorySuggester:
             raise ConfigError(
                 f"max_suggestions must be an integer 1..10, got {self.max_suggestions!r}"
             )
-        if not 0.0 <= float(self.threshold) <= 1.0:
-            raise ConfigError(f"threshold must be between 0 and 1, got {self.threshold!r}")
-        if float(self.prior_weight) < 0:
-            raise ConfigError(f"prior_weight must be >= 0, got {self.prior_weight!r}")
+        check_number(self.threshold, "threshold", low=0.0, high=1.0)
+        for name in ("prior_weight", "neighbour_weight", "own_prior_weight", "keyword_weight"):
+            check_number(getattr(self, name), name, low=0.0)
+        check_number(self.centring, "centring", low=0.0, high=1.0)
+        check_number(self.C, "C", above=0.0)  # the inverse of the regularisation strength
+        check_seed(self.seed)
         if not isinstance(self.neighbours, int) or self.neighbours < 1:
             raise ConfigError(f"neighbours must be a positive integer, got {self.neighbours!r}")
-        if float(self.neighbour_weight) < 0:
-            raise ConfigError(f"neighbour_weight must be >= 0, got {self.neighbour_weight!r}")
-        if float(self.own_prior_weight) < 0:
-            raise ConfigError(f"own_prior_weight must be >= 0, got {self.own_prior_weight!r}")
         if not isinstance(self.min_unlabelled, int) or self.min_unlabelled < 1:
             raise ConfigError(
                 f"min_unlabelled must be a positive integer, got {self.min_unlabelled!r}"
@@ -305,8 +304,13 @@ class CategorySuggester:
     def _check_inputs(
         texts: Sequence[str], embeddings: Any, languages: Sequence[str | None] | None
     ) -> tuple[list[str], np.ndarray, list[str | None]]:
+        if isinstance(texts, str):
+            raise InputError("texts must be a list of report texts, not one string: wrap it")
         texts = ["" if t is None or (isinstance(t, float) and t != t) else str(t) for t in texts]
-        X = np.asarray(embeddings, dtype=np.float32)
+        try:
+            X = np.asarray(embeddings, dtype=np.float32)
+        except (TypeError, ValueError):
+            raise InputError("embeddings must be numbers: one row of floats per report") from None
         if X.ndim != 2:
             raise InputError(
                 f"embeddings must be a 2-D array (n_reports, dim), got shape {X.shape}"

@@ -51,6 +51,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from socanalysis.errors import ConfigError, InputError
+from socanalysis.params import check_number, check_seed
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -98,7 +99,12 @@ def _prepare_reports(
         raise InputError(
             "embeddings are required: one row per report (see socanalysis.nlp.embeddings)."
         )
-    X = np.asarray(embeddings, dtype=np.float32)
+    try:
+        X = np.asarray(embeddings, dtype=np.float32)
+    except (TypeError, ValueError):
+        raise InputError(
+            "embeddings must be numbers: one row of floats per report (the embedder's output)."
+        ) from None
     if X.ndim != 2 or X.shape[0] != len(reports):
         raise InputError(
             f"embeddings must be a 2-d array with one row per report: {len(reports)} reports but "
@@ -263,10 +269,17 @@ class ThemeModel:
             raise ConfigError(
                 f"min_theme_size must be None or an integer >= 2, got {self.min_theme_size!r}."
             )
-        if not -1.0 <= float(self.outlier_reassign_threshold) <= 1.0:
-            raise ConfigError("outlier_reassign_threshold is a cosine between -1 and 1.")
-        if int(self.n_representatives) < 0:
-            raise ConfigError("n_representatives must be >= 0.")
+        # a cosine
+        check_number(self.outlier_reassign_threshold, "outlier_reassign_threshold", low=-1, high=1)
+        if (
+            isinstance(self.n_representatives, bool)
+            or not isinstance(self.n_representatives, (int, np.integer))
+            or self.n_representatives < 0
+        ):
+            raise ConfigError(
+                f"n_representatives must be an integer >= 0, got {self.n_representatives!r}."
+            )
+        check_seed(self.seed)
 
     def __repr__(self) -> str:
         defaults = ThemeModel().get_params()
@@ -472,6 +485,15 @@ class ThemeModel:
     def _require_themes(self, ids: Iterable[int]) -> list[int]:
         self._check_fitted()
         known = set(int(t) for t in self.theme_ids_)
+        if isinstance(ids, (str, bytes)) or not isinstance(ids, Iterable):
+            raise InputError(f"give theme ids as a list of whole numbers, e.g. [3, 5]; got {ids!r}")
+        ids = list(ids)
+        wrong = [t for t in ids if isinstance(t, bool) or not isinstance(t, (int, np.integer))]
+        if wrong:
+            raise InputError(
+                f"theme ids are whole numbers (the theme_id column); {wrong[0]!r} is not one. "
+                f"Existing themes: {sorted(known)}."
+            )
         ids = [int(t) for t in ids]
         unknown = [t for t in ids if t not in known]
         if unknown:
@@ -529,6 +551,8 @@ class ThemeModel:
 
         (theme_id,) = self._require_themes([theme_id])
         rows = np.flatnonzero(self.labels_ == theme_id)
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+            raise InputError(f"split_theme needs the number of parts as a whole number, not {n!r}")
         n = int(n)
         n_distinct = len(np.unique(np.round(self._Z[rows], 4), axis=0))
         if n < 2 or n > n_distinct:

@@ -1,0 +1,66 @@
+"""Checks of estimator parameters: a wrong value is named with its parameter, not reported
+by whatever numpy or scikit-learn call first trips over it."""
+
+from __future__ import annotations
+
+import math
+from numbers import Integral, Real
+from typing import Any
+
+from socanalysis.errors import ConfigError
+
+
+def check_number(
+    value: Any,
+    name: str,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    above: float | None = None,
+) -> float:
+    """``value`` as a float within ``[low, high]`` (and ``> above``), or a ``ConfigError``.
+
+    Examples
+    --------
+    >>> check_number(0.5, "threshold", low=0, high=1)
+    0.5
+    >>> check_number("high", "threshold", low=0, high=1)
+    Traceback (most recent call last):
+    ...
+    socanalysis.errors.ConfigError: threshold must be a number from 0 to 1, got 'high'
+    """
+    if low is not None and high is not None:
+        wanted = f"a number from {low:g} to {high:g}"
+    elif above is not None:
+        wanted = f"a number above {above:g}"
+    elif low is not None:
+        wanted = f"a number of at least {low:g}"
+    else:
+        wanted = "a number"
+    if isinstance(value, bool) or not isinstance(value, Real) or math.isnan(float(value)):
+        raise ConfigError(f"{name} must be {wanted}, got {value!r}")
+    number = float(value)
+    if (
+        (low is not None and number < low)
+        or (high is not None and number > high)
+        or (above is not None and number <= above)
+    ):
+        raise ConfigError(f"{name} must be {wanted}, got {value!r}")
+    return number
+
+
+def check_seed(value: Any, name: str = "seed") -> int:
+    """A seed: an integer from 0 to 2**32 - 1 (what numpy and UMAP accept).
+
+    Examples
+    --------
+    >>> check_seed(7)
+    7
+    >>> check_seed(None)
+    Traceback (most recent call last):
+    ...
+    socanalysis.errors.ConfigError: seed must be an integer from 0 to 4294967295, got None
+    """
+    if isinstance(value, bool) or not isinstance(value, Integral) or not 0 <= value < 2**32:
+        raise ConfigError(f"{name} must be an integer from 0 to {2**32 - 1}, got {value!r}")
+    return int(value)
