@@ -73,6 +73,12 @@ def test_invalid_hetu_is_masked_but_counted_apart():
     assert result.n_invalid == 1
 
 
+def test_hetu_typed_with_a_space_for_the_century_sign():
+    # masked only when the date and the check character hold
+    assert types_and_texts("Hetu 131052 308T välilyönnillä.") == [("hetu", "131052 308T")]
+    assert find_pii("Summa 131052 308A ja koodi 123456 789X.") == []
+
+
 def test_hetu_shapes_that_are_not_hetus():
     assert find_pii("Diaarinumero 131052-3080X ja 1310523-08T.") == []
 
