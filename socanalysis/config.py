@@ -252,13 +252,7 @@ class AnalysisConfig:
     @classmethod
     def from_dict(cls, data: dict[str, Any], source: str = "configuration") -> AnalysisConfig:
         """Build settings from a plain dict, naming any unknown key."""
-        known = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise ConfigError(
-                f"{source}: unknown setting(s) {', '.join(unknown)}; "
-                f"known settings: {', '.join(sorted(known))}"
-            )
+        _refuse_unknown(data, f"{source}: ")
         try:
             return cls(**data)
         except ConfigError as exc:
@@ -266,15 +260,20 @@ class AnalysisConfig:
 
     def replace(self, **changes: Any) -> AnalysisConfig:
         """A copy with some settings changed (``None`` values leave a setting as it is)."""
-        known = {f.name for f in dataclasses.fields(self)}
-        unknown = sorted(set(changes) - known)
-        if unknown:
-            raise ConfigError(
-                f"unknown setting(s) {', '.join(unknown)}; known settings: "
-                f"{', '.join(sorted(known))}"
-            )
+        _refuse_unknown(changes)
         return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
 
     def to_dict(self) -> dict[str, Any]:
         """Plain, JSON-ready settings, as recorded in run.json."""
         return dataclasses.asdict(self)
+
+
+def _refuse_unknown(settings: dict[str, Any], where: str = "") -> None:
+    """A ``ConfigError`` naming the settings that :class:`AnalysisConfig` does not have."""
+    known = {f.name for f in dataclasses.fields(AnalysisConfig)}
+    unknown = sorted(set(settings) - known)
+    if unknown:
+        raise ConfigError(
+            f"{where}unknown setting(s) {', '.join(unknown)}; "
+            f"known settings: {', '.join(sorted(known))}"
+        )
