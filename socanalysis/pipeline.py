@@ -281,6 +281,7 @@ def analyze(
         taxonomies, agreement, category_models, category_review = _finish_categories(
             table, analysed, embeddings, categories
         )
+        _reported_keys(table, agreement)
     themes = _theme_category_profile(themes, table, analysed)
 
     _copy_to_duplicates(table)
@@ -743,6 +744,18 @@ def _weak_run_info(detector: Any) -> dict[str, Any]:
 
 
 #: taxonomy name -> (column with the reporters' choices, suggestion column, score column)
+def _reported_keys(table: pd.DataFrame, agreement: dict[str, Any]) -> None:
+    """The reporters' choices as taxonomy keys (``shl_reported_keys``, ``sectors_reported_keys``,
+    ``;``-joined), read as the agreement tables read them ("Osallisuus", "3 ekonomiskt stöd",
+    "mt-palvelut"): the counts of the workbook and the report count these, not the raw text."""
+    for name, (reported_column, _, _) in _CATEGORY_COLUMNS.items():
+        frame = agreement.get(name)
+        if frame is None or not len(frame):
+            continue
+        keys = dict(zip(frame["report_id"].astype(str), frame["reported_keys"], strict=True))
+        table[f"{reported_column}_keys"] = table["report_id"].astype(str).map(keys).fillna("")
+
+
 _CATEGORY_COLUMNS = {
     "shl": ("shl_reported", "shl_suggested", "shl_scores"),
     "sectors": ("sectors_reported", "sectors_suggested", "sector_scores"),

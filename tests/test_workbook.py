@@ -145,7 +145,10 @@ def test_count_sheets_add_up(book_fi, result):
     assert sum(r[2] for r in unit_rows) == len(ok)
     header, period_rows = rows_of(book_fi["Jaksot"])
     assert period_rows[-1][0] == "Yhteensä" and period_rows[-1][1] == len(ok)
-    assert [r[0] for r in period_rows[:-1]] == ["2024-H1", "2024-H2", "2025-H1", "2025-H2"]
+    # two years of dates: quarters, as the weak signals count them (one rule for "auto")
+    assert [r[0] for r in period_rows[:-1]] == [
+        f"{y}-Q{q}" for y in (2024, 2025) for q in (1, 2, 3, 4)
+    ]
     assert any(h.startswith("Teema 0: ") for h in header)
 
 
@@ -214,3 +217,23 @@ def test_missing_values_of_pandas_string_columns_stay_blank(result, tmp_path):
     for column in ("Unit", "Proposal (anonymised)", "Date"):
         assert ws.cell(row=2, column=header.index(column) + 1).value is None
     assert "<NA>" not in {c.value for row in ws.iter_rows() for c in row}
+
+
+def test_reporter_counts_use_the_choices_read_into_keys():
+    import pandas as pd
+
+    from socanalysis.export.summaries import sector_counts
+
+    reports = pd.DataFrame(
+        {
+            "status": ["ok", "ok", "ok"],
+            "sectors_suggested": ["kela", "housing", ""],
+            "sectors_reported": ["Mielenterveys- ja päihdepalvelut", "Boende", ""],
+            "sectors_reported_keys": ["mental_health_substance_services", "housing", ""],
+            "polarity": ["negative", "negative", "positive"],
+        }
+    )
+    labels = {"kela": "Kela", "housing": "asuminen", "mental_health_substance_services": "mt"}
+    counts = sector_counts(reports, labels).set_index("key")["n_reported"]
+    # as the analysis read them, not as typed (the words matched no key before)
+    assert counts.to_dict() == {"kela": 0, "housing": 1, "mental_health_substance_services": 1}

@@ -17,7 +17,6 @@ if TYPE_CHECKING:
 
 POLARITIES = ("positive", "negative", "unknown")
 SHL_POINTS = tuple(str(i) for i in range(1, 11))
-_SPAN_FOR_PERIOD = ((540, "half-year"), (180, "quarter"))  # days of data -> period under "auto"
 
 
 def is_missing(value: Any) -> bool:
@@ -90,26 +89,27 @@ def dates_of(reports: pd.DataFrame) -> pd.Series:
 
 
 def resolve_period(dates: pd.Series, period: str = "auto") -> str:
-    """The period used for counts: ``auto`` picks month, quarter or half-year by the date span.
+    """The period used for counts: ``auto`` picks month, quarter or half-year by the date span,
+    by the rule the weak signals use (:func:`socanalysis.themes.weak_periods.choose_period`),
+    so that the counts and the weak signals of one report speak of the same periods.
 
     Examples
     --------
     >>> import pandas as pd
     >>> resolve_period(pd.Series(pd.to_datetime(["2024-01-05", "2025-11-30"])))
-    'half-year'
+    'quarter'
     >>> resolve_period(pd.Series(pd.to_datetime(["2024-01-05", "2024-03-01"])))
     'month'
+    >>> resolve_period(pd.Series(pd.to_datetime(["2021-01-05", "2025-11-30"])))
+    'half-year'
     """
+    from socanalysis.themes.weak_periods import choose_period
+
     if period != "auto":
         return period
-    valid = dates.dropna()
-    if valid.empty:
+    if dates.dropna().empty:
         return "year"
-    span = (valid.max() - valid.min()).days
-    for days, name in _SPAN_FOR_PERIOD:
-        if span > days:
-            return name
-    return "month"
+    return choose_period(dates)
 
 
 def period_labels(dates: pd.Series, period: str) -> pd.Series:
@@ -164,6 +164,9 @@ def _count_keys(
     )
     frame["share"] = (frame["n_reports"] / total).round(4)
     reported = column.replace("_suggested", "_reported")
+    if f"{reported}_keys" in rows.columns:
+        # the choices read into keys by the analysis, words and inflected names included
+        reported = f"{reported}_keys"
     if reported in rows.columns and reported != column:
         tally: dict[str, int] = {}
         for value in rows[reported].tolist():
