@@ -81,6 +81,12 @@ class Display:
         skipped = {k: v for k, v in counts["by_status"].items() if k != "ok"}
         for status, n in sorted(skipped.items()):
             out.print(f"  skipped {n:>5}  {_STATUS_WORDS.get(status, status)}")
+        unread = int(result.run_info.get("input", {}).get("dates_not_read", 0) or 0)
+        if unread:
+            out.print(
+                f"  [bold]note[/bold]: {unread} date(s) could not be read; those reports are "
+                "kept without a date (status_reason in reports.csv says which)."
+            )
         if counts.get("by_language"):
             langs = ", ".join(f"{k} {v}" for k, v in counts["by_language"].items())
             out.print(f"  languages: {langs}")

@@ -137,6 +137,8 @@ def read_reports(
         "status_counts": {
             k: int(v) for k, v in table["status"].value_counts().sort_index().items()
         },
+        # rows whose date cell held something that is not a date: kept, without a date
+        "dates_not_read": int(table.attrs.pop("dates_not_read", 0)),
     }
     return table
 
@@ -385,6 +387,9 @@ def _build_table(
     table = pd.DataFrame.from_records(
         records, columns=[*CANONICAL_COLUMNS, *extra_columns.values()]
     )
+    table.attrs["dates_not_read"] = sum(
+        "the report is kept without a date" in r["status_reason"] for r in records
+    )
     table["date"] = pd.to_datetime(table["date"])
     table["source_row"] = table["source_row"].astype("int64")
     return table
@@ -475,7 +480,7 @@ def _row_fields(
     notes += text.notes + [f"proposal: {n}" for n in proposal.notes]
     date, problem = dates.parse_date(cell("date"))
     if problem:
-        notes.append(problem)
+        notes.append(f"{problem}; the report is kept without a date")
     record: dict[str, Any] = {
         "report_id": cleaning.cell_to_text(cell("report_id")).strip(),
         "source_row": source_row,

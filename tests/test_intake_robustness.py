@@ -229,3 +229,19 @@ def test_analyze_takes_a_list_of_texts_and_names_wrong_arguments(tmp_path):
         sa.analyze(None)
     with pytest.raises(InputError, match="save needs a folder path, not NoneType"):
         result.save(None)
+
+
+def test_two_digit_years_are_read_and_unread_dates_are_counted_and_said(tmp_path):
+    from click.testing import CliRunner
+
+    from socanalysis.cli import main
+
+    rows = [["Havainto", "Pvm"], [TEXTS[0], "31.12.24"], [TEXTS[1], "viime viikolla"]]
+    path = _write(tmp_path / "dates.csv", rows)
+    table = read_reports(path)
+    assert table["date"].dt.strftime("%Y-%m-%d").fillna("").tolist() == ["2024-12-31", ""]
+    assert "kept without a date" in table.loc[1, "status_reason"]
+    assert table.attrs["intake"]["dates_not_read"] == 1
+    result = CliRunner().invoke(main, ["analyze", str(path), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 0, result.output
+    assert "1 date(s) could not be read" in result.output

@@ -8,7 +8,7 @@ from typing import Any
 
 # 31.12.2024, 31.12.2024 klo 14.05, 31.12.2024 kl. 14:05, 31/12/2024 14:05:33
 _DMY = re.compile(
-    r"^(?P<d>\d{1,2})[./](?P<m>\d{1,2})[./](?P<y>\d{4})"
+    r"^(?P<d>\d{1,2})[./](?P<m>\d{1,2})[./](?P<y>\d{4}|\d{2})"
     r"(?:[ T,]+(?:klo|kl\.?|at)?\s*(?P<H>\d{1,2})[.:](?P<M>\d{2})(?:[.:](?P<S>\d{2}))?)?$",
     re.IGNORECASE,
 )
@@ -41,6 +41,8 @@ def parse_date(value: Any) -> tuple[dt.datetime | None, str]:
     (datetime.datetime(2025, 1, 1, 0, 0), '')
     >>> parse_date("32.13.2024")
     (None, "date '32.13.2024' is not a real date")
+    >>> parse_date("31.12.24")
+    (datetime.datetime(2024, 12, 31, 0, 0), '')
     """
     if value is None or (isinstance(value, float) and value != value):
         return None, ""
@@ -62,6 +64,10 @@ def parse_date(value: Any) -> tuple[dt.datetime | None, str]:
         except ValueError:
             return None, f"date {text!r} is not in a known form (31.12.2024 or 2024-12-31)"
     parts = {k: int(v) for k, v in match.groupdict().items() if v is not None}
+    if len(match.group("y")) == 2:
+        # "31.12.24", as Finnish forms often write it: 00-69 are 2000s, 70-99 1900s (a fixed
+        # pivot, as strptime's %y, so that the same file always gives the same dates)
+        parts["y"] += 2000 if parts["y"] <= 69 else 1900
     try:
         return dt.datetime(
             parts["y"],
