@@ -123,6 +123,16 @@ class AnalysisConfig:
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 raise ConfigError(f"{name}={value!r} must be a non-negative integer")
+        if self.max_text_chars <= self.min_text_letters:
+            raise ConfigError(
+                f"max_text_chars={self.max_text_chars} must be larger than "
+                f"min_text_letters={self.min_text_letters}, or no text could be analysed"
+            )
+        if self.sector_taxonomy is not None and str(self.sector_taxonomy).strip() == "shl11":
+            raise ConfigError(
+                "sector_taxonomy='shl11' names the §11 taxonomy: give 'sectors' or the path of "
+                "a county's sector file"
+            )
         if not isinstance(self.columns, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in self.columns.items()
         ):

@@ -230,8 +230,13 @@ def analyze(
 
     config = _settings(config).replace(**settings)
     clock = _StageClock(progress)
-    # read the review first: a wrong path should fail before minutes of analysis
+    # read the review and the sector taxonomy first: a wrong path or a broken file should fail
+    # before minutes of analysis
     review = _load_review_source(config)
+    if config.sector_taxonomy:
+        from socanalysis.classify.taxonomy import load_taxonomy
+
+        load_taxonomy(config.sector_taxonomy)
     per_report = _per_report_engine(config, client)
     with clock("intake"):
         table = _intake(source, config)

@@ -245,3 +245,20 @@ def test_two_digit_years_are_read_and_unread_dates_are_counted_and_said(tmp_path
     result = CliRunner().invoke(main, ["analyze", str(path), "--out", str(tmp_path / "o")])
     assert result.exit_code == 0, result.output
     assert "1 date(s) could not be read" in result.output
+
+
+def test_text_limits_and_sector_file_are_checked_with_the_settings(tmp_path):
+    import socanalysis as sa
+
+    with pytest.raises(ConfigError, match="max_text_chars=0 must be larger than"):
+        AnalysisConfig(max_text_chars=0)
+    with pytest.raises(ConfigError, match="names the §11 taxonomy"):
+        AnalysisConfig(sector_taxonomy="shl11")
+    broken = tmp_path / "sectors.yaml"
+    broken.write_text("categories: [1, 2\n", encoding="utf-8")
+
+    def must_not_start(*args, **kwargs):
+        raise AssertionError("the analysis started before the sector file was checked")
+
+    with pytest.raises(ConfigError, match="sectors.yaml"):
+        sa.analyze(["Asiakas odottaa."], sector_taxonomy=str(broken), progress=must_not_start)
