@@ -699,7 +699,9 @@ def _stage_weak_signals(
         theme_keywords=themes[["theme_id", "keywords_fi", "keywords_sv"]],
     )
     table.loc[rows, "weak_signal_id"] = detector.assignments_["weak_signal_id"].to_numpy()
-    return detector, detector.candidates_.reindex(columns=list(WEAK_SIGNALS_COLUMNS))
+    # the contract columns, then "why" in Finnish and Swedish for the workbook and the report
+    candidates = detector.candidates_.reindex(columns=list(WEAK_SIGNALS_COLUMNS))
+    return detector, candidates.merge(detector.why_, on="weak_signal_id", how="left")
 
 
 def _theme_category_profile(themes: pd.DataFrame, table: pd.DataFrame, rows: Any) -> pd.DataFrame:

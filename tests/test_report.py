@@ -82,6 +82,15 @@ def test_weak_signals_good_practices_and_method(result, tmp_path):
     markdown = paths["md"].read_text(encoding="utf-8")
     weak = markdown.split("## Weak signals")[1].split("## Good practices")[0]
     assert weak.index("Digitaalisen asioinnin esteet") < weak.index("Tulkkipalvelujen puute")
+    # in a Finnish report the reasons are Finnish, where the result carries them
+    finnish = type(result)(
+        result.reports,
+        result.themes,
+        result.weak_signals.assign(why_fi="5 raporttia 4 yksiköstä; ei vastaavaa ennen 2025-10"),
+        result.run_info,
+    )
+    fi_md = write_report(finnish, tmp_path / "fi", "fi", charts=False)["md"].read_text("utf-8")
+    assert "ei vastaavaa ennen 2025-10" in fi_md
     # each row names the signal by the id the workbook's review sheet uses
     assert "| Signal id |" in weak
     for signal_id in result.weak_signals["weak_signal_id"]:

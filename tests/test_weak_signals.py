@@ -194,6 +194,13 @@ def test_detector_ranks_the_late_cluster_first_with_evidence():
     assert "nothing similar before 2025-10" in top["why"]
     assert "rahanvälittäjä" in top["label_fi"] and "fast-growing words" in top["why"]
     assert "penningmålvakt" in top["why"]
+    # the same reasons in the languages of the workbook and the meeting report
+    why = det.why_.set_index("weak_signal_id").loc["WS1"]
+    assert why["why_fi"].startswith("5 raporttia 4 yksiköstä")
+    assert "ei vastaavaa ennen 2025-10" in why["why_fi"] and "avainsanat" in why["why_fi"]
+    assert why["why_sv"].startswith("5 rapporter från 4 enheter")
+    assert "inget liknande före 2025-10" in why["why_sv"] and "nyckelord" in why["why_sv"]
+    assert list(det.why_["weak_signal_id"]) == list(det.candidates_["weak_signal_id"])
     assert det.period_ == "quarter" and det.recent_window_ == ["2025-Q4"]
     assert det.methods_ == ["novelty", "emergence", "popularity", "diffusion"]
     # recurring themes (reports in every period) stay below the new cluster
@@ -227,6 +234,7 @@ def test_without_dates_only_novelty_and_diffusion_apply_and_the_output_says_so()
     assert any("No dates" in note for note in det.notes_)
     assert len(det.candidates_) >= 1
     assert det.candidates_["why"].str.contains("no dates: novelty and diffusion only").all()
+    assert det.why_["why_fi"].str.contains("ei päivämääriä: vain uutuus ja leviäminen").all()
 
 
 def test_one_period_only_gives_sensible_output():

@@ -162,6 +162,21 @@ def test_run_and_weak_signal_sheets(book_fi):
     assert "Arvio: hyväksy" in header
 
 
+def test_weak_signal_reasons_in_the_workbook_language(result, tmp_path):
+    weak = result.weak_signals.assign(why_sv=lambda f: "på svenska " + f["weak_signal_id"])
+    localised = type(result)(result.reports, result.themes, weak, result.run_info)
+    for language, expected in (("sv", "på svenska ws-1"), ("fi", None)):
+        path = tmp_path / f"{language}.xlsx"
+        write_workbook(localised, path, language)
+        sheet = openpyxl.load_workbook(path).worksheets[1]
+        header, rows = rows_of(sheet)
+        column = header.index({"sv": "Motivering", "fi": "Perustelu"}[language])
+        shown = next(r for r in rows if r[0] == "ws-1")[column]
+        # no Finnish reasons in this result: the English ones, as before
+        english = result.weak_signals.set_index("weak_signal_id").loc["ws-1", "why"]
+        assert shown == (expected or english)
+
+
 def test_review_columns_have_drop_down_lists(book_fi):
     themes = book_fi["Teemat"]
     formulas = {dv.formula1 for dv in themes.data_validations.dataValidation}

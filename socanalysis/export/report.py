@@ -440,7 +440,7 @@ def _weak_signals(parts: ResultParts, ui: UiText, charts: list[str]) -> list[Blo
                     _n(signal.get("n_reports")),
                     _n(signal.get("n_units")),
                     f"{float(score):.2f}" if isinstance(score, (int, float)) else "",
-                    clean_cell(signal.get("why")),
+                    clean_cell(signal.get(f"why_{ui.language}") or signal.get("why")),
                 ]
             )
         blocks.append(Block("table", headers, rows=rows, extra={"numeric": [2, 3, 4]}))

@@ -131,7 +131,7 @@ def write_workbook(
     writer.table(
         ui("sheets", "themes"), *_themes_sheet(parts, ui, shl, sectors, excerpt_chars, n_examples)
     )
-    writer.table(ui("sheets", "weak_signals"), *_weak_sheet(parts))
+    writer.table(ui("sheets", "weak_signals"), *_weak_sheet(parts, ui.language))
     writer.table(ui("sheets", "reports"), *_reports_sheet(parts, ui))
     writer.table(
         ui("sheets", "shl"), *_counts_sheet(summaries.shl_counts(parts.reports, shl), "point")
@@ -367,7 +367,7 @@ def _themes_sheet(
     return columns, rows
 
 
-def _weak_sheet(parts: ResultParts) -> tuple[list[Column], list[list[Any]]]:
+def _weak_sheet(parts: ResultParts, language: str) -> tuple[list[Column], list[list[Any]]]:
     columns = [
         Column("weak_signal_id"),
         Column("label_fi", "wrap"),
@@ -394,7 +394,8 @@ def _weak_sheet(parts: ResultParts) -> tuple[list[Column], list[list[Any]]]:
                 _int(signal.get("n_reports")),
                 _int(signal.get("n_units")),
                 float(score) if isinstance(score, (int, float)) else clean_cell(score),
-                clean_cell(signal.get("why")),
+                # in the workbook's language where the detector wrote it (why_fi, why_sv)
+                clean_cell(signal.get(f"why_{language}") or signal.get("why")),
                 "; ".join(summaries.split_keys(signal.get("report_ids"))),
                 None,
                 None,

@@ -42,6 +42,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -65,6 +67,9 @@ __all__ = [
 
 #: Columns of weak_signals.csv (output contract, DESIGN.md).
 CANDIDATE_COLUMNS = WEAK_SIGNALS_COLUMNS
+#: ``why`` in Finnish and Swedish (:attr:`WeakSignalDetector.why_`), for the workbook and the
+#: meeting report in those languages; weak_signals.csv keeps the English ``why``.
+WHY_COLUMNS = ("why_fi", "why_sv")
 #: Columns of :attr:`WeakSignalDetector.evidence_`, one row per candidate.
 EVIDENCE_COLUMNS = (
     "weak_signal_id",
@@ -165,6 +170,8 @@ class WeakSignalDetector:
         The contract table (:data:`CANDIDATE_COLUMNS`), best first.
     evidence_ : DataFrame
         Per-candidate evidence (:data:`EVIDENCE_COLUMNS`).
+    why_ : DataFrame
+        Per candidate its ``why`` in Finnish and Swedish: weak_signal_id, why_fi, why_sv.
     novelty_ : DataFrame
         Per report: report_id, period, recent, earlier_similarity, recent_similarity, novelty,
         weak_signal_id.
@@ -679,7 +686,7 @@ class WeakSignalDetector:
         )
         theme_labels = _theme_labels(theme_keywords)
         dates = frame.get("date", None)
-        rows, evidence_rows = [], []
+        rows, evidence_rows, why_rows = [], [], []
         assigned = np.full(len(frame), "", dtype=object)
         for rank, cand in enumerate(kept, start=1):
             ws_id = f"WS{rank}"
@@ -698,9 +705,11 @@ class WeakSignalDetector:
                     len(members),
                     ev["n_units"],
                     round(cand.score, 3),
-                    self._why(cand, frame, languages, first),
+                    self._why(cand, first),
                 )
             )
+            # the same in the languages of the workbook and the meeting report
+            why_rows.append((ws_id, self._why(cand, first, "fi"), self._why(cand, first, "sv")))
             evidence_rows.append(
                 (
                     ws_id,
@@ -723,6 +732,7 @@ class WeakSignalDetector:
                     "; ".join(ev.get("emerging", [])),
                 )
             )
+        self.why_ = pd.DataFrame(why_rows, columns=["weak_signal_id", *WHY_COLUMNS])
         self.candidates_ = pd.DataFrame(rows, columns=list(CANDIDATE_COLUMNS)).astype(
             {"n_reports": "int64", "n_units": "int64", "score": "float64"}
         )
@@ -746,17 +756,20 @@ class WeakSignalDetector:
         cand.evidence["label_terms"] = words
         return ", ".join(words["fi"]), ", ".join(words["sv"])
 
-    def _why(self, cand: _Candidate, frame: pd.DataFrame, languages: list[str], first: str) -> str:
+    def _why(self, cand: _Candidate, first: str, lang: str = "en") -> str:
+        """Why a candidate is one, in words of ``lang`` (en: weak_signals.csv; fi, sv: the
+        workbook and the meeting report); phrases in ``data/weak_why.yaml``."""
         from socanalysis.themes.weak_periods import period_start
 
+        say = _why_phrases(lang)
         ev = cand.evidence
         n = len(cand.members)
         parts = []
-        who = f"{n} report{'s' if n != 1 else ''}"
+        who = _counted(say["reports"], n)
         if ev["n_units"]:
-            who += f" from {ev['n_units']} unit{'s' if ev['n_units'] != 1 else ''}"
+            who += _counted(say["units"], ev["n_units"])
             if ev["n_municipalities"] > 1:
-                who += f" in {ev['n_municipalities']} municipalities"
+                who += say["municipalities"].format(n=ev["n_municipalities"])
         parts.append(who)
         if self.time_mode_:
             window = (
@@ -765,47 +778,54 @@ class WeakSignalDetector:
                 else (f"{self.recent_window_[0]}…{self.recent_window_[-1]}")
             )
             n_recent = ev["n_recent"]
-            when = "all" if n_recent == n else f"{n_recent}"
-            parts.append(f"{when} in {window}, the first on {first}")
+            recent = say["recent_all"] if n_recent == n else say["recent_some"]
+            parts.append(recent.format(k=n_recent, window=window, first=first))
             first_period = min(int(p) for p in self._pidx[cand.members] if p >= 0)
             since = period_start(self._labels[first_period])
             if ev["recent_share"] < _RECURRING_SHARE:
-                parts.append(f"{n - n_recent} earlier reports since {since}: recurring")
+                parts.append(say["recurring"].format(k=n - n_recent, since=since))
             elif ev["gap"] >= _GAP_NOTHING:
-                parts.append(f"nothing similar before {since}")
+                parts.append(say["nothing_before"].format(since=since))
             elif ev["gap"] >= _GAP_LITTLE:
-                parts.append(f"little similar before {since}")
+                parts.append(say["little_before"].format(since=since))
             else:
-                parts.append("similar reports in earlier periods too")
+                parts.append(say["similar_earlier"])
         else:
             if ev["gap"] >= _GAP_NOTHING:
-                parts.append("a tight group unlike the other reports")
+                parts.append(say["tight"])
             elif ev["gap"] >= _GAP_LITTLE:
-                parts.append("a group somewhat apart from the other reports")
+                parts.append(say["apart"])
             else:
-                parts.append("close to other reports")
+                parts.append(say["close"])
         words = ev.get("label_terms")
         if words:
-            parts.append(f"keywords {', '.join(words['fi'])} / {', '.join(words['sv'])}")
+            both = f"{', '.join(words['fi'])} / {', '.join(words['sv'])}"
+            parts.append(say["keywords"].format(words=both))
         elif ev["keywords"]:
-            parts.append(f"keywords {', '.join(ev['keywords'][:_LABEL_TERMS])}")
+            parts.append(say["keywords"].format(words=", ".join(ev["keywords"][:_LABEL_TERMS])))
         if self.time_mode_:
             if ev.get("emerging"):
-                parts.append(f"fast-growing words {', '.join(ev['emerging'][:4])}")
-            signal = ev.get("popularity_signal", "")
-            parts.append(
-                {
-                    "": "popularity not used (too few themes and groups)",
-                    "weak": "popularity low but rising (BERTrend: weak)",
-                    "strong": "popular already (BERTrend: strong)",
-                    "noise": "popularity low or falling (BERTrend: noise)",
-                }[signal]
-            )
+                parts.append(say["emerging"].format(words=", ".join(ev["emerging"][:4])))
+            parts.append(say[f"popularity_{ev.get('popularity_signal', '')}"])
         else:
-            parts.append(f"{self._mode}: novelty and diffusion only")
+            parts.append(say["undated"].format(mode=say[f"mode_{self._mode}"]))
         if cand.source == "theme":
-            parts.append(f"theme {cand.theme_id}")
+            parts.append(say["theme"].format(id=cand.theme_id))
         return "; ".join(parts)
+
+
+@lru_cache(maxsize=4)
+def _why_phrases(lang: str) -> dict[str, Any]:
+    """The phrases of :meth:`WeakSignalDetector._why` in ``lang`` (en, fi or sv)."""
+    from socanalysis._yaml import safe_load_yaml
+
+    text = (Path(__file__).parent / "data" / "weak_why.yaml").read_text(encoding="utf-8")
+    return safe_load_yaml(text)[lang]
+
+
+def _counted(phrase: dict[str, str], n: int) -> str:
+    """The one- or many-form of a counted phrase, with its count."""
+    return phrase["one" if n == 1 else "many"].format(n=n)
 
 
 _DEFAULTS = WeakSignalDetector().get_params()
