@@ -95,3 +95,31 @@ def test_png_bytes_are_reproducible(result, tmp_path):
         charts.shl_profile(result.reports, SHL_LABELS, "fi"), tmp_path / "b.png"
     ).read_bytes()
     assert a[:8] == b"\x89PNG\r\n\x1a\n" and a == b
+
+
+def test_one_theme_legend_beside_the_bar_and_a_linear_time_axis_of_whole_counts():
+    import numpy as np
+
+    one = pd.DataFrame(
+        {"theme_id": [0], "label_fi": ["Asuminen"], "label_sv": ["Boende"], "n_reports": [12],
+         "n_fi": [7], "n_sv": [5]}
+    )  # fmt: skip
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = charts.themes_by_size(one, "fi")
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    ax = fig.axes[0]
+    legend = ax.get_legend().get_window_extent(renderer)
+    assert legend.x0 >= ax.get_window_extent(renderer).x1  # never over the bar
+    # months without reports are on the axis too, and counts are whole numbers
+    rng = np.random.default_rng(0)
+    dates = pd.to_datetime("2015-01-01") + pd.to_timedelta(rng.integers(0, 3900, 30), unit="D")
+    reports = pd.DataFrame({"status": "ok", "theme_id": rng.integers(0, 3, 30), "date": dates})
+    themes = pd.DataFrame({"theme_id": [0, 1, 2], "label_fi": list("abc"), "label_sv": list("abc")})
+    fig = charts.themes_over_periods(reports, themes, "month", "fi")
+    ax = fig.axes[0]
+    first, last = dates.min().to_period("M"), dates.max().to_period("M")
+    assert len(ax.get_xticks()) == (last - first).n + 1
+    assert all(float(t).is_integer() for t in ax.get_yticks())
+    shown = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert 1 < len(shown) <= 16

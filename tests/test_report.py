@@ -106,6 +106,9 @@ def test_weak_signals_good_practices_and_method(result, tmp_path):
     total = int(result.reports["pii_masked"].sum())
     assert f"Identifiers masked in total: {total}" in method
     assert "**Seed**: 42" in method and "e5-small-bundled" in method
+    # the period in words of the report's language
+    fi_md = write_report(result, tmp_path / "fi_method", "fi", charts=False)["md"]
+    assert "**Jakso**: vuosineljännes" in fi_md.read_text(encoding="utf-8")
 
 
 def test_html_is_self_contained_with_embedded_charts_and_a4_print_css(with_charts):

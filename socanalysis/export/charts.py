@@ -85,6 +85,7 @@ def _empty(fig: Figure, ui: UiText, title: str) -> Figure:
     ax.set_title(title)
     ax.text(0.5, 0.5, ui("charts", "no_data"), ha="center", va="center", transform=ax.transAxes)
     ax.set_axis_off()
+    _fit(fig)  # room for the title in a short figure
     return fig
 
 
@@ -131,7 +132,8 @@ def themes_over_periods(
     """Lines: reports per period for the largest themes."""
     ui = UiText(language)
     title = ui("charts", "themes_over_periods")
-    matrix = summaries.theme_period_matrix(reports, period)
+    # every period between the first and the last, so that the time axis is linear
+    matrix = summaries.theme_period_matrix(reports, period, every_period=True)
     fig = _figure(8, 4.2)
     if matrix.empty:
         return _empty(fig, ui, title)
@@ -154,7 +156,13 @@ def themes_over_periods(
             color=colour,
             label=_wrap(names.get(int(theme_id), f"#{theme_id}"), 30),
         )
-    ax.set_xticks(x, [str(c) for c in matrix.columns], rotation=45 if len(x) > 8 else 0)
+    from matplotlib.ticker import MaxNLocator
+
+    # at most about 16 labels, so that they do not overlap (every period keeps its tick)
+    step = max(1, -(-len(x) // 16))
+    shown = [str(c) if i % step == 0 else "" for i, c in enumerate(matrix.columns)]
+    ax.set_xticks(x, shown, rotation=45 if len(x) > 8 else 0)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts of reports
     ax.set_ylabel(ui("charts", "n_reports"))
     ax.set_title(title)
     ax.set_ylim(bottom=0)
@@ -205,15 +213,20 @@ def _stacked_bars(
 ) -> Figure:
     """Horizontal bars of report counts, one ``(values, colour, legend label)`` segment after
     another, with the axis label, title, legend and margins the charts share."""
+    from matplotlib.ticker import MaxNLocator
+
     left = 0
     for values, colour, label in segments:
         ax.barh(names, values, left=left, color=colour, label=label)
         left = left + values
     ax.set_xlabel(ui("charts", "n_reports"))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # counts of reports
     ax.set_title(title)
-    ax.legend(loc="lower right", frameon=False)
+    # beside the bars, never over them (with one bar, "lower right" covered it)
+    legend = ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
-    _fit(fig, left_chars=_longest_line(names))
+    legend_chars = _longest_line([t.get_text() for t in legend.get_texts()])
+    _fit(fig, left_chars=_longest_line(names), right_in=legend_chars * _CHAR_IN + 0.6)
     return fig
 
 

@@ -502,7 +502,7 @@ def _method(parts: ResultParts, ui: UiText) -> list[Block]:
     elif embedder:
         facts.append((ui("run", "embedder"), str(embedder)))
     period = summaries.resolve_period(summaries.dates_of(parts.reports), parts.period)
-    facts.append((ui("columns", "period"), period))
+    facts.append((ui("columns", "period"), ui.group("period_names").get(period, period)))
     blocks.append(Block("facts", facts))
     return blocks
 

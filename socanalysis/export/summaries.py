@@ -342,20 +342,43 @@ def _key_sort(key: str) -> tuple[int, int, str]:
     return (0, int(key), "") if key.isdigit() else (1, 0, key)
 
 
-def theme_period_matrix(reports: pd.DataFrame, period: str = "auto") -> pd.DataFrame:
-    """Reports per theme (rows, outliers excluded) and period (columns, oldest first)."""
+def theme_period_matrix(
+    reports: pd.DataFrame, period: str = "auto", every_period: bool = False
+) -> pd.DataFrame:
+    """Reports per theme (rows, outliers excluded) and period (columns, oldest first).
+
+    ``every_period`` adds the periods between the first and the last that no report of a
+    theme falls in, as columns of zeros, so that a time axis drawn from the columns is linear.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"status": ["ok", "ok"], "theme_id": [0, 0],
+    ...                   "date": pd.to_datetime(["2024-01-15", "2024-04-02"])})
+    >>> list(theme_period_matrix(t, "month", every_period=True).columns)
+    ['2024-01', '2024-02', '2024-03', '2024-04']
+    """
     import pandas as pd
 
     rows = analysed(reports)
     if "theme_id" not in rows.columns:
         return pd.DataFrame()
     dates = dates_of(rows)
-    labels = period_labels(dates, resolve_period(dates, period))
+    chosen = resolve_period(dates, period)
+    labels = period_labels(dates, chosen)
     data = pd.DataFrame({"theme_id": rows["theme_id"].astype(int), "period": labels})
     data = data[(data["period"] != "") & (data["theme_id"] != OUTLIER_THEME_ID)]
     if data.empty:
         return pd.DataFrame()
-    return pd.crosstab(data["theme_id"], data["period"]).sort_index(axis=0).sort_index(axis=1)
+    matrix = pd.crosstab(data["theme_id"], data["period"]).sort_index(axis=0).sort_index(axis=1)
+    if every_period:
+        valid = dates.dropna()
+        months = pd.Series(
+            pd.date_range(valid.min().to_period("M").to_timestamp(), valid.max(), freq="MS")
+        )
+        every = list(dict.fromkeys(period_labels(months, chosen)))
+        matrix = matrix.reindex(columns=every, fill_value=0)
+    return matrix
 
 
 def theme_sector_matrix(reports: pd.DataFrame) -> pd.DataFrame:
