@@ -96,6 +96,14 @@ class Display:
                 "weak-signal candidates: "
                 f"{len(result.weak_signals)}"
             )
+        themes_info = result.run_info.get("themes", {})
+        single = int(themes_info.get("single_report_themes", 0) or 0)
+        if single and single * 2 >= int(themes_info.get("n_themes", 0) or 0):
+            out.print(
+                f"  [bold]note[/bold]: {single} of the themes hold one report each; "
+                f"n_themes={result.config.n_themes} may be too many for "
+                f"{counts['analysed']} reports (n_themes='auto' chooses)."
+            )
         top_level = [p.name for p in paths if p.parent == Path(out_dir)]
         extra = len(paths) - len(top_level)
         more = f" and {extra} charts in charts/" if extra else ""

@@ -730,8 +730,11 @@ def _theme_category_profile(themes: pd.DataFrame, table: pd.DataFrame, rows: Any
 def _theme_run_info(model: Any) -> dict[str, Any]:
     if model is None:
         return {}
+    themes = model.themes_[model.themes_["theme_id"] >= 0]
     return {
-        "n_themes": int((model.themes_["theme_id"] >= 0).sum()),
+        "n_themes": int(len(themes)),
+        # a fixed n_themes near the number of reports gives themes of one report each
+        "single_report_themes": int((themes["n_reports"] == 1).sum()),
         "outlier_share": round(float(model.outlier_share_), 4),
         "plan": str(model.plan_),
         # clear Finnish-Swedish pairs, each kept in one theme (socanalysis.themes.pairs)

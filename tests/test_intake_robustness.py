@@ -262,3 +262,22 @@ def test_text_limits_and_sector_file_are_checked_with_the_settings(tmp_path):
 
     with pytest.raises(ConfigError, match="sectors.yaml"):
         sa.analyze(["Asiakas odottaa."], sector_taxonomy=str(broken), progress=must_not_start)
+
+
+def test_too_many_fixed_themes_are_said(tmp_path):
+    from click.testing import CliRunner
+
+    from socanalysis.cli import main
+
+    texts = [f"Asiakas {w} odottaa päätöstä kauan ja soittaa uudelleen." for w in "abcdefgh"]
+    path = _write(tmp_path / "few.csv", [["Havainto"], *[[t] for t in texts]])
+    config = tmp_path / "settings.toml"
+    config.write_text("n_themes = 7\n", encoding="utf-8")
+    out = tmp_path / "o"
+    result = CliRunner().invoke(
+        main, ["analyze", str(path), "--out", str(out), "--config", str(config)]
+    )
+    assert result.exit_code == 0, result.output
+    info = json.loads((out / "run.json").read_text(encoding="utf-8"))["themes"]
+    assert info["single_report_themes"] >= info["n_themes"] / 2
+    assert "of the themes hold one report each; n_themes=7 may be too many" in result.output
