@@ -98,7 +98,8 @@ class Display:
             )
         themes_info = result.run_info.get("themes", {})
         single = int(themes_info.get("single_report_themes", 0) or 0)
-        if single and single * 2 >= int(themes_info.get("n_themes", 0) or 0):
+        fixed = result.config.n_themes != "auto"
+        if fixed and single and single * 2 >= int(themes_info.get("n_themes", 0) or 0):
             out.print(
                 f"  [bold]note[/bold]: {single} of the themes hold one report each; "
                 f"n_themes={result.config.n_themes} may be too many for "
