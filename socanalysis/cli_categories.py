@@ -65,7 +65,7 @@ def read_table(path: str | Path):
     import pandas as pd
 
     from socanalysis.errors import InputError
-    from socanalysis.intake.readers import decode_bytes, sniff_delimiter
+    from socanalysis.intake.readers import CSV_DELIMITERS, decode_bytes, sniff_delimiter
 
     p = Path(path)
     if not p.exists():
@@ -78,7 +78,7 @@ def read_table(path: str | Path):
             text, _ = decode_bytes(p.read_bytes(), str(p))
             text = text.lstrip("\ufeff")
             first = next((line for line in text.splitlines() if line.strip()), "")
-            if not any(d in first for d in ("\t", ";", ",", "|")):
+            if not any(d in first for d in CSV_DELIMITERS):
                 raise InputError(
                     f"{p}: the header {first[:60]!r} is one column; a labelled file needs a "
                     "text column and a label column"

@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from socanalysis.errors import ConfigError
+from socanalysis.params import MAX_SEED
 
 PERIODS = ("auto", "month", "quarter", "half-year", "year")
 ENGINES = ("local", "dask")
 OUTPUT_LANGUAGES = ("fi", "sv", "en")
-MAX_SEED = 2**32 - 1  # numpy's and UMAP's seeds are 32-bit
 
 
 @dataclass

@@ -9,6 +9,8 @@ from typing import Any
 
 from socanalysis.errors import ConfigError
 
+MAX_SEED = 2**32 - 1  # numpy's and UMAP's seeds are 32-bit
+
 
 def check_number(
     value: Any,
@@ -50,7 +52,7 @@ def check_number(
 
 
 def check_seed(value: Any, name: str = "seed") -> int:
-    """A seed: an integer from 0 to 2**32 - 1 (what numpy and UMAP accept).
+    """A seed: an integer from 0 to :data:`MAX_SEED` (what numpy and UMAP accept).
 
     Examples
     --------
@@ -61,6 +63,6 @@ def check_seed(value: Any, name: str = "seed") -> int:
     ...
     socanalysis.errors.ConfigError: seed must be an integer from 0 to 4294967295, got None
     """
-    if isinstance(value, bool) or not isinstance(value, Integral) or not 0 <= value < 2**32:
-        raise ConfigError(f"{name} must be an integer from 0 to {2**32 - 1}, got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, Integral) or not 0 <= value <= MAX_SEED:
+        raise ConfigError(f"{name} must be an integer from 0 to {MAX_SEED}, got {value!r}")
     return int(value)

@@ -230,13 +230,10 @@ def analyze(
 
     config = _settings(config).replace(**settings)
     clock = _StageClock(progress)
-    # read the review and the sector taxonomy first: a wrong path or a broken file should fail
+    # read the taxonomies and the review first: a wrong path or a broken file should fail
     # before minutes of analysis
-    review = _load_review_source(config)
-    if config.sector_taxonomy:
-        from socanalysis.classify.taxonomy import load_taxonomy
-
-        load_taxonomy(config.sector_taxonomy)
+    taxonomies = _taxonomies(config)
+    review = _load_review_source(config, taxonomies)
     per_report = _per_report_engine(config, client)
     with clock("intake"):
         table = _intake(source, config)
@@ -258,7 +255,7 @@ def analyze(
             # computes the lemmas, themes and weak signals (which do not depend on them), and
             # the second half of the stage below only collects them
             categories.update(
-                _start_categories(table, analysed, embeddings, embedder, config, review)
+                _start_categories(table, analysed, embeddings, embedder, config, review, taxonomies)
             )
 
     try:
@@ -612,18 +609,25 @@ def check_review_out_dir(
         )
 
 
-def _load_review_source(config: AnalysisConfig) -> Any:
-    """The review decisions of an earlier run (``config.review``), or None."""
-    if not config.review:
-        return None
+def _taxonomies(config: AnalysisConfig) -> dict[str, Any]:
+    """The run's §11 and sector taxonomies (``config.sector_taxonomy``, else the default
+    sectors), loaded and checked once."""
     from socanalysis.classify.taxonomy import load_taxonomy
-    from socanalysis.review_flow import check_correction_keys, load_review_source
 
-    source = load_review_source(config.review)
-    taxonomies = {
+    return {
         "shl": load_taxonomy("shl11"),
         "sectors": load_taxonomy(config.sector_taxonomy or "sectors"),
     }
+
+
+def _load_review_source(config: AnalysisConfig, taxonomies: dict[str, Any]) -> Any:
+    """The review decisions of an earlier run (``config.review``), or None; its corrected
+    labels checked against ``taxonomies``."""
+    if not config.review:
+        return None
+    from socanalysis.review_flow import check_correction_keys, load_review_source
+
+    source = load_review_source(config.review)
     check_correction_keys(source.decisions, taxonomies, str(source.path))
     return source
 
@@ -754,6 +758,12 @@ def _weak_run_info(detector: Any) -> dict[str, Any]:
 
 
 #: taxonomy name -> (column with the reporters' choices, suggestion column, score column)
+_CATEGORY_COLUMNS = {
+    "shl": ("shl_reported", "shl_suggested", "shl_scores"),
+    "sectors": ("sectors_reported", "sectors_suggested", "sector_scores"),
+}
+
+
 def _reported_keys(table: pd.DataFrame, agreement: dict[str, Any]) -> None:
     """The reporters' choices as taxonomy keys (``shl_reported_keys``, ``sectors_reported_keys``,
     ``;``-joined), read as the agreement tables read them ("Osallisuus", "3 ekonomiskt stöd",
@@ -764,12 +774,6 @@ def _reported_keys(table: pd.DataFrame, agreement: dict[str, Any]) -> None:
             continue
         keys = dict(zip(frame["report_id"].astype(str), frame["reported_keys"], strict=True))
         table[f"{reported_column}_keys"] = table["report_id"].astype(str).map(keys).fillna("")
-
-
-_CATEGORY_COLUMNS = {
-    "shl": ("shl_reported", "shl_suggested", "shl_scores"),
-    "sectors": ("sectors_reported", "sectors_suggested", "sector_scores"),
-}
 
 
 def _category_jobs(config: AnalysisConfig) -> int:
@@ -802,6 +806,7 @@ def _start_categories(
     embedder: Any,
     config: AnalysisConfig,
     review: Any = None,
+    taxonomies: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """§11 and sector suggesters, fitted on the reporters' own choices where the form has them.
 
@@ -812,14 +817,10 @@ def _start_categories(
     Nothing here writes to ``table``, which the stages in between change.
     """
     from socanalysis.classify.suggester import CategorySuggester
-    from socanalysis.classify.taxonomy import load_taxonomy
     from socanalysis.review_flow import training_labels_for
 
     started: dict[str, Any] = {
-        "taxonomies": {
-            "shl": load_taxonomy("shl11"),
-            "sectors": load_taxonomy(config.sector_taxonomy or "sectors"),
-        },
+        "taxonomies": taxonomies or _taxonomies(config),
         "suggesters": {},
         "corrected": {},
     }

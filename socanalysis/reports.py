@@ -119,7 +119,7 @@ def read_reports(
             + f". Columns found: {found}."
         )
     _refuse_a_second_text_column(grid, header_cells, matches)
-    table = _build_table(
+    table, dates_not_read = _build_table(
         grid,
         header_index,
         matches,
@@ -138,7 +138,7 @@ def read_reports(
             k: int(v) for k, v in table["status"].value_counts().sort_index().items()
         },
         # rows whose date cell held something that is not a date: kept, without a date
-        "dates_not_read": int(table.attrs.pop("dates_not_read", 0)),
+        "dates_not_read": dates_not_read,
     }
     return table
 
@@ -340,14 +340,21 @@ def _build_table(
     max_chars: int,
     date_from: dt.datetime | None,
     date_to: dt.datetime | None,
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, int]:
+    """The report table, and how many rows had a date cell that is not a date."""
     import pandas as pd
 
     header_cells = grid.rows[header_index]
+    repair_notes: dict[int, str] = {}  # row index -> what the split-text repair did
     split_text = _SplitTextRepair.for_grid(grid, header_index, matches)
-    repaired = [split_text.repair(row) for row in grid.rows]
-    if split_text.active:
-        grid = dataclasses.replace(grid, rows=[cells for cells, _ in repaired])
+    if split_text is not None:
+        rows = []
+        for index, row in enumerate(grid.rows):
+            cells, note = split_text.repair(row)
+            rows.append(cells)
+            if note:
+                repair_notes[index] = note
+        grid = dataclasses.replace(grid, rows=rows)
     width = max((len(r) for r in grid.rows[header_index:]), default=0)
     field_of_column = {m.column: f for f, m in matches.items()}
     extra_columns = _extra_column_names(header_cells, width, field_of_column, grid, header_index)
@@ -358,14 +365,16 @@ def _build_table(
     first_by_text: dict[str, str] = {}
     first_by_id: dict[str, tuple[int, str]] = {}
     used_ids: set[str] = set()
+    dates_not_read = 0
     for offset, row in enumerate(grid.rows[header_index + 1 :], start=header_index + 1):
         cells = list(row) + [None] * (width - len(row))
         blank = not any(cleaning.cell_to_text(c).strip() for c in cells)
         if blank and not grid.header_known and offset not in grid.broken_rows:
             continue  # a blank line in a sheet or CSV is layout; a record in JSON is a row
         record, notes = _row_fields(cells, matches, grid.row_numbers[offset])
-        if repaired[offset][1]:
-            notes.append(repaired[offset][1])
+        if offset in repair_notes:
+            notes.append(repair_notes[offset])
+        dates_not_read += record.pop("_date_unread")
         for column, name in extra_columns.items():
             record[name] = cleaning.cell_to_text(cells[column])
         status, reason = _row_status(
@@ -387,12 +396,9 @@ def _build_table(
     table = pd.DataFrame.from_records(
         records, columns=[*CANONICAL_COLUMNS, *extra_columns.values()]
     )
-    table.attrs["dates_not_read"] = sum(
-        "the report is kept without a date" in r["status_reason"] for r in records
-    )
     table["date"] = pd.to_datetime(table["date"])
     table["source_row"] = table["source_row"].astype("int64")
-    return table
+    return table, dates_not_read
 
 
 @dataclasses.dataclass(frozen=True)
@@ -408,25 +414,22 @@ class _SplitTextRepair:
     surplus cells hold something (Excel pads rows with empty cells).
     """
 
-    header_width: int = 0
-    text_column: int = -1
-    delimiter: str = ""
+    header_width: int
+    text_column: int
+    delimiter: str
 
     @classmethod
     def for_grid(
         cls, grid: readers.RawGrid, header_index: int, matches: dict[str, headers.ColumnMatch]
-    ) -> _SplitTextRepair:
+    ) -> _SplitTextRepair | None:
+        """The repair for a CSV grid with a delimiter and a text column, else None."""
         delimiter = grid.details.get("delimiter", "")
         if grid.details.get("format") != "csv" or not delimiter or "text" not in matches:
-            return cls()
+            return None
         return cls(len(grid.rows[header_index]), matches["text"].column, delimiter)
 
-    @property
-    def active(self) -> bool:
-        return self.text_column >= 0
-
     def repair(self, row: list[Any]) -> tuple[list[Any], str]:
-        if not self.active or len(row) <= self.header_width:
+        if len(row) <= self.header_width:
             return row, ""
         row = list(row)
         while len(row) > self.header_width and not cleaning.cell_to_text(row[-1]).strip():
@@ -494,6 +497,7 @@ def _row_fields(
         "sectors_reported": " ".join(cleaning.cell_to_text(cell("sectors_reported")).split()),
         "duplicate_of": "",
         "_unreadable": text.unreadable,
+        "_date_unread": bool(problem),  # counted by _build_table for the intake ledger
     }
     return record, notes
 

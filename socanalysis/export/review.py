@@ -394,9 +394,7 @@ def read_review(
     """
     import openpyxl
 
-    path = Path(summary_xlsx)
-    if path.is_dir() and (path / "summary.xlsx").is_file():
-        path = path / "summary.xlsx"  # the results folder: its workbook
+    path = _workbook_path(summary_xlsx)
     if not path.is_file():
         raise InputError(f"{path}: file not found; give the summary.xlsx that reviewers filled in.")
     if path.suffix.lower() in (".xls", ".csv", ".ods"):
@@ -428,6 +426,15 @@ def read_review(
         book.close()
     problems.raise_if_any()
     return ReviewDecisions(themes=themes, weak_signals=weak, reports=reports, source=path.name)
+
+
+def _workbook_path(summary_xlsx: str | os.PathLike[str]) -> Path:
+    """The reviewed workbook: the path given, or ``summary.xlsx`` in the results folder given
+    instead of it."""
+    path = Path(summary_xlsx)
+    if path.is_dir() and (path / "summary.xlsx").is_file():
+        return path / "summary.xlsx"
+    return path
 
 
 _KEEP_REVIEW_COLUMNS = (
@@ -743,9 +750,7 @@ def apply_review(
     (path, decisions)
     """
     decisions = read_review(summary_xlsx, sector_keys=sector_keys)
-    source = Path(summary_xlsx)
-    # the workbook's folder, or the results folder given instead of its workbook
-    folder = Path(out_dir) if out_dir is not None else source if source.is_dir() else source.parent
+    folder = Path(out_dir) if out_dir is not None else _workbook_path(summary_xlsx).parent
     target = folder / REVIEW_FILE
     if keep_earlier and target.is_file():
         decisions = load_review(target).updated_with(decisions)

@@ -53,6 +53,7 @@ _SPACE_QUOTES = frozenset(" \t\u00a0" + _QUOTES)
 _ABBREVIATION_END = re.compile(r"(?:^|[\s(])([^\W\d_]+)\.$")
 _DOTTED = set("äöåÄÖÅ")
 _SENTENCE_END = re.compile(r"[.!?\n]+")
+_PART_BREAK = re.compile(r"['’\-]")  # between the parts of "Anna-Liisa", "O'Brien"
 
 
 @dataclass(frozen=True)
@@ -388,7 +389,7 @@ def _is_sentence_initial(text: str, start: int, lex: _Lexicon) -> bool:
 
 @lru_cache(maxsize=1 << 16)
 def _capitalised(token: str) -> bool:
-    parts = re.split(r"['’\-]", token)
+    parts = _PART_BREAK.split(token)
     return all(p[:1].isupper() and any(c.islower() for c in p) for p in parts if p)
 
 
@@ -400,7 +401,7 @@ def _word_facts(word: str, langs: tuple[str, ...]) -> tuple:
     cf = word.casefold()
     lemmas = _lemmas(word, langs)
     stops = lex.institutions | lex.places
-    parts = re.split(r"['’\-]", cf)
+    parts = _PART_BREAK.split(cf)
     stop = _lookup(cf, lemmas, stops, lex.stop_stems, lex)
     if stop is None and len(parts) > 1:
         stop = _lookup(parts[0], set(), stops, lex.stop_stems, lex)
@@ -556,7 +557,7 @@ def _standalone_score(
         if not cue or tok.stop is not None or tok.name in amb:
             return 0.0
         exact = tok.name is not None and tok.cf == tok.name
-        if exact and all(part in lex.first for part in re.split(r"['’\-]", tok.name)):
+        if exact and all(part in lex.first for part in _PART_BREAK.split(tok.name)):
             return sc["cue"]
         # Other lower-case words only right after a cue as listed ("asiakas", "klienten"): an
         # inflected or plural cue ("asiakkaat eivat", "nuorten assunnottomuus") is followed by

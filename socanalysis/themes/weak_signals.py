@@ -814,13 +814,18 @@ class WeakSignalDetector:
         return "; ".join(parts)
 
 
-@lru_cache(maxsize=4)
 def _why_phrases(lang: str) -> dict[str, Any]:
     """The phrases of :meth:`WeakSignalDetector._why` in ``lang`` (en, fi or sv)."""
+    return _why_file()[lang]
+
+
+@lru_cache(maxsize=1)
+def _why_file() -> dict[str, Any]:
+    """``data/weak_why.yaml``, read once for all languages."""
     from socanalysis._yaml import safe_load_yaml
 
     text = (Path(__file__).parent / "data" / "weak_why.yaml").read_text(encoding="utf-8")
-    return safe_load_yaml(text)[lang]
+    return safe_load_yaml(text)
 
 
 def _counted(phrase: dict[str, str], n: int) -> str:
