@@ -171,6 +171,10 @@ def _broken(mutate) -> dict:
         ),
         (lambda d: d["categories"][0].update(aliases="sote"), "field 'aliases' must be a list"),
         (lambda d: d["categories"].append("oops"), "category #3 must be a mapping"),
+        (
+            lambda d: d["categories"][0]["label"].update(en=["social"]),
+            "category 'social': field 'label': language 'en' must map to a text",
+        ),
     ],
 )
 def test_validation_names_file_key_and_field(tmp_path, mutate, message):
@@ -198,3 +202,30 @@ def test_unreadable_or_missing_files(tmp_path):
 def test_unknown_category_key_is_a_config_error():
     with pytest.raises(ConfigError, match="valid keys: 1, 2"):
         load_taxonomy("shl11").category("11")
+
+
+def test_builtin_taxonomies_have_english_labels_for_english_outputs():
+    for name in ("shl11", "sectors"):
+        tax = load_taxonomy(name)
+        english = [tax.label(key, "en") for key in tax.keys]
+        finnish = [tax.label(key, "fi") for key in tax.keys]
+        assert len(set(english)) == len(tax), name
+        # only names that are the same in every language (Kela) may repeat the Finnish one
+        assert sum(e == f for e, f in zip(english, finnish, strict=True)) <= 1, name
+        assert "en" in tax.title
+        # the reports are still read and matched in Finnish and Swedish only
+        assert tax.languages == ["fi", "sv"]
+        assert all(set(c.prototype_texts()) == {"fi", "sv"} for c in tax.categories)
+    assert load_taxonomy("shl11").label("2", "en") == "housing"
+    assert load_taxonomy("sectors").label("ngo_parish", "en") == "NGOs and parishes"
+
+
+def test_extra_label_language_is_kept_and_missing_one_falls_back(tmp_path):
+    data = _minimal()
+    data["categories"][0]["label"]["en"] = "  social   services "
+    tax = taxonomy_from_dict(data)
+    assert tax.label("social", "en") == "social services"
+    assert tax.label("health", "en") == "terveys"  # no en label: the first language
+    assert taxonomy_from_dict(tax.to_dict()).label("social", "en") == "social services"
+    # an English label is one more name a reporter may type
+    assert tax.parse_reported("Social services") == ["social"]

@@ -8,6 +8,7 @@ import openpyxl
 import pytest
 from export_data import SECTOR_LABELS, SHL_LABELS, make_result
 
+from socanalysis.classify.taxonomy import load_taxonomy
 from socanalysis.errors import ConfigError
 from socanalysis.export.workbook import LISTS_SHEET, write_workbook
 
@@ -69,6 +70,23 @@ def test_sheet_names_and_headers_in_the_chosen_language(result, tmp_path, langua
     sectors_header, sector_rows = rows_of(book[SHEETS[language][4]])
     kela = next(r for r in sector_rows if r[0] == "kela")
     assert kela[1] == {"fi": "Kela", "sv": "FPA", "en": "Kela"}[language]
+
+
+def test_an_english_workbook_shows_the_built_in_taxonomies_english_labels(result, tmp_path):
+    path = write_workbook(
+        result,
+        tmp_path / "s.xlsx",
+        "en",
+        shl_labels=load_taxonomy("shl11"),
+        sector_labels=load_taxonomy("sectors"),
+    )
+    book = openpyxl.load_workbook(path)
+    _, shl_rows = rows_of(book["§11"])
+    assert {r[0]: r[1] for r in shl_rows}["2"] == "housing"
+    _, sector_rows = rows_of(book["Sectors"])
+    labels = {r[0]: r[1] for r in sector_rows}
+    assert labels["ngo_parish"] == "NGOs and parishes"
+    assert labels["kela"] == "Kela"
 
 
 def test_every_sheet_has_frozen_filtered_header_and_fitting_widths(book_fi):

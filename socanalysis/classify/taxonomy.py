@@ -405,7 +405,7 @@ def taxonomy_from_dict(data: Any, source: str = "<dict>") -> Taxonomy:
         for f in _REQUIRED_CAT:
             if f not in c:
                 raise ConfigError(f"{at}: required field {f!r} is missing")
-        label = _lang_texts(c["label"], langs, f"{at}: field 'label'")
+        label = _label_texts(c["label"], langs, f"{at}: field 'label'")
         desc = _lang_texts(c["description"], langs, f"{at}: field 'description'")
         kw = _lang_lists(c["keywords"], langs, f"{at}: field 'keywords'")
         statute: dict[str, dict[str, Any]] = {}
@@ -460,6 +460,23 @@ def _lang_texts(value: Any, langs: list[str], where: str) -> dict[str, str]:
         if not isinstance(v, str) or not v.strip():
             raise ConfigError(f"{where}: language {lang!r} is missing or not a non-empty string")
         out[lang] = " ".join(v.split())
+    return out
+
+
+def _label_texts(value: Any, langs: list[str], where: str) -> dict[str, str]:
+    """A label in every language of the taxonomy, and in any other language it is given in.
+
+    Descriptions and keywords are needed in the report languages only; a label in one more
+    language (``en``) is what the outputs show when they are written in it.
+    """
+    out = _lang_texts(value, langs, where)
+    for lang, text in value.items():
+        if lang in out:
+            continue
+        if not isinstance(lang, str) or not lang.strip() or not isinstance(text, str):
+            raise ConfigError(f"{where}: language {lang!r} must map to a text")
+        if text.strip():
+            out[lang.strip()] = " ".join(text.split())
     return out
 
 
