@@ -343,3 +343,20 @@ def test_canonical_columns_first_and_extra_columns_kept(tmp_path, webropol_rows)
     table = read_reports(write_csv(tmp_path / "e.csv", rows))
     assert tuple(table.columns[: len(CANONICAL_COLUMNS)]) == CANONICAL_COLUMNS
     assert table["Lisätieto"].tolist() == ["x", "x", "x"]
+
+
+def test_a_date_column_of_a_hand_made_table_is_read_day_first():
+    from socanalysis.intake.dates import as_datetimes
+
+    column = pd.Series(["8.1.2024", "13.1.2024 klo 9.05", 45658, "", None, pd.NA, "huomenna"])
+    column.index = [10, 11, 12, 13, 14, 15, 16]
+    read = as_datetimes(column)
+    assert read.index.equals(column.index)
+    assert read.iloc[:3].tolist() == [
+        pd.Timestamp("2024-01-08"),
+        pd.Timestamp("2024-01-13 09:05"),
+        pd.Timestamp("2025-01-01"),
+    ]
+    assert read.iloc[3:].isna().all()
+    stamps = pd.Series(pd.to_datetime(["2024-03-01T10:00+02:00", None]))
+    assert as_datetimes(stamps).tolist()[0] == pd.Timestamp("2024-03-01 10:00")

@@ -601,3 +601,62 @@ def test_umaps_eagerly_compiled_functions_are_cached_on_disk_too(tmp_path):
     assert [r.returncode for r in runs] == [0, 0], runs[0].stderr[-2000:]
     # compiled (and saved) by the first process, loaded from disk by the second
     assert [int(r.stdout.split()[-1]) for r in runs] == [0, 1]
+
+
+def test_results_line_up_with_a_filtered_table(fixture_data, fitted):
+    frame, X = fixture_data
+    model, _ = fitted
+    subset = frame[frame.index % 3 == 0]
+    out = model.transform(subset, X[subset.index.to_numpy()])
+    assert out.index.equals(subset.index)
+    assert (out["report_id"] == subset["report_id"]).all()
+    assigned = subset.assign(theme_id=out["theme_id"])  # what an analyst writes
+    assert assigned["theme_id"].notna().all()
+    refit = ThemeModel(seed=7).fit_transform(subset, X[subset.index.to_numpy()])
+    assert refit.index.equals(subset.index)
+    # a filter that leaves nothing gives an empty table, not an error
+    empty = model.transform(frame.iloc[:0], X[:0])
+    assert list(empty.columns) == ["report_id", "theme_id", "theme_label", "theme_probability"]
+    assert len(empty) == 0
+
+
+def test_language_labels_are_read_in_any_case_and_unknown_ones_refused(fixture_data, fitted):
+    frame, X = fixture_data
+    model, out = fitted
+    shouting = frame.assign(language=" " + frame["language"].str.upper())
+    again = ThemeModel(seed=7).fit_transform(shouting, X)
+    pd.testing.assert_frame_equal(again, out)
+    with pytest.raises(InputError, match=r"report 'r000' has the language 'en'.*other_language"):
+        ThemeModel(seed=7).fit(frame.assign(language="en"), X)
+
+
+def test_finnish_day_first_dates_are_read_as_read_reports_reads_them(fixture_data, fitted):
+    frame, X = fixture_data
+    model, _ = fitted
+    finnish = frame.assign(date=frame["date"].map(lambda d: f"{d.day}.{d.month}.{d.year}"))
+    again = ThemeModel(seed=7).fit(finnish, X)
+    pd.testing.assert_frame_equal(again.themes_, model.themes_)
+
+
+def test_outliers_of_transform_are_named_as_the_fits_are(fixture_data, fitted):
+    frame, X = fixture_data
+    model, _ = fitted
+    far = frame.iloc[:2]
+    opposite = -X[:2]  # nearest to no centroid: below the outlier threshold
+    out = model.transform(far, opposite)
+    assert (out["theme_id"] == -1).all()
+    assert set(out["theme_label"]) == {"ei teemaa"}
+
+
+def test_bad_parameters_and_paths_give_clear_errors(fixture_data, fitted, tmp_path):
+    frame, X = fixture_data
+    model, _ = fitted
+    with pytest.raises(ConfigError, match="language_centering must be True or False"):
+        ThemeModel(language_centering="no").fit(frame, X)
+    with pytest.raises(InputError, match="is not a saved ThemeModel") as missing:
+        ThemeModel.load(tmp_path / "nope")
+    assert "damaged" not in str(missing.value)
+    a_file = tmp_path / "model.txt"
+    a_file.write_text("x", encoding="utf-8")
+    with pytest.raises(InputError, match="is a file"):
+        model.save(a_file)

@@ -397,3 +397,33 @@ def test_novelty_groups_on_a_sample_match_the_full_linkage():
     assert all(np.array_equal(a, b) for a, b in zip(full, sampled, strict=True))
     again = novelty_groups(Z, recent, link=0.7, max_linkage=50)  # the sample is seeded
     assert all(np.array_equal(a, b) for a, b in zip(sampled, again, strict=True))
+
+
+def test_wrong_parameter_types_are_config_errors():
+    reports, X, lemmas = _corpus()
+    for params, name in [
+        ({"seed": "abc"}, "seed"),
+        ({"popularity_bands": None}, "popularity_bands"),
+        ({"min_score": "high"}, "min_score"),
+        ({"link_quantile": 1.0}, "link_quantile"),
+        ({"language_centering": "no"}, "language_centering"),
+        ({"n_neighbors": True}, "n_neighbors"),
+    ]:
+        with pytest.raises(ConfigError, match=name):
+            WeakSignalDetector(**params).fit(reports, X, lemmas=lemmas)
+
+
+def test_assignments_line_up_with_a_filtered_table_and_day_first_dates_are_read():
+    reports, X, lemmas = _corpus()
+    keep = np.arange(len(reports)) % 4 != 1
+    subset = reports[keep]
+    kept_lemmas = [words for words, kept in zip(lemmas, keep, strict=True) if kept]
+    detector = WeakSignalDetector(seed=1).fit(subset, X[keep], lemmas=kept_lemmas)
+    assigned = detector.assignments_
+    assert assigned.index.equals(subset.index)
+    assert (subset["report_id"] == assigned["report_id"]).all()
+    # the same dates written as a Finnish form writes them: 8.1.2024 is January, not August
+    finnish = subset.assign(date=subset["date"].map(lambda d: f"{d.day}.{d.month}.{d.year}"))
+    again = WeakSignalDetector(seed=1).fit(finnish, X[keep], lemmas=kept_lemmas)
+    pd.testing.assert_frame_equal(again.candidates_, detector.candidates_)
+    pd.testing.assert_frame_equal(again.periods_, detector.periods_)

@@ -85,7 +85,9 @@ def dates_of(reports: pd.DataFrame) -> pd.Series:
 
     if "date" not in reports.columns:
         return pd.Series(pd.NaT, index=reports.index, dtype="datetime64[ns]")
-    return pd.to_datetime(reports["date"], errors="coerce")
+    from socanalysis.intake.dates import as_datetimes
+
+    return as_datetimes(reports["date"])
 
 
 def resolve_period(dates: pd.Series, period: str = "auto") -> str:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # 31.12.2024, 31.12.2024 klo 14.05, 31.12.2024 kl. 14:05, 31/12/2024 14:05:33
 _DMY = re.compile(
@@ -87,3 +90,54 @@ def _from_serial(number: float, shown: str) -> tuple[dt.datetime | None, str]:
         stamp = _EXCEL_EPOCH + dt.timedelta(days=number)
         return stamp.replace(microsecond=0), ""
     return None, f"date {shown!r} is not in a known form (31.12.2024 or 2024-12-31)"
+
+
+def as_datetimes(values: Any) -> pd.Series:
+    """A column of dates as ``datetime64`` (``NaT`` where a value is empty or not a date).
+
+    A datetime column is returned as it is. Text is read in the forms that
+    :func:`socanalysis.read_reports` reads (31.12.2024, 31.12.24, 2024-12-31, Excel serial
+    numbers), so the building blocks that take a hand-made table never read a Finnish day-first
+    date month first, as ``pandas.to_datetime`` does ("8.1.2024" as 1 August).
+
+    Parameters
+    ----------
+    values : Series or sequence
+        Dates as datetimes, text or Excel serial numbers.
+
+    Returns
+    -------
+    Series
+        ``datetime64``, with the index of ``values`` when that is a Series.
+
+    Examples
+    --------
+    >>> as_datetimes(["8.1.2024", "2024-01-09", "", None, "soon"]).dt.strftime("%d.%m.").tolist()
+    ['08.01.', '09.01.', nan, nan, nan]
+    """
+    import pandas as pd
+
+    if not isinstance(values, pd.Series):
+        values = list(values)
+        # a list of datetimes becomes a datetime column; of text or numbers an object one
+        values = pd.Series(values) if values else pd.Series([], dtype=object)
+    series = values
+    if pd.api.types.is_datetime64_any_dtype(series.dtype):
+        if getattr(series.dt, "tz", None) is not None:
+            series = series.dt.tz_localize(None)
+        return series
+    read: dict[Any, Any] = {}
+    stamps = []
+    for value in series:
+        if value is None or value is pd.NaT or (not isinstance(value, str) and pd.isna(value)):
+            stamps.append(None)
+            continue
+        try:
+            stamp = read.get(value)
+        except TypeError:  # an unhashable cell: read it without remembering it
+            stamps.append(parse_date(value)[0])
+            continue
+        if stamp is None and value not in read:
+            stamp = read[value] = parse_date(value)[0]
+        stamps.append(stamp)
+    return pd.Series(pd.to_datetime(stamps), index=series.index)

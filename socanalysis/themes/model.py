@@ -79,6 +79,9 @@ def _prepare_reports(
     """Validate the inputs and return (canonical frame, float32 embeddings)."""
     import pandas as pd
 
+    from socanalysis.intake.dates import as_datetimes
+    from socanalysis.nlp.language_codes import report_languages
+
     if not isinstance(reports, pd.DataFrame):
         raise InputError(
             f"reports must be a pandas DataFrame with columns report_id, text and language; "
@@ -90,7 +93,7 @@ def _prepare_reports(
             f"reports lack the column(s) {', '.join(missing)}; themes need report_id, text and "
             "language (run language detection first, or set language='unknown')."
         )
-    if len(reports) == 0:
+    if len(reports) == 0 and fitting:
         raise InputError(
             "No reports to find themes in: the table has 0 rows. Check that the input file has "
             "reports and that they were not all filtered out (status != 'ok')."
@@ -105,6 +108,8 @@ def _prepare_reports(
         raise InputError(
             "embeddings must be numbers: one row of floats per report (the embedder's output)."
         ) from None
+    if len(reports) == 0 and X.size == 0:
+        X = X.reshape(0, X.shape[-1] if X.ndim == 2 else 0)
     if X.ndim != 2 or X.shape[0] != len(reports):
         raise InputError(
             f"embeddings must be a 2-d array with one row per report: {len(reports)} reports but "
@@ -120,13 +125,13 @@ def _prepare_reports(
         {
             "report_id": reports["report_id"].to_numpy(),  # as given: callers merge on it
             "text": reports["text"].fillna("").astype(str).to_numpy(),
-            "language": reports["language"].fillna("unknown").astype(str).to_numpy(),
+            "language": report_languages(reports["language"], ids=ids.tolist()),
         }
     )
     shown = reports["text_masked"] if "text_masked" in reports.columns else reports["text"]
     frame["text_shown"] = shown.fillna("").astype(str).to_numpy()
     if "date" in reports.columns:
-        frame["date"] = pd.to_datetime(reports["date"], errors="coerce").to_numpy()
+        frame["date"] = as_datetimes(reports["date"]).to_numpy()
     else:
         frame["date"] = pd.NaT
     for col in ("polarity", "unit", "other_language"):
@@ -279,6 +284,10 @@ class ThemeModel:
             raise ConfigError(
                 f"n_representatives must be an integer >= 0, got {self.n_representatives!r}."
             )
+        if not isinstance(self.language_centering, (bool, np.bool_)):
+            raise ConfigError(
+                f"language_centering must be True or False, got {self.language_centering!r}"
+            )
         check_seed(self.seed)
 
     def __repr__(self) -> str:
@@ -406,7 +415,9 @@ class ThemeModel:
     def fit_transform(self, reports: pd.DataFrame, embeddings: np.ndarray) -> pd.DataFrame:
         """Fit, then return the fitted assignment of each report (see :meth:`transform`)."""
         self.fit(reports, embeddings)
-        return self._assignments(self._frame["report_id"].to_numpy(), self.labels_, self._Z)
+        return self._assignments(
+            self._frame["report_id"].to_numpy(), self.labels_, self._Z, reports.index
+        )
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "centroids_"):
@@ -427,7 +438,9 @@ class ThemeModel:
         )  # fmt: skip
 
     # ------------------------------------------------------------------ applying
-    def _assignments(self, ids: np.ndarray, labels: np.ndarray, Z: np.ndarray) -> pd.DataFrame:
+    def _assignments(
+        self, ids: np.ndarray, labels: np.ndarray, Z: np.ndarray, index: pd.Index
+    ) -> pd.DataFrame:
         import pandas as pd
 
         if len(self.theme_ids_):
@@ -439,14 +452,20 @@ class ThemeModel:
         else:
             prob = np.zeros(len(Z))
         prob = np.where(labels < 0, 0.0, np.round(prob, 6))
+        from socanalysis.themes.keywords import settings
+
         label_map = dict(zip(self.themes_["theme_id"], self.themes_["label_fi"], strict=True))
+        # a report that transform leaves out is named as the fit's outliers are, also when the
+        # fit had none (the theme table then has no row for -1)
+        label_map.setdefault(-1, settings()["outlier_label"]["fi"])
         return pd.DataFrame(
             {
                 "report_id": ids,
                 "theme_id": labels.astype(np.int64),
                 "theme_label": [label_map.get(int(t), "") for t in labels],
                 "theme_probability": prob,
-            }
+            },
+            index=index,
         )
 
     def transform(self, reports: pd.DataFrame, embeddings: np.ndarray) -> pd.DataFrame:
@@ -459,10 +478,14 @@ class ThemeModel:
         Returns
         -------
         DataFrame
-            report_id, theme_id, theme_label (label in Finnish), theme_probability.
+            report_id, theme_id, theme_label (label in Finnish), theme_probability; one row per
+            row of ``reports``, with its index (``reports["theme_id"] = model.transform(...)
+            ["theme_id"]`` lines up on a filtered table too).
         """
         self._check_fitted()
         frame, X = _prepare_reports(reports, embeddings, fitting=False)
+        if len(frame) == 0:  # a filter that left nothing: nothing to assign, not a mistake
+            X = X.reshape(0, self.centroids_.shape[1])
         if X.shape[1] != self.centroids_.shape[1]:
             raise InputError(
                 f"embeddings have {X.shape[1]} dimensions but the model was fitted on "
@@ -479,7 +502,7 @@ class ThemeModel:
             best = sims.argmax(axis=1)
             labels = self.theme_ids_[best].copy()
             labels[sims[np.arange(len(Z)), best] < float(self.outlier_reassign_threshold)] = -1
-        return self._assignments(frame["report_id"].to_numpy(), labels, Z)
+        return self._assignments(frame["report_id"].to_numpy(), labels, Z, reports.index)
 
     # ------------------------------------------------------------------ manual edits
     def _require_themes(self, ids: Iterable[int]) -> list[int]:

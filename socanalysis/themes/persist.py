@@ -40,7 +40,14 @@ def save_model(model: ThemeModel, path: Path) -> Path:
     """Write ``model`` into directory ``path`` (created; existing files are replaced)."""
     from safetensors.numpy import save_file
 
-    path.mkdir(parents=True, exist_ok=True)
+    if path.exists() and not path.is_dir():
+        raise InputError(
+            f"{path} is a file; ThemeModel.save writes a folder: give a new or existing folder."
+        )
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create the folder {path} ({exc.strerror or exc}).") from None
     frame = model._frame
     arrays: dict[str, np.ndarray] = {
         "centroids": np.ascontiguousarray(model.centroids_, dtype=np.float32),
@@ -118,6 +125,8 @@ def load_model(cls: type[ThemeModel], path: Path, analyzer_factory: Any) -> Them
 
     try:
         return _read_model(cls, path, analyzer_factory)
+    except InputError:  # already says what is wrong (an InputError is also a ValueError)
+        raise
     except json.JSONDecodeError as exc:
         raise InputError(
             f"{path / META} is not valid JSON ({exc}); save the model again."

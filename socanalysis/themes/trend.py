@@ -59,12 +59,13 @@ def theme_trends(dates: Sequence, labels: Sequence[int]) -> dict[int, str]:
     """
     import pandas as pd
 
+    from socanalysis.intake.dates import as_datetimes
     from socanalysis.themes.keywords import settings
 
     cfg = settings()["trend"]
     labels = np.asarray(labels, dtype=np.int64)
     themes = sorted(int(t) for t in set(labels.tolist()) if t >= 0)
-    when = pd.to_datetime(pd.Series(list(dates), dtype=object), errors="coerce")
+    when = as_datetimes(dates).reset_index(drop=True)
     known = when.notna().to_numpy()
     if known.sum() == 0:
         return dict.fromkeys(themes, "unknown")

@@ -43,6 +43,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from numbers import Real
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -183,7 +184,8 @@ class WeakSignalDetector:
     popularity_history_ : DataFrame
         Popularity per topic (rows) and period (columns).
     assignments_ : DataFrame
-        report_id, weak_signal_id ("" when the report is in no candidate).
+        report_id, weak_signal_id ("" when the report is in no candidate); one row per row of
+        ``reports``, with its index.
     periods_ : DataFrame
         period (label), n_reports, recent.
     period_ : str or None
@@ -273,19 +275,31 @@ class WeakSignalDetector:
             value = getattr(self, name)
             if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
                 raise ConfigError(f"{name}={value!r} must be a whole number >= 1.")
-        if not isinstance(self.n_neighbors, (int, np.integer)) or self.n_neighbors < 1:
-            raise ConfigError(f"n_neighbors={self.n_neighbors!r} must be a whole number >= 1.")
-        if not 0.0 <= float(self.min_score) <= 1.0:
-            raise ConfigError(f"min_score={self.min_score!r} must be between 0 and 1.")
-        if not 0.0 < float(self.link_quantile) < 1.0:
-            raise ConfigError(f"link_quantile={self.link_quantile!r} must be between 0 and 1.")
-        if not 0.0 < float(self.max_term_share) <= 1.0:
-            raise ConfigError(f"max_term_share={self.max_term_share!r} must be in (0, 1].")
-        bands = tuple(self.popularity_bands)
-        if len(bands) != 2 or not 0 <= bands[0] <= bands[1] <= 100:
+        from socanalysis.params import check_number, check_seed
+
+        value = self.n_neighbors
+        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
+            raise ConfigError(f"n_neighbors={value!r} must be a whole number >= 1.")
+        check_number(self.min_score, "min_score", low=0, high=1)
+        check_number(self.link_quantile, "link_quantile", above=0, high=1)
+        if float(self.link_quantile) >= 1:
+            raise ConfigError(f"link_quantile must be below 1, got {self.link_quantile!r}")
+        check_number(self.max_term_share, "max_term_share", above=0, high=1)
+        bands = self.popularity_bands
+        if (
+            not isinstance(bands, (tuple, list))
+            or len(bands) != 2
+            or not all(isinstance(b, Real) and not isinstance(b, bool) for b in bands)
+            or not 0 <= bands[0] <= bands[1] <= 100
+        ):
             raise ConfigError(
-                f"popularity_bands={self.popularity_bands!r} must be two percentiles, low <= high."
+                f"popularity_bands={bands!r} must be two percentiles, low <= high, e.g. (10, 50)."
             )
+        if not isinstance(self.language_centering, (bool, np.bool_)):
+            raise ConfigError(
+                f"language_centering must be True or False, got {self.language_centering!r}"
+            )
+        check_seed(self.seed)
         self._weights()
 
     # ------------------------------------------------------------------ fitting
@@ -321,6 +335,8 @@ class WeakSignalDetector:
         frame, X = _prepare(reports, embeddings)
         lemma_lists = _prepare_lemmas(frame, lemmas)
         self._fit(frame, X, lemma_lists, theme_keywords)
+        # row for row with the caller's table, so that assigning a column back lines up
+        self.assignments_.index = reports.index
         return self
 
     def fit_transform(
@@ -895,14 +911,20 @@ def _prepare(reports: Any, embeddings: Any) -> tuple[pd.DataFrame, np.ndarray]:
     if not np.isfinite(X).all():
         raise InputError("embeddings contain NaN or infinite values: recompute them.")
     if "date" in frame:
-        frame["date"] = pd.to_datetime(frame["date"], errors="coerce")
+        from socanalysis.intake.dates import as_datetimes
+
+        frame["date"] = as_datetimes(frame["date"])
     if "theme_id" in frame:
         frame["theme_id"] = (
             pd.to_numeric(frame["theme_id"], errors="coerce").fillna(-1).astype(np.int64)
         )
-    for column in ("unit", "municipality", "language"):
+    for column in ("unit", "municipality"):
         if column in frame:
             frame[column] = frame[column].fillna("").astype(str).str.strip()
+    if "language" in frame:
+        from socanalysis.nlp.language_codes import report_languages
+
+        frame["language"] = report_languages(frame["language"], ids=frame["report_id"].tolist())
     return frame, X
 
 
