@@ -942,7 +942,13 @@ def _intake(source: Any, config: AnalysisConfig) -> pd.DataFrame:
     if is_table:
         from socanalysis.reports import recheck_table
 
-        return recheck_table(source, config.min_text_letters, config.max_text_chars)
+        return recheck_table(
+            source,
+            config.min_text_letters,
+            config.max_text_chars,
+            date_from=config.date_from,
+            date_to=config.date_to,
+        )
     return read_reports(
         source,
         config.columns or None,

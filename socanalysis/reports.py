@@ -532,13 +532,22 @@ def _row_status(
     return "ok", ""
 
 
-def recheck_table(table: pd.DataFrame, min_letters: int, max_chars: int) -> pd.DataFrame:
-    """A copy of a report table whose ``ok`` rows still have text that can be analysed.
+def recheck_table(
+    table: pd.DataFrame,
+    min_letters: int,
+    max_chars: int,
+    date_from: str | dt.date | None = None,
+    date_to: str | dt.date | None = None,
+) -> pd.DataFrame:
+    """A copy of a report table, checked again as :func:`read_reports` checks a file.
 
-    A table from :func:`read_reports` may be edited before it is analysed (a text cleared,
-    set to NaN or shortened); its ``status`` column would then promise text that is not
-    there. Such rows get the status the text now earns, with the reason, like any row read
-    from a file; the other rows are left as they are.
+    A table from :func:`read_reports` may be edited before it is analysed: a text cleared or
+    shortened, dates written out as text, rows filtered (perhaps a duplicate's original with
+    them), two exports put one after the other. The rows that are ``ok`` or ``duplicate`` get
+    the status they would get from a file: the text limits, the date range, and which report
+    of the same text comes first. Rows with another status stay as they are. An index that
+    repeats (two tables concatenated) is replaced by 0, 1, ...; a report id that repeats gets
+    a suffix, with a note, as in :func:`read_reports`.
 
     Examples
     --------
@@ -548,8 +557,12 @@ def recheck_table(table: pd.DataFrame, min_letters: int, max_chars: int) -> pd.D
     >>> recheck_table(table, 3, 20000)[["status", "text", "status_reason"]].values.tolist()[1]
     ['empty', '', 'no text (the text was changed after read_reports)']
     """
+    import pandas as pd
 
     out = table.copy()
+    if not out.index.is_unique:
+        # concatenated tables repeat 0, 1, 2, ...: a label must name one row
+        out = out.reset_index(drop=True)
     for column in ("text", "proposal"):
         if column in out:
             values = out[column]
@@ -557,13 +570,68 @@ def recheck_table(table: pd.DataFrame, min_letters: int, max_chars: int) -> pd.D
             out[column] = values.where(~missing, "").map(
                 lambda v: v if isinstance(v, str) else str(v)
             )
-    for index in out.index[out["status"] == "ok"]:
-        record = {"text": out.at[index, "text"], "date": None, "_unreadable": ""}
-        status, reason = _row_status(record, None, min_letters, max_chars, None, None)
-        if status != "ok":
-            out.at[index, "status"] = status
-            out.at[index, "status_reason"] = f"{reason} (the text was changed after read_reports)"
+    _rename_repeated_ids(out)
+    _reread_dates(out)
+    start, end = _as_date(date_from, "date_from"), _as_date(date_to, "date_to")
+    if end is not None and (end.hour, end.minute, end.second) == (0, 0, 0):
+        end = end.replace(hour=23, minute=59, second=59)  # a day range includes that day
+    first_by_text: dict[str, str] = {}
+    for index in out.index[out["status"].isin(["ok", "duplicate"])]:
+        was = out.at[index, "status"]
+        notes = str(out.at[index, "status_reason"] or "")
+        if was == "duplicate":  # its first part named the original, which is found again
+            notes = notes.partition("; ")[2]
+        stamp = out.at[index, "date"]
+        record = {
+            "text": out.at[index, "text"],
+            "date": None if pd.isna(stamp) else stamp.to_pydatetime(),
+            "_unreadable": "",
+        }
+        status, reason = _row_status(record, None, min_letters, max_chars, start, end)
+        if status in ("empty", "too_short", "too_long"):
+            reason += " (the text was changed after read_reports)"
+        original = ""
+        if status == "ok":
+            key = cleaning.dedup_key(record["text"])
+            original = first_by_text.setdefault(key, out.at[index, "report_id"])
+            if original == out.at[index, "report_id"]:
+                original = ""
+            else:
+                status, reason = "duplicate", f"same text as report {original}"
+        out.at[index, "status"] = status
+        out.at[index, "duplicate_of"] = original
+        out.at[index, "status_reason"] = "; ".join(p for p in (reason, notes) if p)
     return out
+
+
+def _reread_dates(table: pd.DataFrame) -> None:
+    """Dates written out as text again read day first; one that is not a date gets a note."""
+    raw = table["date"]
+    table["date"] = dates.as_datetimes(raw)  # also drops a time zone, as read_reports does
+    for index in table.index[table["date"].isna() & raw.notna()]:
+        problem = dates.parse_date(raw.at[index])[1]
+        if problem:
+            note = f"{problem}; the report is kept without a date"
+            reason = str(table.at[index, "status_reason"] or "")
+            table.at[index, "status_reason"] = f"{reason}; {note}" if reason else note
+
+
+def _rename_repeated_ids(table: pd.DataFrame) -> None:
+    """Give a report id that an earlier row already has a suffix (``-2``), with a note."""
+    ids = table["report_id"].astype(str)
+    if ids.is_unique:
+        return
+    used = set(ids)
+    for index in table.index[ids.duplicated()]:
+        given = str(table.at[index, "report_id"])
+        suffix = 2
+        while f"{given}-{suffix}" in used:
+            suffix += 1
+        table.at[index, "report_id"] = f"{given}-{suffix}"
+        used.add(f"{given}-{suffix}")
+        note = f"id {given} also used on an earlier row of the table; renamed"
+        reason = str(table.at[index, "status_reason"] or "")
+        table.at[index, "status_reason"] = f"{reason}; {note}" if reason else note
 
 
 def _identifies_a_person(value: str) -> bool:

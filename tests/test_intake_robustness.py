@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from socanalysis import read_reports
 from socanalysis.config import AnalysisConfig
 from socanalysis.errors import ConfigError, InputError
-from socanalysis.pipeline import _mask_fields, check_out_dir
+from socanalysis.pipeline import _intake, _mask_fields, check_out_dir
 from socanalysis.reports import recheck_table
 
 TEXTS = [
@@ -130,6 +130,65 @@ def test_an_edited_report_table_is_checked_again():
     assert out.loc[0, "text"] == ""
     assert "changed after read_reports" in out.loc[1, "status_reason"]
     assert table.loc[0, "status"] == "ok"  # the caller's table is not changed
+
+
+def _dated_table() -> pd.DataFrame:
+    return read_reports(
+        pd.DataFrame(
+            {
+                "teksti": [*TEXTS, TEXTS[0]],
+                "pvm": ["8.1.2024", "13.3.2024", "2.7.2025", "1.8.2025"],
+            }
+        )
+    )
+
+
+def test_the_date_range_applies_to_a_table_as_to_a_file():
+    table = _dated_table()
+    out = _intake(table, AnalysisConfig(date_from="2025-01-01"))
+    assert out["status"].tolist() == ["out_of_range", "out_of_range", "ok", "ok"]
+    assert "outside the chosen date range" in out.loc[0, "status_reason"]
+    # the last row repeated the first one's text; with its original out of range it is a report
+    assert table.loc[3, "status"] == "duplicate"
+    assert out.loc[3, "duplicate_of"] == ""
+    same = _intake(table, AnalysisConfig(date_to="2024-03-13"))
+    assert same["status"].tolist() == ["ok", "ok", "out_of_range", "out_of_range"]
+    assert _intake(table, AnalysisConfig()).equals(recheck_table(table, 3, 20_000))
+
+
+def test_dates_written_out_as_text_are_read_day_first_and_bad_ones_noted():
+    table = _dated_table()
+    edited = table.assign(date=table["date"].dt.strftime("%d.%m.%Y"))
+    edited.loc[1, "date"] = "ensi viikolla"
+    out = recheck_table(edited, 3, 20_000)
+    assert out.loc[0, "date"] == pd.Timestamp("2024-01-08")
+    assert pd.isna(out.loc[1, "date"])
+    assert "'ensi viikolla' is not in a known form" in out.loc[1, "status_reason"]
+    assert out.loc[1, "status"] == "ok"
+
+
+def test_a_duplicate_whose_original_was_filtered_out_is_analysed():
+    table = _dated_table()
+    out = recheck_table(table.iloc[1:], 3, 20_000)
+    assert out.loc[3, "status"] == "ok"
+    assert out.loc[3, "duplicate_of"] == "" and out.loc[3, "status_reason"] == ""
+    # an unchanged table stays exactly as read
+    assert recheck_table(table, 3, 20_000).equals(table)
+
+
+def test_two_tables_put_one_after_the_other_are_told_apart():
+    table = _dated_table()
+    other = read_reports(
+        pd.DataFrame({"teksti": ["Kotihoidon asiakkaat ovat yksinäisiä ja väsyneitä."]})
+    )
+    out = recheck_table(pd.concat([table, other]), 3, 20_000)  # index 0, 1, 2, 3, 0
+    assert out.index.tolist() == [0, 1, 2, 3, 4]
+    assert out["status"].tolist() == ["ok", "ok", "ok", "duplicate", "ok"]
+    twice = recheck_table(pd.concat([table, table]), 3, 20_000)
+    assert twice["report_id"].is_unique
+    assert twice["status"].tolist()[4:] == ["duplicate"] * 4
+    renamed = twice.loc[4, "status_reason"]
+    assert "also used on an earlier row" in renamed and "same text as report" in renamed
 
 
 @pytest.mark.parametrize(
