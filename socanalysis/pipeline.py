@@ -923,25 +923,11 @@ def _finish_categories(
 
 
 def _intake(source: Any, config: AnalysisConfig) -> pd.DataFrame:
-    import pandas as pd
+    from socanalysis.reports import as_report_source, recheck_table
 
-    if isinstance(source, (list, tuple, pd.Series)):
-        # a list of texts is what an analyst has at hand: one report per text
-        if not all(isinstance(t, str) or t is None or t != t for t in source):
-            raise InputError(
-                "analyze got a list that is not all texts; give an export file, a DataFrame "
-                "or a list of report texts"
-            )
-        source = pd.DataFrame({"text": list(source)})
-    elif not isinstance(source, (str, os.PathLike, pd.DataFrame)):
-        raise InputError(
-            f"analyze takes an export file's path, a DataFrame or a list of report texts, not "
-            f"{type(source).__name__}"
-        )
+    source = as_report_source(source, "analyze")
     is_table = hasattr(source, "columns") and set(CANONICAL_COLUMNS) <= set(source.columns)
     if is_table:
-        from socanalysis.reports import recheck_table
-
         return recheck_table(
             source,
             config.min_text_letters,

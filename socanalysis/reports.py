@@ -65,8 +65,9 @@ def read_reports(
 
     Parameters
     ----------
-    source : path or DataFrame
-        The export. Format is taken from the extension, else from the content.
+    source : path, DataFrame or list of texts
+        The export. Format is taken from the extension, else from the content. A list (or
+        Series) of texts is one report per text.
     columns : mapping, optional
         Canonical field -> input header, e.g. ``{"text": "Kuvaus", "date": "Lähetetty"}``.
         Overrides the header aliases. Fields: text, report_id, date, proposal, polarity, unit,
@@ -104,6 +105,7 @@ def read_reports(
     [['ok', 'Vuokrat nousivat.'], ['empty', '']]
     """
     _check_limits(min_text_letters, max_text_chars)
+    source = as_report_source(source, "read_reports")
     mapping = _check_mapping(columns)
     grid, header_index = _load_grid(
         source, mapping, sheet=sheet, encoding=encoding, delimiter=delimiter
@@ -530,6 +532,33 @@ def _row_status(
     if date is not None and ((date_from and date < date_from) or (date_to and date > date_to)):
         return "out_of_range", f"date {date:%Y-%m-%d} outside the chosen date range"
     return "ok", ""
+
+
+def as_report_source(source: Any, who: str) -> Any:
+    """``source`` as :func:`read_reports` reads it: a path or a DataFrame; a list, tuple or
+    Series of texts becomes a one-column table, one report per text.
+
+    Examples
+    --------
+    >>> as_report_source(["Vuokrat nousivat.", None], "read_reports").columns.tolist()
+    ['text']
+    """
+    import pandas as pd
+
+    if isinstance(source, (list, tuple, pd.Series)):
+        # a list of texts is what an analyst has at hand: one report per text
+        if not all(isinstance(t, str) or t is None or t != t for t in source):
+            raise InputError(
+                f"{who} got a list that is not all texts; give an export file, a DataFrame or a "
+                "list of report texts"
+            )
+        return pd.DataFrame({"text": list(source)})
+    if not isinstance(source, (str, os.PathLike, pd.DataFrame)):
+        raise InputError(
+            f"{who} takes an export file's path, a DataFrame or a list of report texts, not "
+            f"{type(source).__name__}"
+        )
+    return source
 
 
 def recheck_table(

@@ -340,3 +340,20 @@ def test_too_many_fixed_themes_are_said(tmp_path):
     info = json.loads((out / "run.json").read_text(encoding="utf-8"))["themes"]
     assert info["single_report_themes"] >= info["n_themes"] / 2
     assert "of the themes hold one report each; n_themes=7 may be too many" in result.output
+
+
+def test_read_reports_takes_a_list_of_texts_and_names_a_wrong_source():
+    table = read_reports(["Vuokrat nousevat.", None])
+    assert table["status"].tolist() == ["ok", "empty"]
+    for wrong in (None, 123):
+        with pytest.raises(InputError, match="read_reports takes an export file's path"):
+            read_reports(wrong)
+    with pytest.raises(InputError, match="not all texts"):
+        read_reports(["teksti", 5])
+
+
+def test_apply_review_names_a_workbook_given_as_something_else():
+    from socanalysis.export.review import apply_review
+
+    with pytest.raises(InputError, match="reviewed workbook is given by its path"):
+        apply_review(123)

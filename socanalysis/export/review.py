@@ -431,6 +431,11 @@ def read_review(
 def _workbook_path(summary_xlsx: str | os.PathLike[str]) -> Path:
     """The reviewed workbook: the path given, or ``summary.xlsx`` in the results folder given
     instead of it."""
+    if not isinstance(summary_xlsx, (str, os.PathLike)):
+        raise InputError(
+            f"the reviewed workbook is given by its path (summary.xlsx, or the results folder "
+            f"that holds it), not {type(summary_xlsx).__name__}"
+        )
     path = Path(summary_xlsx)
     if path.is_dir() and (path / "summary.xlsx").is_file():
         return path / "summary.xlsx"
