@@ -38,6 +38,24 @@ def test_close_then_reopen(tmp_path):
     assert store.lookup("ns", [b"k"]) == {0: ["x"]}  # reopens on the next use
 
 
+def test_an_open_store_pickles_and_copies_and_reopens_its_file(tmp_path):
+    import copy
+    import pickle
+
+    from socanalysis.nlp.embed_cache import EmbeddingCache
+
+    store = _Toy(tmp_path)
+    store.store("ns", [b"k"], [["x"]])
+    for twin in (pickle.loads(pickle.dumps(store)), copy.deepcopy(store)):
+        assert twin.lookup("ns", [b"k"]) == {0: ["x"]}
+        twin.store("ns", [b"j"], [["y"]])  # its own lock and connection
+        twin.close()
+    assert store.lookup("ns", [b"j"]) == {0: ["y"]}
+    cache = EmbeddingCache(tmp_path)
+    cache.connect()
+    assert pickle.loads(pickle.dumps(cache)).connect() is not None
+
+
 def test_a_store_held_to_the_end_of_a_command_line_run_leaves_no_log(tmp_path):
     # the command line freezes the garbage collector at exit (cli._skip_the_final_collection),
     # so a store still referenced then, in a cycle here, is closed by nothing but its finalizer

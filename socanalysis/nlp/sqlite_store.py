@@ -139,6 +139,22 @@ class SqliteStore:
         self._connected()
         return conn
 
+    def __getstate__(self) -> dict[str, Any]:
+        # a pickled or copied store (an analysis result saved with pickle, copy.deepcopy)
+        # carries where its file is, not the open connection: it reopens on first use
+        state = self.__dict__.copy()
+        state.update(_conn=None, _pid=None, _finalizer=None)
+        if "_lock" in state:
+            state["_lock"] = None
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        import threading
+
+        self.__dict__.update(state)
+        if "_lock" in state:
+            self._lock = threading.Lock()
+
     def _connected(self) -> None:
         """Hook: a new connection was opened."""
 
