@@ -127,7 +127,15 @@ class AnalysisResult:
             Created when missing.
         human_readable : bool
             Also write summary.xlsx, report.html, report.md, charts and codebook.qdc (masked text
-            only); False writes just the contract CSV files and run.json.
+            only); False writes just the contract CSV files and run.json, and leaves those
+            files of an earlier run in the folder as they are (a workbook may hold reviewers'
+            work).
+
+        Raises
+        ------
+        InputError
+            When ``out_dir`` cannot hold the results, or holds the review.json of an earlier
+            run (the decisions would then point at other themes).
         charts : bool
             Draw the charts for the meeting report (the slowest part of writing).
         """
@@ -584,10 +592,11 @@ def check_out_dir(out_dir: str | os.PathLike[str]) -> None:
 def check_review_out_dir(
     review: str | os.PathLike[str] | None, out_dir: str | os.PathLike[str]
 ) -> None:
-    """Refuse to write a run over the results whose review it carries over.
+    """Refuse to write a run over the results of a reviewed run.
 
     The theme ids in ``review.json`` belong to the run in its folder; new results there would
-    make the next ``--review`` of that folder match the wrong themes.
+    make the next ``--review`` of that folder match the wrong themes. That holds for the review
+    this run carries over and for any review.json already in ``out_dir``.
 
     Examples
     --------
@@ -597,15 +606,23 @@ def check_review_out_dir(
     ...
     socanalysis.errors.InputError: --out results is the folder of the review ...
     """
-    if not review:
-        return
-    folder = Path(review)
-    if folder.suffix.lower() == ".json":
-        folder = folder.parent
-    if folder.resolve() == Path(out_dir).resolve():
+    from socanalysis.export.review import REVIEW_FILE
+
+    if review:
+        folder = Path(review)
+        if folder.suffix.lower() == ".json":
+            folder = folder.parent
+        if folder.resolve() == Path(out_dir).resolve():
+            raise InputError(
+                f"--out {out_dir} is the folder of the review (its theme ids refer to the run "
+                "there); write the new results to another folder, e.g. --out results_2/."
+            )
+    if (Path(out_dir) / REVIEW_FILE).is_file():
         raise InputError(
-            f"--out {out_dir} is the folder of the review (its theme ids refer to the run "
-            "there); write the new results to another folder, e.g. --out results_2/."
+            f"--out {out_dir} holds {REVIEW_FILE}, the reviewers' decisions on the run there; "
+            "new results in that folder would leave them pointing at other themes. Write to "
+            "another folder (e.g. --out results_2/; pass --review "
+            f"{out_dir} to carry the decisions over), or move {REVIEW_FILE} away first."
         )
 
 

@@ -357,3 +357,12 @@ def test_apply_review_names_a_workbook_given_as_something_else():
 
     with pytest.raises(InputError, match="reviewed workbook is given by its path"):
         apply_review(123)
+
+
+def test_results_are_not_written_over_a_reviewed_run(tmp_path):
+    from socanalysis.pipeline import check_review_out_dir
+
+    check_review_out_dir(None, tmp_path)  # a folder without a review is fine
+    (tmp_path / "review.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(InputError, match="holds review.json.*--review"):
+        check_review_out_dir(None, tmp_path)

@@ -215,3 +215,12 @@ def test_every_ui_string_exists_in_fi_sv_and_en():
             assert all(isinstance(t, str) and t.strip() for t in texts.values()), (group, key)
     sheet_names = [t for texts in groups["sheets"].values() for t in texts.values()]
     assert all(len(n) <= 31 and not set(n) & set("[]:*?/\\") for n in sheet_names)
+
+
+def test_a_chart_of_an_earlier_run_is_not_left_beside_a_report_without_it(result, tmp_path):
+    charts = tmp_path / "charts"
+    charts.mkdir()
+    (charts / "emergence.png").write_bytes(b"old")
+    (charts / "my_own.png").write_bytes(b"mine")
+    write_report(result, tmp_path, "fi", charts=False)
+    assert sorted(p.name for p in charts.iterdir()) == ["my_own.png"]

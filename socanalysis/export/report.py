@@ -148,7 +148,13 @@ def write_report(
         path.write_text(render_html(blocks, pngs, ui, version), encoding="utf-8")
         written["html"] = path
     if "md" in formats:
+        from socanalysis.export.charts import CHART_NAMES
+
         folder = out / CHARTS_FOLDER
+        for name in set(CHART_NAMES) - set(pngs):
+            # a chart an earlier run in this folder drew and this one does not (no weak
+            # signals, charts=False) would sit beside a report that no longer links it
+            (folder / f"{name}.png").unlink(missing_ok=True)
         for name, data in pngs.items():
             folder.mkdir(exist_ok=True)
             (folder / f"{name}.png").write_bytes(data)
