@@ -94,7 +94,9 @@ class AnalysisResult:
     #: suggester is wrong.
     agreement: dict[str, pd.DataFrame] = field(default_factory=dict)
     #: The fitted :class:`~socanalysis.themes.model.ThemeModel` (save it, apply it to new
-    #: reports, merge or rename themes), or None when nothing could be analysed.
+    #: reports, merge or rename themes), or None when nothing could be analysed. Its edits
+    #: change the model, not this result's tables and files: the network's merges and names
+    #: reach the outputs through the review workbook (``analyze(..., review=...)``).
     theme_model: Any = None
     #: The fitted :class:`~socanalysis.themes.weak_signals.WeakSignalDetector` with the evidence
     #: of each method (``emergence_``, ``novelty_``, ``popularity_``).
