@@ -427,3 +427,16 @@ def test_assignments_line_up_with_a_filtered_table_and_day_first_dates_are_read(
     again = WeakSignalDetector(seed=1).fit(finnish, X[keep], lemmas=kept_lemmas)
     pd.testing.assert_frame_equal(again.candidates_, detector.candidates_)
     pd.testing.assert_frame_equal(again.periods_, detector.periods_)
+
+
+def test_each_report_lists_every_signal_it_is_in():
+    reports, X, lemmas = _corpus()
+    # one report of the late cluster is in a recurring theme too: two candidates share it
+    reports.loc[reports.index[reports["theme_id"] == -1][0], "theme_id"] = 0
+    det = WeakSignalDetector(seed=0).fit(reports, X, lemmas=lemmas)
+    listed = det.assignments_.set_index("report_id")["weak_signal_id"].str.split(";")
+    for signal in det.candidates_.itertuples():
+        members = set(signal.report_ids.split(";")) if signal.report_ids else set()
+        flagged = {rid for rid, ids in listed.items() if signal.weak_signal_id in ids}
+        assert flagged == members, signal.weak_signal_id
+    assert listed.map(len).max() >= 2  # the corpus has reports in more than one candidate

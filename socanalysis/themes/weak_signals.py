@@ -184,8 +184,9 @@ class WeakSignalDetector:
     popularity_history_ : DataFrame
         Popularity per topic (rows) and period (columns).
     assignments_ : DataFrame
-        report_id, weak_signal_id ("" when the report is in no candidate); one row per row of
-        ``reports``, with its index.
+        report_id, weak_signal_id (every candidate the report is in, best ranked first,
+        separated by ``;``; "" when it is in none); one row per row of ``reports``, with its
+        index.
     periods_ : DataFrame
         period (label), n_reports, recent.
     period_ : str or None
@@ -703,12 +704,14 @@ class WeakSignalDetector:
         theme_labels = _theme_labels(theme_keywords)
         dates = frame.get("date", None)
         rows, evidence_rows, why_rows = [], [], []
-        assigned = np.full(len(frame), "", dtype=object)
+        # every signal a report is in, best ranked first: a reviewer who filters the reports
+        # by one signal must find all of its reports
+        assigned: list[list[str]] = [[] for _ in range(len(frame))]
         for rank, cand in enumerate(kept, start=1):
             ws_id = f"WS{rank}"
             members = _date_order(cand.members, dates, ids)
-            unassigned = members[assigned[members] == ""]
-            assigned[unassigned] = ws_id
+            for member in members:
+                assigned[member].append(ws_id)
             label_fi, label_sv = self._labels_for(cand, languages, theme_labels)
             ev = cand.evidence
             first, last = _date_range(dates, cand.members)
@@ -753,7 +756,9 @@ class WeakSignalDetector:
             {"n_reports": "int64", "n_units": "int64", "score": "float64"}
         )
         self.evidence_ = pd.DataFrame(evidence_rows, columns=list(EVIDENCE_COLUMNS))
-        self.assignments_ = pd.DataFrame({"report_id": ids, "weak_signal_id": assigned.astype(str)})
+        self.assignments_ = pd.DataFrame(
+            {"report_id": ids, "weak_signal_id": [";".join(a) for a in assigned]}
+        )
         self._kept = kept
 
     def _labels_for(
