@@ -30,6 +30,7 @@ from socanalysis.errors import ConfigError, InputError
 from socanalysis.export.contract import (
     OUTLIER_THEME_ID,
     REPORTS_COLUMNS,
+    REPORTS_TRACE_COLUMNS,
     THEMES_COLUMNS,
     WEAK_SIGNALS_COLUMNS,
 )
@@ -751,8 +752,8 @@ def _theme_category_profile(themes: pd.DataFrame, table: pd.DataFrame, rows: Any
 
 
 def _theme_run_info(model: Any) -> dict[str, Any]:
-    if model is None:
-        return {}
+    if model is None:  # nothing to analyse: scripts still find the count
+        return {"n_themes": 0, "single_report_themes": 0, "outlier_share": 0.0}
     themes = model.themes_[model.themes_["theme_id"] >= 0]
     return {
         "n_themes": int(len(themes)),
@@ -767,7 +768,7 @@ def _theme_run_info(model: Any) -> dict[str, Any]:
 
 def _weak_run_info(detector: Any) -> dict[str, Any]:
     if detector is None:
-        return {}
+        return {"methods": [], "notes": []}
     return {
         "period": str(detector.period_),
         "recent_window": str(detector.recent_window_),
@@ -984,7 +985,11 @@ def _run_info(
     embedder: dict[str, Any] | None,
 ) -> dict[str, Any]:
     status_counts = table["status"].value_counts().sort_index()
-    languages = table.loc[table["language"] != "", "language"].value_counts().sort_index()
+    # the languages of the analysed reports, as the meeting report counts them (a duplicate
+    # carries its original's language and is not analysed again)
+    analysed = table["status"] == "ok"
+    languages = table.loc[analysed & (table["language"] != ""), "language"]
+    languages = languages.value_counts().sort_index()
     return {
         "socanalysis_version": __version__,
         "python": sys.version.split()[0],
@@ -995,10 +1000,11 @@ def _run_info(
         "embedder": embedder,
         "counts": {
             "rows": len(table),
-            "analysed": int((table["status"] == "ok").sum()),
+            "analysed": int(analysed.sum()),
             "by_status": {str(k): int(v) for k, v in status_counts.items()},
             "by_language": {str(k): int(v) for k, v in languages.items()},
         },
         "timings_s": timings,
-        "output_columns": list(REPORTS_COLUMNS),
+        # the columns of reports.csv: the contract's, then the trace columns
+        "output_columns": [*REPORTS_COLUMNS, *REPORTS_TRACE_COLUMNS],
     }

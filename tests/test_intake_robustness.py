@@ -366,3 +366,26 @@ def test_results_are_not_written_over_a_reviewed_run(tmp_path):
     (tmp_path / "review.json").write_text("{}", encoding="utf-8")
     with pytest.raises(InputError, match="holds review.json.*--review"):
         check_review_out_dir(None, tmp_path)
+
+
+def test_run_json_counts_the_languages_of_analysed_reports_and_names_every_column():
+    from socanalysis.pipeline import _run_info, _theme_run_info, _weak_run_info
+
+    table = read_reports(["Vuokrat nousevat.", "Vuokrat  nousevat.", "Kela viivyttelee."])
+    table["language"] = ["fi", "fi", "sv"]  # the duplicate carries its original's language
+    info = _run_info(table, AnalysisConfig(), {}, None)
+    assert info["counts"]["analysed"] == 2
+    assert info["counts"]["by_language"] == {"fi": 1, "sv": 1}
+    written = pd.read_csv(io.StringIO(_reports_csv(table)))
+    assert info["output_columns"] == written.columns.tolist()
+    # nothing analysed: the counts are there, as zeros
+    assert _theme_run_info(None)["n_themes"] == 0
+    assert _weak_run_info(None)["methods"] == []
+
+
+def _reports_csv(table: pd.DataFrame) -> str:
+    from socanalysis.export.tables import reports_frame
+    from socanalysis.pipeline import _EMPTY_ANALYSIS
+
+    analysed = table.assign(**{k: v for k, v in _EMPTY_ANALYSIS.items() if k not in table})
+    return reports_frame(analysed).to_csv(index=False)
