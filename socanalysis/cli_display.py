@@ -87,6 +87,13 @@ class Display:
                 f"  [bold]note[/bold]: {unread} date(s) could not be read; those reports are "
                 "kept without a date (status_reason in reports.csv says which)."
             )
+        others = result.run_info.get("input", {}).get("other_report_sheets") or []
+        if others:
+            out.print(
+                f"  [bold]note[/bold]: only the sheet {result.run_info['input'].get('sheet')!r} "
+                f"was read; {', '.join(map(repr, others))} also hold reports. Read one with "
+                "--sheet NAME, or put the sheets into one before the run."
+            )
         if counts.get("by_language"):
             langs = ", ".join(f"{k} {v}" for k, v in counts["by_language"].items())
             out.print(f"  languages: {langs}")

@@ -277,9 +277,17 @@ def _pick_sheet(
         if index is None:
             raise headers.describe_missing_text(str(path), grid.rows, mapping, sheet=name)
         return grid, index
-    for _name, grid in grids:
+    for position, (_name, grid) in enumerate(grids):
         index = headers.find_header_row(grid.rows, mapping)
         if index is not None:
+            # a workbook with a sheet per year: the others are not read, and the user is told
+            later = [
+                name
+                for name, other in grids[position + 1 :]
+                if headers.find_header_row(other.rows, mapping) is not None
+            ]
+            if later:
+                grid.details["other_report_sheets"] = later
             return grid, index
     if not grids:
         raise InputError(f"{path}: the workbook has no sheets.")

@@ -389,3 +389,28 @@ def _reports_csv(table: pd.DataFrame) -> str:
 
     analysed = table.assign(**{k: v for k, v in _EMPTY_ANALYSIS.items() if k not in table})
     return reports_frame(analysed).to_csv(index=False)
+
+
+def test_a_workbook_with_a_sheet_of_reports_per_year_says_which_it_left_unread(tmp_path):
+    from click.testing import CliRunner
+
+    from socanalysis.cli import main
+
+    book = Workbook()
+    book.active.title = "Ohje"
+    book.active.append(["Täytä lomake huolellisesti."])
+    for year, texts in (("2024", TEXTS[:2]), ("2025", TEXTS[2:])):
+        sheet = book.create_sheet(f"Vastaukset {year}")
+        sheet.append(["Havainto"])
+        for text in texts:
+            sheet.append([text])
+    path = tmp_path / "years.xlsx"
+    book.save(path)
+    table = read_reports(path)
+    assert table.attrs["intake"]["sheet"] == "Vastaukset 2024"
+    assert table.attrs["intake"]["other_report_sheets"] == ["Vastaukset 2025"]
+    result = CliRunner().invoke(main, ["analyze", str(path), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 0, result.output
+    assert "'Vastaukset 2025' also hold reports" in " ".join(result.output.split())
+    # a sheet chosen by name says nothing about the others
+    assert "other_report_sheets" not in read_reports(path, sheet="Vastaukset 2025").attrs["intake"]
