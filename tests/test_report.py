@@ -224,3 +224,21 @@ def test_a_chart_of_an_earlier_run_is_not_left_beside_a_report_without_it(result
     (charts / "my_own.png").write_bytes(b"mine")
     write_report(result, tmp_path, "fi", charts=False)
     assert sorted(p.name for p in charts.iterdir()) == ["my_own.png"]
+
+
+def test_reports_without_a_date_or_a_unit_are_a_named_row(result, tmp_path):
+    import pandas as pd
+
+    reports = result.reports.copy()
+    first = reports.index[reports["status"] == "ok"][:3]
+    reports.loc[first, ["unit", "municipality"]] = ""
+    reports.loc[first, "date"] = pd.NaT
+    gaps = type(result)(reports, result.themes, result.weak_signals, result.run_info)
+    markdown = write_report(gaps, tmp_path, "fi", charts=False)["md"].read_text("utf-8")
+    assert "| (ei päivämäärää) | 3 |" in markdown
+    assert "|  | (yksikkö puuttuu) | 3 |" in markdown
+    book = openpyxl.load_workbook(write_workbook(gaps, tmp_path / "s.xlsx", "sv"))
+    periods = [row[:2] for row in book["Perioder"].iter_rows(values_only=True)]
+    assert ("(inget datum)", 3) in periods
+    units = [row[:3] for row in book["Enheter"].iter_rows(values_only=True)]
+    assert (None, "(enhet saknas)", 3) in units

@@ -268,7 +268,10 @@ def _overview(
             Block(
                 "table",
                 [ui("columns", k) for k in keys],
-                rows=[[r[k] for k in keys] for r in periods.to_dict("records")],
+                rows=[
+                    [r["period"] or ui("values", "no_date"), *(r[k] for k in keys[1:])]
+                    for r in periods.to_dict("records")
+                ],
                 extra={"numeric": list(range(1, len(keys)))},
             )
         )
@@ -292,7 +295,10 @@ def _overview(
             Block(
                 "table",
                 [ui("columns", k) for k in keys],
-                rows=[[r[k] for k in keys] for r in units.to_dict("records")],
+                rows=[
+                    [*summaries.unit_names(r, ui("values", "no_unit")), *(r[k] for k in keys[2:])]
+                    for r in units.to_dict("records")
+                ],
                 extra={"numeric": [2, 3, 4]},
             )
         )

@@ -225,6 +225,21 @@ def unit_counts(reports: pd.DataFrame) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
+def unit_names(row: Mapping[str, Any], missing: str) -> tuple[str, str]:
+    """(municipality, unit) of a :func:`unit_counts` row as a table shows them: a row of
+    reports with neither is named ``missing`` instead of being left blank.
+
+    Examples
+    --------
+    >>> unit_names({"municipality": "", "unit": ""}, "(no unit)")
+    ('', '(no unit)')
+    >>> unit_names({"municipality": "Vasa", "unit": ""}, "(no unit)")
+    ('Vasa', '')
+    """
+    municipality, unit = str(row["municipality"]), str(row["unit"])
+    return (municipality, unit) if municipality or unit else ("", missing)
+
+
 def period_counts(reports: pd.DataFrame, period: str = "auto") -> pd.DataFrame:
     """Reports per period with polarity and language counts, oldest first."""
     import pandas as pd

@@ -140,7 +140,7 @@ def write_workbook(
         ui("sheets", "sectors"),
         *_counts_sheet(summaries.sector_counts(parts.reports, sectors), "key"),
     )
-    writer.table(ui("sheets", "units"), *_units_sheet(parts))
+    writer.table(ui("sheets", "units"), *_units_sheet(parts, ui))
     writer.table(ui("sheets", "periods"), *_periods_sheet(parts, ui))
     writer.table(ui("sheets", "run"), *_run_sheet(parts, ui, language))
     _add_validation(writer, writer.lists(lists))
@@ -476,7 +476,7 @@ def _plain(value: Any) -> Any:
     return value.item() if hasattr(value, "item") else value
 
 
-def _units_sheet(parts: ResultParts) -> tuple[list[Column], list[list[Any]]]:
+def _units_sheet(parts: ResultParts, ui: UiText) -> tuple[list[Column], list[list[Any]]]:
     frame = summaries.unit_counts(parts.reports)
     columns = [
         Column("municipality"),
@@ -485,7 +485,11 @@ def _units_sheet(parts: ResultParts) -> tuple[list[Column], list[list[Any]]]:
         Column("n_positive", "int"),
         Column("n_negative", "int"),
     ]
-    rows = [[_plain(v) for v in row] for row in frame[[c.key for c in columns]].to_numpy()]
+    missing = ui("values", "no_unit")
+    rows = [
+        [*summaries.unit_names(record, missing), *(_plain(record[c.key]) for c in columns[2:])]
+        for record in frame.to_dict("records")
+    ]
     return columns, rows
 
 
@@ -504,7 +508,7 @@ def _periods_sheet(parts: ResultParts, ui: UiText) -> tuple[list[Column], list[l
         columns.append(Column("theme_label", "int", header=header.strip().rstrip(":")))
     rows = []
     for record in frame.to_dict("records"):
-        row = [_plain(record[k]) for k in keys]
+        row = [record["period"] or ui("values", "no_date"), *(_plain(record[k]) for k in keys[1:])]
         for theme_id in theme_ids:
             period = record["period"]
             count = matrix.at[theme_id, period] if period in matrix.columns else 0
