@@ -440,3 +440,18 @@ def test_each_report_lists_every_signal_it_is_in():
         flagged = {rid for rid, ids in listed.items() if signal.weak_signal_id in ids}
         assert flagged == members, signal.weak_signal_id
     assert listed.map(len).max() >= 2  # the corpus has reports in more than one candidate
+
+
+def test_a_signal_in_one_language_is_named_in_both_columns_with_a_mark():
+    reports, X, lemmas = _corpus()
+    late = (reports["theme_id"] == -1).to_numpy()
+    reports.loc[late, "language"] = "sv"
+    lemmas = [
+        ["penningmålvakt", "konto"] if is_late else words
+        for words, is_late in zip(lemmas, late, strict=True)
+    ]
+    det = WeakSignalDetector(seed=0).fit(reports, X, lemmas=lemmas)
+    top = det.candidates_.iloc[0]
+    assert set(top["label_sv"].split(", ")) == {"penningmålvakt", "konto"}
+    assert top["label_fi"] == "(sv) " + top["label_sv"]
+    assert (det.candidates_[["label_fi", "label_sv"]] != "").all().all()

@@ -767,15 +767,30 @@ class WeakSignalDetector:
         languages: list[str],
         theme_labels: dict[int, tuple[str, str]],
     ) -> tuple[str, str]:
+        from socanalysis.themes.keywords import settings
         from socanalysis.themes.weak_terms import keywords_by_language
 
         if cand.source == "theme" and cand.theme_id in theme_labels:
-            return theme_labels[cand.theme_id]
-        words = keywords_by_language(
-            self._lemmas, cand.members.tolist(), languages, _LABEL_TERMS, self._doc_freq
-        )
-        cand.evidence["label_terms"] = words
-        return ", ".join(words["fi"]), ", ".join(words["sv"])
+            label_fi, label_sv = theme_labels[cand.theme_id]
+        else:
+            words = keywords_by_language(
+                self._lemmas, cand.members.tolist(), languages, _LABEL_TERMS, self._doc_freq
+            )
+            cand.evidence["label_terms"] = words
+            label_fi, label_sv = ", ".join(words["fi"]), ", ".join(words["sv"])
+            # a language none of the reports is in borrows the group's words: say so
+            written = {str(languages[i]) for i in cand.members}
+            if written & {"fi", "sv", "mixed"}:  # else no language to mark (other, unknown)
+                label_fi = label_fi if written & {"fi", "mixed"} else ""
+                label_sv = label_sv if written & {"sv", "mixed"} else ""
+        # a signal seen in one language only is named in it in both columns, marked as the
+        # themes' labels are ("(sv) konto, bedrägeri"), so that no workbook row is blank
+        prefix = settings()["borrowed_label_prefix"]
+        if not label_fi and label_sv:
+            label_fi = prefix.format(lang="sv") + label_sv
+        elif not label_sv and label_fi:
+            label_sv = prefix.format(lang="fi") + label_fi
+        return label_fi, label_sv
 
     def _why(self, cand: _Candidate, first: str, lang: str = "en") -> str:
         """Why a candidate is one, in words of ``lang`` (en: weak_signals.csv; fi, sv: the
