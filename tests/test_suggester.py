@@ -229,7 +229,7 @@ def test_explain_lists_real_words_and_similar_labelled_reports(supervised, corpu
     assert len(expl) == len(texts)
     first = expl[0][0]
     assert first["key"] == "2"
-    assert first["label"] == {"fi": "asuminen", "sv": "boende"}
+    assert first["label"] == {"fi": "asuminen", "sv": "boende", "en": "housing"}
     assert {"asunnoton", "vuokrarästit", "häätö"} <= set(first["keywords"])
     checked = 0
     for text, items in zip(texts, expl, strict=False):
