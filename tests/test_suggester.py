@@ -683,3 +683,65 @@ def test_version_3_models_keep_their_on_or_off_vote(embedder, corpus, tmp_path):
         (path / "model.json").write_text(json.dumps(meta), "utf-8")
         loaded = CategorySuggester.load(path)
         assert loaded.vote_weight_.tolist() == [1.0 if on else 0.0] * 10
+
+
+def test_get_params_set_params_and_clone(embedder, corpus):
+    """scikit-learn's clone works: the constructor's parameters come back as given, and an
+    embedder whose model is loaded is shared rather than copied (it cannot be)."""
+    from sklearn.base import clone
+
+    from socanalysis.nlp.embeddings import get_embedder
+
+    s = CategorySuggester("sectors", threshold=0.4, max_labelled=50, n_jobs=2, embedder=embedder)
+    params = s.get_params()
+    assert params["taxonomy"] == "sectors" and params["max_labelled"] == 50
+    assert params["n_jobs"] == 2 and params["embedder"] is embedder
+    twin = clone(s)
+    assert twin is not s and not hasattr(twin, "keys_")
+    assert twin.get_params() == params and twin.embedder is embedder
+    loaded = get_embedder("e5-small-bundled", use_cache=False)
+    loaded.encode(["Asunnoista on pulaa"])
+    assert clone(CategorySuggester(embedder=loaded)).embedder is loaded
+    other = CategorySuggester().set_params(**params)
+    assert other.get_params() == params
+    with pytest.raises(ConfigError, match="no parameter 'colour'; use one of taxonomy, mode"):
+        other.set_params(threshold=0.9, colour="red")
+    assert other.threshold == 0.4  # a refused call changes nothing
+
+
+def test_saved_models_keep_their_training_parameters(embedder, corpus, tmp_path):
+    """max_labelled (and the embedder, by name) come back from a saved model, so a clone of
+    a loaded model trains as the saved one did; older files get the defaults."""
+    from sklearn.base import clone
+
+    ids, texts, X, langs, labels = corpus
+    model = CategorySuggester(
+        "shl11", mode="supervised", embedder=embedder, max_labelled=8, n_jobs=1, threshold=0.4
+    ).fit(texts, X, langs, labels=labels, report_ids=ids)
+    path = model.save(tmp_path / "m")
+    loaded = CategorySuggester.load(path)
+    saved = {k: v for k, v in model.get_params().items() if k not in ("taxonomy", "embedder")}
+    restored = loaded.get_params()
+    assert restored["max_labelled"] == 8 and restored["threshold"] == 0.4
+    # n_jobs is how many cores to fit with, not part of the model
+    assert {**saved, "n_jobs": None} == {
+        k: v for k, v in restored.items() if k not in ("taxonomy", "embedder")
+    }
+    refit = clone(loaded).fit(texts, X, langs, labels=labels, report_ids=ids)
+    assert refit.train_ids_ == model.train_ids_ and refit.n_labelled_ == 8
+    # the bundled-model class of this test has no get_embedder name: the default is used
+    assert loaded.embedder is None
+    assert CategorySuggester.load(path, embedder=embedder).embedder is embedder
+    meta = json.loads((path / "model.json").read_text("utf-8"))
+    st_name = "sentence-transformers:intfloat/multilingual-e5-base"
+    for name, expected in (
+        ("e5-small-bundled", "e5-small-bundled"),
+        (st_name, st_name),
+        ("sentence-transformers:", None),
+    ):
+        (path / "model.json").write_text(json.dumps({**meta, "embedder": name}), "utf-8")
+        assert CategorySuggester.load(path).embedder == expected
+    # a model saved before max_labelled was saved gets the default
+    del meta["params"]["max_labelled"]
+    (path / "model.json").write_text(json.dumps(meta), "utf-8")
+    assert CategorySuggester.load(path).max_labelled == 2000

@@ -260,6 +260,37 @@ class CategorySuggester:
         self.n_jobs = n_jobs
         self.description_examples = description_examples
 
+    # ------------------------------------------------------------------ parameters
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """The constructor's parameters (scikit-learn convention, so that ``clone`` works).
+
+        Examples
+        --------
+        >>> CategorySuggester(threshold=0.4).get_params()["threshold"]
+        0.4
+        """
+        return {name: getattr(self, name) for name in _param_names()}
+
+    def set_params(self, **params: Any) -> CategorySuggester:
+        """Set constructor parameters (scikit-learn convention); they take effect at the next
+        :meth:`fit`. An unknown name raises ``ConfigError`` and changes nothing.
+
+        Examples
+        --------
+        >>> CategorySuggester().set_params(threshold=0.4, max_suggestions=2).max_suggestions
+        2
+        """
+        valid = _param_names()
+        unknown = sorted(set(params) - set(valid))
+        if unknown:
+            raise ConfigError(
+                f"CategorySuggester has no parameter {', '.join(map(repr, unknown))}; "
+                f"use one of {', '.join(valid)}"
+            )
+        for name, value in params.items():
+            setattr(self, name, value)
+        return self
+
     # ------------------------------------------------------------------ validation helpers
     def _check_params(self) -> None:
         if self.mode not in _MODES:
@@ -1126,11 +1157,15 @@ class CategorySuggester:
                     "min_unlabelled",
                     "cut_min_positive",
                     "description_examples",
+                    "max_labelled",
                 )
             },
             "mode_": self.mode_,
             "n_labelled": int(self.n_labelled_),
             "use_neighbours": bool(getattr(self, "use_neighbours_", False)),
+            # the embedder is saved by name (load() builds it again from a name get_embedder
+            # knows); n_jobs is not saved: it says how many cores to fit with, which is the
+            # loading machine's business and gives the same model whatever its value
             "embedder": self.embedder_name_,
             "taxonomy": self.taxonomy_.to_dict(),
             "keys": self.keys_,
@@ -1147,8 +1182,19 @@ class CategorySuggester:
         cls,
         path: str | Path,
         analyzer_factory: Callable[[str], Callable[[str], list[str]]] | None = None,
+        embedder: Any = None,
     ) -> CategorySuggester:
-        """Read a model written by :meth:`save`; ``ConfigError`` if it is missing or malformed."""
+        """Read a model written by :meth:`save`; ``ConfigError`` if it is missing or malformed.
+
+        The constructor's parameters come back as they were saved, so that a clone of the
+        loaded model (or :meth:`fit` on it) trains as the saved one was trained. Two cannot be
+        saved as data and are given here instead: ``analyzer_factory`` (a function) and
+        ``embedder`` (an object); without ``embedder`` the saved embedder's name is used when
+        :func:`~socanalysis.nlp.embeddings.get_embedder` knows it, else the default. Scoring
+        with the loaded model needs neither (the category descriptions' vectors are saved).
+        ``n_jobs`` is not saved (it gives the same model whatever its value): set it with
+        :meth:`set_params`. Models saved before ``max_labelled`` was saved get its default.
+        """
         d = Path(path)
         meta_path = d / "model.json"
         if not meta_path.exists():
@@ -1166,7 +1212,7 @@ class CategorySuggester:
                 "retrain with train-categories"
             )
         try:
-            return cls._from_saved(d, meta, meta_path, analyzer_factory)
+            obj = cls._from_saved(d, meta, meta_path, analyzer_factory)
         except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
             # a model.json edited or cut short: say which file, not where the reading failed
             what = f"{exc} is missing" if isinstance(exc, KeyError) else str(exc)
@@ -1174,6 +1220,8 @@ class CategorySuggester:
                 f"{meta_path} is damaged ({what}); save the model again, or retrain it with "
                 "train-categories"
             ) from None
+        obj.embedder = embedder if embedder is not None else _embedder_spec(obj.embedder_name_)
+        return obj
 
     @classmethod
     def _from_saved(
@@ -1232,6 +1280,31 @@ class CategorySuggester:
             )
         obj._fit_matcher()
         return obj
+
+
+def _embedder_spec(name: Any) -> str | None:
+    """``name`` if :func:`~socanalysis.nlp.embeddings.get_embedder` can build that embedder
+    again (the project's embedders are named by their spec), else None (the default)."""
+    try:
+        from socanalysis.nlp.embeddings import available_embedders
+    except ImportError:
+        return None
+    if not isinstance(name, str):
+        return None
+    for spec in available_embedders():
+        # "sentence-transformers:" takes a model after its colon
+        if spec.endswith(":") and name.startswith(spec) and name[len(spec) :].strip():
+            return name
+        if name == spec and not spec.endswith(":"):
+            return name
+    return None
+
+
+def _param_names() -> tuple[str, ...]:
+    """The constructor's parameter names, in their order."""
+    import inspect
+
+    return tuple(p for p in inspect.signature(CategorySuggester.__init__).parameters if p != "self")
 
 
 def _products(A: np.ndarray, B: np.ndarray) -> np.ndarray:
