@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from functools import cache
+from numbers import Integral
 from typing import Any
 
 from socanalysis.errors import ConfigError, InputError
@@ -187,35 +188,21 @@ class LemmaAnalyzer:
         min_len: int = 2,
         expand_abbreviations: bool = True,
     ) -> None:
+        # stored as given (scikit-learn convention): checked when the analyzer is first used
         self.language = language
         self.ngram_range = ngram_range
         self.drop_stopwords = drop_stopwords
         self.min_len = min_len
         self.expand_abbreviations = expand_abbreviations
-        self._validate()
 
     def _validate(self) -> None:
-        if self.language not in LANGUAGE_CHOICES:
-            raise ConfigError(
-                f"LemmaAnalyzer language must be one of {LANGUAGE_CHOICES}, got {self.language!r}."
-            )
-        ngram = self.ngram_range
-        if (
-            not isinstance(ngram, (tuple, list))
-            or len(ngram) != 2
-            or not all(isinstance(n, int) and n >= 1 for n in ngram)
-            or ngram[0] > ngram[1]
-        ):
-            raise ConfigError(
-                f"ngram_range must be (min_n, max_n) with 1 <= min_n <= max_n, got {ngram!r}."
-            )
-        if not isinstance(self.min_len, int) or self.min_len < 1:
-            raise ConfigError(f"min_len must be a positive integer, got {self.min_len!r}.")
+        _check_params(self.get_params())
 
     def __repr__(self) -> str:
         return (
-            f"LemmaAnalyzer(language={self.language!r}, ngram_range={tuple(self.ngram_range)!r}, "
-            f"drop_stopwords={self.drop_stopwords!r}, min_len={self.min_len!r}, "
+            f"LemmaAnalyzer(language={self.language!r}, "
+            f"ngram_range={_plain(self.ngram_range)!r}, "
+            f"drop_stopwords={self.drop_stopwords!r}, min_len={_plain(self.min_len)!r}, "
             f"expand_abbreviations={self.expand_abbreviations!r})"
         )
 
@@ -236,13 +223,21 @@ class LemmaAnalyzer:
         }
 
     def set_params(self, **params: Any) -> LemmaAnalyzer:
-        """Set parameters, scikit-learn style; unknown names raise ``ConfigError``."""
-        valid = self.get_params()
+        """Set parameters, scikit-learn style.
+
+        The new values are checked before any is set: an unknown name or a bad value raises
+        ``ConfigError`` and leaves the analyzer as it was.
+        """
+        current = self.get_params()
+        unknown = sorted(set(params) - set(current))
+        if unknown:
+            raise ConfigError(
+                f"LemmaAnalyzer has no parameter {', '.join(map(repr, unknown))}; "
+                f"use one of {', '.join(current)}."
+            )
+        _check_params({**current, **params})
         for name, value in params.items():
-            if name not in valid:
-                raise ConfigError(f"LemmaAnalyzer has no parameter {name!r}; use one of {valid}.")
             setattr(self, name, value)
-        self._validate()
         return self
 
     # -- analysis -----------------------------------------------------------------------
@@ -306,6 +301,9 @@ class LemmaAnalyzer:
         >>> LemmaAnalyzer().lemmatize_texts(texts, ["fi", "sv"])
         [['asunto', 'pula'], ['bostad', 'sakna']]
         """
+        # checked here, on every use, and not in the constructor: a check costs microseconds
+        # next to spaCy, and the analyzer's parameters may change after construction
+        self._validate()
         texts = [_as_text(t, i) for i, t in enumerate(texts)]
         from socanalysis.nlp.per_text import per_text_languages
 
@@ -319,8 +317,9 @@ class LemmaAnalyzer:
         for i, (text, language) in enumerate(zip(normalized, per_text, strict=True)):
             groups.setdefault(_pipeline_key(language, text), []).append(i)
         result: list[list[str]] = [[] for _ in texts]
-        settings = (self.expand_abbreviations, self.drop_stopwords, self.min_len,
-                    tuple(self.ngram_range))  # fmt: skip
+        # plain ints: numpy's would give the same terms another memo key and cache namespace
+        settings = (self.expand_abbreviations, self.drop_stopwords, _plain(self.min_len),
+                    _plain(self.ngram_range))  # fmt: skip
         disk = active_lemma_cache()
         for key in sorted(groups):
             # A text's terms depend only on its normalised text, the pipeline (languages) and
@@ -355,6 +354,42 @@ class LemmaAnalyzer:
             if disk is not None:
                 _write_disk(disk, namespace, todo, result)
         return result
+
+
+def _is_count(value: Any) -> bool:
+    """A whole number (Python's or numpy's), not a bool."""
+    return isinstance(value, Integral) and not isinstance(value, bool)
+
+
+def _plain(value: Any) -> Any:
+    """``value`` with numpy integers as Python ints (a pair as a tuple), for keys and repr."""
+    if _is_count(value):
+        return int(value)
+    if isinstance(value, (tuple, list)):
+        return tuple(int(n) if _is_count(n) else n for n in value)
+    return value
+
+
+def _check_params(params: dict[str, Any]) -> None:
+    """``ConfigError`` naming the first bad value among a LemmaAnalyzer's parameters."""
+    language = params["language"]
+    if not isinstance(language, str) or language not in LANGUAGE_CHOICES:
+        raise ConfigError(
+            f"LemmaAnalyzer language must be one of {LANGUAGE_CHOICES}, got {language!r}."
+        )
+    ngram = params["ngram_range"]
+    if (
+        not isinstance(ngram, (tuple, list))
+        or len(ngram) != 2
+        or not all(_is_count(n) and n >= 1 for n in ngram)
+        or ngram[0] > ngram[1]
+    ):
+        raise ConfigError(
+            f"ngram_range must be (min_n, max_n) with 1 <= min_n <= max_n, got {ngram!r}."
+        )
+    min_len = params["min_len"]
+    if not _is_count(min_len) or min_len < 1:
+        raise ConfigError(f"min_len must be a positive integer, got {min_len!r}.")
 
 
 def _read_disk(
