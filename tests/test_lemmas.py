@@ -6,6 +6,7 @@ import doctest
 import pickle
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.base import clone
 from sklearn.feature_extraction.text import CountVectorizer
@@ -714,6 +715,38 @@ def test_batch_validates_inputs() -> None:
         analyzer.lemmatize_texts(["a", "b"], ["fi"])
     with pytest.raises(InputError, match="not a string"):
         analyzer.lemmatize_texts(["a", 3])
+
+
+def test_batch_refuses_what_it_would_read_wrongly() -> None:
+    """One string would be lemmatised letter by letter, a DataFrame as its column names."""
+    analyzer = LemmaAnalyzer("fi")
+    for call in (analyzer.lemmatize_texts, lemmatize_texts):
+        with pytest.raises(InputError, match=r"not one string; wrap it in a list: lemmatize_te"):
+            call("Asunnoista on pulaa")
+    with pytest.raises(InputError, match="not None; wrap it in a list"):
+        analyzer.lemmatize_texts(None)
+    with pytest.raises(InputError, match=r"not a DataFrame; pass its text column"):
+        analyzer.lemmatize_texts(pd.DataFrame({"text": ["Asunnoista on pulaa"]}))
+    with pytest.raises(InputError, match=r"not int; e\.g\. lemmatize_texts\(\['first text'"):
+        analyzer.lemmatize_texts(5)
+    with pytest.raises(InputError, match=r"languages=5; pass one language for all texts"):
+        analyzer.lemmatize_texts(["Asunnoista on pulaa"], 5)
+    with pytest.raises(InputError, match=r"not a Series; for a column .* use lemmatize_texts"):
+        add_lemmas(pd.Series(["Asunnoista on pulaa"]))
+    with pytest.raises(InputError, match=r"add_lemmas takes a report table .* not list"):
+        add_lemmas(["Asunnoista on pulaa"])
+
+
+def test_pandas_na_is_an_empty_text_and_an_unknown_language() -> None:
+    """A nullable string column (df.convert_dtypes()) holds pd.NA where a text is missing."""
+    texts = ["Asunnoista on pulaa", None, "Bostäder saknas"]
+    frame = pd.DataFrame({"text": texts, "language": ["fi", None, None]}).convert_dtypes()
+    assert frame["text"].iloc[1] is pd.NA and frame["language"].iloc[2] is pd.NA
+    expected = LemmaAnalyzer().lemmatize_texts(texts, ["fi", None, None])
+    assert expected[0] == ["asunto", "pula"] and expected[1] == []
+    assert add_lemmas(frame)["lemmas"].tolist() == expected
+    assert LemmaAnalyzer().lemmatize_texts(frame["text"], frame["language"]) == expected
+    assert lemmatize_texts(frame["text"], pd.NA) == lemmatize_texts(texts, None)
 
 
 def test_auto_language_guess_and_mixed_words() -> None:

@@ -276,13 +276,14 @@ class LemmaAnalyzer:
 
         Parameters
         ----------
-        texts : iterable of str
-            The texts. ``None`` or NaN counts as an empty text.
+        texts : list, tuple, pandas.Series or other iterable of str
+            The texts (not one string: wrap it in a list). ``None``, NaN or pandas' ``NA``
+            counts as an empty text.
         languages : str, sequence or None
             One language for all texts, or one per text (e.g. the ``language`` column from
             :mod:`socanalysis.nlp.language`). "fi" and "sv" are used as given; anything else
-            ("mixed", "other", "unknown", None) is handled like ``language="auto"``. Default:
-            the analyzer's ``language``.
+            ("mixed", "other", "unknown", None, pandas' ``NA``) is handled like
+            ``language="auto"``. Default: the analyzer's ``language``.
 
         Returns
         -------
@@ -292,8 +293,9 @@ class LemmaAnalyzer:
         Raises
         ------
         InputError
-            If ``languages`` is a sequence of another length than ``texts``, or a text is not a
-            string.
+            If ``texts`` is one string (or not a collection of texts), ``languages`` is neither
+            a language nor a sequence of them, a sequence of another length than ``texts``, or
+            a text is not a string.
 
         Examples
         --------
@@ -304,12 +306,15 @@ class LemmaAnalyzer:
         # checked here, on every use, and not in the constructor: a check costs microseconds
         # next to spaCy, and the analyzer's parameters may change after construction
         self._validate()
-        texts = [_as_text(t, i) for i, t in enumerate(texts)]
-        from socanalysis.nlp.per_text import per_text_languages
+        from socanalysis.nlp.per_text import check_texts, is_missing, per_text_languages
 
+        check_texts(texts, "lemmatize_texts", "LemmaAnalyzer()(text)")
+        texts = [_as_text(t, i) for i, t in enumerate(texts)]
         if languages is None:
             languages = self.language
         per_text = per_text_languages(languages, len(texts), "lemmatize_texts")
+        # pandas' NA is an unknown language, like None (comparing it to "fi" would raise)
+        per_text = [None if is_missing(lang) else lang for lang in per_text]
         from socanalysis.nlp.normalize import normalize_text
 
         normalized = [normalize_text(t) for t in texts]
@@ -432,16 +437,16 @@ def _digest(text: str) -> bytes:
 
 
 def _as_text(value: Any, index: int) -> str:
-    if value is None:
+    if isinstance(value, str):
+        return value
+    from socanalysis.nlp.per_text import is_missing
+
+    if is_missing(value):  # None, NaN, or pandas' NA from a nullable string column
         return ""
-    if isinstance(value, float) and value != value:  # NaN from pandas
-        return ""
-    if not isinstance(value, str):
-        raise InputError(
-            f"Text number {index} is a {type(value).__name__}, not a string; convert the "
-            "column to text first (for example df['text'].astype(str))."
-        )
-    return value
+    raise InputError(
+        f"Text number {index} is a {type(value).__name__}, not a string; convert the "
+        "column to text first (for example df['text'].astype(str))."
+    )
 
 
 def lemmatize_texts(
@@ -493,7 +498,7 @@ def add_lemmas(
     Raises
     ------
     InputError
-        If a named column is missing.
+        If ``reports`` is not a DataFrame, or a named column is missing.
 
     Examples
     --------
@@ -503,6 +508,15 @@ def add_lemmas(
     >>> add_lemmas(df)["lemmas"].tolist()
     [['asunto', 'pula'], ['bostad', 'sakna']]
     """
+    import pandas as pd
+
+    if not isinstance(reports, pd.DataFrame):
+        what = "a Series" if isinstance(reports, pd.Series) else type(reports).__name__
+        raise InputError(
+            f"add_lemmas takes a report table (a pandas DataFrame with a {text_column!r} "
+            f"column), not {what}; for a column or list of texts use lemmatize_texts(texts), "
+            "or make a table of it: series.to_frame('text')."
+        )
     for column in (text_column, language_column):
         if column is not None and column not in reports.columns:
             raise InputError(
