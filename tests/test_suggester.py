@@ -745,3 +745,15 @@ def test_saved_models_keep_their_training_parameters(embedder, corpus, tmp_path)
     del meta["params"]["max_labelled"]
     (path / "model.json").write_text(json.dumps(meta), "utf-8")
     assert CategorySuggester.load(path).max_labelled == 2000
+
+
+def test_pandas_na_is_an_unknown_language_and_an_empty_text(zero_shot, corpus):
+    """A nullable column (df.convert_dtypes()) holds pd.NA where a value is missing."""
+    ids, texts, X, langs, _ = corpus
+    unknown = [None] * len(texts)
+    expected = zero_shot.predict_proba(texts, X, unknown)
+    pd.testing.assert_frame_equal(zero_shot.predict_proba(texts, X, [pd.NA] * len(texts)), expected)
+    column = pd.Series([None, *langs[1:]], dtype="string")  # holds pd.NA, not None
+    assert zero_shot.predict(texts, X, column) == zero_shot.predict(texts, X, [None, *langs[1:]])
+    with_na = zero_shot.predict_proba([pd.NA, *texts[1:]], X, langs)
+    pd.testing.assert_frame_equal(with_na, zero_shot.predict_proba(["", *texts[1:]], X, langs))

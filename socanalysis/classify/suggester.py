@@ -335,9 +335,12 @@ class CategorySuggester:
     def _check_inputs(
         texts: Sequence[str], embeddings: Any, languages: Sequence[str | None] | None
     ) -> tuple[list[str], np.ndarray, list[str | None]]:
+        from socanalysis.nlp.per_text import is_missing
+
         if isinstance(texts, str):
             raise InputError("texts must be a list of report texts, not one string: wrap it")
-        texts = ["" if t is None or (isinstance(t, float) and t != t) else str(t) for t in texts]
+        # None, NaN and pandas' NA (a nullable string column) are empty texts, not "<NA>"
+        texts = ["" if is_missing(t) else str(t) for t in texts]
         try:
             X = np.asarray(embeddings, dtype=np.float32)
         except (TypeError, ValueError):
@@ -356,7 +359,8 @@ class CategorySuggester:
         if languages is None:
             langs: list[str | None] = [None] * len(texts)
         else:
-            langs = [None if lg is None or lg != lg else str(lg) for lg in languages]
+            # a missing language (None, NaN, pandas' NA) is unknown: keywords of all languages
+            langs = [None if is_missing(lg) else str(lg) for lg in languages]
             if len(langs) != len(texts):
                 raise InputError(f"got {len(langs)} languages for {len(texts)} texts")
         norms = np.linalg.norm(X, axis=1, keepdims=True)
