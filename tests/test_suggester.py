@@ -456,6 +456,36 @@ def test_evaluation_measures(embedder, corpus):
     assert int(res.confusion.to_numpy().sum()) == 20
 
 
+def test_evaluation_names_mismatched_inputs(embedder, corpus):
+    """Inputs of the wrong length are named, not met as an IndexError inside a fold."""
+    from socanalysis.classify.categories import cross_fitted_suggestions
+    from socanalysis.classify.evaluate import learning_curve
+
+    ids, texts, X, langs, labels = corpus
+    kw = {"embedder": embedder}
+    for args, extra, message in (
+        ((texts, X, langs, labels[:-1]), {}, "got 20 texts but 19 labels; give one per text"),
+        ((texts, X[:-1], langs, labels), {}, "got 20 texts but embeddings with 19 rows"),
+        ((texts, X, langs[:-1], labels), {}, "got 20 texts but 19 languages"),
+        ((texts, X, "fi", labels), {}, "got 20 texts but one string"),
+        ((texts, X, langs, labels), {"report_ids": ids[:3]}, "20 texts but 3 report_ids"),
+        ((texts, X, langs, None), {}, "needs labels: one per text"),
+        ((texts, X[0], langs, labels), {}, r"2-D array \(n_reports, dim\), got shape \(384,\)"),
+    ):
+        with pytest.raises(InputError, match=f"cross_validate {message}|{message}"):
+            cross_validate(*args, **extra, **kw)
+    # 20 labelled reports: one fold is no cross-validation, not too few labels
+    for n_splits in (1, 0, 2.5, True):
+        with pytest.raises(InputError, match="n_splits must be a whole number of at least 2"):
+            cross_validate(texts, X, langs, labels, n_splits=n_splits, **kw)
+        with pytest.raises(InputError, match="n_splits must be a whole number of at least 2"):
+            cross_fitted_suggestions(texts, X, langs, labels, n_splits=n_splits, **kw)
+    with pytest.raises(InputError, match="cross_fitted_suggestions got 20 texts but embeddings"):
+        cross_fitted_suggestions(texts, X[:-1], langs, labels, **kw)
+    with pytest.raises(InputError, match="learning_curve got 20 texts but 19 labels"):
+        learning_curve(texts, X, langs, labels[:-1], **kw)
+
+
 def test_cli_rejects_bad_input_with_exit_code_2(tmp_path):
     from click.testing import CliRunner
 

@@ -194,18 +194,19 @@ def cross_fitted_suggestions(
     """
     from sklearn.model_selection import KFold
 
+    from socanalysis.classify.evaluate import check_evaluation_inputs, check_n_splits
     from socanalysis.classify.suggester import parse_labels
 
+    caller = "cross_fitted_suggestions"
+    X = check_evaluation_inputs(caller, texts, embeddings, languages, labels)
+    n_splits = check_n_splits(n_splits)
     tax = load_taxonomy(taxonomy)
-    X = np.asarray(embeddings, dtype=np.float32)
     n = len(texts)
     gold = parse_labels(labels, tax)
-    if len(gold) != n:
-        raise InputError(f"got {len(gold)} labels for {n} texts")
     langs = list(languages) if languages is not None else [None] * n
     labelled = np.array([i for i in range(n) if gold[i]], dtype=np.int64)
     out: list[list[str] | None] = [None] * n
-    k = min(int(n_splits), len(labelled))
+    k = min(n_splits, len(labelled))
     if k < 2:
         raise InputError(f"cross-fitting needs at least 2 labelled reports; got {len(labelled)}")
     folds = KFold(n_splits=k, shuffle=True, random_state=seed)
