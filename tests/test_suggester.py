@@ -456,6 +456,26 @@ def test_evaluation_measures(embedder, corpus):
     assert int(res.confusion.to_numpy().sum()) == 20
 
 
+def test_unknown_settings_are_named_with_the_valid_ones(embedder, corpus):
+    """A misspelt setting passed on to the suggester is a ConfigError, not a TypeError."""
+    from socanalysis.classify.categories import cross_fitted_suggestions
+    from socanalysis.classify.evaluate import learning_curve
+
+    ids, texts, X, langs, labels = corpus
+    df = pd.DataFrame({"report_id": ids, "text": texts, "language": langs})
+    with pytest.raises(ConfigError, match="suggest_categories: unknown setting.s. foo; known "):
+        suggest_categories(df, X, foo=1)
+    with pytest.raises(ConfigError, match=r"unknown setting.s. foo, treshold; known settings: mo"):
+        suggest_categories(df, X, "shl11", treshold=0.4, foo=1, embedder=embedder)
+    for call, name in (
+        (cross_validate, "cross_validate"),
+        (learning_curve, "learning_curve"),
+        (cross_fitted_suggestions, "cross_fitted_suggestions"),
+    ):
+        with pytest.raises(ConfigError, match=f"{name}: unknown setting.s. treshold; .*threshold"):
+            call(texts, X, langs, labels, treshold=0.4, embedder=embedder)
+
+
 def test_evaluation_names_mismatched_inputs(embedder, corpus):
     """Inputs of the wrong length are named, not met as an IndexError inside a fold."""
     from socanalysis.classify.categories import cross_fitted_suggestions

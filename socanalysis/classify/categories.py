@@ -80,9 +80,20 @@ def suggest_categories(
         ``report_id``, ``suggested`` (keys best first, ``;``-separated), ``scores`` (the three
         best ``key:score`` pairs, also when none reaches the threshold) and ``evidence`` (matched
         keywords per suggestion and, when trained, the most similar labelled reports).
+
+    Raises
+    ------
+    ConfigError
+        If ``params`` names a setting that :class:`CategorySuggester` does not have (the
+        message lists the valid ones), or a setting has a bad value.
+    InputError
+        If the table, the embeddings or the labels do not fit together.
     """
     import pandas as pd
 
+    from socanalysis.classify.suggester import check_settings
+
+    check_settings(params, "suggest_categories", own=("taxonomy",))
     if not isinstance(reports_df, pd.DataFrame):
         raise InputError("reports_df must be a pandas DataFrame")
     for col in (text_column,):
@@ -195,9 +206,10 @@ def cross_fitted_suggestions(
     from sklearn.model_selection import KFold
 
     from socanalysis.classify.evaluate import check_evaluation_inputs, check_n_splits
-    from socanalysis.classify.suggester import parse_labels
+    from socanalysis.classify.suggester import check_settings, parse_labels
 
     caller = "cross_fitted_suggestions"
+    check_settings(params, caller, own=("taxonomy", "seed"))
     X = check_evaluation_inputs(caller, texts, embeddings, languages, labels)
     n_splits = check_n_splits(n_splits)
     tax = load_taxonomy(taxonomy)

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from socanalysis.classify.suggester import CategorySuggester, parse_labels
+from socanalysis.classify.suggester import CategorySuggester, check_settings, parse_labels
 from socanalysis.classify.taxonomy import Taxonomy, load_taxonomy
 from socanalysis.errors import InputError
 
@@ -236,6 +236,7 @@ def cross_validate(
     import pandas as pd
     from sklearn.model_selection import KFold
 
+    check_settings(params, "cross_validate", own=("taxonomy", "mode", "seed"))
     X = check_evaluation_inputs("cross_validate", texts, embeddings, languages, labels, report_ids)
     if mode == "supervised":
         n_splits = check_n_splits(n_splits)
@@ -336,6 +337,7 @@ def learning_curve(
     """
     import pandas as pd
 
+    check_settings(params, "learning_curve", own=("taxonomy", "mode", "seed"))
     X = check_evaluation_inputs("learning_curve", texts, embeddings, languages, labels)
     tax = load_taxonomy(taxonomy)
     gold = parse_labels(labels, tax)

@@ -48,7 +48,7 @@ from socanalysis.classify.taxonomy import Taxonomy, load_taxonomy, taxonomy_from
 from socanalysis.errors import ConfigError, InputError
 from socanalysis.params import check_number, check_seed
 
-__all__ = ["CategorySuggester", "parse_labels"]
+__all__ = ["CategorySuggester", "check_settings", "parse_labels"]
 
 _FORMAT_VERSION = 4
 # older versions still read: what each lacks has a value that gives the old behaviour
@@ -1302,6 +1302,30 @@ def _embedder_spec(name: Any) -> str | None:
         if name == spec and not spec.endswith(":"):
             return name
     return None
+
+
+def check_settings(settings: dict[str, Any], caller: str, own: Sequence[str] = ()) -> None:
+    """A ``ConfigError`` naming the settings that :class:`CategorySuggester` does not have.
+
+    For functions that pass ``**params`` on to the suggester, so that a misspelt setting is
+    named with the valid ones, not met as a TypeError; ``own`` are the parameters that the
+    caller sets itself.
+
+    Examples
+    --------
+    >>> check_settings({"threshold": 0.4}, "suggest_categories", own=("taxonomy",))
+    >>> check_settings({"treshold": 0.4}, "suggest_categories", own=("taxonomy",))
+    Traceback (most recent call last):
+    ...
+    socanalysis.errors.ConfigError: suggest_categories: unknown setting(s) treshold; known settings: mode, max_suggestions, threshold, prior_weight, seed, analyzer_factory, embedder, report_kind, category_kind, keyword_weight, centring, min_labelled, C, tune_thresholds, prior_feature, neighbours, neighbour_weight, max_labelled, own_prior_weight, corpus_cuts, min_unlabelled, cut_min_positive, n_jobs, description_examples
+    """  # noqa: E501
+    known = [name for name in _param_names() if name not in own]
+    unknown = sorted(set(settings) - set(known), key=str)
+    if unknown:
+        raise ConfigError(
+            f"{caller}: unknown setting(s) {', '.join(map(str, unknown))}; "
+            f"known settings: {', '.join(known)}"
+        )
 
 
 def _param_names() -> tuple[str, ...]:
