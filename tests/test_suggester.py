@@ -807,3 +807,67 @@ def test_pandas_na_is_an_unknown_language_and_an_empty_text(zero_shot, corpus):
     assert zero_shot.predict(texts, X, column) == zero_shot.predict(texts, X, [None, *langs[1:]])
     with_na = zero_shot.predict_proba([pd.NA, *texts[1:]], X, langs)
     pd.testing.assert_frame_equal(with_na, zero_shot.predict_proba(["", *texts[1:]], X, langs))
+
+
+def test_labels_that_name_no_category_are_refused_as_text_and_as_a_list(embedder, corpus):
+    """ "99" is no §11 point whether it comes as text or in a list; mode="auto" used to drop
+    the text silently (and with every label so, fell back to zero-shot without a word)."""
+    from socanalysis.classify.suggester import parse_labels
+
+    ids, texts, X, langs, labels = corpus
+    as_text = [";".join(lab) for lab in labels]
+    for bad, message in (
+        ("99", r"label #4 \('99'\) names no category of taxonomy 'shl11' \(valid: 1, 2, "),
+        (["99"], r"label #4 names 99, not a category of taxonomy 'shl11' \(valid: 1, 2, "),
+        ("en tiedä", r"label #4 \('en tiedä'\) names no category .* unreadable='ignore'"),
+    ):
+        wrong = [*as_text[:3], bad, *as_text[4:]]
+        with pytest.raises(InputError, match=message):
+            CategorySuggester(embedder=embedder).fit(texts, X, langs, labels=wrong)
+        with pytest.raises(InputError, match=message):
+            cross_validate(texts, X, langs, wrong, embedder=embedder)
+        df = pd.DataFrame({"text": texts, "language": langs, "typed": wrong})
+        with pytest.raises(InputError, match=message):
+            suggest_categories(df, X, labels=wrong, embedder=embedder)
+    with pytest.raises(InputError, match="names no category"):
+        CategorySuggester(embedder=embedder).fit(texts, X, langs, labels=["99"] * len(texts))
+    # text that names some category keeps what it names; a missing value is no label
+    tax = load_taxonomy("shl11")
+    assert parse_labels(["Asuminen, 99", pd.NA, " ", None, 2], tax) == [["2"], [], [], [], ["2"]]
+    # reporters' choices as typed are read leniently where they are read as such: a column of
+    # the report table given to suggest_categories (as analyze reads them), the command line
+    typed = [*as_text[:3], "en tiedä", *as_text[4:-1], "99"]
+    assert parse_labels(typed, tax, unreadable="ignore")[3] == []
+    df = pd.DataFrame({"report_id": ids, "text": texts, "language": langs, "typed": typed})
+    out = suggest_categories(df, X, labels="typed", embedder=embedder)
+    assert out["suggested"].str.len().gt(0).sum() >= 15
+    with pytest.raises(ConfigError, match="unreadable must be 'raise' or 'ignore'"):
+        parse_labels(typed, tax, unreadable="drop")
+
+
+def test_analyze_reads_unreadable_reporter_choices_as_unlabelled():
+    """A reporter's "en tiedä" stops no run: the report is unlabelled, and called unreadable."""
+    import warnings
+
+    import socanalysis as sa
+
+    texts = [
+        "Nuori on asunnoton ja vuokrarästit kasvavat.",
+        "Omaishoitajat uupuvat, lomitusta ei ole.",
+        "Velat kasvavat ja ulosotto vie eläkkeen.",
+        "Bostäder saknas för unga vuxna.",
+        "Närståendevårdare orkar inte.",
+        "Mielenterveyspalveluihin on pitkä jono.",
+    ] * 3
+    chosen = ["2", "10", "3", "2", "10", "8"] * 3
+    chosen[1], chosen[4], chosen[7] = "en tiedä", "99", "muu"
+    frame = pd.DataFrame(
+        {"teksti": [f"{t} ({i})" for i, t in enumerate(texts)], "tuen tarve": chosen}
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # tfidf-lsa warns that it is monolingual
+        result = sa.analyze(frame, embedder="tfidf-lsa", use_cache=False, seed=1)
+    model = result.category_models["shl"]
+    assert model.mode_ == "supervised" and model.n_labelled_ == 15
+    agreement = result.agreement["shl"].set_index("reported")["agreement"]
+    assert agreement.loc[["en tiedä", "99", "muu"]].tolist() == ["unreadable"] * 3

@@ -66,6 +66,10 @@ def suggest_categories(
     labels : str or sequence, optional
         A column of ``reports_df`` (e.g. ``"shl_reported"``) or one value per row with known
         categories; with enough of them the suggester is trained on them (``mode="auto"``).
+        A column is read as ``analyze`` reads the reporters' choices: a value that names no
+        category ("en tiedä") leaves its report unlabelled. A sequence is read as
+        :meth:`CategorySuggester.fit` reads labels: one that names no category raises
+        ``InputError``.
     model : CategorySuggester or path, optional
         A fitted (or saved) suggester to use as is instead of fitting one here.
     evidence : bool, default True
@@ -140,6 +144,11 @@ def suggest_categories(
         sug = model if isinstance(model, CategorySuggester) else CategorySuggester.load(model)
     else:
         sug = CategorySuggester(taxonomy=taxonomy, **params)
+        if label_values is not None and isinstance(labels, str):
+            from socanalysis.classify.suggester import parse_labels
+
+            # a column holds the reporters' choices as typed: read as analyze reads them
+            label_values = parse_labels(label_values, load_taxonomy(taxonomy), unreadable="ignore")
         if len(idx):
             sug.fit(
                 sub_texts,

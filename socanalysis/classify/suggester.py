@@ -91,13 +91,52 @@ def _platt(scores: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     return float(pl.coef_[0, 0]), float(pl.intercept_[0])
 
 
-def parse_labels(labels: Sequence[Any], taxonomy: Taxonomy) -> list[list[str]]:
+_UNREADABLE = ("raise", "ignore")
+
+
+def parse_labels(
+    labels: Sequence[Any], taxonomy: Taxonomy, unreadable: str = "raise"
+) -> list[list[str]]:
     """Labels as lists of category keys, primary first.
 
-    Accepts per report a list of keys, a ``;``-separated string (``"2;3"``) or what a reporter
-    typed (``"Asuminen, 3"``); ``None``/NaN/empty means unlabelled (``[]``). A list that names
-    a key the taxonomy lacks raises ``InputError``.
+    Parameters
+    ----------
+    labels : sequence
+        Per report a list of keys, a ``;``-separated string (``"2;3"``) or what a reporter
+        typed (``"Asuminen, 3"``; parts that name no category are left out); ``None``, NaN,
+        pandas' NA or an empty string means unlabelled (``[]``).
+    taxonomy : Taxonomy
+    unreadable : {"raise", "ignore"}, default "raise"
+        What to do with a label that is text but names no category at all (``"99"`` for
+        §11, ``"en tiedä"``): ``"raise"`` an ``InputError``, as for a list that names a key
+        the taxonomy lacks (a label given to learn from that says nothing is a mistake to
+        fix, not a report to drop silently); ``"ignore"`` counts it as unlabelled, for
+        reporters' own choices as typed in a form, which ``analyze`` and
+        ``train-categories`` read so (and report as unreadable).
+
+    Raises
+    ------
+    InputError
+        A list that names a key the taxonomy lacks; with ``unreadable="raise"`` a text label
+        that names no category.
+
+    Examples
+    --------
+    >>> from socanalysis.classify.taxonomy import load_taxonomy
+    >>> shl = load_taxonomy("shl11")
+    >>> parse_labels(["2;3", "Asuminen, 99", None, ["10"]], shl)
+    [['2', '3'], ['2'], [], ['10']]
+    >>> parse_labels(["2", "99"], shl, unreadable="ignore")
+    [['2'], []]
+    >>> parse_labels(["2", "99"], shl)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    socanalysis.errors.InputError: label #2 ('99') names no category of taxonomy 'shl11' ...
     """
+    from socanalysis.nlp.per_text import is_missing
+
+    if unreadable not in _UNREADABLE:
+        raise ConfigError(f"unreadable must be 'raise' or 'ignore', got {unreadable!r}")
     out: list[list[str]] = []
     valid = set(taxonomy.keys)
     for i, lab in enumerate(labels):
@@ -110,8 +149,20 @@ def parse_labels(labels: Sequence[Any], taxonomy: Taxonomy) -> list[list[str]]:
                     f"{taxonomy.name!r} (valid: {', '.join(taxonomy.keys)})"
                 )
             out.append(list(dict.fromkeys(keys)))
-        else:
-            out.append(taxonomy.parse_reported(lab))
+            continue
+        if is_missing(lab):
+            out.append([])
+            continue
+        keys = taxonomy.parse_reported(lab)
+        if not keys and unreadable == "raise" and str(lab).strip():
+            raise InputError(
+                f"label #{i + 1} ({lab!r}) names no category of taxonomy {taxonomy.name!r} "
+                f"(valid: {', '.join(taxonomy.keys)}, or their names); correct it, leave it "
+                "empty (None) for an unlabelled report, or read reporters' choices as typed "
+                "with parse_labels(labels, taxonomy, unreadable='ignore'), which leaves such "
+                "labels out"
+            )
+        out.append(keys)
     return out
 
 
@@ -405,7 +456,9 @@ class CategorySuggester:
             "fi", "sv", "mixed", "other" or None per report; picks the keyword language.
         labels : sequence, optional
             Per report a list of keys (primary first), a ``;``-separated string, a reporter's
-            free text, or None for unlabelled reports.
+            free text, or None for unlabelled reports. A label that names no category
+            (``"99"``, ``["99"]``) raises ``InputError``; to leave such typed labels out, read
+            them with :func:`parse_labels` and ``unreadable="ignore"`` first.
         report_ids : sequence, optional
             Used by :meth:`explain` to name similar labelled reports.
         wait : bool, default True
