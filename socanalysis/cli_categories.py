@@ -132,7 +132,8 @@ def _load_labelled(path, taxonomy, text_column, label_column, language_column, i
     gcol = _pick(df, language_column, _LANG_COLUMNS, "language", required=False)
     icol = _pick(df, id_column, _ID_COLUMNS, "id", required=False)
     texts = df[tcol].fillna("").astype(str).tolist()
-    labels = parse_labels(df[lcol].tolist(), tax)
+    # reporters' choices as typed: one that names no category is left out, and said so below
+    labels = parse_labels(df[lcol].tolist(), tax, unreadable="ignore")
     keep = [i for i, (t, lab) in enumerate(zip(texts, labels, strict=False)) if t.strip() and lab]
     cells = df[lcol].fillna("").astype(str).str.strip().tolist()
     unread = [i for i, lab in enumerate(labels) if not lab and cells[i]]

@@ -836,7 +836,7 @@ def _start_categories(
     fitting in worker processes when this returns; :func:`_finish_categories` collects them.
     Nothing here writes to ``table``, which the stages in between change.
     """
-    from socanalysis.classify.suggester import CategorySuggester
+    from socanalysis.classify.suggester import CategorySuggester, parse_labels
     from socanalysis.review_flow import training_labels_for
 
     started: dict[str, Any] = {
@@ -860,6 +860,9 @@ def _start_categories(
         )
         if review is not None:
             started["corrected"][name] = {"corrected_labels_used": n_corrected}
+        # the reporters' choices as typed: one that names no category ("en tiedä") leaves
+        # its report unlabelled (the agreement table calls it unreadable), it stops no run
+        keys = parse_labels(labels, started["taxonomies"][name], unreadable="ignore")
         # fitted here rather than inside suggest_categories, so the result can keep it
         suggester = CategorySuggester(
             started["taxonomies"][name],
@@ -871,7 +874,7 @@ def _start_categories(
             reports["text"].tolist(),
             embeddings,
             reports["language"].tolist(),
-            labels=labels if any(str(v).strip() for v in labels) else None,
+            labels=keys if any(keys) else None,
             report_ids=report_ids,
             wait=False,
         )

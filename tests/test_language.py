@@ -187,11 +187,58 @@ def test_user_mistakes_raise_clear_errors(detector: LanguageDetector) -> None:
     with pytest.raises(InputError, match="list, tuple"):
         detector.detect(42)
     with pytest.raises(ConfigError, match="fi"):
-        LanguageDetector(lingua_languages=("sv", "da"))
+        LanguageDetector(lingua_languages=("sv", "da")).detect(["Asiakas odottaa"])
     with pytest.raises(ConfigError, match="mixed_min_share"):
-        LanguageDetector(mixed_min_share=0.9)
+        LanguageDetector(mixed_min_share=0.9).detect(["Asiakas odottaa"])
     with pytest.raises(InputError, match="labels"):
         LanguageDetector().fit(["a", "b"], ["fi", "de"])
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"mixed_min_share": 2}, r"mixed_min_share=2 must be in \[0, 0.5\]"),
+        ({"mixed_min_share": "a lot"}, "mixed_min_share='a lot' must be in"),
+        ({"mixed_min_words": 0}, "mixed_min_words=0 must be at least 1"),
+        ({"cheap_threshold": 1.5}, "cheap_threshold=1.5 must be in"),
+        ({"sentence_min_confidence": -1}, "sentence_min_confidence=-1 must be in"),
+        ({"lingua_languages": ("sv", "da")}, "must include 'fi' and 'sv'"),
+        ({"lingua_languages": "fisv"}, "must be a list of ISO 639-1 codes"),
+    ],
+)
+def test_parameters_are_checked_on_use_not_in_the_constructor(params, message) -> None:
+    """scikit-learn's convention: the constructor stores, fit / detect / warm check."""
+    det = LanguageDetector(**params)  # no error yet
+    for use in (
+        lambda: det.detect(["Asiakas odottaa"]),
+        lambda: det.fit(["Asiakas odottaa"], ["fi"]),
+        det.warm,
+    ):
+        with pytest.raises(ConfigError, match=message):
+            use()
+
+
+def test_detector_get_params_set_params_and_clone(detector: LanguageDetector) -> None:
+    from sklearn.base import clone
+
+    det = LanguageDetector(mixed_min_share=0.2, seed=3)
+    params = det.get_params()
+    assert params["mixed_min_share"] == 0.2 and params["seed"] == 3
+    assert set(params) >= {"lingua_languages", "weights", "cues_path", "cache_dir"}
+    twin = clone(det)
+    assert twin is not det and twin.get_params() == params
+    texts = ["Asiakkaan toimeentulotuki viivästyi", "hon fick inte hjälp"]
+    assert twin.detect(texts).equals(detector.detect(texts))
+    with pytest.raises(ConfigError, match="no parameter 'colour'; use one of lingua_languages"):
+        twin.set_params(seed=4, colour="red")
+    assert twin.seed == 3  # a refused call changes nothing
+    # a changed parameter takes effect: what was loaded for the old value is loaded again
+    assert twin.set_params(lingua_languages=("fi", "sv")) is twin
+    with pytest.raises(ConfigError, match="fitted for lingua languages"):
+        twin.detect(texts)
+    twin.set_params(lingua_languages=params["lingua_languages"], mixed_min_share=2)
+    with pytest.raises(ConfigError, match="mixed_min_share=2"):
+        twin.detect(texts)
 
 
 def test_sentence_view(detector: LanguageDetector) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import doctest
 import pickle
 
+import numpy as np
+import pandas as pd
 import pytest
 from sklearn.base import clone
 from sklearn.feature_extraction.text import CountVectorizer
@@ -631,15 +633,57 @@ def test_min_len_drops_short_lemmas() -> None:
     ],
 )
 def test_invalid_parameters_raise_config_error(params: dict) -> None:
+    analyzer = LemmaAnalyzer(**params)  # scikit-learn's convention: the constructor only stores
     with pytest.raises(ConfigError):
-        LemmaAnalyzer(**params)
+        analyzer("Asunnoista on pulaa")
+    with pytest.raises(ConfigError):
+        analyzer.lemmatize_texts(["Asunnoista on pulaa"])
+    with pytest.raises(ConfigError):
+        LemmaAnalyzer().set_params(**params)
 
 
 def test_set_params_validates() -> None:
     analyzer = LemmaAnalyzer("fi")
     assert analyzer.set_params(language="sv").language == "sv"
-    with pytest.raises(ConfigError, match="no parameter"):
+    with pytest.raises(ConfigError, match="no parameter 'colour'"):
         analyzer.set_params(colour="red")
+    # a refused value is not left behind, and neither are the others of the same call
+    with pytest.raises(ConfigError, match="language must be one of"):
+        analyzer.set_params(min_len=3, language="en")
+    assert analyzer.get_params() == LemmaAnalyzer("sv").get_params()
+    assert analyzer("Bostäder saknas") == ["bostad", "sakna"]
+
+
+def test_numpy_integers_are_whole_numbers() -> None:
+    analyzer = LemmaAnalyzer("fi", ngram_range=(np.int64(1), np.int64(2)), min_len=np.int32(2))
+    assert analyzer == LemmaAnalyzer("fi", ngram_range=(1, 2))
+    assert analyzer("Nuorten asunnottomuus") == ["nuori", "asunnottomuus", "nuori asunnottomuus"]
+    with pytest.raises(ConfigError, match="ngram_range"):
+        LemmaAnalyzer(ngram_range=(1.0, 2.0))("a")
+    with pytest.raises(ConfigError, match="min_len"):
+        LemmaAnalyzer(min_len=True)("a")
+
+
+def test_analyzer_in_a_grid_search() -> None:
+    """Cloned and re-parametrised by GridSearchCV inside a vectorizer, as BERTopic users do."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GridSearchCV
+    from sklearn.pipeline import make_pipeline
+
+    texts = [
+        "Asunnot puuttuvat ja vuokrat nousevat",
+        "Asunnon vuokra on liian kallis",
+        "Nuorilla ei ole asuntoa",
+        "Omaishoitajat uupuvat",
+        "Omaishoidon vapaat jäävät pitämättä",
+        "Omaishoitaja ei saa lomitusta",
+    ]
+    model = make_pipeline(CountVectorizer(analyzer=LemmaAnalyzer("fi")), LogisticRegression())
+    grid = {"countvectorizer__analyzer__ngram_range": [(1, 1), (1, 2)]}
+    search = GridSearchCV(model, grid, cv=2).fit(texts, [0, 0, 0, 1, 1, 1])
+    best = search.best_estimator_.named_steps["countvectorizer"].analyzer
+    assert isinstance(best, LemmaAnalyzer) and best.language == "fi"
+    assert pickle.loads(pickle.dumps(search.best_estimator_)).predict(texts[:1]).tolist() == [0]
 
 
 def test_batch_matches_single_calls_and_is_deterministic(fi: LemmaAnalyzer) -> None:
@@ -671,6 +715,38 @@ def test_batch_validates_inputs() -> None:
         analyzer.lemmatize_texts(["a", "b"], ["fi"])
     with pytest.raises(InputError, match="not a string"):
         analyzer.lemmatize_texts(["a", 3])
+
+
+def test_batch_refuses_what_it_would_read_wrongly() -> None:
+    """One string would be lemmatised letter by letter, a DataFrame as its column names."""
+    analyzer = LemmaAnalyzer("fi")
+    for call in (analyzer.lemmatize_texts, lemmatize_texts):
+        with pytest.raises(InputError, match=r"not one string; wrap it in a list: lemmatize_te"):
+            call("Asunnoista on pulaa")
+    with pytest.raises(InputError, match="not None; wrap it in a list"):
+        analyzer.lemmatize_texts(None)
+    with pytest.raises(InputError, match=r"not a DataFrame; pass its text column"):
+        analyzer.lemmatize_texts(pd.DataFrame({"text": ["Asunnoista on pulaa"]}))
+    with pytest.raises(InputError, match=r"not int; e\.g\. lemmatize_texts\(\['first text'"):
+        analyzer.lemmatize_texts(5)
+    with pytest.raises(InputError, match=r"languages=5; pass one language for all texts"):
+        analyzer.lemmatize_texts(["Asunnoista on pulaa"], 5)
+    with pytest.raises(InputError, match=r"not a Series; for a column .* use lemmatize_texts"):
+        add_lemmas(pd.Series(["Asunnoista on pulaa"]))
+    with pytest.raises(InputError, match=r"add_lemmas takes a report table .* not list"):
+        add_lemmas(["Asunnoista on pulaa"])
+
+
+def test_pandas_na_is_an_empty_text_and_an_unknown_language() -> None:
+    """A nullable string column (df.convert_dtypes()) holds pd.NA where a text is missing."""
+    texts = ["Asunnoista on pulaa", None, "Bostäder saknas"]
+    frame = pd.DataFrame({"text": texts, "language": ["fi", None, None]}).convert_dtypes()
+    assert frame["text"].iloc[1] is pd.NA and frame["language"].iloc[2] is pd.NA
+    expected = LemmaAnalyzer().lemmatize_texts(texts, ["fi", None, None])
+    assert expected[0] == ["asunto", "pula"] and expected[1] == []
+    assert add_lemmas(frame)["lemmas"].tolist() == expected
+    assert LemmaAnalyzer().lemmatize_texts(frame["text"], frame["language"]) == expected
+    assert lemmatize_texts(frame["text"], pd.NA) == lemmatize_texts(texts, None)
 
 
 def test_auto_language_guess_and_mixed_words() -> None:

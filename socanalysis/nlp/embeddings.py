@@ -220,6 +220,12 @@ class Embedder(ABC):
     def __repr__(self) -> str:
         return f"{type(self).__name__}(name={self.name!r})"
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> Embedder:
+        # scikit-learn's clone deep-copies the parameters of an estimator, and an embedder is
+        # one (CategorySuggester(embedder=...)): a loaded model and an open cache cannot be
+        # copied, and need not be, since a text's vector does not depend on who asks for it
+        return self
+
     # -- encoding -----------------------------------------------------------------------------
     @abstractmethod
     def _encode_batch(self, texts: list[str], kind: str) -> np.ndarray:

@@ -136,6 +136,18 @@ def _read_weights(path: str) -> dict[str, Any]:
     return safe_load_yaml(text)
 
 
+def _within(value: Any, low: float, high: float) -> bool:
+    """Whether ``value`` is a number (not a bool, not NaN) from ``low`` to ``high``."""
+    from numbers import Real
+
+    return (
+        isinstance(value, Real)
+        and not isinstance(value, bool)
+        and not math.isnan(value)
+        and low <= value <= high
+    )
+
+
 def _softmax(z: Any) -> Any:
     import numpy as np
 
@@ -200,7 +212,8 @@ class LanguageDetector:
         cues_path: str | None = None,
         cache_dir: str | None = None,
     ) -> None:
-        self.lingua_languages = tuple(lingua_languages)
+        # stored as given (scikit-learn convention): checked by fit, detect and warm
+        self.lingua_languages = lingua_languages
         self.lingua_high_accuracy_below = lingua_high_accuracy_below
         self.cheap_threshold = cheap_threshold
         self.mixed_min_words = mixed_min_words
@@ -211,7 +224,6 @@ class LanguageDetector:
         self.weights = weights
         self.cues_path = cues_path
         self.cache_dir = cache_dir
-        self._validate()
         self._lock = threading.Lock()
         self._cues: CueFeaturizer | None = None
         self._lingua: LinguaFeaturizer | None = None
@@ -221,19 +233,66 @@ class LanguageDetector:
         self.weights_: dict[str, Any] | None = None
         self._models: list[dict[str, Any]] | None = None
 
+    # ------------------------------------------------------------------ parameters
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """The constructor's parameters (scikit-learn convention, so that ``clone`` works).
+
+        Examples
+        --------
+        >>> LanguageDetector(mixed_min_share=0.2).get_params()["mixed_min_share"]
+        0.2
+        """
+        import inspect
+
+        names = [p for p in inspect.signature(type(self).__init__).parameters if p != "self"]
+        return {name: getattr(self, name) for name in names}
+
+    def set_params(self, **params: Any) -> LanguageDetector:
+        """Set constructor parameters (scikit-learn convention); checked when next used.
+
+        An unknown name raises ``ConfigError`` and changes nothing. Dictionaries, lingua and
+        weights loaded for the old values are loaded again on next use; weights learned by
+        :meth:`fit` are kept unless ``weights`` is set.
+        """
+        valid = self.get_params()
+        unknown = sorted(set(params) - set(valid))
+        if unknown:
+            raise ConfigError(
+                f"LanguageDetector has no parameter {', '.join(map(repr, unknown))}; "
+                f"use one of {', '.join(valid)}"
+            )
+        for name, value in params.items():
+            setattr(self, name, value)
+        with self._lock:
+            self._cues = self._lingua = self._broad = None
+            self._counts = self._freqs = None
+            self._models = None
+            if "weights" in params:
+                self.weights_ = None
+        return self
+
     # ------------------------------------------------------------------ set-up
     def _validate(self) -> None:
-        if not {"fi", "sv"} <= set(self.lingua_languages):
+        """The parameters checked where they are used (the constructor only stores them)."""
+        langs = self.lingua_languages
+        if (
+            isinstance(langs, str)
+            or not isinstance(langs, Sequence)
+            or not all(isinstance(c, str) for c in langs)
+        ):
             raise ConfigError(
-                f"lingua_languages={self.lingua_languages!r} must include 'fi' and 'sv'"
+                f"lingua_languages={langs!r} must be a list of ISO 639-1 codes, "
+                "e.g. ('fi', 'sv', 'en')"
             )
-        if self.cheap_threshold is not None and not 0.0 <= self.cheap_threshold <= 1.0:
+        if not {"fi", "sv"} <= set(langs):
+            raise ConfigError(f"lingua_languages={langs!r} must include 'fi' and 'sv'")
+        if self.cheap_threshold is not None and not _within(self.cheap_threshold, 0.0, 1.0):
             raise ConfigError(f"cheap_threshold={self.cheap_threshold!r} must be in [0, 1]")
-        if not 0.0 <= self.mixed_min_share <= 0.5:
+        if not _within(self.mixed_min_share, 0.0, 0.5):
             raise ConfigError(f"mixed_min_share={self.mixed_min_share!r} must be in [0, 0.5]")
-        if self.mixed_min_words < 1:
+        if not _within(self.mixed_min_words, 1, math.inf):
             raise ConfigError(f"mixed_min_words={self.mixed_min_words!r} must be at least 1")
-        if not 0.0 <= self.sentence_min_confidence <= 1.0:
+        if not _within(self.sentence_min_confidence, 0.0, 1.0):
             raise ConfigError(
                 f"sentence_min_confidence={self.sentence_min_confidence!r} must be in [0, 1]"
             )
@@ -340,6 +399,7 @@ class LanguageDetector:
 
     def warm(self) -> LanguageDetector:
         """Load dictionaries, weights and the low-accuracy lingua model now, not on first use."""
+        self._validate()
         cues, lingua = self._featurizers()
         self._ensure_models()
         cues.warm()
@@ -554,6 +614,7 @@ class LanguageDetector:
         """
         import numpy as np
 
+        self._validate()
         texts = [_as_text(t) for t in texts]
         y = np.asarray(list(labels))
         if len(y) != len(texts):
@@ -743,6 +804,7 @@ class LanguageDetector:
         import numpy as np
         import pandas as pd
 
+        self._validate()
         index, values = _coerce_texts(texts)
         n = len(values)
         language = np.array(["unknown"] * n, dtype=object)

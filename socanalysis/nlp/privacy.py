@@ -253,16 +253,6 @@ def mask(text: str, spans: Sequence[PiiSpan] | None = None, language: str = "fi"
     )
 
 
-def _is_missing(value: Any, pd: Any) -> bool:
-    """None, NaN, pd.NA or NaT (but not a string or a list)."""
-    if value is None or isinstance(value, str):
-        return value is None
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):  # array-likes: not a missing scalar
-        return False
-
-
 def _format_types(counts: Mapping[str, int]) -> str:
     return ";".join(f"{t}:{n}" for t, n in counts.items() if n)
 
@@ -299,23 +289,18 @@ def mask_reports(
     """
     import pandas as pd
 
-    if isinstance(texts, str) or texts is None:
-        # list("Matti ...") would mask one letter at a time, and find nothing
-        raise InputError(
-            "mask_reports takes a list or Series of texts, not "
-            f"{'None' if texts is None else 'one string'}; wrap it in a list: mask_reports([text]) "
-            "(or use mask(text) for one text)"
-        )
+    from socanalysis.nlp.per_text import check_texts, is_missing, per_text_languages
+
+    # list("Matti ...") would mask one letter at a time, and find nothing
+    check_texts(texts, "mask_reports", "mask(text)")
     index = texts.index if isinstance(texts, pd.Series) else None
     text_list = list(texts)
-    from socanalysis.nlp.per_text import per_text_languages
-
     lang_list = per_text_languages(languages, len(text_list), "mask_reports")
     rows = []
     for position, (text, lang) in enumerate(zip(text_list, lang_list, strict=True)):
-        if _is_missing(text, pd):
+        if is_missing(text):
             text = ""
-        if _is_missing(lang, pd):
+        if is_missing(lang):
             lang = None
         if not isinstance(text, str):
             raise InputError(

@@ -56,7 +56,11 @@ def default_analyzer_factory(language: str) -> Callable[[str], list[str]]:
     """The analyzer used when ``ThemeModel(analyzer_factory=None)``: the project's lemmatiser."""
     from socanalysis.nlp.analyzer import LemmaAnalyzer
 
-    return LemmaAnalyzer(language)
+    analyzer = LemmaAnalyzer(language)
+    # a factory hands out an analyzer per language: an unknown language is refused here, not
+    # at the first text (the analyzer checks its parameters on use, as scikit-learn's do)
+    analyzer._validate()
+    return analyzer
 
 
 @dataclass
