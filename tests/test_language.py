@@ -507,3 +507,10 @@ def test_fit_stores_word_count_forms_and_reloads_them() -> None:
     assert "word_count_features" not in LanguageDetector().fit(texts, labels).weights_
     with pytest.raises(ConfigError, match="per language"):
         LanguageDetector().fit(texts, labels, word_count_features=("pair",))
+
+
+def test_detect_languages_refuses_a_seed_that_is_no_seed() -> None:
+    from socanalysis import detect_languages
+
+    with pytest.raises(ConfigError, match="seed must be an integer"):
+        detect_languages(["Vuokrat nousevat."], seed="x")

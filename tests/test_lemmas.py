@@ -808,3 +808,9 @@ def test_add_lemmas_to_a_report_table() -> None:
     with pytest.raises(InputError, match="no column 'teksti'"):
         add_lemmas(reports, text_column="teksti")
     assert add_lemmas(reports, language_column=None)["lemmas"].tolist()[0] == ["asunto", "vuokra"]
+
+
+def test_one_letter_abbreviations_and_initials_are_no_terms(fi: LemmaAnalyzer) -> None:
+    terms = fi("Velkaa yht. n. 18 000 e. ja vuokra. S. Virtanen soitti.")
+    assert not [t for t in terms if sum(c.isalpha() for c in t) < 2]
+    assert {"velka", "vuokra"} <= set(terms)

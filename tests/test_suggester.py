@@ -871,3 +871,18 @@ def test_analyze_reads_unreadable_reporter_choices_as_unlabelled():
     assert model.mode_ == "supervised" and model.n_labelled_ == 15
     agreement = result.agreement["shl"].set_index("reported")["agreement"]
     assert agreement.loc[["en tiedä", "99", "muu"]].tolist() == ["unreadable"] * 3
+
+
+def test_results_line_up_with_a_filtered_table_and_language_labels_are_read(zero_shot, corpus):
+    ids, texts, X, langs, _ = corpus
+    df = pd.DataFrame({"report_id": ids, "text": texts, "language": langs, "status": "ok"})
+    subset = df[df.index % 2 == 1]
+    rows = subset.index.to_numpy()
+    scores = zero_shot.predict_proba(subset["text"], X[rows], subset["language"])
+    assert scores.index.equals(subset.index)
+    shouting = zero_shot.predict_proba(subset["text"], X[rows], subset["language"].str.upper())
+    pd.testing.assert_frame_equal(shouting, scores)
+    out = suggest_categories(subset, X[rows], taxonomy="shl11", model=zero_shot)
+    assert out.index.equals(subset.index)
+    with pytest.raises(InputError, match="has the language 'de'"):
+        zero_shot.predict(texts, X, ["de"] * len(texts))

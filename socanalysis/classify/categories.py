@@ -172,7 +172,8 @@ def suggest_categories(
             if expl is not None:
                 explained[i] = _evidence_text(expl[r])
     return pd.DataFrame(
-        {"report_id": ids, "suggested": suggested, "scores": scores, "evidence": explained}
+        {"report_id": ids, "suggested": suggested, "scores": scores, "evidence": explained},
+        index=reports_df.index,  # row for row with the caller's table, also a filtered one
     )
 
 

@@ -410,10 +410,17 @@ class CategorySuggester:
         if languages is None:
             langs: list[str | None] = [None] * len(texts)
         else:
-            # a missing language (None, NaN, pandas' NA) is unknown: keywords of all languages
-            langs = [None if is_missing(lg) else str(lg) for lg in languages]
-            if len(langs) != len(texts):
-                raise InputError(f"got {len(langs)} languages for {len(texts)} texts")
+            from socanalysis.nlp.language_codes import report_languages
+
+            languages = list(languages)
+            if len(languages) != len(texts):
+                raise InputError(f"got {len(languages)} languages for {len(texts)} texts")
+            # a missing language (None, NaN, pandas' NA) is unknown: keywords of all languages;
+            # "FI" is Finnish, and a label that is no report language is refused
+            langs = [
+                None if is_missing(lg) else code
+                for lg, code in zip(languages, report_languages(languages), strict=True)
+            ]
         norms = np.linalg.norm(X, axis=1, keepdims=True)
         X = X / np.maximum(norms, 1e-12)
         return texts, X, langs
@@ -1066,15 +1073,21 @@ class CategorySuggester:
 
         Returns
         -------
-        pandas.DataFrame of shape (n_reports, n_categories), indexed by ``report_ids`` if given.
+        pandas.DataFrame of shape (n_reports, n_categories), indexed by ``report_ids`` if
+        given, else by the index of ``texts`` when that is a Series.
         """
         import pandas as pd
 
         self._check_fitted()
+        if report_ids is None and isinstance(texts, pd.Series):
+            report_ids = texts.index
         texts, X, langs = self._check_inputs(texts, embeddings, languages)
         self._check_width(X)
         logits, _ = self._logits(texts, X, langs)
-        index = pd.Index(list(report_ids), name="report_id") if report_ids is not None else None
+        if isinstance(report_ids, pd.Index):
+            index = report_ids
+        else:
+            index = pd.Index(list(report_ids), name="report_id") if report_ids is not None else None
         return pd.DataFrame(_sigmoid(logits), columns=self.keys_, index=index)
 
     def _rank(self, P: np.ndarray) -> list[list[int]]:

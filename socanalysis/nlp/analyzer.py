@@ -251,7 +251,9 @@ class LemmaAnalyzer:
             if self.drop_stopwords and (token.is_stop or phrases[i]):
                 continue
             lemma = token.lemma_
-            if len(lemma) < self.min_len or not any(c.isalpha() for c in lemma):
+            # letters, not characters: "n." (noin), "e." (euro) and an initial "S." are no
+            # terms, whatever the period that the tokenizer keeps on them
+            if sum(c.isalpha() for c in lemma) < self.min_len:
                 continue
             terms.append(lemma)
         return self._ngrams(terms)

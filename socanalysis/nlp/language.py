@@ -990,7 +990,9 @@ def detect_languages(texts: Any, *, seed: int = 0, sentence_view: bool = False) 
     """
     import pandas as pd
 
-    det = _default_detector(seed)
+    from socanalysis.params import check_seed
+
+    det = _default_detector(check_seed(seed))
     index, values = _coerce_texts(texts)
     out = det.detect(values if index is None else pd.Series(values, index=index, dtype=object))
     if sentence_view:
