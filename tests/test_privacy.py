@@ -296,6 +296,49 @@ def test_no_names_in_ordinary_text(text, language):
     assert find_pii(text, language) == []
 
 
+# --- a listed surname in lower case after a first name -----------------------------------------
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("asiakas pekka nieminen soitti", "fi", "asiakas [NIMI] soitti"),
+        ("Asiakas Pekka nieminen soitti.", "fi", "Asiakas [NIMI] soitti."),
+        ("Pekka nieminen soitti.", "fi", "[NIMI] soitti."),
+        ("Soitin Pekka niemiselle eilen.", "fi", "Soitin [NIMI] eilen."),  # inflected
+        ("asiakas Hertta nieminen soitti.", "fi", "asiakas [NIMI] soitti."),  # in no list
+        ("äiti Anna nieminen soitti.", "fi", "äiti [NIMI] soitti."),  # Anna masked by the cue
+        ("soitti matti virtanen eilen", "fi", "soitti [NIMI] eilen"),  # all in lower case
+        (
+            "klienten erik lindholm bor på storgatan 12",
+            "sv",
+            "klienten [NAMN] bor på storgatan 12",
+        ),
+        ("Jag träffade Erik lindholms mamma.", "sv", "Jag träffade [NAMN] mamma."),
+    ],
+)
+def test_lower_case_surname_after_a_first_name(text, language, expected):
+    assert mask(text, language=language).text == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        # an ordinary word after a first name: only the first name
+        ("Asiakas Pekka soitti eilen.", "fi", "Asiakas [NIMI] soitti eilen."),
+        ("Pekka ja nieminen.", "fi", "[NIMI] ja nieminen."),  # not right after it
+        # a surname that is also an everyday word stays a word in lower case
+        ("asiakas Matti kivi", "fi", "asiakas [NIMI] kivi"),
+        ("Klienten Erik berg bor här.", "sv", "Klienten [NAMN] berg bor här."),
+        ("soitti matti kivi eilen", "fi", "soitti matti kivi eilen"),
+        # an everyday-word first name in lower case is no first name
+        ("anna nieminen soitti", "fi", "anna nieminen soitti"),
+        # an inflected first name is not followed by its surname (Pekka's Swedish friend)
+        ("Tapasin Pekan ruotsalaisen ystävän.", "fi", "Tapasin [NIMI] ruotsalaisen ystävän."),
+    ],
+)
+def test_lower_case_word_after_a_first_name_that_is_no_surname(text, language, expected):
+    assert mask(text, language=language).text == expected
+
+
 # --- negatives: nothing of these is personal data ----------------------------------------------
 @pytest.mark.parametrize(
     "text",
