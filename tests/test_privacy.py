@@ -79,6 +79,31 @@ def test_hetu_typed_with_a_space_for_the_century_sign():
     assert find_pii("Summa 131052 308A ja koodi 123456 789X.") == []
 
 
+def test_hetu_typed_without_a_separator():
+    # masked only when the date and the check character hold, as with a space
+    assert types_and_texts("Hetu 131052308T ilman erotinta.") == [("hetu", "131052308T")]
+    assert mask("hetu:131052308t, soita.").text == "hetu:[HETU], soita."
+    digits_only = make_hetu("290200", "A", "123").replace("A", "")  # check char a digit
+    assert digits_only.isdigit() and types_and_texts(f"Hetu {digits_only}.") == [
+        ("hetu", digits_only)
+    ]
+    # a wrong check character, no real date (29 Feb 2001, 30 Feb), other ten-character tokens
+    assert find_pii("Tilaus 1310523080, viite 131052308A ja koodi 2902011239.") == []
+    assert find_pii("Numerot 3002991234, 1234567890 ja 9876543210X sekä AB1310523.") == []
+    # a longer number or one glued to a decimal is no identity code
+    assert find_pii("Summa 1131052308T tai 5,131052308T.") == []
+
+
+def test_ten_digits_starting_with_0_are_a_phone_not_a_hetu():
+    # a valid code as digits (1 May 1994, check character 2) reads as a phone typed without
+    # spaces: masked as one, like the phone numbers it far more often is
+    assert hetu_is_valid("010594-9032")
+    assert types_and_texts("Soita 0105949032 tai 0405037641.") == [
+        ("phone", "0105949032"),
+        ("phone", "0405037641"),
+    ]
+
+
 def test_hetu_shapes_that_are_not_hetus():
     assert find_pii("Diaarinumero 131052-3080X ja 1310523-08T.") == []
 
