@@ -715,21 +715,24 @@ def _lowercase_surnames(
     """
     langs = _languages(language)
     for left, right in zip(tokens, tokens[1:], strict=False):
-        if right.capitalised or right.score > 0 or _gap(text, left, right) != " ":
+        # most words are neither masked nor a listed name: nothing more to look at
+        if (left.score <= 0 and left.name is None) or right.capitalised or right.score > 0:
             continue
-        if left.score > 0:
-            first = left.name is None or _first_name_as_written(left, lex)
-        else:  # both in lower case: the first name must not be an everyday word either
-            first = (
-                not left.capitalised and _first_name_as_written(left, lex) and left.cf not in amb
-            )
-        if not first:
+        if not _may_precede_a_surname(left, lex, amb) or _gap(text, left, right) != " ":
             continue
         # the word's facts are looked up only here: most lower-case words never need them
         kind, name, *_ = _word_facts(right.text, langs)
         if kind == "institution" or name not in lex.surnames or name in amb:
             continue
         left.score = right.score = max(left.score, lex.scores["neighbour"])
+
+
+def _may_precede_a_surname(tok: _Token, lex: _Lexicon, amb: frozenset[str]) -> bool:
+    """A masked first name (listed, as written, or in no list), or a listed first name in
+    lower case that is not also an everyday word ("anna" = give)."""
+    if tok.score > 0:
+        return tok.name is None or _first_name_as_written(tok, lex)
+    return not tok.capitalised and tok.cf not in amb and _first_name_as_written(tok, lex)
 
 
 # a word in capitals (Latin, Latin-1 and Cyrillic letters), hyphenated parts included
