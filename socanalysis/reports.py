@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import os
+import re
 from collections.abc import Mapping
 from functools import lru_cache
 from importlib import resources
@@ -671,17 +672,35 @@ def _rename_repeated_ids(table: pd.DataFrame) -> None:
         table.at[index, "status_reason"] = f"{reason}; {note}" if reason else note
 
 
+@lru_cache(maxsize=1)
+def _name_sized_word() -> re.Pattern[str]:
+    """Letters in a row as many as the shortest name the name finder takes ("Bo", "Ek")."""
+    from socanalysis.nlp.privacy_data import patterns
+
+    return re.compile(rf"[^\W\d_]{{{int(patterns()['names']['min_length'])}}}")
+
+
 def _identifies_a_person(value: str) -> bool:
-    """Whether a report id holds an identity code, a phone number or an e-mail address.
+    """Whether a report id holds an identity code, a phone number, an e-mail address or a name.
 
     Examples
     --------
     >>> _identifies_a_person("131052-308T"), _identifies_a_person("4827119")
     (True, False)
+    >>> _identifies_a_person("Matti Virtanen"), _identifies_a_person("Turku-12")
+    (True, False)
     """
     from socanalysis.nlp.privacy_structured import find_emails, find_hetus, find_phones
 
-    return any(find(value) for find in (find_hetus, find_phones, find_emails))
+    if any(find(value) for find in (find_hetus, find_phones, find_emails)):
+        return True
+    # an id with no word as long as the shortest name ("4827119", "r001") cannot hold one, and
+    # needs no dictionary loaded to say so; an id has no language: both dictionaries are asked
+    if _name_sized_word().search(value) is None:
+        return False
+    from socanalysis.nlp.privacy_names import find_names
+
+    return bool(find_names(value, "mixed"))
 
 
 def _assign_id(
@@ -694,9 +713,9 @@ def _assign_id(
     given = record["report_id"]
     if given and _identifies_a_person(given):
         # ids are shown wherever a report is named (examples of a theme, weak signals): an
-        # id that is someone's identity code, phone or e-mail cannot be, so it is replaced
+        # id that is someone's identity code, phone, e-mail or name cannot be, so it is replaced
         notes.append(
-            "the id held personal data (an identity code, phone number or e-mail); "
+            "the id held personal data (an identity code, phone number, e-mail or name); "
             "a generated id is used instead"
         )
         given = ""

@@ -102,6 +102,30 @@ def test_ids_that_are_personal_data_are_replaced():
     assert "131052-308T" not in " ".join(table["report_id"])
 
 
+def test_ids_that_are_names_are_replaced():
+    ids = ["Matti Virtanen", "erik lindholm", "Nieminen-3"]
+    table = read_reports(pd.DataFrame({"id": ids, "teksti": TEXTS}))
+    for row in range(3):
+        assert table.loc[row, "report_id"].startswith("r")
+        assert "generated id" in table.loc[row, "status_reason"]
+    shown = " ".join(table["report_id"]) + " ".join(table["status_reason"])
+    assert "Virtanen" not in shown and "lindholm" not in shown and "Nieminen" not in shown
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [
+        ["r001", "4827119", "Turku-12"],
+        ["3f2a9c1e-7b4d-4e8a-9c1f-2d3e4f5a6b7c", "R-001", "2024-001"],
+        ["Kela-3", "Vaasa 7", "Salo-4"],  # places and institutions are no names
+    ],
+)
+def test_ordinary_ids_are_kept(ids):
+    table = read_reports(pd.DataFrame({"id": ids, "teksti": TEXTS}))
+    assert list(table["report_id"]) == ids
+    assert not table["status_reason"].str.contains("generated id").any()
+
+
 def test_free_text_fields_are_masked_before_analysis():
     table = pd.DataFrame(
         {

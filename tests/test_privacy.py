@@ -79,6 +79,31 @@ def test_hetu_typed_with_a_space_for_the_century_sign():
     assert find_pii("Summa 131052 308A ja koodi 123456 789X.") == []
 
 
+def test_hetu_typed_without_a_separator():
+    # masked only when the date and the check character hold, as with a space
+    assert types_and_texts("Hetu 131052308T ilman erotinta.") == [("hetu", "131052308T")]
+    assert mask("hetu:131052308t, soita.").text == "hetu:[HETU], soita."
+    digits_only = make_hetu("290200", "A", "123").replace("A", "")  # check char a digit
+    assert digits_only.isdigit() and types_and_texts(f"Hetu {digits_only}.") == [
+        ("hetu", digits_only)
+    ]
+    # a wrong check character, no real date (29 Feb 2001, 30 Feb), other ten-character tokens
+    assert find_pii("Tilaus 1310523080, viite 131052308A ja koodi 2902011239.") == []
+    assert find_pii("Numerot 3002991234, 1234567890 ja 9876543210X sekä AB1310523.") == []
+    # a longer number or one glued to a decimal is no identity code
+    assert find_pii("Summa 1131052308T tai 5,131052308T.") == []
+
+
+def test_ten_digits_starting_with_0_are_a_phone_not_a_hetu():
+    # a valid code as digits (1 May 1994, check character 2) reads as a phone typed without
+    # spaces: masked as one, like the phone numbers it far more often is
+    assert hetu_is_valid("010594-9032")
+    assert types_and_texts("Soita 0105949032 tai 0405037641.") == [
+        ("phone", "0105949032"),
+        ("phone", "0405037641"),
+    ]
+
+
 def test_hetu_shapes_that_are_not_hetus():
     assert find_pii("Diaarinumero 131052-3080X ja 1310523-08T.") == []
 
@@ -294,6 +319,49 @@ def test_names_masked_with_language_placeholders():
 )
 def test_no_names_in_ordinary_text(text, language):
     assert find_pii(text, language) == []
+
+
+# --- a listed surname in lower case after a first name -----------------------------------------
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("asiakas pekka nieminen soitti", "fi", "asiakas [NIMI] soitti"),
+        ("Asiakas Pekka nieminen soitti.", "fi", "Asiakas [NIMI] soitti."),
+        ("Pekka nieminen soitti.", "fi", "[NIMI] soitti."),
+        ("Soitin Pekka niemiselle eilen.", "fi", "Soitin [NIMI] eilen."),  # inflected
+        ("asiakas Hertta nieminen soitti.", "fi", "asiakas [NIMI] soitti."),  # in no list
+        ("äiti Anna nieminen soitti.", "fi", "äiti [NIMI] soitti."),  # Anna masked by the cue
+        ("soitti matti virtanen eilen", "fi", "soitti [NIMI] eilen"),  # all in lower case
+        (
+            "klienten erik lindholm bor på storgatan 12",
+            "sv",
+            "klienten [NAMN] bor på storgatan 12",
+        ),
+        ("Jag träffade Erik lindholms mamma.", "sv", "Jag träffade [NAMN] mamma."),
+    ],
+)
+def test_lower_case_surname_after_a_first_name(text, language, expected):
+    assert mask(text, language=language).text == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        # an ordinary word after a first name: only the first name
+        ("Asiakas Pekka soitti eilen.", "fi", "Asiakas [NIMI] soitti eilen."),
+        ("Pekka ja nieminen.", "fi", "[NIMI] ja nieminen."),  # not right after it
+        # a surname that is also an everyday word stays a word in lower case
+        ("asiakas Matti kivi", "fi", "asiakas [NIMI] kivi"),
+        ("Klienten Erik berg bor här.", "sv", "Klienten [NAMN] berg bor här."),
+        ("soitti matti kivi eilen", "fi", "soitti matti kivi eilen"),
+        # an everyday-word first name in lower case is no first name
+        ("anna nieminen soitti", "fi", "anna nieminen soitti"),
+        # an inflected first name is not followed by its surname (Pekka's Swedish friend)
+        ("Tapasin Pekan ruotsalaisen ystävän.", "fi", "Tapasin [NIMI] ruotsalaisen ystävän."),
+    ],
+)
+def test_lower_case_word_after_a_first_name_that_is_no_surname(text, language, expected):
+    assert mask(text, language=language).text == expected
 
 
 # --- negatives: nothing of these is personal data ----------------------------------------------

@@ -556,8 +556,7 @@ def _standalone_score(
         # a name typed in lower case right after a cue: "asiakas matti", "klienten elvira"
         if not cue or tok.stop is not None or tok.name in amb:
             return 0.0
-        exact = tok.name is not None and tok.cf == tok.name
-        if exact and all(part in lex.first for part in _PART_BREAK.split(tok.name)):
+        if _first_name_as_written(tok, lex):
             return sc["cue"]
         # Other lower-case words only right after a cue as listed ("asiakas", "klienten"): an
         # inflected or plural cue ("asiakkaat eivat", "nuorten assunnottomuus") is followed by
@@ -688,20 +687,52 @@ def _neighbour_pass(text: str, tokens: list[_Token], lex: _Lexicon, language: st
     return changed
 
 
-def _lowercase_full_names(
-    text: str, tokens: list[_Token], lex: _Lexicon, amb: frozenset[str]
+def _first_name_as_written(tok: _Token, lex: _Lexicon) -> bool:
+    """Whether the word is a listed first name in its base form ("Pekka", "marja-liisa").
+
+    Finnish inflects only the last word of a name ("Matti Virtaselle"), so a first name in a
+    case form ("Pekan", "Eriks") is not followed by its surname: "Pekan ruotsalaisen ystävän"
+    is Pekka's Swedish friend, although Ruotsalainen is a listed surname.
+    """
+    return tok.name is not None and tok.cf == tok.name and _is_first_name(tok.name, lex)
+
+
+def _is_first_name(name: str, lex: _Lexicon) -> bool:
+    return all(part in lex.first for part in _PART_BREAK.split(name))
+
+
+def _lowercase_surnames(
+    text: str, tokens: list[_Token], lex: _Lexicon, amb: frozenset[str], language: str
 ) -> None:
-    """'matti virtanen' typed in lower case: a first name followed by a listed surname."""
+    """A listed surname in lower case right after a first name: "asiakas Pekka nieminen",
+    "klienten erik lindholm", "matti virtanen" typed all in lower case.
+
+    A lower-case word has no capital for the other rules to read, so only the surname lists
+    vouch for it (also inflected: "pekka niemiselle"), and only right after a first name: one
+    already masked (listed, as written, or in no list at all: "asiakas Hertta nieminen"), or a
+    listed first name typed in lower case. Surnames that are also everyday words ("kivi",
+    "salo", "berg": the ambiguous lists) stay words in lower case, as they do on their own.
+    """
+    langs = _languages(language)
     for left, right in zip(tokens, tokens[1:], strict=False):
-        if left.capitalised or right.capitalised or _gap(text, left, right) != " ":
+        # most words are neither masked nor a listed name: nothing more to look at
+        if (left.score <= 0 and left.name is None) or right.capitalised or right.score > 0:
             continue
-        if (
-            left.cf in lex.first
-            and left.cf not in amb
-            and right.name in lex.surnames
-            and right.name not in amb
-        ):
-            left.score = right.score = max(left.score, right.score, lex.scores["neighbour"])
+        if not _may_precede_a_surname(left, lex, amb) or _gap(text, left, right) != " ":
+            continue
+        # the word's facts are looked up only here: most lower-case words never need them
+        kind, name, *_ = _word_facts(right.text, langs)
+        if kind == "institution" or name not in lex.surnames or name in amb:
+            continue
+        left.score = right.score = max(left.score, lex.scores["neighbour"])
+
+
+def _may_precede_a_surname(tok: _Token, lex: _Lexicon, amb: frozenset[str]) -> bool:
+    """A masked first name (listed, as written, or in no list), or a listed first name in
+    lower case that is not also an everyday word ("anna" = give)."""
+    if tok.score > 0:
+        return tok.name is None or _first_name_as_written(tok, lex)
+    return not tok.capitalised and tok.cf not in amb and _first_name_as_written(tok, lex)
 
 
 # a word in capitals (Latin, Latin-1 and Cyrillic letters), hyphenated parts included
@@ -760,7 +791,7 @@ def find_names(text: str, language: str = "fi") -> list[PiiSpan]:
     for i, tok in enumerate(tokens):
         dots = dotted[bisect.bisect_right(ends, tok.start)]
         tok.score = _standalone_score(text, tokens, i, lex, amb, language, dots)
-    _lowercase_full_names(text, tokens, lex, amb)
+    _lowercase_surnames(text, tokens, lex, amb, language)
     for _ in range(3):  # a name of three or four words grows by one word per pass
         if not _neighbour_pass(text, tokens, lex, language):
             break

@@ -64,9 +64,20 @@ def hetu_is_valid(code: str) -> bool:
     return check.upper() == expected
 
 
-# the same typed with a space for the century sign ("131052 308T"): masked only when a
-# century makes the date real and the check character holds (1 in 31 of random digit groups)
-_SPACED_HETU_RE = re.compile(r"(?<![\d_+\-/.,])(\d{6}) (\d{3}[0-9A-Za-z])(?![\w\-/])")
+# the same typed with a space for the century sign or with none ("131052 308T", "131052308T"):
+# masked only when a century makes the date real and the check character holds, which 1 in 31
+# random digit groups with a real date pass, so ten-digit numbers are seldom taken for one
+_UNSIGNED_HETU_RE = re.compile(r"(?<![\d_+\-/.,])(\d{6}) ?(\d{3}[0-9A-Za-z])(?![\w\-/])")
+
+
+def _phone_shaped(code: str) -> bool:
+    """Whether an identity code typed without a separator is also a phone number as typed.
+
+    Ten digits starting with 0 ("0405037641") are far more often a phone number typed without
+    spaces than the code of someone born on the 1st to 9th of a month whose check character is
+    a digit; the phone finder masks them either way, under the type they most likely are.
+    """
+    return len(code) == 10 and code.isdigit() and code.startswith("0")
 
 
 def find_hetus(text: str) -> list[PiiSpan]:
@@ -74,6 +85,8 @@ def find_hetus(text: str) -> list[PiiSpan]:
 
     >>> [(s.text, s.valid) for s in find_hetus("Hetu 131052 308T, ei 131052 308A.")]
     [('131052 308T', True)]
+    >>> [s.text for s in find_hetus("Hetu 131052308T, tilaus 1310523080.")]
+    ['131052308T']
     """
     invalid_score = float(patterns()["hetu"]["invalid_score"])
     spans = []
@@ -82,8 +95,10 @@ def find_hetus(text: str) -> list[PiiSpan]:
         valid = hetu_is_valid(code)
         score = 1.0 if valid else invalid_score
         spans.append(PiiSpan(match.start(), match.end(), "hetu", code, valid, score))
-    for match in _SPACED_HETU_RE.finditer(text):
+    for match in _UNSIGNED_HETU_RE.finditer(text):
         digits, rest = match.groups()
+        if _phone_shaped(match.group(0)):
+            continue
         if any(hetu_is_valid(f"{digits}{sign}{rest}") for sign in "-A"):
             spans.append(PiiSpan(match.start(), match.end(), "hetu", match.group(0), True, 0.9))
     return sorted(spans, key=lambda span: span.start)
