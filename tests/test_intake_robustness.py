@@ -118,6 +118,7 @@ def test_ids_that_are_names_are_replaced():
         ["r001", "4827119", "Turku-12"],
         ["3f2a9c1e-7b4d-4e8a-9c1f-2d3e4f5a6b7c", "R-001", "2024-001"],
         ["Kela-3", "Vaasa 7", "Salo-4"],  # places and institutions are no names
+        ["Mänttä-Vilppula 2", "Pori-1", "Kela-4"],
     ],
 )
 def test_ordinary_ids_are_kept(ids):
