@@ -1,9 +1,10 @@
 """Charts for analysts and the meeting report: matplotlib Figures, saved as PNG.
 
-Figures are built with :class:`matplotlib.figure.Figure` directly, not through pyplot: no
-global figure registry, no backend switch, so they work in a script (Agg) and display in
-Jupyter as they are. Colours are the Okabe-Ito palette and the cividis colour map, both
-readable with the common colour-vision deficiencies. Labels follow the output language.
+Figures are built directly, not through pyplot: no global figure registry, no backend switch,
+so they work in a script (Agg). They are :class:`~socanalysis.export.figure.ChartFigure`
+objects, which Jupyter displays as the value of a cell with no ``%matplotlib`` set-up. Colours
+are the Okabe-Ito palette and the cividis colour map, both readable with the common
+colour-vision deficiencies. Labels follow the output language.
 """
 
 from __future__ import annotations
@@ -42,10 +43,10 @@ _CHAR_IN = 0.085
 
 
 def _figure(width: float, height: float) -> Figure:
-    from matplotlib.figure import Figure
+    from socanalysis.export.figure import ChartFigure
 
     # No layout engine: constrained layout doubled drawing time; _fit() sets margins instead.
-    return Figure(figsize=(width, height), dpi=_DPI)
+    return ChartFigure(figsize=(width, height), dpi=_DPI)
 
 
 def _longest_line(labels: list[str]) -> int:

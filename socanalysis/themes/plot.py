@@ -43,9 +43,8 @@ def plot_themes(themes_df: pd.DataFrame, language: str = "fi", max_themes: int =
     -------
     matplotlib.figure.Figure
     """
-    from matplotlib.figure import Figure
-
     from socanalysis.errors import ConfigError, InputError
+    from socanalysis.export.figure import ChartFigure
 
     if language not in _TITLES:
         raise ConfigError(f"language must be 'fi' or 'sv', got {language!r}.")
@@ -65,7 +64,7 @@ def plot_themes(themes_df: pd.DataFrame, language: str = "fi", max_themes: int =
     other = (data["n_reports"].to_numpy() - fi - sv).clip(min=0)
     labels = data[f"label_{language}"]
     names = [f"{t} {label}" for t, label in zip(data["theme_id"], labels, strict=True)]
-    fig = Figure(figsize=(8, 0.4 * len(data) + 1.5))
+    fig = ChartFigure(figsize=(8, 0.4 * len(data) + 1.5))
     ax = fig.add_subplot(1, 1, 1)
     ax.barh(names, fi, color="#1f77b4", label=fi_name)
     ax.barh(names, sv, left=fi, color="#ff7f0e", label=sv_name)

@@ -6,9 +6,10 @@ degree of diffusion) from :attr:`WeakSignalDetector.emergence_
 <socanalysis.themes.weak_signals.WeakSignalDetector>`. The quadrants are cut at the medians, the
 weak-signal quadrant (low frequency, high growth) is shaded and named, and the fastest-growing
 points of the weak and strong quadrants are labelled. Colours are the Okabe-Ito palette
-(colour-blind safe) and each quadrant also has its own marker shape. The figure is a bare
-matplotlib ``Figure`` (Agg canvas): no pyplot state, no change of the user's backend; in Jupyter
-it displays as the cell's value and ``fig.savefig(...)`` writes it.
+(colour-blind safe) and each quadrant also has its own marker shape. The figure is a
+matplotlib ``Figure`` made without pyplot (no pyplot state, no change of the user's backend); in
+Jupyter it displays as the cell's value (:class:`~socanalysis.export.figure.ChartFigure`) and
+``fig.savefig(...)`` writes it.
 
 Examples
 --------
@@ -85,7 +86,8 @@ def plot_emergence_map(
     matplotlib.figure.Figure
     """
     import numpy as np
-    from matplotlib.figure import Figure
+
+    from socanalysis.export.figure import ChartFigure
 
     if which not in _MAPS:
         raise InputError(f"which={which!r}: use 'kem' or 'kim'.")
@@ -101,8 +103,8 @@ def plot_emergence_map(
     data = data.sort_values([y_col, x_col, "term"], ascending=[False, False, True])
 
     if ax is None:
-        # a bare Figure (Agg canvas) leaves pyplot's global state and the user's backend alone
-        fig = Figure(figsize=(8.0, 6.0), dpi=100)
+        # not pyplot's: leaves its global state and the user's backend alone; a notebook shows it
+        fig = ChartFigure(figsize=(8.0, 6.0), dpi=100)
         ax = fig.subplots()
     else:
         fig = ax.figure
