@@ -110,11 +110,14 @@ class AnalysisResult:
 
         return themes_by_size(self.themes, language or self.config.output_language)
 
-    def plot_weak_signals(self) -> Any:
-        """Keyword emergence map: frequency against growth, weak quadrant marked."""
+    def plot_weak_signals(self, language: str | None = None) -> Any:
+        """Keyword emergence map: frequency against growth, weak quadrant marked (matplotlib
+        Figure), in ``language`` (default: the result's output language)."""
         if self.weak_signal_detector is None:
             raise InputError("no weak-signal analysis in this result (no analysable reports)")
-        return self.weak_signal_detector.plot_emergence_map()
+        return self.weak_signal_detector.plot_emergence_map(
+            language=language or self.config.output_language
+        )
 
     def save(
         self, out_dir: str | os.PathLike[str], *, human_readable: bool = True, charts: bool = True

@@ -681,14 +681,22 @@ class WeakSignalDetector:
         return kept
 
     def plot_emergence_map(
-        self, kind: str | tuple[str, ...] = "term", which: str = "kem", n_labels: int = 12
+        self,
+        kind: str | tuple[str, ...] = "term",
+        which: str = "kem",
+        n_labels: int = 12,
+        *,
+        language: str = "fi",
     ) -> Figure:
-        """Emergence map of the fitted data (see :func:`.weak_plots.plot_emergence_map`)."""
+        """Emergence map of the fitted data, titles and axes in ``language`` (fi, sv or en; see
+        :func:`.weak_plots.plot_emergence_map`)."""
         from socanalysis.themes.weak_plots import plot_emergence_map
 
         if not hasattr(self, "emergence_"):
             raise InputError("This WeakSignalDetector is not fitted yet: call fit() first.")
-        return plot_emergence_map(self.emergence_, kind=kind, which=which, n_labels=n_labels)
+        return plot_emergence_map(
+            self.emergence_, kind=kind, which=which, n_labels=n_labels, language=language
+        )
 
     # ------------------------------------------------------------------ outputs
     def _outputs(
