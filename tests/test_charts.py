@@ -123,3 +123,45 @@ def test_one_theme_legend_beside_the_bar_and_a_linear_time_axis_of_whole_counts(
     assert all(float(t).is_integer() for t in ax.get_yticks())
     shown = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
     assert 1 < len(shown) <= 16
+
+
+def test_every_chart_draws_into_a_given_axes_and_leaves_its_figure_alone(result):
+    from socanalysis.themes.plot import plot_themes
+    from socanalysis.themes.weak_plots import plot_emergence_map
+
+    emergence = pd.DataFrame(
+        {"term": ["a", "b", "c", "d"], "kind": "term", "frequency": [0.2, 3.0, 0.3, 2.5],
+         "growth": [0.9, 0.8, 0.0, 0.01], "quadrant": ["weak", "strong", "latent", "well_known"]}
+    )  # fmt: skip
+    themes, reports = result.themes, result.reports
+    draw = {
+        "themes_by_size": lambda ax: charts.themes_by_size(themes, "sv", ax=ax),
+        "themes_over_periods": lambda ax: charts.themes_over_periods(
+            reports, themes, language="sv", ax=ax
+        ),
+        "shl_profile": lambda ax: charts.shl_profile(reports, SHL_LABELS, "sv", ax=ax),
+        "sector_profile": lambda ax: charts.sector_profile(reports, SECTOR_LABELS, "sv", ax=ax),
+        "theme_sector": lambda ax: charts.theme_sector_heatmap(
+            reports, themes, SECTOR_LABELS, "sv", ax=ax
+        ),
+        "emergence": lambda ax: charts.emergence_map(
+            summaries.emergence_frame(reports, themes), "sv", ax=ax
+        ),
+        "plot_themes": lambda ax: plot_themes(themes, "sv", ax=ax),
+        "plot_emergence_map": lambda ax: plot_emergence_map(emergence, language="sv", ax=ax),
+        "no data": lambda ax: charts.themes_by_size(themes.head(0), "sv", ax=ax),
+    }
+    fig = Figure(figsize=(12, 9))
+    grid = fig.subplots(3, 3).ravel()
+    layout = vars(fig.subplotpars).copy()
+    for (name, chart), ax in zip(draw.items(), grid, strict=True):
+        assert chart(ax) is fig, name
+        assert ax.get_title(), name
+    assert tuple(fig.get_size_inches()) == (12, 9) and vars(fig.subplotpars) == layout
+    assert len(fig.axes) == 9 + 1  # and the heat map's colour bar
+    assert grid[0].get_title() == "Teman efter storlek och språk"
+    assert grid[-1].texts[0].get_text() == "Inga uppgifter"
+    assert not fig.texts  # the emergence map's caption is for a figure of its own
+    # on a subfigure: the figure that can be saved and shown
+    sub = Figure().subfigures(1, 2)[1]
+    assert charts.shl_profile(reports, SHL_LABELS, "fi", ax=sub.add_subplot()) is sub.figure

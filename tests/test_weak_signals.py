@@ -357,16 +357,21 @@ def test_emergence_map_plot_marks_the_weak_quadrant():
     fig.savefig(io.BytesIO(), format="png")  # renders with the Agg canvas
 
 
-def test_emergence_map_speaks_the_language_asked_for_and_the_results_by_default():
+def _result(language: str):
+    """An analysis result holding a fitted detector (no themes), in ``language``."""
     from socanalysis.config import AnalysisConfig
     from socanalysis.pipeline import AnalysisResult
 
     reports, X, lemmas = _corpus()
     det = WeakSignalDetector().fit(reports, X, lemmas=lemmas)
-    result = AnalysisResult(
-        reports, pd.DataFrame(), det.candidates_, {}, config=AnalysisConfig(output_language="sv")
-    )
+    config = AnalysisConfig(output_language=language)
+    result = AnalysisResult(reports, pd.DataFrame(), det.candidates_, {}, config=config)
     result.weak_signal_detector = det
+    return result, det
+
+
+def test_emergence_map_speaks_the_language_asked_for_and_the_results_by_default():
+    result, det = _result("sv")
     for fig, title, x_label, weak in [
         (
             result.plot_weak_signals(),
@@ -394,6 +399,19 @@ def test_emergence_map_speaks_the_language_asked_for_and_the_results_by_default(
         assert any(t.startswith(weak) for t in legend)
     caption = result.plot_weak_signals().texts[0].get_text()
     assert caption.startswith("Kvadranten för svaga signaler, snabbast växande först: ")
+
+
+def test_result_charts_draw_into_given_axes():
+    from matplotlib.figure import Figure
+
+    result, det = _result("en")
+    fig = Figure(figsize=(14, 5))
+    left, middle, right = fig.subplots(1, 3)
+    assert result.plot_themes(ax=left) is fig and left.get_title() == "Themes by size and language"
+    assert result.plot_weak_signals(ax=middle) is fig
+    assert middle.get_title() == "Keyword Emergence Map (terms)"
+    assert det.plot_emergence_map(which="kim", ax=right) is fig
+    assert len(fig.axes) == 3 and not fig.texts
 
 
 def test_missing_dates_and_a_window_covering_everything_are_reported():

@@ -2,9 +2,11 @@
 
 Figures are built directly, not through pyplot: no global figure registry, no backend switch,
 so they work in a script (Agg). They are :class:`~socanalysis.export.figure.ChartFigure`
-objects, which Jupyter displays as the value of a cell with no ``%matplotlib`` set-up. Colours
-are the Okabe-Ito palette and the cividis colour map, both readable with the common
-colour-vision deficiencies. Labels follow the output language.
+objects, which Jupyter displays as the value of a cell with no ``%matplotlib`` set-up. Each
+chart function also draws into a given matplotlib Axes (``ax=``, for subplots) and then returns
+the figure of that Axes, leaving its size and layout to its owner. Colours are the Okabe-Ito
+palette and the cividis colour map, both readable with the common colour-vision deficiencies.
+Labels follow the output language.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from socanalysis.export.labels import UiText, category_labels
 
 if TYPE_CHECKING:
     import pandas as pd
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 #: Okabe & Ito (2008) colour-blind-safe palette, black last.
@@ -47,6 +50,17 @@ def _figure(width: float, height: float) -> Figure:
 
     # No layout engine: constrained layout doubled drawing time; _fit() sets margins instead.
     return ChartFigure(figsize=(width, height), dpi=_DPI)
+
+
+def _axes(ax: Axes | None, width: float, height: float) -> tuple[Figure, Axes, bool]:
+    """``(figure, axes, own)``: a new figure of ``width`` x ``height`` inches with one axes, or
+    the given axes and the figure it is on (``own`` False: its size and margins are left alone).
+    """
+    if ax is None:
+        fig = _figure(width, height)
+        return fig, fig.add_subplot(), True
+    # the root figure also for axes on a subfigure (a SubFigure cannot be saved or shown)
+    return ax.figure.figure, ax, False
 
 
 def _longest_line(labels: list[str]) -> int:
@@ -81,17 +95,31 @@ def _wrap(text: str, width: int = _LABEL_WIDTH) -> str:
     return "\n".join(textwrap.wrap(str(text), width)) or str(text)
 
 
-def _empty(fig: Figure, ui: UiText, title: str) -> Figure:
-    ax = fig.add_subplot()
+def _empty(fig: Figure, ax: Axes, ui: UiText, title: str, own: bool) -> Figure:
     ax.set_title(title)
     ax.text(0.5, 0.5, ui("charts", "no_data"), ha="center", va="center", transform=ax.transAxes)
     ax.set_axis_off()
-    _fit(fig)  # room for the title in a short figure
+    if own:
+        _fit(fig)  # room for the title in a short figure
     return fig
 
 
-def themes_by_size(themes: pd.DataFrame, language: str = "fi", max_themes: int = 15) -> Figure:
+def themes_by_size(
+    themes: pd.DataFrame, language: str = "fi", max_themes: int = 15, *, ax: Axes | None = None
+) -> Figure:
     """Horizontal bars: reports per theme, split by language (fi, sv, other), largest on top.
+
+    Parameters
+    ----------
+    themes : DataFrame
+        ``result.themes``: theme_id, label_fi, label_sv, n_reports, n_fi, n_sv.
+    language : str
+        fi, sv or en.
+    max_themes : int
+        The largest this many themes; reports without a theme (-1) are left out.
+    ax : matplotlib Axes, optional
+        Draw into this axes (e.g. one of ``plt.subplots``) and return its figure; by default a
+        new figure sized to the number of themes.
 
     Examples
     --------
@@ -107,10 +135,9 @@ def themes_by_size(themes: pd.DataFrame, language: str = "fi", max_themes: int =
     frame = summaries.themes_in_order(themes)
     if not frame.empty:
         frame = frame[frame["theme_id"].astype(int) >= 0].head(max_themes)
-    fig = _figure(8, 1.2 + 0.42 * max(len(frame), 1))
+    fig, ax, own = _axes(ax, 8, 1.2 + 0.42 * max(len(frame), 1))
     if frame.empty:
-        return _empty(fig, ui, title)
-    ax = fig.add_subplot()
+        return _empty(fig, ax, ui, title, own)
     frame = frame.iloc[::-1]  # largest on top
     names = [_wrap(summaries.theme_name(r, language)) for r in frame.to_dict("records")]
     n_fi = frame["n_fi"].fillna(0).astype(int).to_numpy()
@@ -120,7 +147,7 @@ def themes_by_size(themes: pd.DataFrame, language: str = "fi", max_themes: int =
         (values, LANGUAGE_COLOURS[key], ui("charts", key))
         for values, key in ((n_fi, "fi"), (n_sv, "sv"), (other, "other"))
     ]
-    return _stacked_bars(fig, ax, names, segments, title, ui)
+    return _stacked_bars(fig, ax, names, segments, title, ui, own)
 
 
 def themes_over_periods(
@@ -129,15 +156,33 @@ def themes_over_periods(
     period: str = "auto",
     language: str = "fi",
     max_themes: int = 8,
+    *,
+    ax: Axes | None = None,
 ) -> Figure:
-    """Lines: reports per period for the largest themes."""
+    """Lines: reports per period for the largest themes.
+
+    Parameters
+    ----------
+    reports : DataFrame
+        ``result.reports`` (status, theme_id, date).
+    themes : DataFrame
+        ``result.themes``, for the theme labels.
+    period : str
+        auto, month, quarter, half-year or year.
+    language : str
+        fi, sv or en.
+    max_themes : int
+        Lines for the largest this many themes.
+    ax : matplotlib Axes, optional
+        Draw into this axes and return its figure; by default a new figure.
+    """
     ui = UiText(language)
     title = ui("charts", "themes_over_periods")
     # every period between the first and the last, so that the time axis is linear
     matrix = summaries.theme_period_matrix(reports, period, every_period=True)
-    fig = _figure(8, 4.2)
+    fig, ax, own = _axes(ax, 8, 4.2)
     if matrix.empty:
-        return _empty(fig, ui, title)
+        return _empty(fig, ax, ui, title, own)
     names = {}
     if not themes.empty:
         names = {
@@ -145,7 +190,6 @@ def themes_over_periods(
         }
     totals = matrix.sum(axis=1)
     order = sorted(totals.index, key=lambda t: (-int(totals[t]), int(t)))[:max_themes]
-    ax = fig.add_subplot()
     x = list(range(len(matrix.columns)))
     markers = "osD^vP*X"
     for i, theme_id in enumerate(order):
@@ -169,22 +213,29 @@ def themes_over_periods(
     ax.set_ylim(bottom=0)
     legend = ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False, fontsize=8)
     ax.spines[["top", "right"]].set_visible(False)
-    legend_chars = _longest_line([t.get_text() for t in legend.get_texts()])
-    _fit(
-        fig,
-        left_chars=4,
-        y_label=True,
-        bottom_chars=8 if len(x) > 8 else 0,
-        right_in=legend_chars * _CHAR_IN * 0.8 + 0.75,
-    )
+    if own:
+        legend_chars = _longest_line([t.get_text() for t in legend.get_texts()])
+        _fit(
+            fig,
+            left_chars=4,
+            y_label=True,
+            bottom_chars=8 if len(x) > 8 else 0,
+            right_in=legend_chars * _CHAR_IN * 0.8 + 0.75,
+        )
     return fig
 
 
-def _profile(counts: pd.DataFrame, title: str, ui: UiText, show_keys: bool, colour: str) -> Figure:
-    fig = _figure(8, 1.2 + 0.36 * max(len(counts), 1))
+def _profile(
+    counts: pd.DataFrame,
+    title: str,
+    ui: UiText,
+    show_keys: bool,
+    colour: str,
+    ax: Axes | None,
+) -> Figure:
+    fig, ax, own = _axes(ax, 8, 1.2 + 0.36 * max(len(counts), 1))
     if counts.empty or int(counts["n_reports"].sum()) == 0:
-        return _empty(fig, ui, title)
-    ax = fig.add_subplot()
+        return _empty(fig, ax, ui, title, own)
     frame = counts.iloc[::-1]
     names = [
         _wrap(f"{k} {lab}" if show_keys and lab != k else lab, 50)
@@ -201,16 +252,17 @@ def _profile(counts: pd.DataFrame, title: str, ui: UiText, show_keys: bool, colo
             (unknown, "unknown", "#BBBBBB"),
         )
     ]
-    return _stacked_bars(fig, ax, names, segments, title, ui)
+    return _stacked_bars(fig, ax, names, segments, title, ui, own)
 
 
 def _stacked_bars(
     fig: Figure,
-    ax: Any,
+    ax: Axes,
     names: list[str],
     segments: list[tuple[Any, str, str]],
     title: str,
     ui: UiText,
+    own: bool,
 ) -> Figure:
     """Horizontal bars of report counts, one ``(values, colour, legend label)`` segment after
     another, with the axis label, title, legend and margins the charts share."""
@@ -226,13 +278,31 @@ def _stacked_bars(
     # beside the bars, never over them (with one bar, "lower right" covered it)
     legend = ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
-    legend_chars = _longest_line([t.get_text() for t in legend.get_texts()])
-    _fit(fig, left_chars=_longest_line(names), right_in=legend_chars * _CHAR_IN + 0.6)
+    if own:
+        legend_chars = _longest_line([t.get_text() for t in legend.get_texts()])
+        _fit(fig, left_chars=_longest_line(names), right_in=legend_chars * _CHAR_IN + 0.6)
     return fig
 
 
-def shl_profile(reports: pd.DataFrame, shl_labels: Any = None, language: str = "fi") -> Figure:
+def shl_profile(
+    reports: pd.DataFrame,
+    shl_labels: Any = None,
+    language: str = "fi",
+    *,
+    ax: Axes | None = None,
+) -> Figure:
     """Bars: reports per §11 point 1-10, split by polarity.
+
+    Parameters
+    ----------
+    reports : DataFrame
+        ``result.reports`` (status, shl_suggested, polarity).
+    shl_labels : mapping or taxonomy, optional
+        Labels of the points (:func:`~socanalysis.export.labels.category_labels`).
+    language : str
+        fi, sv or en.
+    ax : matplotlib Axes, optional
+        Draw into this axes and return its figure; by default a new figure.
 
     Examples
     --------
@@ -244,19 +314,27 @@ def shl_profile(reports: pd.DataFrame, shl_labels: Any = None, language: str = "
     """
     ui = UiText(language)
     counts = summaries.shl_counts(reports, category_labels(shl_labels, language))
-    return _profile(counts, ui("charts", "shl_profile"), ui, True, "#0072B2")
+    return _profile(counts, ui("charts", "shl_profile"), ui, True, "#0072B2", ax)
 
 
 def sector_profile(
-    reports: pd.DataFrame, sector_labels: Any = None, language: str = "fi"
+    reports: pd.DataFrame,
+    sector_labels: Any = None,
+    language: str = "fi",
+    *,
+    ax: Axes | None = None,
 ) -> Figure:
-    """Bars: reports per suggested sector (sectors with no reports left out), most first."""
+    """Bars: reports per suggested sector (sectors with no reports left out), most first.
+
+    Takes the arguments of :func:`shl_profile` (``reports`` needs sectors_suggested), ``ax``
+    included.
+    """
     ui = UiText(language)
     counts = summaries.sector_counts(reports, category_labels(sector_labels, language))
     counts = counts[counts["n_reports"] > 0].sort_values(
         ["n_reports", "key"], ascending=[False, True], kind="stable"
     )
-    return _profile(counts, ui("charts", "sector_profile"), ui, False, "#D55E00")
+    return _profile(counts, ui("charts", "sector_profile"), ui, False, "#D55E00", ax)
 
 
 def theme_sector_heatmap(
@@ -265,8 +343,28 @@ def theme_sector_heatmap(
     sector_labels: Any = None,
     language: str = "fi",
     max_themes: int = 15,
+    *,
+    ax: Axes | None = None,
 ) -> Figure:
-    """Heat map: reports per theme (rows) and suggested sector (columns), counts written in."""
+    """Heat map: reports per theme (rows) and suggested sector (columns), counts written in.
+
+    Parameters
+    ----------
+    reports : DataFrame
+        ``result.reports`` (status, theme_id, sectors_suggested).
+    themes : DataFrame
+        ``result.themes``, for the theme labels.
+    sector_labels : mapping or taxonomy, optional
+        Labels of the sectors.
+    language : str
+        fi, sv or en.
+    max_themes : int
+        Rows for the largest this many themes.
+    ax : matplotlib Axes, optional
+        Draw into this axes and return its figure; the colour bar takes a slice of the axes'
+        space, as :meth:`matplotlib.figure.Figure.colorbar` does. By default a new figure sized
+        to the matrix.
+    """
     ui = UiText(language)
     title = ui("charts", "theme_sector")
     matrix = summaries.theme_sector_matrix(reports)
@@ -276,7 +374,8 @@ def theme_sector_heatmap(
         matrix = matrix.loc[keep]
         matrix = matrix.loc[:, matrix.sum(axis=0) > 0]
     if matrix.empty:
-        return _empty(_figure(8, 3), ui, title)
+        fig, ax, own = _axes(ax, 8, 3)
+        return _empty(fig, ax, ui, title, own)
     labels = category_labels(sector_labels, language)
     names = {}
     if not themes.empty:
@@ -287,8 +386,9 @@ def theme_sector_heatmap(
     theme_names = [_wrap(names.get(int(t), f"#{t}"), 34) for t in matrix.index]
     left_in = _longest_line(theme_names) * _CHAR_IN * 0.8 + 0.3
     bottom_in = 0.62 + _longest_line(sector_names) * _CHAR_IN * 0.8 * 0.71
-    fig = _figure(left_in + 0.55 * matrix.shape[1] + 1.4, bottom_in + 0.5 + 0.42 * matrix.shape[0])
-    ax = fig.add_subplot()
+    fig, ax, own = _axes(
+        ax, left_in + 0.55 * matrix.shape[1] + 1.4, bottom_in + 0.5 + 0.42 * matrix.shape[0]
+    )
     values = matrix.to_numpy()
     image = ax.imshow(values, cmap=HEATMAP_CMAP, aspect="auto")
     ax.set_xticks(range(matrix.shape[1]), sector_names, rotation=45, ha="right", fontsize=8)
@@ -301,20 +401,27 @@ def theme_sector_heatmap(
                 ax.text(
                     j, i, str(int(values[i, j])), ha="center", va="center", color=ink, fontsize=8
                 )
-    fig.colorbar(image, ax=ax, label=ui("charts", "n_reports"), shrink=0.8)
+    ax.figure.colorbar(image, ax=ax, label=ui("charts", "n_reports"), shrink=0.8)
     ax.set_title(title)
-    _fit(
-        fig,
-        left_chars=_longest_line(theme_names),
-        left_font=8,
-        bottom_chars=_longest_line(sector_names),
-        bottom_font=8,
-        right_in=0.2,
-    )
+    if own:
+        _fit(
+            fig,
+            left_chars=_longest_line(theme_names),
+            left_font=8,
+            bottom_chars=_longest_line(sector_names),
+            bottom_font=8,
+            right_in=0.2,
+        )
     return fig
 
 
-def emergence_map(frame: pd.DataFrame, language: str = "fi", label_column: str = "term") -> Figure:
+def emergence_map(
+    frame: pd.DataFrame,
+    language: str = "fi",
+    label_column: str = "term",
+    *,
+    ax: Axes | None = None,
+) -> Figure:
     """Scatter of frequency against growth with the weak-signal quadrant shaded.
 
     Parameters
@@ -326,6 +433,10 @@ def emergence_map(frame: pd.DataFrame, language: str = "fi", label_column: str =
         :func:`summaries.emergence_frame` computes it per theme from a report table.
     language : str
         fi, sv or en.
+    label_column : str
+        The column of the point labels.
+    ax : matplotlib Axes, optional
+        Draw into this axes and return its figure; by default a new figure.
 
     Examples
     --------
@@ -338,11 +449,10 @@ def emergence_map(frame: pd.DataFrame, language: str = "fi", label_column: str =
     """
     ui = UiText(language)
     title = ui("charts", "emergence")
-    fig = _figure(8, 5.2)
+    fig, ax, own = _axes(ax, 8, 5.2)
     if frame.empty:
-        return _empty(fig, ui, title)
+        return _empty(fig, ax, ui, title, own)
     weak = frame["weak"].astype(bool) if "weak" in frame.columns else summaries.weak_quadrant(frame)
-    ax = fig.add_subplot()
     freq = frame["frequency"].astype(float)
     growth = frame["growth"].astype(float)
     freq_cut = float(freq.median())
@@ -381,7 +491,8 @@ def emergence_map(frame: pd.DataFrame, language: str = "fi", label_column: str =
     ax.set_title(title)
     ax.legend(loc="upper right", frameon=False, fontsize=8)
     ax.spines[["top", "right"]].set_visible(False)
-    _fit(fig, left_chars=5, y_label=True)
+    if own:
+        _fit(fig, left_chars=5, y_label=True)
     return fig
 
 
@@ -411,7 +522,8 @@ def standard_charts(
     shl_labels: Any = None,
     sector_labels: Any = None,
 ) -> dict[str, Figure]:
-    """Every standard chart of a result, by name (see ``CHART_NAMES``)."""
+    """Every standard chart of a result, by name (see ``CHART_NAMES``), each a figure of its own
+    (no ``ax``: six charts; draw one of them into an axes with its own function)."""
     from socanalysis.export.parts import result_parts
 
     parts = result_parts(result_like)

@@ -78,7 +78,9 @@ def plot_emergence_map(
     n_labels : int
         How many points of the weak and strong quadrants to label (fastest-growing first).
     ax : matplotlib Axes, optional
-        Draw into this axes; default: a new figure.
+        Draw into this axes (e.g. one of ``plt.subplots``) and return its figure, whose layout
+        is left alone, and without the caption below the map (the ``quadrant`` column of
+        ``emergence`` has the weak quadrant). By default a new figure with the caption.
     title : str, optional
         Instead of the map's name and the kinds shown.
     language : {"fi", "sv", "en"}
@@ -107,12 +109,13 @@ def plot_emergence_map(
         data = emergence[emergence["kind"].isin(kinds)]
     data = data.sort_values([y_col, x_col, "term"], ascending=[False, False, True])
 
+    own = ax is None
     if ax is None:
         # not pyplot's: leaves its global state and the user's backend alone; a notebook shows it
         fig = ChartFigure(figsize=(8.0, 6.0), dpi=100)
         ax = fig.subplots()
     else:
-        fig = ax.figure
+        fig = ax.figure.figure  # the root figure, also for axes on a subfigure
     names = f" {ui('emergence_map', 'and')} ".join(ui("emergence_map", k) for k in kinds)
     map_name = ui("emergence_map", which)
     ax.set_title(title or ui("emergence_map", "title", map=map_name, kinds=names), fontsize=12)
@@ -129,7 +132,7 @@ def plot_emergence_map(
     y = data[y_col].to_numpy(dtype=float)
     # many terms share a point; the caption lists the weak quadrant in order, which labels can't
     weak = data.loc[data[q_col] == "weak", "term"].astype(str).head(max(int(n_labels), 0))
-    if len(weak):
+    if len(weak) and own:
         # before anything is placed: labels are kept apart in the final geometry
         fig.subplots_adjust(bottom=0.2)
         caption = ui("emergence_map", "caption", terms=", ".join(weak))
