@@ -165,3 +165,25 @@ def test_every_chart_draws_into_a_given_axes_and_leaves_its_figure_alone(result)
     # on a subfigure: the figure that can be saved and shown
     sub = Figure().subfigures(1, 2)[1]
     assert charts.shl_profile(reports, SHL_LABELS, "fi", ax=sub.add_subplot()) is sub.figure
+
+
+def test_a_result_with_no_analysed_reports_gives_empty_charts_not_errors():
+    import socanalysis as sa
+
+    nothing = sa.analyze(pd.DataFrame({"text": ["", "  "]}), output_language="sv")
+    assert nothing.weak_signal_detector is None
+    shown = {
+        "plot_themes": nothing.plot_themes(),
+        "plot_weak_signals": nothing.plot_weak_signals(),
+        "plot_weak_signals en": nothing.plot_weak_signals("en"),
+        **charts.standard_charts(nothing, "sv"),
+    }
+    for name, fig in shown.items():
+        ax = fig.axes[0]
+        assert ax.get_title(), name
+        assert [t.get_text() for t in ax.texts] == [
+            "No data" if name.endswith(" en") else "Inga uppgifter"
+        ], name
+    assert title(shown["plot_weak_signals"]) == "Karta över framväxande nyckelord (ord)"
+    ax = Figure().add_subplot()
+    assert nothing.plot_weak_signals(ax=ax) is ax.figure and ax.texts

@@ -352,8 +352,9 @@ def test_emergence_map_plot_marks_the_weak_quadrant():
     assert "rahanvälittäjä" in fig.texts[0].get_text()  # caption: the weak quadrant in order
     fig2 = plot_emergence_map(det.emergence_, kind=("theme", "group"), which="kim", language="en")
     assert fig2.axes[0].get_title() == "Keyword Issue Map (themes and groups)"
-    empty = plot_emergence_map(det.emergence_.head(0))
-    assert any("nothing to show" in t.get_text() for t in empty.axes[0].texts)
+    empty = plot_emergence_map(det.emergence_.head(0), language="en")
+    assert [t.get_text() for t in empty.axes[0].texts] == ["No data"]  # as the other charts
+    assert empty.axes[0].get_title() == "Keyword Emergence Map (terms)"
     fig.savefig(io.BytesIO(), format="png")  # renders with the Agg canvas
 
 

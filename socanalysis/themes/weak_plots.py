@@ -119,14 +119,14 @@ def plot_emergence_map(
     names = f" {ui('emergence_map', 'and')} ".join(ui("emergence_map", k) for k in kinds)
     map_name = ui("emergence_map", which)
     ax.set_title(title or ui("emergence_map", "title", map=map_name, kinds=names), fontsize=12)
+    if data.empty:  # as the other charts: the title and "No data"
+        ax.text(0.5, 0.5, ui("charts", "no_data"), ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return fig
     ax.set_xlabel(x_label, fontsize=10)
     ax.set_ylabel(ui("emergence_map", "growth"), fontsize=10)
     ax.grid(True, color="#dddddd", linewidth=0.6)
     ax.set_axisbelow(True)
-    if data.empty:
-        ax.text(0.5, 0.5, "nothing to show", ha="center", va="center", transform=ax.transAxes)
-        _mark_weak_quadrant(ax, None, None, ui)
-        return fig
 
     x = data[x_col].to_numpy(dtype=float)
     y = data[y_col].to_numpy(dtype=float)
@@ -174,13 +174,9 @@ def plot_emergence_map(
     return fig
 
 
-def _mark_weak_quadrant(ax: Any, x_med: float | None, y_med: float | None, ui: UiText) -> None:
+def _mark_weak_quadrant(ax: Any, x_med: float, y_med: float, ui: UiText) -> None:
     """Shade and name the low-frequency, high-growth quadrant; draw the median lines."""
     color = QUADRANT_STYLE["weak"]["color"]
-    if x_med is None or y_med is None:
-        name = ui("emergence_map", "weak_corner").split("\n")[0]
-        ax.text(0.02, 0.97, name, transform=ax.transAxes, color=color, va="top")
-        return
     ax.axvline(x_med, color="#555555", linestyle="--", linewidth=0.8, zorder=1)
     ax.axhline(y_med, color="#555555", linestyle="--", linewidth=0.8, zorder=1)
     x_lo, x_hi = ax.get_xlim()
