@@ -187,3 +187,38 @@ def test_a_result_with_no_analysed_reports_gives_empty_charts_not_errors():
     assert title(shown["plot_weak_signals"]) == "Karta över framväxande nyckelord (ord)"
     ax = Figure().add_subplot()
     assert nothing.plot_weak_signals(ax=ax) is ax.figure and ax.texts
+
+
+def test_a_wrong_table_or_kind_is_an_error_that_says_what_to_pass(result):
+    from socanalysis.errors import ConfigError, InputError
+    from socanalysis.themes.weak_plots import plot_emergence_map
+
+    reports, themes = result.reports, result.themes
+    with pytest.raises(InputError) as error:
+        charts.themes_by_size(reports)
+    assert str(error.value) == (
+        "themes_by_size: `themes` is the report table (result.reports, one row per report), not "
+        "the themes table (result.themes, one row per theme), and lacks column(s) n_reports, "
+        "n_fi, n_sv. Pass result.themes (or ThemeModel.themes_)."
+    )
+    with pytest.raises(InputError, match=r"lacks column\(s\) term, frequency, growth\. Pass .*"):
+        charts.emergence_map(result.weak_signals)
+    swapped = r"`reports` is the themes table .*\(result\.reports, result\.themes\)\.$"
+    with pytest.raises(InputError, match="themes_over_periods: " + swapped):
+        charts.themes_over_periods(themes, reports)
+    with pytest.raises(InputError, match="theme_sector_heatmap: " + swapped):
+        charts.theme_sector_heatmap(themes, reports)
+    with pytest.raises(InputError, match=r"shl_profile: `reports` is the themes table"):
+        charts.shl_profile(themes)
+    with pytest.raises(InputError, match=r"must be a pandas DataFrame, not list"):
+        charts.sector_profile([{"sectors_suggested": "kela"}])
+    emergence = summaries.emergence_frame(reports, themes).assign(quadrant="weak")
+    with pytest.raises(ConfigError, match=r"kind='bad': use 'term' .*'theme' or 'group'"):
+        plot_emergence_map(emergence, kind="bad")
+    with pytest.raises(ConfigError, match=r"which='x': use 'kem' .* or 'kim'"):
+        plot_emergence_map(emergence, which="x")
+    with pytest.raises(InputError, match=r"`emergence` is the weak-signal table .* lacks column"):
+        plot_emergence_map(result.weak_signals)
+    # sparse tables of the right kind still give a chart ("No data" where a column is missing)
+    assert charts.themes_over_periods(reports[["report_id"]], themes).axes[0].texts
+    assert plot_emergence_map(pd.DataFrame()).axes[0].texts

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from socanalysis.export import summaries
+from socanalysis.export.chart_inputs import check_table
 from socanalysis.export.labels import UiText, category_labels
 
 if TYPE_CHECKING:
@@ -43,6 +44,8 @@ HEATMAP_CMAP = "cividis"
 _DPI = 110
 _LABEL_WIDTH = 38
 _CHAR_IN = 0.085
+#: What a chart of reports and themes takes, in this order (the two swapped are refused).
+_REPORTS_THEMES = "result.reports first, then result.themes: {chart}(result.reports, result.themes)"
 
 
 def _figure(width: float, height: float) -> Figure:
@@ -130,6 +133,14 @@ def themes_by_size(
     >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
     ['Köer', 'Boende']
     """
+    check_table(
+        themes,
+        ("theme_id", "n_reports", "n_fi", "n_sv"),
+        chart="themes_by_size",
+        argument="themes",
+        expected="themes",
+        hint="result.themes (or ThemeModel.themes_)",
+    )
     ui = UiText(language)
     title = ui("charts", "themes_by_size")
     frame = summaries.themes_in_order(themes)
@@ -176,6 +187,7 @@ def themes_over_periods(
     ax : matplotlib Axes, optional
         Draw into this axes and return its figure; by default a new figure.
     """
+    _check_reports_and_themes(reports, themes, "themes_over_periods")
     ui = UiText(language)
     title = ui("charts", "themes_over_periods")
     # every period between the first and the last, so that the time axis is linear
@@ -223,6 +235,13 @@ def themes_over_periods(
             right_in=legend_chars * _CHAR_IN * 0.8 + 0.75,
         )
     return fig
+
+
+def _check_reports_and_themes(reports: Any, themes: Any, chart: str) -> None:
+    """The report table (any columns: a missing one leaves the chart empty) and the themes."""
+    hint = _REPORTS_THEMES.format(chart=chart)
+    check_table(reports, (), chart=chart, argument="reports", expected="reports", hint=hint)
+    check_table(themes, ("theme_id",), chart=chart, argument="themes", expected="themes", hint=hint)
 
 
 def _profile(
@@ -312,6 +331,14 @@ def shl_profile(
     >>> [t.get_text() for t in fig.axes[0].get_yticklabels()][-2:]
     ['2 asuminen', '1']
     """
+    check_table(
+        reports,
+        (),
+        chart="shl_profile",
+        argument="reports",
+        expected="reports",
+        hint="result.reports",
+    )
     ui = UiText(language)
     counts = summaries.shl_counts(reports, category_labels(shl_labels, language))
     return _profile(counts, ui("charts", "shl_profile"), ui, True, "#0072B2", ax)
@@ -329,6 +356,14 @@ def sector_profile(
     Takes the arguments of :func:`shl_profile` (``reports`` needs sectors_suggested), ``ax``
     included.
     """
+    check_table(
+        reports,
+        (),
+        chart="sector_profile",
+        argument="reports",
+        expected="reports",
+        hint="result.reports",
+    )
     ui = UiText(language)
     counts = summaries.sector_counts(reports, category_labels(sector_labels, language))
     counts = counts[counts["n_reports"] > 0].sort_values(
@@ -365,6 +400,7 @@ def theme_sector_heatmap(
         space, as :meth:`matplotlib.figure.Figure.colorbar` does. By default a new figure sized
         to the matrix.
     """
+    _check_reports_and_themes(reports, themes, "theme_sector_heatmap")
     ui = UiText(language)
     title = ui("charts", "theme_sector")
     matrix = summaries.theme_sector_matrix(reports)
@@ -447,6 +483,17 @@ def emergence_map(
     >>> fig.axes[0].get_xlabel()
     'Frequency (reports)'
     """
+    check_table(
+        frame,
+        (label_column, "frequency", "growth"),
+        chart="emergence_map",
+        argument="frame",
+        expected=None,
+        hint=(
+            f"one row per term or theme with {label_column}, frequency and growth, e.g. "
+            "summaries.emergence_frame(result.reports, result.themes)"
+        ),
+    )
     ui = UiText(language)
     title = ui("charts", "emergence")
     fig, ax, own = _axes(ax, 8, 5.2)

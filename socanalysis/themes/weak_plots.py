@@ -30,7 +30,8 @@ from __future__ import annotations
 import textwrap
 from typing import TYPE_CHECKING, Any
 
-from socanalysis.errors import InputError
+from socanalysis.errors import ConfigError
+from socanalysis.export.chart_inputs import check_table
 from socanalysis.export.labels import UiText
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -38,7 +39,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["QUADRANT_STYLE", "plot_emergence_map"]
+__all__ = ["KINDS", "QUADRANT_STYLE", "plot_emergence_map"]
 
 #: Okabe-Ito colours and distinct markers per quadrant; the legend text of each quadrant is the
 #: UI string ``emergence_map.<quadrant>`` ("weak signal: rare, growing", ...).
@@ -53,6 +54,8 @@ _MAPS = {
     "kem": ("frequency", "growth", "quadrant"),
     "kim": ("doc_frequency", "doc_growth", "issue_quadrant"),
 }
+#: The rows of ``WeakSignalDetector.emergence_``: lemmas, themes and novelty groups.
+KINDS = ("term", "theme", "group")
 
 
 def plot_emergence_map(
@@ -89,25 +92,43 @@ def plot_emergence_map(
     Returns
     -------
     matplotlib.figure.Figure
+
+    Raises
+    ------
+    ConfigError
+        An unknown ``kind`` or ``which`` (the message lists the valid ones).
+    InputError
+        ``emergence`` is another table: the message names the columns it lacks.
     """
     import numpy as np
 
     from socanalysis.export.figure import ChartFigure
 
     if which not in _MAPS:
-        raise InputError(f"which={which!r}: use 'kem' or 'kim'.")
+        raise ConfigError(
+            f"which={which!r}: use 'kem' (Keyword Emergence Map) or 'kim' (Keyword Issue Map)."
+        )
+    kinds = _check_kinds(kind)
     ui = UiText(language)
     x_col, y_col, q_col = _MAPS[which]
     x_label = ui("emergence_map", f"x_{which}")
-    kinds = (kind,) if isinstance(kind, str) else tuple(kind)
-    needed = {"term", x_col, y_col, q_col}
-    missing = needed - set(emergence.columns)
-    if missing:
-        raise InputError(f"emergence table lacks column(s) {sorted(missing)}.")
+    check_table(
+        emergence,
+        ("term", x_col, y_col, q_col),
+        chart="plot_emergence_map",
+        argument="emergence",
+        expected=None,
+        hint=(
+            "WeakSignalDetector.emergence_ (result.weak_signal_detector.emergence_); a table of "
+            "your own with term, frequency and growth goes to socanalysis.export.charts."
+            "emergence_map"
+        ),
+    )
     data = emergence
     if "kind" in emergence.columns:
         data = emergence[emergence["kind"].isin(kinds)]
-    data = data.sort_values([y_col, x_col, "term"], ascending=[False, False, True])
+    if not data.empty:
+        data = data.sort_values([y_col, x_col, "term"], ascending=[False, False, True])
 
     own = ax is None
     if ax is None:
@@ -172,6 +193,21 @@ def plot_emergence_map(
     _label_points(ax, data, x_col, y_col, q_col, n_labels, corner)
     ax.legend(loc="lower right", fontsize=8, framealpha=0.9)
     return fig
+
+
+def _check_kinds(kind: Any) -> tuple[str, ...]:
+    """``kind`` as a tuple of known kinds, or a ConfigError naming them."""
+    kinds = (kind,) if isinstance(kind, str) else kind
+    try:
+        kinds = tuple(kinds)
+    except TypeError:
+        kinds = ()
+    if not kinds or any(k not in KINDS for k in kinds):
+        raise ConfigError(
+            f"kind={kind!r}: use 'term' (lemmas), 'theme' or 'group' (novelty groups), or a "
+            "tuple of them such as ('theme', 'group')."
+        )
+    return kinds
 
 
 def _mark_weak_quadrant(ax: Any, x_med: float, y_med: float, ui: UiText) -> None:
