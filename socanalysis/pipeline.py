@@ -107,17 +107,30 @@ class AnalysisResult:
     #: ``train_labels_`` show the labels it learned from; ``save()`` keeps it for later runs).
     category_models: dict[str, Any] = field(default_factory=dict)
 
-    def plot_themes(self, language: str | None = None) -> Any:
-        """Themes by size and language (matplotlib Figure), the chart of the meeting report."""
+    def plot_themes(self, language: str | None = None, *, ax: Any = None) -> Any:
+        """Themes by size and language (matplotlib Figure), the chart of the meeting report.
+
+        ``language`` defaults to the result's output language; with ``ax`` (a matplotlib Axes,
+        e.g. one of ``plt.subplots``) the chart is drawn into it and its figure returned.
+        """
         from socanalysis.export.charts import themes_by_size
 
-        return themes_by_size(self.themes, language or self.config.output_language)
+        return themes_by_size(self.themes, language or self.config.output_language, ax=ax)
 
-    def plot_weak_signals(self) -> Any:
-        """Keyword emergence map: frequency against growth, weak quadrant marked."""
-        if self.weak_signal_detector is None:
-            raise InputError("no weak-signal analysis in this result (no analysable reports)")
-        return self.weak_signal_detector.plot_emergence_map()
+    def plot_weak_signals(self, language: str | None = None, *, ax: Any = None) -> Any:
+        """Keyword emergence map: frequency against growth, weak quadrant marked (matplotlib
+        Figure), in ``language`` (default: the result's output language), into ``ax`` when
+        given. Without analysed reports: the map's title and "No data", as the other charts."""
+        language = language or self.config.output_language
+        if self.weak_signal_detector is None:  # nothing was analysed
+            import pandas as pd
+
+            from socanalysis.themes.weak_emergence import EMERGENCE_COLUMNS
+            from socanalysis.themes.weak_plots import plot_emergence_map
+
+            empty = pd.DataFrame({column: [] for column in EMERGENCE_COLUMNS})
+            return plot_emergence_map(empty, language=language, ax=ax)
+        return self.weak_signal_detector.plot_emergence_map(language=language, ax=ax)
 
     def save(
         self, out_dir: str | os.PathLike[str], *, human_readable: bool = True, charts: bool = True

@@ -123,3 +123,102 @@ def test_one_theme_legend_beside_the_bar_and_a_linear_time_axis_of_whole_counts(
     assert all(float(t).is_integer() for t in ax.get_yticks())
     shown = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
     assert 1 < len(shown) <= 16
+
+
+def test_every_chart_draws_into_a_given_axes_and_leaves_its_figure_alone(result):
+    from socanalysis.themes.plot import plot_themes
+    from socanalysis.themes.weak_plots import plot_emergence_map
+
+    emergence = pd.DataFrame(
+        {"term": ["a", "b", "c", "d"], "kind": "term", "frequency": [0.2, 3.0, 0.3, 2.5],
+         "growth": [0.9, 0.8, 0.0, 0.01], "quadrant": ["weak", "strong", "latent", "well_known"]}
+    )  # fmt: skip
+    themes, reports = result.themes, result.reports
+    draw = {
+        "themes_by_size": lambda ax: charts.themes_by_size(themes, "sv", ax=ax),
+        "themes_over_periods": lambda ax: charts.themes_over_periods(
+            reports, themes, language="sv", ax=ax
+        ),
+        "shl_profile": lambda ax: charts.shl_profile(reports, SHL_LABELS, "sv", ax=ax),
+        "sector_profile": lambda ax: charts.sector_profile(reports, SECTOR_LABELS, "sv", ax=ax),
+        "theme_sector": lambda ax: charts.theme_sector_heatmap(
+            reports, themes, SECTOR_LABELS, "sv", ax=ax
+        ),
+        "emergence": lambda ax: charts.emergence_map(
+            summaries.emergence_frame(reports, themes), "sv", ax=ax
+        ),
+        "plot_themes": lambda ax: plot_themes(themes, "sv", ax=ax),
+        "plot_emergence_map": lambda ax: plot_emergence_map(emergence, language="sv", ax=ax),
+        "no data": lambda ax: charts.themes_by_size(themes.head(0), "sv", ax=ax),
+    }
+    fig = Figure(figsize=(12, 9))
+    grid = fig.subplots(3, 3).ravel()
+    layout = vars(fig.subplotpars).copy()
+    for (name, chart), ax in zip(draw.items(), grid, strict=True):
+        assert chart(ax) is fig, name
+        assert ax.get_title(), name
+    assert tuple(fig.get_size_inches()) == (12, 9) and vars(fig.subplotpars) == layout
+    assert len(fig.axes) == 9 + 1  # and the heat map's colour bar
+    assert grid[0].get_title() == "Teman efter storlek och språk"
+    assert grid[-1].texts[0].get_text() == "Inga uppgifter"
+    assert not fig.texts  # the emergence map's caption is for a figure of its own
+    # on a subfigure: the figure that can be saved and shown
+    sub = Figure().subfigures(1, 2)[1]
+    assert charts.shl_profile(reports, SHL_LABELS, "fi", ax=sub.add_subplot()) is sub.figure
+
+
+def test_a_result_with_no_analysed_reports_gives_empty_charts_not_errors():
+    import socanalysis as sa
+
+    nothing = sa.analyze(pd.DataFrame({"text": ["", "  "]}), output_language="sv")
+    assert nothing.weak_signal_detector is None
+    shown = {
+        "plot_themes": nothing.plot_themes(),
+        "plot_weak_signals": nothing.plot_weak_signals(),
+        "plot_weak_signals en": nothing.plot_weak_signals("en"),
+        **charts.standard_charts(nothing, "sv"),
+    }
+    for name, fig in shown.items():
+        ax = fig.axes[0]
+        assert ax.get_title(), name
+        assert [t.get_text() for t in ax.texts] == [
+            "No data" if name.endswith(" en") else "Inga uppgifter"
+        ], name
+    assert title(shown["plot_weak_signals"]) == "Karta över framväxande nyckelord (ord)"
+    ax = Figure().add_subplot()
+    assert nothing.plot_weak_signals(ax=ax) is ax.figure and ax.texts
+
+
+def test_a_wrong_table_or_kind_is_an_error_that_says_what_to_pass(result):
+    from socanalysis.errors import ConfigError, InputError
+    from socanalysis.themes.weak_plots import plot_emergence_map
+
+    reports, themes = result.reports, result.themes
+    with pytest.raises(InputError) as error:
+        charts.themes_by_size(reports)
+    assert str(error.value) == (
+        "themes_by_size: `themes` is the report table (result.reports, one row per report), not "
+        "the themes table (result.themes, one row per theme), and lacks column(s) n_reports, "
+        "n_fi, n_sv. Pass result.themes (or ThemeModel.themes_)."
+    )
+    with pytest.raises(InputError, match=r"lacks column\(s\) term, frequency, growth\. Pass .*"):
+        charts.emergence_map(result.weak_signals)
+    swapped = r"`reports` is the themes table .*\(result\.reports, result\.themes\)\.$"
+    with pytest.raises(InputError, match="themes_over_periods: " + swapped):
+        charts.themes_over_periods(themes, reports)
+    with pytest.raises(InputError, match="theme_sector_heatmap: " + swapped):
+        charts.theme_sector_heatmap(themes, reports)
+    with pytest.raises(InputError, match=r"shl_profile: `reports` is the themes table"):
+        charts.shl_profile(themes)
+    with pytest.raises(InputError, match=r"must be a pandas DataFrame, not list"):
+        charts.sector_profile([{"sectors_suggested": "kela"}])
+    emergence = summaries.emergence_frame(reports, themes).assign(quadrant="weak")
+    with pytest.raises(ConfigError, match=r"kind='bad': use 'term' .*'theme' or 'group'"):
+        plot_emergence_map(emergence, kind="bad")
+    with pytest.raises(ConfigError, match=r"which='x': use 'kem' .* or 'kim'"):
+        plot_emergence_map(emergence, which="x")
+    with pytest.raises(InputError, match=r"`emergence` is the weak-signal table .* lacks column"):
+        plot_emergence_map(result.weak_signals)
+    # sparse tables of the right kind still give a chart ("No data" where a column is missing)
+    assert charts.themes_over_periods(reports[["report_id"]], themes).axes[0].texts
+    assert plot_emergence_map(pd.DataFrame()).axes[0].texts

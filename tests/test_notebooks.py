@@ -47,6 +47,10 @@ def test_notebook_runs(path, tmp_path, monkeypatch):
         if o.output_type == "error"
     ]
     assert not errors
+    # a chart at the end of a cell shows as a picture, with no %matplotlib set-up
+    charts = [c for c in notebook.cells if c.cell_type == "code" and c.source.endswith("\nfig")]
+    assert all(any("image/png" in o.get("data", {}) for o in c.outputs) for c in charts)
+    assert len(charts) == (2 if path.stem == "01_analyst_walkthrough" else 0)
     shown = "\n".join(
         str(o.get("data", o.get("text", "")))
         for c in notebook.cells

@@ -341,7 +341,7 @@ def test_emergence_map_plot_marks_the_weak_quadrant():
 
     reports, X, lemmas = _corpus()
     det = WeakSignalDetector().fit(reports, X, lemmas=lemmas)
-    fig = det.plot_emergence_map()
+    fig = det.plot_emergence_map(language="en")
     assert isinstance(fig, Figure)
     ax = fig.axes[0]
     texts = [t.get_text() for t in ax.texts]
@@ -350,11 +350,69 @@ def test_emergence_map_plot_marks_the_weak_quadrant():
     assert ax.get_xlabel().startswith("average frequency")
     assert len(ax.collections) >= 2  # the shaded quadrant and the points
     assert "rahanvälittäjä" in fig.texts[0].get_text()  # caption: the weak quadrant in order
-    fig2 = plot_emergence_map(det.emergence_, kind=("theme", "group"), which="kim")
-    assert fig2.axes[0].get_title().startswith("Keyword Issue Map")
-    empty = plot_emergence_map(det.emergence_.head(0))
-    assert any("nothing to show" in t.get_text() for t in empty.axes[0].texts)
+    fig2 = plot_emergence_map(det.emergence_, kind=("theme", "group"), which="kim", language="en")
+    assert fig2.axes[0].get_title() == "Keyword Issue Map (themes and groups)"
+    empty = plot_emergence_map(det.emergence_.head(0), language="en")
+    assert [t.get_text() for t in empty.axes[0].texts] == ["No data"]  # as the other charts
+    assert empty.axes[0].get_title() == "Keyword Emergence Map (terms)"
     fig.savefig(io.BytesIO(), format="png")  # renders with the Agg canvas
+
+
+def _result(language: str):
+    """An analysis result holding a fitted detector (no themes), in ``language``."""
+    from socanalysis.config import AnalysisConfig
+    from socanalysis.pipeline import AnalysisResult
+
+    reports, X, lemmas = _corpus()
+    det = WeakSignalDetector().fit(reports, X, lemmas=lemmas)
+    config = AnalysisConfig(output_language=language)
+    result = AnalysisResult(reports, pd.DataFrame(), det.candidates_, {}, config=config)
+    result.weak_signal_detector = det
+    return result, det
+
+
+def test_emergence_map_speaks_the_language_asked_for_and_the_results_by_default():
+    result, det = _result("sv")
+    for fig, title, x_label, weak in [
+        (
+            result.plot_weak_signals(),
+            "Karta över framväxande nyckelord (ord)",
+            "genomsnittlig frekvens (TF)",
+            "svag signal: sällsynt, växande",
+        ),
+        (
+            det.plot_emergence_map(kind=("theme", "group"), which="kim"),  # the default: fi
+            "Avainsanojen levinneisyyskartta (teemat ja ryhmät)",
+            "keskimääräinen dokumenttifrekvenssi (DF)",
+            "heikko signaali: harvinainen, kasvava",
+        ),
+        (
+            result.plot_weak_signals(language="en"),
+            "Keyword Emergence Map (terms)",
+            "average frequency (TF)",
+            "weak signal: rare, growing",
+        ),
+    ]:
+        ax = fig.axes[0]
+        assert ax.get_title() == title
+        assert ax.get_xlabel().startswith(x_label)
+        legend = [t.get_text() for t in ax.get_legend().get_texts()]
+        assert any(t.startswith(weak) for t in legend)
+    caption = result.plot_weak_signals().texts[0].get_text()
+    assert caption.startswith("Kvadranten för svaga signaler, snabbast växande först: ")
+
+
+def test_result_charts_draw_into_given_axes():
+    from matplotlib.figure import Figure
+
+    result, det = _result("en")
+    fig = Figure(figsize=(14, 5))
+    left, middle, right = fig.subplots(1, 3)
+    assert result.plot_themes(ax=left) is fig and left.get_title() == "Themes by size and language"
+    assert result.plot_weak_signals(ax=middle) is fig
+    assert middle.get_title() == "Keyword Emergence Map (terms)"
+    assert det.plot_emergence_map(which="kim", ax=right) is fig
+    assert len(fig.axes) == 3 and not fig.texts
 
 
 def test_missing_dates_and_a_window_covering_everything_are_reported():

@@ -1,9 +1,12 @@
 """Charts for analysts and the meeting report: matplotlib Figures, saved as PNG.
 
-Figures are built with :class:`matplotlib.figure.Figure` directly, not through pyplot: no
-global figure registry, no backend switch, so they work in a script (Agg) and display in
-Jupyter as they are. Colours are the Okabe-Ito palette and the cividis colour map, both
-readable with the common colour-vision deficiencies. Labels follow the output language.
+Figures are built directly, not through pyplot: no global figure registry, no backend switch,
+so they work in a script (Agg). They are :class:`~socanalysis.export.figure.ChartFigure`
+objects, which Jupyter displays as the value of a cell with no ``%matplotlib`` set-up. Each
+chart function also draws into a given matplotlib Axes (``ax=``, for subplots) and then returns
+the figure of that Axes, leaving its size and layout to its owner. Colours are the Okabe-Ito
+palette and the cividis colour map, both readable with the common colour-vision deficiencies.
+Labels follow the output language.
 """
 
 from __future__ import annotations
@@ -15,10 +18,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from socanalysis.export import summaries
+from socanalysis.export.chart_inputs import check_table
 from socanalysis.export.labels import UiText, category_labels
 
 if TYPE_CHECKING:
     import pandas as pd
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 #: Okabe & Ito (2008) colour-blind-safe palette, black last.
@@ -39,13 +44,26 @@ HEATMAP_CMAP = "cividis"
 _DPI = 110
 _LABEL_WIDTH = 38
 _CHAR_IN = 0.085
+#: What a chart of reports and themes takes, in this order (the two swapped are refused).
+_REPORTS_THEMES = "result.reports first, then result.themes: {chart}(result.reports, result.themes)"
 
 
 def _figure(width: float, height: float) -> Figure:
-    from matplotlib.figure import Figure
+    from socanalysis.export.figure import ChartFigure
 
     # No layout engine: constrained layout doubled drawing time; _fit() sets margins instead.
-    return Figure(figsize=(width, height), dpi=_DPI)
+    return ChartFigure(figsize=(width, height), dpi=_DPI)
+
+
+def _axes(ax: Axes | None, width: float, height: float) -> tuple[Figure, Axes, bool]:
+    """``(figure, axes, own)``: a new figure of ``width`` x ``height`` inches with one axes, or
+    the given axes and the figure it is on (``own`` False: its size and margins are left alone).
+    """
+    if ax is None:
+        fig = _figure(width, height)
+        return fig, fig.add_subplot(), True
+    # the root figure also for axes on a subfigure (a SubFigure cannot be saved or shown)
+    return ax.figure.figure, ax, False
 
 
 def _longest_line(labels: list[str]) -> int:
@@ -80,17 +98,31 @@ def _wrap(text: str, width: int = _LABEL_WIDTH) -> str:
     return "\n".join(textwrap.wrap(str(text), width)) or str(text)
 
 
-def _empty(fig: Figure, ui: UiText, title: str) -> Figure:
-    ax = fig.add_subplot()
+def _empty(fig: Figure, ax: Axes, ui: UiText, title: str, own: bool) -> Figure:
     ax.set_title(title)
     ax.text(0.5, 0.5, ui("charts", "no_data"), ha="center", va="center", transform=ax.transAxes)
     ax.set_axis_off()
-    _fit(fig)  # room for the title in a short figure
+    if own:
+        _fit(fig)  # room for the title in a short figure
     return fig
 
 
-def themes_by_size(themes: pd.DataFrame, language: str = "fi", max_themes: int = 15) -> Figure:
+def themes_by_size(
+    themes: pd.DataFrame, language: str = "fi", max_themes: int = 15, *, ax: Axes | None = None
+) -> Figure:
     """Horizontal bars: reports per theme, split by language (fi, sv, other), largest on top.
+
+    Parameters
+    ----------
+    themes : DataFrame
+        ``result.themes``: theme_id, label_fi, label_sv, n_reports, n_fi, n_sv.
+    language : str
+        fi, sv or en.
+    max_themes : int
+        The largest this many themes; reports without a theme (-1) are left out.
+    ax : matplotlib Axes, optional
+        Draw into this axes (e.g. one of ``plt.subplots``) and return its figure; by default a
+        new figure sized to the number of themes.
 
     Examples
     --------
@@ -101,15 +133,22 @@ def themes_by_size(themes: pd.DataFrame, language: str = "fi", max_themes: int =
     >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
     ['Köer', 'Boende']
     """
+    check_table(
+        themes,
+        ("theme_id", "n_reports", "n_fi", "n_sv"),
+        chart="themes_by_size",
+        argument="themes",
+        expected="themes",
+        hint="result.themes (or ThemeModel.themes_)",
+    )
     ui = UiText(language)
     title = ui("charts", "themes_by_size")
     frame = summaries.themes_in_order(themes)
     if not frame.empty:
         frame = frame[frame["theme_id"].astype(int) >= 0].head(max_themes)
-    fig = _figure(8, 1.2 + 0.42 * max(len(frame), 1))
+    fig, ax, own = _axes(ax, 8, 1.2 + 0.42 * max(len(frame), 1))
     if frame.empty:
-        return _empty(fig, ui, title)
-    ax = fig.add_subplot()
+        return _empty(fig, ax, ui, title, own)
     frame = frame.iloc[::-1]  # largest on top
     names = [_wrap(summaries.theme_name(r, language)) for r in frame.to_dict("records")]
     n_fi = frame["n_fi"].fillna(0).astype(int).to_numpy()
@@ -119,7 +158,7 @@ def themes_by_size(themes: pd.DataFrame, language: str = "fi", max_themes: int =
         (values, LANGUAGE_COLOURS[key], ui("charts", key))
         for values, key in ((n_fi, "fi"), (n_sv, "sv"), (other, "other"))
     ]
-    return _stacked_bars(fig, ax, names, segments, title, ui)
+    return _stacked_bars(fig, ax, names, segments, title, ui, own)
 
 
 def themes_over_periods(
@@ -128,15 +167,34 @@ def themes_over_periods(
     period: str = "auto",
     language: str = "fi",
     max_themes: int = 8,
+    *,
+    ax: Axes | None = None,
 ) -> Figure:
-    """Lines: reports per period for the largest themes."""
+    """Lines: reports per period for the largest themes.
+
+    Parameters
+    ----------
+    reports : DataFrame
+        ``result.reports`` (status, theme_id, date).
+    themes : DataFrame
+        ``result.themes``, for the theme labels.
+    period : str
+        auto, month, quarter, half-year or year.
+    language : str
+        fi, sv or en.
+    max_themes : int
+        Lines for the largest this many themes.
+    ax : matplotlib Axes, optional
+        Draw into this axes and return its figure; by default a new figure.
+    """
+    _check_reports_and_themes(reports, themes, "themes_over_periods")
     ui = UiText(language)
     title = ui("charts", "themes_over_periods")
     # every period between the first and the last, so that the time axis is linear
     matrix = summaries.theme_period_matrix(reports, period, every_period=True)
-    fig = _figure(8, 4.2)
+    fig, ax, own = _axes(ax, 8, 4.2)
     if matrix.empty:
-        return _empty(fig, ui, title)
+        return _empty(fig, ax, ui, title, own)
     names = {}
     if not themes.empty:
         names = {
@@ -144,7 +202,6 @@ def themes_over_periods(
         }
     totals = matrix.sum(axis=1)
     order = sorted(totals.index, key=lambda t: (-int(totals[t]), int(t)))[:max_themes]
-    ax = fig.add_subplot()
     x = list(range(len(matrix.columns)))
     markers = "osD^vP*X"
     for i, theme_id in enumerate(order):
@@ -168,22 +225,36 @@ def themes_over_periods(
     ax.set_ylim(bottom=0)
     legend = ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False, fontsize=8)
     ax.spines[["top", "right"]].set_visible(False)
-    legend_chars = _longest_line([t.get_text() for t in legend.get_texts()])
-    _fit(
-        fig,
-        left_chars=4,
-        y_label=True,
-        bottom_chars=8 if len(x) > 8 else 0,
-        right_in=legend_chars * _CHAR_IN * 0.8 + 0.75,
-    )
+    if own:
+        legend_chars = _longest_line([t.get_text() for t in legend.get_texts()])
+        _fit(
+            fig,
+            left_chars=4,
+            y_label=True,
+            bottom_chars=8 if len(x) > 8 else 0,
+            right_in=legend_chars * _CHAR_IN * 0.8 + 0.75,
+        )
     return fig
 
 
-def _profile(counts: pd.DataFrame, title: str, ui: UiText, show_keys: bool, colour: str) -> Figure:
-    fig = _figure(8, 1.2 + 0.36 * max(len(counts), 1))
+def _check_reports_and_themes(reports: Any, themes: Any, chart: str) -> None:
+    """The report table (any columns: a missing one leaves the chart empty) and the themes."""
+    hint = _REPORTS_THEMES.format(chart=chart)
+    check_table(reports, (), chart=chart, argument="reports", expected="reports", hint=hint)
+    check_table(themes, ("theme_id",), chart=chart, argument="themes", expected="themes", hint=hint)
+
+
+def _profile(
+    counts: pd.DataFrame,
+    title: str,
+    ui: UiText,
+    show_keys: bool,
+    colour: str,
+    ax: Axes | None,
+) -> Figure:
+    fig, ax, own = _axes(ax, 8, 1.2 + 0.36 * max(len(counts), 1))
     if counts.empty or int(counts["n_reports"].sum()) == 0:
-        return _empty(fig, ui, title)
-    ax = fig.add_subplot()
+        return _empty(fig, ax, ui, title, own)
     frame = counts.iloc[::-1]
     names = [
         _wrap(f"{k} {lab}" if show_keys and lab != k else lab, 50)
@@ -200,16 +271,17 @@ def _profile(counts: pd.DataFrame, title: str, ui: UiText, show_keys: bool, colo
             (unknown, "unknown", "#BBBBBB"),
         )
     ]
-    return _stacked_bars(fig, ax, names, segments, title, ui)
+    return _stacked_bars(fig, ax, names, segments, title, ui, own)
 
 
 def _stacked_bars(
     fig: Figure,
-    ax: Any,
+    ax: Axes,
     names: list[str],
     segments: list[tuple[Any, str, str]],
     title: str,
     ui: UiText,
+    own: bool,
 ) -> Figure:
     """Horizontal bars of report counts, one ``(values, colour, legend label)`` segment after
     another, with the axis label, title, legend and margins the charts share."""
@@ -225,13 +297,31 @@ def _stacked_bars(
     # beside the bars, never over them (with one bar, "lower right" covered it)
     legend = ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
-    legend_chars = _longest_line([t.get_text() for t in legend.get_texts()])
-    _fit(fig, left_chars=_longest_line(names), right_in=legend_chars * _CHAR_IN + 0.6)
+    if own:
+        legend_chars = _longest_line([t.get_text() for t in legend.get_texts()])
+        _fit(fig, left_chars=_longest_line(names), right_in=legend_chars * _CHAR_IN + 0.6)
     return fig
 
 
-def shl_profile(reports: pd.DataFrame, shl_labels: Any = None, language: str = "fi") -> Figure:
+def shl_profile(
+    reports: pd.DataFrame,
+    shl_labels: Any = None,
+    language: str = "fi",
+    *,
+    ax: Axes | None = None,
+) -> Figure:
     """Bars: reports per §11 point 1-10, split by polarity.
+
+    Parameters
+    ----------
+    reports : DataFrame
+        ``result.reports`` (status, shl_suggested, polarity).
+    shl_labels : mapping or taxonomy, optional
+        Labels of the points (:func:`~socanalysis.export.labels.category_labels`).
+    language : str
+        fi, sv or en.
+    ax : matplotlib Axes, optional
+        Draw into this axes and return its figure; by default a new figure.
 
     Examples
     --------
@@ -241,21 +331,45 @@ def shl_profile(reports: pd.DataFrame, shl_labels: Any = None, language: str = "
     >>> [t.get_text() for t in fig.axes[0].get_yticklabels()][-2:]
     ['2 asuminen', '1']
     """
+    check_table(
+        reports,
+        (),
+        chart="shl_profile",
+        argument="reports",
+        expected="reports",
+        hint="result.reports",
+    )
     ui = UiText(language)
     counts = summaries.shl_counts(reports, category_labels(shl_labels, language))
-    return _profile(counts, ui("charts", "shl_profile"), ui, True, "#0072B2")
+    return _profile(counts, ui("charts", "shl_profile"), ui, True, "#0072B2", ax)
 
 
 def sector_profile(
-    reports: pd.DataFrame, sector_labels: Any = None, language: str = "fi"
+    reports: pd.DataFrame,
+    sector_labels: Any = None,
+    language: str = "fi",
+    *,
+    ax: Axes | None = None,
 ) -> Figure:
-    """Bars: reports per suggested sector (sectors with no reports left out), most first."""
+    """Bars: reports per suggested sector (sectors with no reports left out), most first.
+
+    Takes the arguments of :func:`shl_profile` (``reports`` needs sectors_suggested), ``ax``
+    included.
+    """
+    check_table(
+        reports,
+        (),
+        chart="sector_profile",
+        argument="reports",
+        expected="reports",
+        hint="result.reports",
+    )
     ui = UiText(language)
     counts = summaries.sector_counts(reports, category_labels(sector_labels, language))
     counts = counts[counts["n_reports"] > 0].sort_values(
         ["n_reports", "key"], ascending=[False, True], kind="stable"
     )
-    return _profile(counts, ui("charts", "sector_profile"), ui, False, "#D55E00")
+    return _profile(counts, ui("charts", "sector_profile"), ui, False, "#D55E00", ax)
 
 
 def theme_sector_heatmap(
@@ -264,8 +378,29 @@ def theme_sector_heatmap(
     sector_labels: Any = None,
     language: str = "fi",
     max_themes: int = 15,
+    *,
+    ax: Axes | None = None,
 ) -> Figure:
-    """Heat map: reports per theme (rows) and suggested sector (columns), counts written in."""
+    """Heat map: reports per theme (rows) and suggested sector (columns), counts written in.
+
+    Parameters
+    ----------
+    reports : DataFrame
+        ``result.reports`` (status, theme_id, sectors_suggested).
+    themes : DataFrame
+        ``result.themes``, for the theme labels.
+    sector_labels : mapping or taxonomy, optional
+        Labels of the sectors.
+    language : str
+        fi, sv or en.
+    max_themes : int
+        Rows for the largest this many themes.
+    ax : matplotlib Axes, optional
+        Draw into this axes and return its figure; the colour bar takes a slice of the axes'
+        space, as :meth:`matplotlib.figure.Figure.colorbar` does. By default a new figure sized
+        to the matrix.
+    """
+    _check_reports_and_themes(reports, themes, "theme_sector_heatmap")
     ui = UiText(language)
     title = ui("charts", "theme_sector")
     matrix = summaries.theme_sector_matrix(reports)
@@ -275,7 +410,8 @@ def theme_sector_heatmap(
         matrix = matrix.loc[keep]
         matrix = matrix.loc[:, matrix.sum(axis=0) > 0]
     if matrix.empty:
-        return _empty(_figure(8, 3), ui, title)
+        fig, ax, own = _axes(ax, 8, 3)
+        return _empty(fig, ax, ui, title, own)
     labels = category_labels(sector_labels, language)
     names = {}
     if not themes.empty:
@@ -286,8 +422,9 @@ def theme_sector_heatmap(
     theme_names = [_wrap(names.get(int(t), f"#{t}"), 34) for t in matrix.index]
     left_in = _longest_line(theme_names) * _CHAR_IN * 0.8 + 0.3
     bottom_in = 0.62 + _longest_line(sector_names) * _CHAR_IN * 0.8 * 0.71
-    fig = _figure(left_in + 0.55 * matrix.shape[1] + 1.4, bottom_in + 0.5 + 0.42 * matrix.shape[0])
-    ax = fig.add_subplot()
+    fig, ax, own = _axes(
+        ax, left_in + 0.55 * matrix.shape[1] + 1.4, bottom_in + 0.5 + 0.42 * matrix.shape[0]
+    )
     values = matrix.to_numpy()
     image = ax.imshow(values, cmap=HEATMAP_CMAP, aspect="auto")
     ax.set_xticks(range(matrix.shape[1]), sector_names, rotation=45, ha="right", fontsize=8)
@@ -300,20 +437,27 @@ def theme_sector_heatmap(
                 ax.text(
                     j, i, str(int(values[i, j])), ha="center", va="center", color=ink, fontsize=8
                 )
-    fig.colorbar(image, ax=ax, label=ui("charts", "n_reports"), shrink=0.8)
+    ax.figure.colorbar(image, ax=ax, label=ui("charts", "n_reports"), shrink=0.8)
     ax.set_title(title)
-    _fit(
-        fig,
-        left_chars=_longest_line(theme_names),
-        left_font=8,
-        bottom_chars=_longest_line(sector_names),
-        bottom_font=8,
-        right_in=0.2,
-    )
+    if own:
+        _fit(
+            fig,
+            left_chars=_longest_line(theme_names),
+            left_font=8,
+            bottom_chars=_longest_line(sector_names),
+            bottom_font=8,
+            right_in=0.2,
+        )
     return fig
 
 
-def emergence_map(frame: pd.DataFrame, language: str = "fi", label_column: str = "term") -> Figure:
+def emergence_map(
+    frame: pd.DataFrame,
+    language: str = "fi",
+    label_column: str = "term",
+    *,
+    ax: Axes | None = None,
+) -> Figure:
     """Scatter of frequency against growth with the weak-signal quadrant shaded.
 
     Parameters
@@ -325,6 +469,10 @@ def emergence_map(frame: pd.DataFrame, language: str = "fi", label_column: str =
         :func:`summaries.emergence_frame` computes it per theme from a report table.
     language : str
         fi, sv or en.
+    label_column : str
+        The column of the point labels.
+    ax : matplotlib Axes, optional
+        Draw into this axes and return its figure; by default a new figure.
 
     Examples
     --------
@@ -335,13 +483,23 @@ def emergence_map(frame: pd.DataFrame, language: str = "fi", label_column: str =
     >>> fig.axes[0].get_xlabel()
     'Frequency (reports)'
     """
+    check_table(
+        frame,
+        (label_column, "frequency", "growth"),
+        chart="emergence_map",
+        argument="frame",
+        expected=None,
+        hint=(
+            f"one row per term or theme with {label_column}, frequency and growth, e.g. "
+            "summaries.emergence_frame(result.reports, result.themes)"
+        ),
+    )
     ui = UiText(language)
     title = ui("charts", "emergence")
-    fig = _figure(8, 5.2)
+    fig, ax, own = _axes(ax, 8, 5.2)
     if frame.empty:
-        return _empty(fig, ui, title)
+        return _empty(fig, ax, ui, title, own)
     weak = frame["weak"].astype(bool) if "weak" in frame.columns else summaries.weak_quadrant(frame)
-    ax = fig.add_subplot()
     freq = frame["frequency"].astype(float)
     growth = frame["growth"].astype(float)
     freq_cut = float(freq.median())
@@ -380,7 +538,8 @@ def emergence_map(frame: pd.DataFrame, language: str = "fi", label_column: str =
     ax.set_title(title)
     ax.legend(loc="upper right", frameon=False, fontsize=8)
     ax.spines[["top", "right"]].set_visible(False)
-    _fit(fig, left_chars=5, y_label=True)
+    if own:
+        _fit(fig, left_chars=5, y_label=True)
     return fig
 
 
@@ -410,7 +569,8 @@ def standard_charts(
     shl_labels: Any = None,
     sector_labels: Any = None,
 ) -> dict[str, Figure]:
-    """Every standard chart of a result, by name (see ``CHART_NAMES``)."""
+    """Every standard chart of a result, by name (see ``CHART_NAMES``), each a figure of its own
+    (no ``ax``: six charts; draw one of them into an axes with its own function)."""
     from socanalysis.export.parts import result_parts
 
     parts = result_parts(result_like)

@@ -55,6 +55,7 @@ from socanalysis.params import check_number, check_seed
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
     from socanalysis.themes.space import ClusterPlan
@@ -597,12 +598,13 @@ class ThemeModel:
         return new_ids
 
     # ------------------------------------------------------------------ output
-    def plot_themes(self, language: str = "fi") -> Figure:
-        """Bar chart of the themes by size and language (see :func:`plot_themes`)."""
+    def plot_themes(self, language: str = "fi", *, ax: Axes | None = None) -> Figure:
+        """Bar chart of the themes by size and language, into ``ax`` when given (see
+        :func:`plot_themes`)."""
         from socanalysis.themes.plot import plot_themes
 
         self._check_fitted()
-        return plot_themes(self.themes_, language=language)
+        return plot_themes(self.themes_, language=language, ax=ax)
 
     def to_bertopic(self) -> Any:
         """A fitted ``bertopic.BERTopic`` holding these themes, for BERTopic's own views.

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 __all__ = ["plot_themes"]
@@ -27,7 +28,13 @@ _TITLES = {
 }
 
 
-def plot_themes(themes_df: pd.DataFrame, language: str = "fi", max_themes: int = 30) -> Figure:
+def plot_themes(
+    themes_df: pd.DataFrame,
+    language: str = "fi",
+    max_themes: int = 30,
+    *,
+    ax: Axes | None = None,
+) -> Figure:
     """Horizontal bars, largest theme on top, each split into fi / sv / other reports.
 
     Parameters
@@ -38,14 +45,16 @@ def plot_themes(themes_df: pd.DataFrame, language: str = "fi", max_themes: int =
         Language of the labels and titles.
     max_themes : int
         Show at most this many themes (largest first); outliers (-1) are shown last.
+    ax : matplotlib Axes, optional
+        Draw into this axes (e.g. one of ``plt.subplots``) and return its figure, whose layout
+        is left alone; by default a new figure sized to the number of themes.
 
     Returns
     -------
     matplotlib.figure.Figure
     """
-    from matplotlib.figure import Figure
-
     from socanalysis.errors import ConfigError, InputError
+    from socanalysis.export.figure import ChartFigure
 
     if language not in _TITLES:
         raise ConfigError(f"language must be 'fi' or 'sv', got {language!r}.")
@@ -65,13 +74,18 @@ def plot_themes(themes_df: pd.DataFrame, language: str = "fi", max_themes: int =
     other = (data["n_reports"].to_numpy() - fi - sv).clip(min=0)
     labels = data[f"label_{language}"]
     names = [f"{t} {label}" for t, label in zip(data["theme_id"], labels, strict=True)]
-    fig = Figure(figsize=(8, 0.4 * len(data) + 1.5))
-    ax = fig.add_subplot(1, 1, 1)
+    own = ax is None
+    if ax is None:
+        fig = ChartFigure(figsize=(8, 0.4 * len(data) + 1.5))
+        ax = fig.add_subplot(1, 1, 1)
+    else:
+        fig = ax.figure.figure  # the root figure, also for axes on a subfigure
     ax.barh(names, fi, color="#1f77b4", label=fi_name)
     ax.barh(names, sv, left=fi, color="#ff7f0e", label=sv_name)
     ax.barh(names, other, left=fi + sv, color="#7f7f7f", label=other_name)
     ax.set_xlabel(xlabel)
     ax.set_title(title)
     ax.legend(loc="lower right")
-    fig.tight_layout()
+    if own:  # a caller's figure keeps the caller's layout
+        fig.tight_layout()
     return fig

@@ -55,6 +55,7 @@ from socanalysis.themes.weak_periods import check_period
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 
@@ -682,14 +683,23 @@ class WeakSignalDetector:
         return kept
 
     def plot_emergence_map(
-        self, kind: str | tuple[str, ...] = "term", which: str = "kem", n_labels: int = 12
+        self,
+        kind: str | tuple[str, ...] = "term",
+        which: str = "kem",
+        n_labels: int = 12,
+        *,
+        language: str = "fi",
+        ax: Axes | None = None,
     ) -> Figure:
-        """Emergence map of the fitted data (see :func:`.weak_plots.plot_emergence_map`)."""
+        """Emergence map of the fitted data, titles and axes in ``language`` (fi, sv or en), into
+        ``ax`` when given (see :func:`.weak_plots.plot_emergence_map`)."""
         from socanalysis.themes.weak_plots import plot_emergence_map
 
         if not hasattr(self, "emergence_"):
             raise InputError("This WeakSignalDetector is not fitted yet: call fit() first.")
-        return plot_emergence_map(self.emergence_, kind=kind, which=which, n_labels=n_labels)
+        return plot_emergence_map(
+            self.emergence_, kind=kind, which=which, n_labels=n_labels, language=language, ax=ax
+        )
 
     # ------------------------------------------------------------------ outputs
     def _outputs(
