@@ -222,3 +222,22 @@ def test_a_wrong_table_or_kind_is_an_error_that_says_what_to_pass(result):
     # sparse tables of the right kind still give a chart ("No data" where a column is missing)
     assert charts.themes_over_periods(reports[["report_id"]], themes).axes[0].texts
     assert plot_emergence_map(pd.DataFrame()).axes[0].texts
+
+
+def test_a_theme_bar_is_as_long_as_the_theme_when_reports_are_mixed():
+    themes = pd.DataFrame(
+        {
+            "theme_id": [0, 1],
+            "label_fi": ["omaishoito", "asuminen"],
+            "label_sv": ["närståendevård", "boende"],
+            "n_reports": [16, 16],
+            "n_fi": [11, 9],  # a mixed report counts in both languages
+            "n_sv": [6, 6],
+        }
+    )
+    ax = charts.themes_by_size(themes).axes[0]
+    ends = {}
+    for bar in ax.patches:
+        row = round(bar.get_y() + bar.get_height() / 2)
+        ends[row] = max(ends.get(row, 0), bar.get_x() + bar.get_width())
+    assert sorted(ends.values()) == [16, 16]  # before: 17 and 16 (fi 11 + sv 6)

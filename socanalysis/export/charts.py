@@ -151,9 +151,7 @@ def themes_by_size(
         return _empty(fig, ax, ui, title, own)
     frame = frame.iloc[::-1]  # largest on top
     names = [_wrap(summaries.theme_name(r, language)) for r in frame.to_dict("records")]
-    n_fi = frame["n_fi"].fillna(0).astype(int).to_numpy()
-    n_sv = frame["n_sv"].fillna(0).astype(int).to_numpy()
-    other = (frame["n_reports"].fillna(0).astype(int).to_numpy() - n_fi - n_sv).clip(min=0)
+    n_fi, n_sv, other = summaries.language_segments(frame)
     segments = [
         (values, LANGUAGE_COLOURS[key], ui("charts", key))
         for values, key in ((n_fi, "fi"), (n_sv, "sv"), (other, "other"))

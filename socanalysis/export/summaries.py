@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from socanalysis.export.contract import OUTLIER_THEME_ID
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 POLARITIES = ("positive", "negative", "unknown")
@@ -223,6 +224,27 @@ def unit_counts(reports: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values(
         ["n_reports", "municipality", "unit"], ascending=[False, True, True], kind="stable"
     ).reset_index(drop=True)
+
+
+def language_segments(themes: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Reports per theme in Finnish, Swedish and other languages, adding up to ``n_reports``.
+
+    ``n_fi`` and ``n_sv`` both count a mixed-language report; a bar drawn from them would be
+    longer than the theme, so a mixed report is shown once, with the Finnish ones.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"n_reports": [16, 5], "n_fi": [11, 0], "n_sv": [6, 4]})
+    >>> [part.tolist() for part in language_segments(t)]
+    [[11, 0], [5, 4], [0, 1]]
+    """
+    import numpy as np
+
+    total = themes["n_reports"].fillna(0).astype(int).to_numpy()
+    fi = np.minimum(themes["n_fi"].fillna(0).astype(int).to_numpy(), total)
+    sv = np.minimum(themes["n_sv"].fillna(0).astype(int).to_numpy(), total - fi)
+    return fi, sv, total - fi - sv
 
 
 def unit_names(row: Mapping[str, Any], missing: str) -> tuple[str, str]:

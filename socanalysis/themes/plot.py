@@ -55,6 +55,7 @@ def plot_themes(
     """
     from socanalysis.errors import ConfigError, InputError
     from socanalysis.export.figure import ChartFigure
+    from socanalysis.export.summaries import language_segments
 
     if language not in _TITLES:
         raise ConfigError(f"language must be 'fi' or 'sv', got {language!r}.")
@@ -68,10 +69,7 @@ def plot_themes(
     data = themes_df.assign(_out=themes_df["theme_id"] < 0)
     data = data.sort_values(["_out", "n_reports", "theme_id"], ascending=[True, False, True])
     data = data.head(max_themes).iloc[::-1]
-    # "mixed" reports count in both n_fi and n_sv; show them once, under Finnish
-    fi = data["n_fi"].to_numpy()
-    sv = (data["n_reports"] - data["n_fi"]).clip(lower=0).clip(upper=data["n_sv"]).to_numpy()
-    other = (data["n_reports"].to_numpy() - fi - sv).clip(min=0)
+    fi, sv, other = language_segments(data)  # a mixed report once, with the Finnish ones
     labels = data[f"label_{language}"]
     names = [f"{t} {label}" for t, label in zip(data["theme_id"], labels, strict=True)]
     own = ax is None
