@@ -22,11 +22,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["plot_themes"]
 
-_TITLES = {
-    "fi": ("Teemat: raporttien määrä kielittäin", "raportteja", "suomi", "ruotsi", "muu"),
-    "sv": ("Teman: antal rapporter per språk", "rapporter", "finska", "svenska", "övrigt"),
-}
-
 
 def plot_themes(
     themes_df: pd.DataFrame,
@@ -55,9 +50,10 @@ def plot_themes(
     """
     from socanalysis.errors import ConfigError, InputError
     from socanalysis.export.figure import ChartFigure
+    from socanalysis.export.labels import UiText
     from socanalysis.export.summaries import language_segments
 
-    if language not in _TITLES:
+    if language not in ("fi", "sv"):
         raise ConfigError(f"language must be 'fi' or 'sv', got {language!r}.")
     need = {"theme_id", f"label_{language}", "n_reports", "n_fi", "n_sv"}
     missing = sorted(need - set(themes_df.columns))
@@ -65,7 +61,7 @@ def plot_themes(
         raise InputError(
             f"themes table lacks column(s) {', '.join(missing)}; pass ThemeModel.themes_."
         )
-    title, xlabel, fi_name, sv_name, other_name = _TITLES[language]
+    ui = UiText(language)  # the words of the meeting report's charts
     data = themes_df.assign(_out=themes_df["theme_id"] < 0)
     data = data.sort_values(["_out", "n_reports", "theme_id"], ascending=[True, False, True])
     data = data.head(max_themes).iloc[::-1]
@@ -78,11 +74,11 @@ def plot_themes(
         ax = fig.add_subplot(1, 1, 1)
     else:
         fig = ax.figure.figure  # the root figure, also for axes on a subfigure
-    ax.barh(names, fi, color="#1f77b4", label=fi_name)
-    ax.barh(names, sv, left=fi, color="#ff7f0e", label=sv_name)
-    ax.barh(names, other, left=fi + sv, color="#7f7f7f", label=other_name)
-    ax.set_xlabel(xlabel)
-    ax.set_title(title)
+    ax.barh(names, fi, color="#1f77b4", label=ui("charts", "fi"))
+    ax.barh(names, sv, left=fi, color="#ff7f0e", label=ui("charts", "sv"))
+    ax.barh(names, other, left=fi + sv, color="#7f7f7f", label=ui("charts", "other"))
+    ax.set_xlabel(ui("charts", "n_reports"))
+    ax.set_title(ui("charts", "themes_by_size"))
     ax.legend(loc="lower right")
     if own:  # a caller's figure keeps the caller's layout
         fig.tight_layout()
