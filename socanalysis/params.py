@@ -4,12 +4,44 @@ by whatever numpy or scikit-learn call first trips over it."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from numbers import Integral, Real
 from typing import Any
 
 from socanalysis.errors import ConfigError
 
 MAX_SEED = 2**32 - 1  # numpy's and UMAP's seeds are 32-bit
+
+
+def set_known_params(
+    estimator: Any, params: dict[str, Any], check: Callable[[dict[str, Any]], None] | None = None
+) -> None:
+    """``estimator.set_params(**params)``: every name checked against ``get_params()`` (and
+    the new values with ``check``, given all parameters) before any is set, so that a
+    misspelt name or a bad value changes nothing.
+
+    Examples
+    --------
+    >>> class Toy:
+    ...     size = 1
+    ...     def get_params(self, deep=True):
+    ...         return {"size": self.size}
+    >>> set_known_params(Toy(), {"colour": "red"})
+    Traceback (most recent call last):
+    ...
+    socanalysis.errors.ConfigError: Toy has no parameter 'colour'; use one of size
+    """
+    valid = estimator.get_params()
+    unknown = sorted(set(params) - set(valid))
+    if unknown:
+        raise ConfigError(
+            f"{type(estimator).__name__} has no parameter {', '.join(map(repr, unknown))}; "
+            f"use one of {', '.join(valid)}"
+        )
+    if check is not None:
+        check({**valid, **params})
+    for name, value in params.items():
+        setattr(estimator, name, value)
 
 
 def check_number(

@@ -331,15 +331,9 @@ class CategorySuggester:
         >>> CategorySuggester().set_params(threshold=0.4, max_suggestions=2).max_suggestions
         2
         """
-        valid = _param_names()
-        unknown = sorted(set(params) - set(valid))
-        if unknown:
-            raise ConfigError(
-                f"CategorySuggester has no parameter {', '.join(map(repr, unknown))}; "
-                f"use one of {', '.join(valid)}"
-            )
-        for name, value in params.items():
-            setattr(self, name, value)
+        from socanalysis.params import set_known_params
+
+        set_known_params(self, params)
         return self
 
     # ------------------------------------------------------------------ validation helpers

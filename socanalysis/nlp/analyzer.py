@@ -228,16 +228,9 @@ class LemmaAnalyzer:
         The new values are checked before any is set: an unknown name or a bad value raises
         ``ConfigError`` and leaves the analyzer as it was.
         """
-        current = self.get_params()
-        unknown = sorted(set(params) - set(current))
-        if unknown:
-            raise ConfigError(
-                f"LemmaAnalyzer has no parameter {', '.join(map(repr, unknown))}; "
-                f"use one of {', '.join(current)}."
-            )
-        _check_params({**current, **params})
-        for name, value in params.items():
-            setattr(self, name, value)
+        from socanalysis.params import set_known_params
+
+        set_known_params(self, params, check=_check_params)
         return self
 
     # -- analysis -----------------------------------------------------------------------

@@ -254,15 +254,9 @@ class LanguageDetector:
         weights loaded for the old values are loaded again on next use; weights learned by
         :meth:`fit` are kept unless ``weights`` is set.
         """
-        valid = self.get_params()
-        unknown = sorted(set(params) - set(valid))
-        if unknown:
-            raise ConfigError(
-                f"LanguageDetector has no parameter {', '.join(map(repr, unknown))}; "
-                f"use one of {', '.join(valid)}"
-            )
-        for name, value in params.items():
-            setattr(self, name, value)
+        from socanalysis.params import set_known_params
+
+        set_known_params(self, params)
         with self._lock:
             self._cues = self._lingua = self._broad = None
             self._counts = self._freqs = None

@@ -253,10 +253,11 @@ class ThemeModel:
         }  # fmt: skip
 
     def set_params(self, **params: Any) -> ThemeModel:
-        for key, value in params.items():
-            if key not in self.get_params():
-                raise ConfigError(f"ThemeModel has no parameter {key!r}.")
-            setattr(self, key, value)
+        """Set constructor parameters (scikit-learn convention); an unknown name raises
+        ``ConfigError`` and changes nothing."""
+        from socanalysis.params import set_known_params
+
+        set_known_params(self, params)
         return self
 
     def _validate_params(self) -> None:

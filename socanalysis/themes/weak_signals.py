@@ -243,14 +243,11 @@ class WeakSignalDetector:
         return {name: getattr(self, name) for name in names}
 
     def set_params(self, **params: Any) -> WeakSignalDetector:
-        """Set parameters (scikit-learn convention); unknown names raise ConfigError."""
-        valid = self.get_params()
-        for name, value in params.items():
-            if name not in valid:
-                raise ConfigError(
-                    f"WeakSignalDetector has no parameter {name!r}; use one of {sorted(valid)}."
-                )
-            setattr(self, name, value)
+        """Set parameters (scikit-learn convention); an unknown name raises ConfigError and
+        changes nothing."""
+        from socanalysis.params import set_known_params
+
+        set_known_params(self, params)
         return self
 
     def __repr__(self) -> str:
