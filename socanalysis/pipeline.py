@@ -179,6 +179,17 @@ class AnalysisResult:
             ) from None
         return paths
 
+    def report_table(self) -> pd.DataFrame:
+        """The per-report results as reports.csv has them: masked text only.
+
+        ``reports`` also holds the raw ``text`` and ``proposal`` (and any other input column),
+        which may identify people; this is the table to show in a notebook that others will
+        read.
+        """
+        from socanalysis.export.tables import reports_frame
+
+        return reports_frame(self.reports)
+
     def summary(self) -> dict[str, Any]:
         """Counts for the end-of-run summary: rows read, analysed, skipped by reason."""
         return self.run_info["counts"]

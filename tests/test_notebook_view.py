@@ -62,6 +62,11 @@ def test_a_real_result_shows_counts_and_no_report_text():
         assert f">{label}<" in html
     texts = result.reports["text_masked"].dropna()
     assert all(text.strip() not in html for text in texts if len(text.strip()) > 20)
+    # the per-report table to show is the one of reports.csv: no raw text
+    shown = result.report_table()
+    assert "text" not in shown.columns and "proposal" not in shown.columns
+    assert shown["text_masked"].tolist() == result.reports["text_masked"].tolist()
+    assert len(shown) == len(table)
 
 
 # ---------------------------------------------------------------------- charts in a notebook
