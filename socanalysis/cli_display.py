@@ -89,9 +89,11 @@ class Display:
             )
         others = result.run_info.get("input", {}).get("other_report_sheets") or []
         if others:
+            names = ", ".join(map(repr, others))
+            verb = "holds" if len(others) == 1 else "hold"
             out.print(
                 f"  [bold]note[/bold]: only the sheet {result.run_info['input'].get('sheet')!r} "
-                f"was read; {', '.join(map(repr, others))} also hold reports. Read one with "
+                f"was read; {names} also {verb} reports with the same columns. Read one with "
                 "--sheet NAME, or put the sheets into one before the run."
             )
         if counts.get("by_language"):

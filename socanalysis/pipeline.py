@@ -146,14 +146,14 @@ class AnalysisResult:
             only); False writes just the contract CSV files and run.json, and leaves those
             files of an earlier run in the folder as they are (a workbook may hold reviewers'
             work).
+        charts : bool
+            Draw the charts for the meeting report (the slowest part of writing).
 
         Raises
         ------
         InputError
             When ``out_dir`` cannot hold the results, or holds the review.json of an earlier
             run (the decisions would then point at other themes).
-        charts : bool
-            Draw the charts for the meeting report (the slowest part of writing).
         """
         from socanalysis.export.tables import write_contract_tables, write_json
 
@@ -631,7 +631,7 @@ def check_review_out_dir(
     >>> check_review_out_dir("results/review.json", "results")
     Traceback (most recent call last):
     ...
-    socanalysis.errors.InputError: --out results is the folder of the review ...
+    socanalysis.errors.InputError: the results folder results is the folder of the review ...
     """
     from socanalysis.export.review import REVIEW_FILE
 
@@ -641,15 +641,17 @@ def check_review_out_dir(
             folder = folder.parent
         if folder.resolve() == Path(out_dir).resolve():
             raise InputError(
-                f"--out {out_dir} is the folder of the review (its theme ids refer to the run "
-                "there); write the new results to another folder, e.g. --out results_2/."
+                f"the results folder {out_dir} is the folder of the review (its theme ids refer "
+                "to the run there); write the new results to another folder (--out results_2/ "
+                "on the command line, result.save('results_2/') in Python)."
             )
     if (Path(out_dir) / REVIEW_FILE).is_file():
         raise InputError(
-            f"--out {out_dir} holds {REVIEW_FILE}, the reviewers' decisions on the run there; "
-            "new results in that folder would leave them pointing at other themes. Write to "
-            "another folder (e.g. --out results_2/; pass --review "
-            f"{out_dir} to carry the decisions over), or move {REVIEW_FILE} away first."
+            f"the results folder {out_dir} holds {REVIEW_FILE}, the reviewers' decisions on the "
+            "run there; new results in that folder would leave them pointing at other themes. "
+            "Write to another folder (--out results_2/ on the command line, "
+            "result.save('results_2/') in Python), and carry the decisions over with --review "
+            f"{out_dir} (review='{out_dir}' in Python); or move {REVIEW_FILE} away first."
         )
 
 

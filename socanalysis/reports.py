@@ -44,6 +44,9 @@ CANONICAL_COLUMNS = (
 #: Fields that a column mapping may name.
 MAPPABLE_FIELDS = tuple(headers.FIELD_PRIORITY)
 #: Row statuses; only ``ok`` rows are analysed.
+#: The note of a row whose date cell held something that is not a date (the row is kept); the
+#: intake ledger counts these rows, also in a table re-checked after edits.
+DATE_NOT_READ = "the report is kept without a date"
 STATUSES = ("ok", "empty", "duplicate", "too_short", "too_long", "unreadable", "out_of_range")
 
 DEFAULT_MIN_TEXT_LETTERS = 3
@@ -281,11 +284,15 @@ def _pick_sheet(
     for position, (_name, grid) in enumerate(grids):
         index = headers.find_header_row(grid.rows, mapping)
         if index is not None:
-            # a workbook with a sheet per year: the others are not read, and the user is told
+            # a workbook with a sheet per year: the others are not read, and the user is told.
+            # Such a sheet has the same columns; an instructions sheet whose title reads as a
+            # text header ("Ohje") does not.
+            fields = set(headers.match_columns(grid.rows[index], mapping))
             later = [
                 name
                 for name, other in grids[position + 1 :]
-                if headers.find_header_row(other.rows, mapping) is not None
+                if (found := headers.find_header_row(other.rows, mapping)) is not None
+                and set(headers.match_columns(other.rows[found], mapping)) == fields
             ]
             if later:
                 grid.details["other_report_sheets"] = later
@@ -494,7 +501,7 @@ def _row_fields(
     notes += text.notes + [f"proposal: {n}" for n in proposal.notes]
     date, problem = dates.parse_date(cell("date"))
     if problem:
-        notes.append(f"{problem}; the report is kept without a date")
+        notes.append(f"{problem}; {DATE_NOT_READ}")
     record: dict[str, Any] = {
         "report_id": cleaning.cell_to_text(cell("report_id")).strip(),
         "source_row": source_row,
@@ -639,6 +646,18 @@ def recheck_table(
         out.at[index, "status"] = status
         out.at[index, "duplicate_of"] = original
         out.at[index, "status_reason"] = "; ".join(p for p in (reason, notes) if p)
+    # the ledger describes the table analysed, not the file it was once read from
+    counts = out["status"].value_counts().sort_index()
+    unread = out["status_reason"].str.contains(DATE_NOT_READ, regex=False)
+    out.attrs = {
+        **table.attrs,
+        "intake": {
+            **table.attrs.get("intake", {}),
+            "rows": len(out),
+            "status_counts": {str(k): int(v) for k, v in counts.items()},
+            "dates_not_read": int(unread.sum()),
+        },
+    }
     return out
 
 
@@ -649,7 +668,7 @@ def _reread_dates(table: pd.DataFrame) -> None:
     for index in table.index[table["date"].isna() & raw.notna()]:
         problem = dates.parse_date(raw.at[index])[1]
         if problem:
-            note = f"{problem}; the report is kept without a date"
+            note = f"{problem}; {DATE_NOT_READ}"
             reason = str(table.at[index, "status_reason"] or "")
             table.at[index, "status_reason"] = f"{reason}; {note}" if reason else note
 

@@ -19,6 +19,8 @@ from socanalysis.errors import ConfigError, InputError
 from socanalysis.pipeline import _intake, _mask_fields, check_out_dir
 from socanalysis.reports import recheck_table
 
+SAMPLE_XLSX = Path(__file__).resolve().parents[1] / "sample_data" / "reports.xlsx"
+
 TEXTS = [
     "Asiakas ei saa apua, koska Kelan päätös viipyy ja rahat ovat loppu.",
     "Nuoret eivät pääse mielenterveyspalveluihin, jono on neljä kuukautta.",
@@ -436,6 +438,21 @@ def test_a_workbook_with_a_sheet_of_reports_per_year_says_which_it_left_unread(t
     assert table.attrs["intake"]["other_report_sheets"] == ["Vastaukset 2025"]
     result = CliRunner().invoke(main, ["analyze", str(path), "--out", str(tmp_path / "o")])
     assert result.exit_code == 0, result.output
-    assert "'Vastaukset 2025' also hold reports" in " ".join(result.output.split())
+    assert "'Vastaukset 2025' also holds reports" in " ".join(result.output.split())
+    # an instructions sheet is no sheet of reports, though its title reads as a text header
+    assert "other_report_sheets" not in read_reports(SAMPLE_XLSX).attrs["intake"]
     # a sheet chosen by name says nothing about the others
     assert "other_report_sheets" not in read_reports(path, sheet="Vastaukset 2025").attrs["intake"]
+
+
+def test_the_intake_ledger_describes_the_table_analysed():
+    table = _dated_table()
+    assert table.attrs["intake"]["rows"] == 4
+    edited = table.iloc[1:].assign(date=["13.3.2024", "huomenna", "1.8.2025"])
+    out = recheck_table(edited, 3, 20_000, date_from="2024-06-01")
+    ledger = out.attrs["intake"]
+    assert ledger["rows"] == 3
+    assert ledger["status_counts"] == {"ok": 2, "out_of_range": 1}
+    assert ledger["dates_not_read"] == 1
+    assert ledger["columns"] == table.attrs["intake"]["columns"]  # what the file had
+    assert table.attrs["intake"]["rows"] == 4  # the caller's table keeps its own
