@@ -51,8 +51,10 @@ def check_number(
     low: float | None = None,
     high: float | None = None,
     above: float | None = None,
+    below: float | None = None,
 ) -> float:
-    """``value`` as a float within ``[low, high]`` (and ``> above``), or a ``ConfigError``.
+    """``value`` as a float within ``[low, high]`` (and ``> above``, ``< below``), or a
+    ``ConfigError`` that names every bound.
 
     Examples
     --------
@@ -62,15 +64,21 @@ def check_number(
     Traceback (most recent call last):
     ...
     socanalysis.errors.ConfigError: threshold must be a number from 0 to 1, got 'high'
+    >>> check_number(1.5, "share", above=0, high=1)
+    Traceback (most recent call last):
+    ...
+    socanalysis.errors.ConfigError: share must be a number above 0 and at most 1, got 1.5
     """
     if low is not None and high is not None:
-        wanted = f"a number from {low:g} to {high:g}"
-    elif above is not None:
-        wanted = f"a number above {above:g}"
-    elif low is not None:
-        wanted = f"a number of at least {low:g}"
+        bounds = [f"from {low:g} to {high:g}"]
     else:
-        wanted = "a number"
+        bounds = [f"of at least {low:g}"] if low is not None else []
+        bounds += [f"above {above:g}"] if above is not None else []
+        bounds += [f"at most {high:g}"] if high is not None else []
+    if low is not None and high is not None and above is not None:
+        bounds.append(f"above {above:g}")
+    bounds += [f"below {below:g}"] if below is not None else []
+    wanted = "a number " + " and ".join(bounds) if bounds else "a number"
     if isinstance(value, bool) or not isinstance(value, Real) or math.isnan(float(value)):
         raise ConfigError(f"{name} must be {wanted}, got {value!r}")
     number = float(value)
@@ -78,6 +86,7 @@ def check_number(
         (low is not None and number < low)
         or (high is not None and number > high)
         or (above is not None and number <= above)
+        or (below is not None and number >= below)
     ):
         raise ConfigError(f"{name} must be {wanted}, got {value!r}")
     return number

@@ -294,8 +294,8 @@ def _pick_sheet(
                 if (found := headers.find_header_row(other.rows, mapping)) is not None
                 and set(headers.match_columns(other.rows[found], mapping)) == fields
             ]
-            if later:
-                grid.details["other_report_sheets"] = later
+            if later:  # a copy: the grid's own details stay as the reader made them
+                grid.details = {**grid.details, "other_report_sheets": later}
             return grid, index
     if not grids:
         raise InputError(f"{path}: the workbook has no sheets.")
@@ -563,7 +563,9 @@ def as_report_source(source: Any, who: str) -> Any:
 
     if isinstance(source, (list, tuple, pd.Series)):
         # a list of texts is what an analyst has at hand: one report per text
-        if not all(isinstance(t, str) or t is None or t != t for t in source):
+        from socanalysis.nlp.per_text import is_missing
+
+        if not all(isinstance(t, str) or is_missing(t) for t in source):
             raise InputError(
                 f"{who} got a list that is not all texts; give an export file, a DataFrame or a "
                 "list of report texts"
@@ -600,65 +602,79 @@ def recheck_table(
     >>> table = read_reports(pd.DataFrame({"teksti": ["Vuokrat nousivat.", "Kela viivyttelee."]}))
     >>> table.loc[1, "text"] = None
     >>> recheck_table(table, 3, 20000)[["status", "text", "status_reason"]].values.tolist()[1]
-    ['empty', '', 'no text (the text was changed after read_reports)']
+    ['empty', '', 'no text (checked again on the table given to analyze)']
     """
+    import numpy as np
     import pandas as pd
 
     out = table.copy()
     if not out.index.is_unique:
         # concatenated tables repeat 0, 1, 2, ...: a label must name one row
         out = out.reset_index(drop=True)
-    for column in ("text", "proposal"):
+    # a table saved to CSV and read back has NaN in its empty text columns
+    for column in ("text", "proposal", "status_reason", "duplicate_of", "report_id"):
         if column in out:
-            values = out[column]
-            missing = values.isna()
-            out[column] = values.where(~missing, "").map(
-                lambda v: v if isinstance(v, str) else str(v)
-            )
+            out[column] = [_cell_text(v) for v in out[column]]
     _rename_repeated_ids(out)
     _reread_dates(out)
     start, end = _as_date(date_from, "date_from"), _as_date(date_to, "date_to")
     if end is not None and (end.hour, end.minute, end.second) == (0, 0, 0):
         end = end.replace(hour=23, minute=59, second=59)  # a day range includes that day
-    first_by_text: dict[str, str] = {}
-    for index in out.index[out["status"].isin(["ok", "duplicate"])]:
-        was = out.at[index, "status"]
-        notes = str(out.at[index, "status_reason"] or "")
-        if was == "duplicate":  # its first part named the original, which is found again
-            notes = notes.partition("; ")[2]
-        stamp = out.at[index, "date"]
+    rows = out.index[out["status"].isin(["ok", "duplicate"])]
+    part = out.loc[rows]
+    statuses, reasons = [], []
+    for text, stamp in zip(part["text"], part["date"], strict=True):
         record = {
-            "text": out.at[index, "text"],
+            "text": text,
             "date": None if pd.isna(stamp) else stamp.to_pydatetime(),
             "_unreadable": "",
         }
         status, reason = _row_status(record, None, min_letters, max_chars, start, end)
         if status in ("empty", "too_short", "too_long"):
-            reason += " (the text was changed after read_reports)"
-        original = ""
-        if status == "ok":
-            key = cleaning.dedup_key(record["text"])
-            original = first_by_text.setdefault(key, out.at[index, "report_id"])
-            if original == out.at[index, "report_id"]:
-                original = ""
-            else:
-                status, reason = "duplicate", f"same text as report {original}"
-        out.at[index, "status"] = status
-        out.at[index, "duplicate_of"] = original
-        out.at[index, "status_reason"] = "; ".join(p for p in (reason, notes) if p)
+            reason += " (checked again on the table given to analyze)"
+        statuses.append(status)
+        reasons.append(reason)
+    status = pd.Series(statuses, index=rows, dtype=object)
+    reason = pd.Series(reasons, index=rows, dtype=object)
+    # of the reports still ok, the first of each text is the original, as in read_reports
+    ok = status == "ok"
+    keys = part.loc[ok, "text"].map(cleaning.dedup_key)
+    first_id = part.loc[ok, "report_id"].groupby(keys.to_numpy()).transform("first")
+    repeated = first_id != part.loc[ok, "report_id"]
+    original = pd.Series("", index=rows, dtype=object)
+    original[repeated[repeated].index] = first_id[repeated]
+    status[original != ""] = "duplicate"
+    reason[original != ""] = "same text as report " + original[original != ""]
+    # notes of earlier checks stay; a duplicate's first part named its original, found again
+    notes = [
+        note.partition("; ")[2] if was == "duplicate" else note
+        for note, was in zip(part["status_reason"], part["status"], strict=True)
+    ]
+    out.loc[rows, "status"] = status
+    out.loc[rows, "duplicate_of"] = original
+    out.loc[rows, "status_reason"] = [
+        "; ".join(p for p in pair if p) for pair in zip(reason, notes, strict=True)
+    ]
     # the ledger describes the table analysed, not the file it was once read from
     counts = out["status"].value_counts().sort_index()
-    unread = out["status_reason"].str.contains(DATE_NOT_READ, regex=False)
+    unread = [DATE_NOT_READ in reason for reason in out["status_reason"]]
     out.attrs = {
         **table.attrs,
         "intake": {
             **table.attrs.get("intake", {}),
             "rows": len(out),
             "status_counts": {str(k): int(v) for k, v in counts.items()},
-            "dates_not_read": int(unread.sum()),
+            "dates_not_read": int(np.sum(unread)),
         },
     }
     return out
+
+
+def _cell_text(value: Any) -> str:
+    """A text cell of a report table: missing as "", anything else as its text."""
+    from socanalysis.nlp.per_text import is_missing
+
+    return "" if is_missing(value) else value if isinstance(value, str) else str(value)
 
 
 def _reread_dates(table: pd.DataFrame) -> None:

@@ -130,6 +130,17 @@ def test_odd_text_content_is_embedded() -> None:
     assert_unit_rows(X, 5, 384)
 
 
+def test_a_loaded_embedder_pickles_without_its_model(e5_reference: np.ndarray) -> None:
+    import pickle
+
+    emb = get_embedder("e5-small-bundled", use_cache=False, num_threads=1)
+    emb.encode(FI[:1])
+    assert emb.is_loaded
+    twin = pickle.loads(pickle.dumps(emb))  # a pickled analysis result holds embedders
+    assert not twin.is_loaded and emb.is_loaded
+    np.testing.assert_allclose(twin.encode(FI + SV), e5_reference, atol=1e-6)
+
+
 # -- cache ------------------------------------------------------------------------------------
 
 

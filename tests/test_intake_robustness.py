@@ -155,7 +155,7 @@ def test_an_edited_report_table_is_checked_again():
     out = recheck_table(table, 3, 20_000)
     assert out["status"].tolist() == ["empty", "too_short", "empty", "ok"]
     assert out.loc[0, "text"] == ""
-    assert "changed after read_reports" in out.loc[1, "status_reason"]
+    assert "checked again on the table given to analyze" in out.loc[1, "status_reason"]
     assert table.loc[0, "status"] == "ok"  # the caller's table is not changed
 
 
@@ -456,3 +456,24 @@ def test_the_intake_ledger_describes_the_table_analysed():
     assert ledger["dates_not_read"] == 1
     assert ledger["columns"] == table.attrs["intake"]["columns"]  # what the file had
     assert table.attrs["intake"]["rows"] == 4  # the caller's table keeps its own
+
+
+def test_a_report_table_saved_to_csv_and_read_back_is_analysed_as_it_was(tmp_path):
+    table = _dated_table()
+    path = tmp_path / "table.csv"
+    table.to_csv(path, index=False)
+    back = pd.read_csv(path)  # empty columns come back as NaN
+    out = recheck_table(back, 3, 20_000)
+    assert out["status"].tolist() == table["status"].tolist()
+    assert out["duplicate_of"].tolist() == table["duplicate_of"].tolist()
+    assert out["status_reason"].tolist() == table["status_reason"].tolist()
+    assert (out["date"] == table["date"]).all()
+    # nothing to re-check: every row already set aside
+    skipped = table.assign(status="too_short")
+    assert recheck_table(skipped, 3, 20_000)["status"].eq("too_short").all()
+    assert len(recheck_table(table.iloc[:0], 3, 20_000)) == 0
+
+
+def test_a_nullable_string_series_of_texts_is_read():
+    texts = pd.Series(["Vuokrat nousevat.", None], dtype="string")
+    assert read_reports(texts)["status"].tolist() == ["ok", "empty"]

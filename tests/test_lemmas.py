@@ -814,3 +814,13 @@ def test_one_letter_abbreviations_and_initials_are_no_terms(fi: LemmaAnalyzer) -
     terms = fi("Velkaa yht. n. 18 000 e. ja vuokra. S. Virtanen soitti.")
     assert not [t for t in terms if sum(c.isalpha() for c in t) < 2]
     assert {"velka", "vuokra"} <= set(terms)
+
+
+def test_language_labels_are_read_in_any_case() -> None:
+    from socanalysis.nlp.analyzer import LemmaAnalyzer
+
+    analyzer = LemmaAnalyzer()
+    texts = ["Asiakkaan vuokrat nousivat.", "Klienten har inte råd med hyran."]
+    assert analyzer.lemmatize_texts(texts, ["FI", " Sv "]) == analyzer.lemmatize_texts(
+        texts, ["fi", "sv"]
+    )

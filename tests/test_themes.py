@@ -480,8 +480,10 @@ def test_plot_themes(fitted):
     fig = model.plot_themes(language="sv")
     assert isinstance(fig, Figure)
     assert len(fig.axes[0].get_yticklabels()) == len(model.themes_)
-    with pytest.raises(ConfigError):
-        plot_themes(model.themes_, language="en")
+    english = plot_themes(model.themes_, language="en")  # titles in English, labels Finnish
+    assert english.axes[0].get_title() == "Themes by size and language"
+    with pytest.raises(ConfigError, match="'fi', 'sv' or 'en'"):
+        plot_themes(model.themes_, language="de")
 
 
 def test_import_is_light():

@@ -513,3 +513,14 @@ def test_a_signal_in_one_language_is_named_in_both_columns_with_a_mark():
     assert set(top["label_sv"].split(", ")) == {"penningmålvakt", "konto"}
     assert top["label_fi"] == "(sv) " + top["label_sv"]
     assert (det.candidates_[["label_fi", "label_sv"]] != "").all().all()
+
+
+def test_messages_name_every_bound_and_embeddings_must_be_numbers():
+    reports, X, lemmas = _corpus()
+    with pytest.raises(ConfigError, match="max_term_share must be a number above 0 and at most 1"):
+        WeakSignalDetector(max_term_share=1.5).fit(reports, X, lemmas=lemmas)
+    with pytest.raises(ConfigError, match="link_quantile must be a number above 0 and below 1"):
+        WeakSignalDetector(link_quantile=1.0).fit(reports, X, lemmas=lemmas)
+    words = np.full(X.shape, "x", dtype=object)
+    with pytest.raises(InputError, match="embeddings must be numbers"):
+        WeakSignalDetector().fit(reports, words, lemmas=lemmas)

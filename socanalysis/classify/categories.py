@@ -106,7 +106,10 @@ def suggest_categories(
                 f"reports_df has no column {col!r}; "
                 f"columns: {', '.join(map(str, reports_df.columns))}"
             )
-    X = np.asarray(embeddings, dtype=np.float32)
+    try:
+        X = np.asarray(embeddings, dtype=np.float32)
+    except (TypeError, ValueError):
+        raise InputError("embeddings must be numbers: one row of floats per report") from None
     if X.ndim != 2 or X.shape[0] != len(reports_df):
         raise InputError(
             f"embeddings must have one row per report: got shape {X.shape} "

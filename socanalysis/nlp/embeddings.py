@@ -226,6 +226,14 @@ class Embedder(ABC):
         # copied, and need not be, since a text's vector does not depend on who asks for it
         return self
 
+    def __getstate__(self) -> dict[str, Any]:
+        # a pickled embedder (inside a pickled analysis result) carries its settings, not the
+        # loaded model, which holds modules and native memory: it loads again on first use
+        state = self.__dict__.copy()
+        if "_model" in state:
+            state["_model"] = None
+        return state
+
     # -- encoding -----------------------------------------------------------------------------
     @abstractmethod
     def _encode_batch(self, texts: list[str], kind: str) -> np.ndarray:

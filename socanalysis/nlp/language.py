@@ -256,8 +256,10 @@ class LanguageDetector:
         """
         from socanalysis.params import set_known_params
 
-        set_known_params(self, params)
+        # under the lock: a detect() running on another thread never pairs the new
+        # parameters with helpers built for the old ones
         with self._lock:
+            set_known_params(self, params)
             self._cues = self._lingua = self._broad = None
             self._counts = self._freqs = None
             self._models = None

@@ -43,10 +43,11 @@ def report_languages(values: Iterable[Any], ids: Sequence[Any] | None = None) ->
     ['fi', 'sv', 'unknown', 'unknown', 'mixed']
     """
     from socanalysis.errors import InputError
+    from socanalysis.nlp.per_text import is_missing
 
     labels = []
     for position, value in enumerate(values):
-        if value is None or (not isinstance(value, str) and _is_missing(value)):
+        if is_missing(value):
             labels.append("unknown")
             continue
         label = str(value).strip().lower() or "unknown"
@@ -60,10 +61,3 @@ def report_languages(values: Iterable[Any], ids: Sequence[Any] | None = None) ->
             )
         labels.append(label)
     return labels
-
-
-def _is_missing(value: Any) -> bool:
-    try:
-        return bool(value != value) or type(value).__name__ in {"NAType", "NaTType"}
-    except (TypeError, ValueError):  # pd.NA refuses to be a bool
-        return True

@@ -90,7 +90,7 @@ def per_text_languages(
     socanalysis.errors.InputError: mask_reports got 2 texts but 1 languages; pass one language per text or a single language for all.
     """  # noqa: E501
     if languages is None or isinstance(languages, str):
-        return [languages] * n_texts
+        return [_code(languages)] * n_texts
     if not isinstance(languages, Iterable) or isinstance(languages, bytes):
         if is_missing(languages):  # pandas' NA or NaN for all: unknown, as None
             return [None] * n_texts
@@ -98,10 +98,15 @@ def per_text_languages(
             f"{caller} got languages={languages!r}; pass one language for all texts "
             "('fi', 'sv', or None for unknown) or a list with one language per text."
         )
-    per_text = list(languages)
+    per_text = [_code(language) for language in languages]
     if len(per_text) != n_texts:
         raise InputError(
             f"{caller} got {n_texts} texts but {len(per_text)} languages; pass one language per "
             "text or a single language for all."
         )
     return per_text
+
+
+def _code(language: Any) -> Any:
+    """A language label as the dictionaries are keyed: "FI" and " sv " are fi and sv."""
+    return language.strip().lower() if isinstance(language, str) else language

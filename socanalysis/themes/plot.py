@@ -36,8 +36,8 @@ def plot_themes(
     ----------
     themes_df : DataFrame
         ``ThemeModel.themes_`` (needs theme_id, label_<language>, n_reports, n_fi, n_sv).
-    language : {"fi", "sv"}
-        Language of the labels and titles.
+    language : {"fi", "sv", "en"}
+        Language of the labels and titles (en: English titles, Finnish theme labels).
     max_themes : int
         Show at most this many themes (largest first); outliers (-1) are shown last.
     ax : matplotlib Axes, optional
@@ -51,11 +51,12 @@ def plot_themes(
     from socanalysis.errors import ConfigError, InputError
     from socanalysis.export.figure import ChartFigure
     from socanalysis.export.labels import UiText
-    from socanalysis.export.summaries import language_segments
+    from socanalysis.export.summaries import language_segments, theme_name
 
-    if language not in ("fi", "sv"):
-        raise ConfigError(f"language must be 'fi' or 'sv', got {language!r}.")
-    need = {"theme_id", f"label_{language}", "n_reports", "n_fi", "n_sv"}
+    if language not in ("fi", "sv", "en"):
+        raise ConfigError(f"language must be 'fi', 'sv' or 'en', got {language!r}.")
+    label_column = "label_sv" if language == "sv" else "label_fi"  # en: the Finnish label
+    need = {"theme_id", label_column, "n_reports", "n_fi", "n_sv"}
     missing = sorted(need - set(themes_df.columns))
     if missing:
         raise InputError(
@@ -66,8 +67,7 @@ def plot_themes(
     data = data.sort_values(["_out", "n_reports", "theme_id"], ascending=[True, False, True])
     data = data.head(max_themes).iloc[::-1]
     fi, sv, other = language_segments(data)  # a mixed report once, with the Finnish ones
-    labels = data[f"label_{language}"]
-    names = [f"{t} {label}" for t, label in zip(data["theme_id"], labels, strict=True)]
+    names = [f"{row['theme_id']} {theme_name(row, language)}" for row in data.to_dict("records")]
     own = ax is None
     if ax is None:
         fig = ChartFigure(figsize=(8, 0.4 * len(data) + 1.5))

@@ -280,9 +280,7 @@ class WeakSignalDetector:
         if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
             raise ConfigError(f"n_neighbors={value!r} must be a whole number >= 1.")
         check_number(self.min_score, "min_score", low=0, high=1)
-        check_number(self.link_quantile, "link_quantile", above=0, high=1)
-        if float(self.link_quantile) >= 1:
-            raise ConfigError(f"link_quantile must be below 1, got {self.link_quantile!r}")
+        check_number(self.link_quantile, "link_quantile", above=0, below=1)
         check_number(self.max_term_share, "max_term_share", above=0, high=1)
         bands = self.popularity_bands
         if (
@@ -921,7 +919,10 @@ def _prepare(reports: Any, embeddings: Any) -> tuple[pd.DataFrame, np.ndarray]:
     if frame["report_id"].duplicated().any():
         dup = frame.loc[frame["report_id"].duplicated(), "report_id"].iloc[0]
         raise InputError(f"report_id {dup!r} occurs more than once: report ids must be unique.")
-    X = np.asarray(embeddings, dtype=np.float64) if embeddings is not None else None
+    try:
+        X = np.asarray(embeddings, dtype=np.float64) if embeddings is not None else None
+    except (TypeError, ValueError):
+        raise InputError("embeddings must be numbers: one row of floats per report") from None
     if X is None or X.ndim != 2:
         if X is not None and X.size == 0 and len(frame) == 0:
             X = np.zeros((0, 1))
