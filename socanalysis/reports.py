@@ -207,6 +207,12 @@ def _load_grid(
     if path.stat().st_size == 0:
         raise InputError(f"{path}: the file is empty. Export the reports again.")
     fmt = readers.detect_format(path)
+    if sheet is not None and fmt != "xlsx":
+        # a sheet of a file that has none would be silently ignored
+        raise InputError(
+            f"{path}: sheet={sheet!r} is for Excel workbooks, and this is a {fmt.upper()} "
+            "file; leave the sheet setting (--sheet) out."
+        )
     try:
         if fmt == "xlsx":
             return _pick_sheet(readers.read_xlsx_grids(path), path, mapping, sheet)

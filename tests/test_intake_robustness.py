@@ -477,3 +477,9 @@ def test_a_report_table_saved_to_csv_and_read_back_is_analysed_as_it_was(tmp_pat
 def test_a_nullable_string_series_of_texts_is_read():
     texts = pd.Series(["Vuokrat nousevat.", None], dtype="string")
     assert read_reports(texts)["status"].tolist() == ["ok", "empty"]
+
+
+def test_a_sheet_given_for_a_csv_file_is_named(tmp_path):
+    path = _write(tmp_path / "r.csv", [["Havainto"], [TEXTS[0]]])
+    with pytest.raises(InputError, match="sheet='Vastaukset' is for Excel workbooks.*CSV"):
+        read_reports(path, sheet="Vastaukset")

@@ -886,3 +886,12 @@ def test_results_line_up_with_a_filtered_table_and_language_labels_are_read(zero
     assert out.index.equals(subset.index)
     with pytest.raises(InputError, match="has the language 'de'"):
         zero_shot.predict(texts, X, ["de"] * len(texts))
+
+
+def test_a_fitted_model_is_not_given_settings_it_would_ignore(zero_shot, corpus):
+    ids, texts, X, langs, labels = corpus
+    df = pd.DataFrame({"report_id": ids, "text": texts, "language": langs})
+    with pytest.raises(ConfigError, match="got model= and threshold"):
+        suggest_categories(df, X, model=zero_shot, threshold=0.2)
+    with pytest.raises(ConfigError, match="got model= and labels"):
+        suggest_categories(df, X, model=zero_shot, labels=labels)

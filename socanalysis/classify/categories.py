@@ -22,7 +22,7 @@ import numpy as np
 
 from socanalysis.classify.suggester import CategorySuggester
 from socanalysis.classify.taxonomy import Taxonomy, load_taxonomy
-from socanalysis.errors import InputError
+from socanalysis.errors import ConfigError, InputError
 
 __all__ = [
     "agreement_summary",
@@ -89,7 +89,8 @@ def suggest_categories(
     ------
     ConfigError
         If ``params`` names a setting that :class:`CategorySuggester` does not have (the
-        message lists the valid ones), or a setting has a bad value.
+        message lists the valid ones), or a setting has a bad value, or ``model`` is given
+        with settings or labels (a fitted model keeps its own).
     InputError
         If the table, the embeddings or the labels do not fit together.
     """
@@ -144,6 +145,14 @@ def suggest_categories(
     sub_texts = [texts[i] for i in idx]
     sub_langs = [langs[i] for i in idx]
     if model is not None:
+        if params or labels is not None:
+            # a fitted model is used as it is: settings or labels here would silently not apply
+            given = sorted(params) + (["labels"] if labels is not None else [])
+            raise ConfigError(
+                f"suggest_categories got model= and {', '.join(given)}: a fitted model keeps "
+                "the settings and labels it was trained with. Leave them out, or train a new "
+                "model by leaving model= out."
+            )
         sug = model if isinstance(model, CategorySuggester) else CategorySuggester.load(model)
     else:
         sug = CategorySuggester(taxonomy=taxonomy, **params)
