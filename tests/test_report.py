@@ -21,7 +21,7 @@ HEADINGS = {
         "Hyvät käytännöt",
         "Menetelmä ja ajon tiedot",
     ],
-    "sv": ["Översikt", "Teman", "Svaga signaler", "Goda praxis", "Metod och körningsuppgifter"],
+    "sv": ["Översikt", "Teman", "Svaga signaler", "God praxis", "Metod och körningsuppgifter"],
     "en": ["Overview", "Themes", "Weak signals", "Good practices", "Method and run notes"],
 }
 
@@ -242,3 +242,23 @@ def test_reports_without_a_date_or_a_unit_are_a_named_row(result, tmp_path):
     assert ("(inget datum)", 3) in periods
     units = [row[:3] for row in book["Enheter"].iter_rows(values_only=True)]
     assert (None, "(enhet saknas)", 3) in units
+
+
+def test_a_theme_of_one_language_is_named_once(result, tmp_path):
+    themes = result.themes.copy()
+    first = themes.index[themes["theme_id"] >= 0][0]
+    themes.loc[first, "label_fi"] = "(sv) " + themes.loc[first, "label_sv"]
+    themes.loc[first, "keywords_fi"] = ""
+    swedish_only = type(result)(result.reports, themes, result.weak_signals, result.run_info)
+    for language in ("fi", "sv"):
+        md = write_report(swedish_only, tmp_path / language, language, charts=False)["md"]
+        heading = next(
+            line
+            for line in md.read_text("utf-8").splitlines()
+            if line.startswith("### ") and themes.loc[first, "label_sv"] in line
+        )
+        assert heading.count(themes.loc[first, "label_sv"]) == 1, heading
+    from socanalysis.export.qda import write_qdc
+
+    codebook = write_qdc(themes, None, None, tmp_path / "c.qdc", "sv").read_text("utf-8")
+    assert "fi: (sv)" not in codebook

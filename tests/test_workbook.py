@@ -270,3 +270,27 @@ def test_reporter_counts_use_the_choices_read_into_keys():
     counts = sector_counts(reports, labels).set_index("key")["n_reported"]
     # as the analysis read them, not as typed (the words matched no key before)
     assert counts.to_dict() == {"kela": 0, "housing": 1, "mental_health_substance_services": 1}
+
+
+def test_statuses_languages_and_theme_names_are_words_of_the_workbook_language(result, tmp_path):
+    book = openpyxl.load_workbook(write_workbook(result, tmp_path / "s.xlsx", "sv"))
+    header, rows = rows_of(book["Rapporter"])
+    column = {name: header.index(name) for name in header}
+    statuses = {r[column["Status"]] for r in rows}
+    assert "analyserad" in statuses and "ok" not in statuses
+    assert {r[column["Språk"]] for r in rows} <= {
+        "finska",
+        "svenska",
+        "finska och svenska",
+        "annat språk",
+        "okänd",
+        None,
+    }
+    swedish = dict(zip(result.themes["theme_id"], result.themes["label_sv"], strict=True))
+    named = [
+        (r[column["Tema nr"]], r[column["Tema"]]) for r in rows if r[column["Tema nr"]] in swedish
+    ]
+    assert named and all(name == swedish[theme] for theme, name in named if theme >= 0)
+    assert {name for theme, name in named if theme < 0} <= {"Inget tema", None}
+    run = [r[0] for r in book["Körning"].iter_rows(values_only=True)]
+    assert any(str(item).startswith("Status: analyserad") for item in run)

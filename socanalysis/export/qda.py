@@ -176,6 +176,8 @@ def _theme_description(theme: dict[str, Any], ui: UiText) -> str:
     for lang in ("fi", "sv"):
         label = clean_cell(theme.get(f"label_{lang}"))
         keywords = clean_cell(theme.get(f"keywords_{lang}"))
+        if summaries.is_borrowed(label) and not keywords:
+            continue  # the other language's words, given again with a mark
         if label or keywords:
             lines.append(f"{lang}: {label}" + (f" — {keywords}" if keywords else ""))
     n = theme.get("n_reports")

@@ -348,8 +348,10 @@ def _themes(
         other = summaries.theme_name(theme, "fi" if ui.language == "sv" else "sv")
         # the theme's id, as the workbook, themes.csv and the weak signals' evidence name it
         # (a rank number here would name another theme there)
+        # a theme of one language has the other's label borrowed: its words once, not twice
+        twice = other != name and not (summaries.is_borrowed(other) or summaries.is_borrowed(name))
         title = f"{ui('report', 'theme_word')} {theme_id}: {name}" + (
-            f" / {other}" if other != name else ""
+            f" / {other}" if twice else ""
         )
         blocks.append(Block("heading", title, level=3, extra={"anchor": f"theme-{theme_id}"}))
         facts = [
@@ -505,7 +507,8 @@ def _method(parts: ResultParts, ui: UiText) -> list[Block]:
         facts.append((ui("run", "rows"), str(counts.get("rows", ""))))
         facts.append((ui("run", "analysed"), str(counts.get("analysed", ""))))
         for status, n in sorted((counts.get("by_status") or {}).items()):
-            facts.append((ui("run", "status_count", status=status), str(n)))
+            word = ui.group("statuses").get(status, status)
+            facts.append((ui("run", "status_count", status=word), str(n)))
     if info.get("seed") is not None:
         facts.append((ui("run", "seed"), str(info["seed"])))
     embedder = info.get("embedder")

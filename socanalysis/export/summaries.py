@@ -297,6 +297,21 @@ def period_counts(reports: pd.DataFrame, period: str = "auto") -> pd.DataFrame:
     )
 
 
+def is_borrowed(label: str) -> bool:
+    """Whether a label is the other language's words with their mark ("(sv) konto, bank"),
+    given to a theme or signal that has no report in this language.
+
+    Examples
+    --------
+    >>> is_borrowed("(sv) konto, bank"), is_borrowed("asunto, vuokra")
+    (True, False)
+    """
+    from socanalysis.themes.keywords import settings
+
+    prefix = settings()["borrowed_label_prefix"]
+    return any(label.startswith(prefix.format(lang=lang)) for lang in ("fi", "sv"))
+
+
 def theme_name(row: Mapping[str, Any], language: str) -> str:
     """A theme's label in the reader's language (en uses the Finnish label, then Swedish).
 

@@ -434,6 +434,12 @@ def _reports_sheet(parts: ResultParts, ui: UiText) -> tuple[list[Column], list[l
         Column("review_comment", "review"),
     ]
     values = ui.group("values")
+    names = {
+        _int(t["theme_id"]): summaries.theme_name(t, ui.language)
+        for t in parts.themes.to_dict("records")
+        if _int(t["theme_id"]) != OUTLIER_THEME_ID
+    }
+    names[OUTLIER_THEME_ID] = values["outlier"]
     data: dict[str, list[Any]] = {}
     for column in columns:
         key = column.key
@@ -445,6 +451,16 @@ def _reports_sheet(parts: ResultParts, ui: UiText) -> tuple[list[Column], list[l
             data[key] = [d.to_pydatetime() if d == d else None for d in summaries.dates_of(reports)]
         elif key == "polarity":
             data[key] = [values.get(p, p) for p in summaries.polarity_of(reports)]
+        elif key in ("status", "language"):  # codes in reports.csv, words for the reader
+            words = ui.group("statuses" if key == "status" else "languages")
+            data[key] = [words.get(str(v), clean_cell(v)) for v in reports[key].tolist()]
+        elif key == "theme_label":  # named as the theme sheet names it, in this language
+            # analysed reports and the duplicates that carry their theme; the others have none
+            analysed = reports["status"].isin(["ok", "duplicate"]).tolist()
+            data[key] = [
+                names.get(_int(t), clean_cell(v)) if ok else clean_cell(v)
+                for t, v, ok in zip(reports["theme_id"], reports[key], analysed, strict=True)
+            ]
         elif column.kind == "review":
             data[key] = [None] * len(reports)
         elif column.kind == "int":
@@ -532,9 +548,11 @@ def _run_sheet(
         rows.append([ui("run", "rows"), counts.get("rows")])
         rows.append([ui("run", "analysed"), counts.get("analysed")])
         for status, n in sorted((counts.get("by_status") or {}).items()):
-            rows.append([ui("run", "status_count", status=status), n])
+            word = ui.group("statuses").get(status, status)
+            rows.append([ui("run", "status_count", status=word), n])
         for lang, n in sorted((counts.get("by_language") or {}).items()):
-            rows.append([ui("run", "language_count", language=lang), n])
+            word = ui.group("languages").get(lang, lang)
+            rows.append([ui("run", "language_count", language=word), n])
     rows.append([ui("run", "seed"), info.get("seed")])
     embedder = info.get("embedder")
     if embedder:
@@ -591,7 +609,10 @@ def _add_validation(writer: _SheetWriter, ranges: dict[str, str]) -> None:
             continue
         col = headers.index(header)
         last = max(writer.row_counts.get(name, 0), 1)
-        options: dict[str, Any] = {"input_title": header[:32]}
+        # Excel shows at most 32 characters of an input title: a long header loses its
+        # "Granskning: " part rather than the end of its last word
+        title = header if len(header) <= 32 else header.partition(": ")[2] or header
+        options: dict[str, Any] = {"input_title": title[:1].upper() + title[1:32]}
         if kind == "accept":
             options.update(validate="list", source=ranges["yes_no"])
         elif kind == "merge" and ranges.get("theme_ids"):
