@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import openpyxl
+import pandas as pd
 import pytest
 from export_data import PLANTED, SECTOR_LABELS, SHL_LABELS, THEMES, make_result
 
@@ -227,8 +228,6 @@ def test_a_chart_of_an_earlier_run_is_not_left_beside_a_report_without_it(result
 
 
 def test_reports_without_a_date_or_a_unit_are_a_named_row(result, tmp_path):
-    import pandas as pd
-
     reports = result.reports.copy()
     first = reports.index[reports["status"] == "ok"][:3]
     reports.loc[first, ["unit", "municipality"]] = ""
@@ -262,3 +261,17 @@ def test_a_theme_of_one_language_is_named_once(result, tmp_path):
 
     codebook = write_qdc(themes, None, None, tmp_path / "c.qdc", "sv").read_text("utf-8")
     assert "fi: (sv)" not in codebook
+
+
+def test_the_method_notes_name_the_period_the_tables_use(result, tmp_path):
+    reports = result.reports.copy()
+    early = reports.index[0]
+    reports.loc[early, ["status", "date"]] = ["out_of_range", pd.Timestamp("2019-01-01")]
+    wide = type(result)(reports, result.themes, result.weak_signals, result.run_info)
+    markdown = write_report(wide, tmp_path, "en", charts=False)["md"].read_text("utf-8")
+    from socanalysis.export import summaries
+
+    analysed = reports[reports["status"] == "ok"]
+    used = summaries.resolve_period(summaries.dates_of(analysed))
+    assert used == "quarter"  # the 2019 row alone would make it half-years
+    assert "**Period**: quarter" in markdown

@@ -516,7 +516,10 @@ def _method(parts: ResultParts, ui: UiText) -> list[Block]:
         facts.append((ui("run", "embedder"), str(embedder.get("name", embedder))))
     elif embedder:
         facts.append((ui("run", "embedder"), str(embedder)))
-    period = summaries.resolve_period(summaries.dates_of(parts.reports), parts.period)
+    # the dates of the analysed reports, as the tables count them (a row outside --from/--to
+    # would otherwise widen the span and name a longer period than the tables use)
+    dates = summaries.dates_of(summaries.analysed(parts.reports))
+    period = summaries.resolve_period(dates, parts.period)
     facts.append((ui("columns", "period"), ui.group("period_names").get(period, period)))
     blocks.append(Block("facts", facts))
     return blocks
