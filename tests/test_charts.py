@@ -241,3 +241,15 @@ def test_a_theme_bar_is_as_long_as_the_theme_when_reports_are_mixed():
         row = round(bar.get_y() + bar.get_height() / 2)
         ends[row] = max(ends.get(row, 0), bar.get_x() + bar.get_width())
     assert sorted(ends.values()) == [16, 16]  # before: 17 and 16 (fi 11 + sv 6)
+
+
+def test_labels_break_between_words_and_crowded_periods_slant():
+    assert charts._wrap("sysselsättningstjänster", 20) == "sysselsättningstjänster"
+    assert charts._wrap("barnskydd och eftervård", 12) == "barnskydd\noch\neftervård"
+    quarters = pd.date_range("2024-01-15", periods=8, freq="3MS")
+    reports = pd.DataFrame(
+        {"status": "ok", "theme_id": [0, 1] * 4, "date": quarters, "language": "fi"}
+    )
+    themes = pd.DataFrame({"theme_id": [0, 1], "label_fi": ["a", "b"], "label_sv": ["a", "b"]})
+    ticks = charts.themes_over_periods(reports, themes, period="quarter").axes[0]
+    assert {t.get_rotation() for t in ticks.get_xticklabels()} == {45.0}

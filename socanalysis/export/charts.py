@@ -95,7 +95,8 @@ def _fit(
 
 
 def _wrap(text: str, width: int = _LABEL_WIDTH) -> str:
-    return "\n".join(textwrap.wrap(str(text), width)) or str(text)
+    # lines break between words, never inside one ("sysselsättningstjänste / r")
+    return "\n".join(textwrap.wrap(str(text), width, break_long_words=False)) or str(text)
 
 
 def _empty(fig: Figure, ax: Axes, ui: UiText, title: str, own: bool) -> Figure:
@@ -216,7 +217,9 @@ def themes_over_periods(
     # at most about 16 labels, so that they do not overlap (every period keeps its tick)
     step = max(1, -(-len(x) // 16))
     shown = [str(c) if i % step == 0 else "" for i, c in enumerate(matrix.columns)]
-    ax.set_xticks(x, shown, rotation=45 if len(x) > 8 else 0)
+    # slanted when the labels side by side would run together ("2024-Q12024-Q2" at 8 quarters)
+    crowded = sum(len(label) for label in shown) > 40
+    ax.set_xticks(x, shown, rotation=45 if crowded else 0, ha="right" if crowded else "center")
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts of reports
     ax.set_ylabel(ui("charts", "n_reports"))
     ax.set_title(title)
