@@ -102,7 +102,7 @@ def test_weak_signals_good_practices_and_method(result, tmp_path):
     )
     assert good.count("\n> — ") == min(n_positive, 10)
     assert "Kohtaamispaikka toimii hyvin" in good or "Mötesplatsen fungerar bra" in good
-    assert f"and {n_positive - 10} more positive observations" in good
+    assert f"more positive observations: {n_positive - 10}." in good
     method = markdown.split("## Method and run notes")[1]
     total = int(result.reports["pii_masked"].sum())
     assert f"Identifiers masked in total: {total}" in method
