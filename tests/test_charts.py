@@ -253,3 +253,21 @@ def test_labels_break_between_words_and_crowded_periods_slant():
     themes = pd.DataFrame({"theme_id": [0, 1], "label_fi": ["a", "b"], "label_sv": ["a", "b"]})
     ticks = charts.themes_over_periods(reports, themes, period="quarter").axes[0]
     assert {t.get_rotation() for t in ticks.get_xticklabels()} == {45.0}
+
+
+def test_a_chart_that_leaves_smaller_themes_out_says_so():
+    themes = pd.DataFrame(
+        {
+            "theme_id": [0, 1, 2],
+            "label_fi": ["a", "b", "c"],
+            "label_sv": ["a", "b", "c"],
+            "n_reports": [5, 3, 2],
+            "n_fi": [5, 3, 2],
+            "n_sv": [0, 0, 0],
+        }
+    )
+    title = charts.themes_by_size(themes, "sv", max_themes=2).axes[0].get_title()
+    assert title == "Teman efter storlek och språk (de 2 största av 3)"
+    assert (
+        charts.themes_by_size(themes, "sv").axes[0].get_title() == "Teman efter storlek och språk"
+    )

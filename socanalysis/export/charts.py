@@ -99,6 +99,15 @@ def _wrap(text: str, width: int = _LABEL_WIDTH) -> str:
     return "\n".join(textwrap.wrap(str(text), width, break_long_words=False)) or str(text)
 
 
+def _largest_of(ui: UiText, title: str, shown: int, total: int) -> str:
+    """The title, saying so when the chart leaves the smaller themes out."""
+    return (
+        ui("charts", "largest_of", title=title, shown=shown, total=total)
+        if total > shown
+        else title
+    )
+
+
 def _empty(fig: Figure, ax: Axes, ui: UiText, title: str, own: bool) -> Figure:
     ax.set_title(title)
     ax.text(0.5, 0.5, ui("charts", "no_data"), ha="center", va="center", transform=ax.transAxes)
@@ -146,7 +155,9 @@ def themes_by_size(
     title = ui("charts", "themes_by_size")
     frame = summaries.themes_in_order(themes)
     if not frame.empty:
-        frame = frame[frame["theme_id"].astype(int) >= 0].head(max_themes)
+        frame = frame[frame["theme_id"].astype(int) >= 0]
+        title = _largest_of(ui, title, max_themes, len(frame))
+        frame = frame.head(max_themes)
     fig, ax, own = _axes(ax, 8, 1.2 + 0.42 * max(len(frame), 1))
     if frame.empty:
         return _empty(fig, ax, ui, title, own)
@@ -201,6 +212,7 @@ def themes_over_periods(
         }
     totals = matrix.sum(axis=1)
     order = sorted(totals.index, key=lambda t: (-int(totals[t]), int(t)))[:max_themes]
+    title = _largest_of(ui, title, max_themes, len(totals))
     x = list(range(len(matrix.columns)))
     markers = "osD^vP*X"
     for i, theme_id in enumerate(order):
@@ -408,6 +420,7 @@ def theme_sector_heatmap(
     if not matrix.empty:
         totals = matrix.sum(axis=1)
         keep = sorted(totals.index, key=lambda t: (-int(totals[t]), int(t)))[:max_themes]
+        title = _largest_of(ui, title, max_themes, len(totals))
         matrix = matrix.loc[keep]
         matrix = matrix.loc[:, matrix.sum(axis=0) > 0]
     if matrix.empty:
