@@ -72,8 +72,10 @@ def read_table(path: str | Path):
         raise InputError(f"file not found: {p}")
     suffix = p.suffix.lower()
     try:
-        if suffix in (".xlsx", ".xlsm", ".xls"):
-            return pd.read_excel(p, dtype=str)
+        if suffix in (".xlsx", ".xlsm"):
+            return _read_workbook(p)
+        if suffix == ".xls":
+            raise InputError(f"{p}: an old Excel file (.xls); save it as .xlsx or .csv")
         if suffix in (".csv", ".tsv", ".txt"):
             text, _ = decode_bytes(p.read_bytes(), str(p))
             text = text.lstrip("\ufeff")
@@ -92,6 +94,26 @@ def read_table(path: str | Path):
             "(quote cells that hold the delimiter)."
         ) from exc
     raise InputError(f"{p}: unsupported file type {suffix!r}; give a .csv or .xlsx file")
+
+
+def _read_workbook(path: Path):
+    """The sheet of a workbook that holds reports, from its header row, as ``analyze`` finds
+    them (a title block or an instructions sheet before it is skipped); cells as text."""
+    import pandas as pd
+
+    from socanalysis.intake import cleaning, readers
+    from socanalysis.reports import pick_report_sheet
+
+    grid, index = pick_report_sheet(readers.read_xlsx_grids(path), path, {}, None)
+    header = [
+        cleaning.cell_to_text(c).strip() or f"column_{j + 1}"
+        for j, c in enumerate(grid.rows[index])
+    ]
+    rows = [
+        [cleaning.cell_to_text(c) for c in row] + [""] * (len(header) - len(row))
+        for row in grid.rows[index + 1 :]
+    ]
+    return pd.DataFrame([row[: len(header)] for row in rows], columns=header, dtype=str)
 
 
 def _pick(df, given: str | None, candidates: tuple[str, ...], what: str, required: bool = True):
@@ -122,6 +144,7 @@ def _load_labelled(path, taxonomy, text_column, label_column, language_column, i
     from socanalysis.classify.suggester import parse_labels
     from socanalysis.classify.taxonomy import load_taxonomy
     from socanalysis.errors import InputError
+    from socanalysis.nlp.privacy import mask_reports
 
     tax = load_taxonomy(taxonomy)
     df = read_table(path)
@@ -152,10 +175,14 @@ def _load_labelled(path, taxonomy, text_column, label_column, language_column, i
         )
     ids = df[icol].astype(str).tolist() if icol else [str(i + 1) for i in range(len(df))]
     langs = df[gcol].tolist() if gcol else [None] * len(df)
+    kept_langs = [langs[i] for i in keep]
+    # the texts masked as analyze masks them: the model (its labelled reports' words and
+    # vectors, saved with it) must hold no names, and it is applied to masked text
+    masked = mask_reports([texts[i] for i in keep], kept_langs)["text_masked"].tolist()
     return (
         [ids[i] for i in keep],
-        [texts[i] for i in keep],
-        [langs[i] for i in keep],
+        masked,
+        kept_langs,
         [labels[i] for i in keep],
         tax,
     )

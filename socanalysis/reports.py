@@ -215,7 +215,7 @@ def _load_grid(
         )
     try:
         if fmt == "xlsx":
-            return _pick_sheet(readers.read_xlsx_grids(path), path, mapping, sheet)
+            return pick_report_sheet(readers.read_xlsx_grids(path), path, mapping, sheet)
         if fmt == "json":
             grid = readers.read_json_grid(path, encoding)
         elif fmt == "jsonl":
@@ -261,12 +261,14 @@ def _header_or_error(grid: readers.RawGrid, mapping: dict[str, str]) -> int:
     return index
 
 
-def _pick_sheet(
+def pick_report_sheet(
     grids: list[tuple[str, readers.RawGrid]],
     path: Path,
     mapping: dict[str, str],
     sheet: str | int | None,
 ) -> tuple[readers.RawGrid, int]:
+    """The sheet of a workbook's ``grids`` that holds reports, and its header row: ``sheet``
+    (a name or 0-based number) when given, else the first sheet with a text column."""
     names = [name for name, _ in grids]
     if sheet is not None:
         if isinstance(sheet, int) and not isinstance(sheet, bool):

@@ -895,3 +895,29 @@ def test_a_fitted_model_is_not_given_settings_it_would_ignore(zero_shot, corpus)
         suggest_categories(df, X, model=zero_shot, threshold=0.2)
     with pytest.raises(ConfigError, match="got model= and labels"):
         suggest_categories(df, X, model=zero_shot, labels=labels)
+
+
+def test_train_categories_learns_from_masked_text(tmp_path):
+    from socanalysis.cli_categories import _load_labelled
+
+    path = tmp_path / "labelled.csv"
+    path.write_text(
+        "teksti;shl\n"
+        "Asiakas Matti Virtanen (040 123 4567) menetti asuntonsa vuokrarästien takia.;2\n"
+        "Kela ei ole maksanut toimeentulotukea kahteen kuukauteen.;3\n",
+        encoding="utf-8",
+    )
+    _, texts, _, labels, _ = _load_labelled(path, "shl11", None, "shl", None, None)
+    assert labels == [["2"], ["3"]]
+    assert "Virtanen" not in texts[0] and "040" not in texts[0]
+    assert "[NIMI]" in texts[0] and "[PUHELIN]" in texts[0]
+
+
+def test_train_categories_reads_a_workbook_with_a_title_block():
+    from pathlib import Path
+
+    from socanalysis.cli_categories import read_table
+
+    table = read_table(Path(__file__).resolve().parents[1] / "sample_data" / "reports.xlsx")
+    assert len(table) == 236
+    assert "Beskrivning" in table.columns  # the header on row 3, under the title
