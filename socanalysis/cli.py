@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import atexit
 import gc
+import os
 import sys
 import time
 from pathlib import Path
@@ -19,6 +20,8 @@ from socanalysis._version import __version__
 
 EXIT_USAGE = 2  # click's own exit code for usage errors; input errors share it
 EXIT_INTERNAL = 1
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as for a command whose reader went away
 _state: dict[str, bool] = {}
 
 
@@ -47,6 +50,14 @@ class _Command(click.Group):
             ctx.exit(EXIT_USAGE)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except KeyboardInterrupt:
+            # results are moved into the --out folder only once all are written
+            click.echo("socanalysis: interrupted; the output folder is as it was.", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+        except BrokenPipeError:
+            # the reader of the output went away (socanalysis cache | head -1): not a fault
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - Python flushes it at exit
+            ctx.exit(EXIT_BROKEN_PIPE)
         except Exception as exc:  # an internal fault: say so, without a wall of traceback
             if ctx.obj and ctx.obj.get("debug"):
                 raise

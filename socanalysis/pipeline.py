@@ -162,14 +162,23 @@ class AnalysisResult:
         out = Path(out_dir)
         check_review_out_dir(self.config.review, out)
         check_out_dir(out)
+        import shutil
+        import tempfile
+
+        stage: Path | None = None
         try:
             out.mkdir(parents=True, exist_ok=True)
-            paths = write_contract_tables(self.reports, self.themes, self.weak_signals, out)
+            # every file is written into a staging folder first and moved into place at the
+            # end: a run stopped while writing (Ctrl-C, a full disk) leaves the folder as it
+            # was, not a new reports.csv beside an earlier run's report
+            stage = Path(tempfile.mkdtemp(prefix=".socanalysis-", dir=out))
+            staged = write_contract_tables(self.reports, self.themes, self.weak_signals, stage)
             if human_readable:
                 from socanalysis.export.outputs import write_outputs
 
-                paths += write_outputs(self, out, charts=charts, **self.category_labels)
-            paths.append(write_json(self.run_info, out / "run.json"))
+                staged += write_outputs(self, stage, charts=charts, **self.category_labels)
+            staged.append(write_json(self.run_info, stage / "run.json"))
+            paths = _move_into_place(staged, stage, out)
         except OSError as exc:
             # a folder where a result file goes, a file where the charts folder goes, a full
             # disk, no permission: the user's to fix, so a message, not a traceback
@@ -177,6 +186,9 @@ class AnalysisResult:
                 f"{exc.filename or out}: cannot write the results there ({exc.strerror or exc}). "
                 "Move what is in the way, free some space, or choose another --out folder."
             ) from None
+        finally:
+            if stage is not None:
+                shutil.rmtree(stage, ignore_errors=True)
         return paths
 
     def report_table(self) -> pd.DataFrame:
@@ -576,6 +588,29 @@ def _stage_embeddings(
     texts = texts_for_embedding(table.loc[rows, "text_masked"])
     vectors = embedder.encode(texts, kind=REPORT_KIND, show_progress=progress is not None)
     return embedder, vectors
+
+
+def _move_into_place(staged: list[Path], stage: Path, out: Path) -> list[Path]:
+    """Move the files written into ``stage`` to the same places under ``out``; return them.
+
+    A standard chart that an earlier save drew and this one did not is removed, so that the
+    folder holds one run's files.
+    """
+    from socanalysis.export.charts import CHART_NAMES
+    from socanalysis.export.report import CHARTS_FOLDER
+
+    moved = []
+    for path in staged:
+        target = out / path.relative_to(stage)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, target)
+        moved.append(target)
+    drawn = {p.name for p in moved if p.parent == out / CHARTS_FOLDER}
+    if (out / "report.md") in moved:  # the report says which charts belong to it
+        for name in CHART_NAMES:
+            if f"{name}.png" not in drawn:
+                (out / CHARTS_FOLDER / f"{name}.png").unlink(missing_ok=True)
+    return moved
 
 
 def check_out_dir(out_dir: str | os.PathLike[str]) -> None:

@@ -222,3 +222,24 @@ def test_the_final_collection_is_skipped_once_and_only_at_exit(monkeypatch):
     assert CliRunner().invoke(main, ["analyze", "--help"]).exit_code == 0
     assert registered == [gc.freeze]  # once, for the end of the process
     assert gc.get_freeze_count() == frozen_before  # nothing frozen while the session goes on
+
+
+def test_ctrl_c_and_a_closed_pipe_end_with_their_exit_codes(tmp_path, export_csv, monkeypatch):
+    import socanalysis.pipeline as pipeline
+
+    def stopped(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline, "analyze", stopped)
+    result = CliRunner().invoke(main, ["analyze", str(export_csv), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 130
+    assert "interrupted; the output folder is as it was" in result.output
+    assert "Traceback" not in result.output
+
+    def gone(*args, **kwargs):
+        raise BrokenPipeError
+
+    monkeypatch.setattr(pipeline, "analyze", gone)
+    result = CliRunner().invoke(main, ["analyze", str(export_csv), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 141
+    assert "internal error" not in result.output

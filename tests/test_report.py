@@ -275,3 +275,28 @@ def test_the_method_notes_name_the_period_the_tables_use(result, tmp_path):
     used = summaries.resolve_period(summaries.dates_of(analysed))
     assert used == "quarter"  # the 2019 row alone would make it half-years
     assert "**Period**: quarter" in markdown
+
+
+def test_a_save_stopped_while_writing_leaves_the_folder_as_it_was(result, tmp_path, monkeypatch):
+    import socanalysis.export.tables as tables
+
+    out = tmp_path / "results"
+    result.save(out, charts=False)
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    def stop(*args, **kwargs):
+        raise KeyboardInterrupt  # Ctrl-C after the tables, the workbook and the report
+
+    monkeypatch.setattr(tables, "write_json", stop)
+    changed = type(result)(
+        result.reports.assign(theme_label="muutettu"),
+        result.themes,
+        result.weak_signals,
+        result.run_info,
+        result.config,
+    )
+    with pytest.raises(KeyboardInterrupt):
+        changed.save(out, charts=False)
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before  # no new reports.csv beside the earlier run.json
+    assert not [p for p in out.iterdir() if p.name.startswith(".socanalysis-")]
