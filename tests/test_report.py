@@ -300,3 +300,15 @@ def test_a_save_stopped_while_writing_leaves_the_folder_as_it_was(result, tmp_pa
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before  # no new reports.csv beside the earlier run.json
     assert not [p for p in out.iterdir() if p.name.startswith(".socanalysis-")]
+
+
+def test_the_outputs_show_as_many_examples_per_theme_as_the_run_asked_for(result, tmp_path):
+    import dataclasses
+
+    from socanalysis.export.outputs import write_outputs
+
+    one = dataclasses.replace(result, config=dataclasses.replace(result.config, n_examples=1))
+    write_outputs(one, tmp_path, charts=False)
+    markdown = (tmp_path / "report.md").read_text("utf-8")
+    sections = [part.split("\n## ")[0] for part in markdown.split("### Teema ")[1:]]
+    assert sections and all(section.count("\n> — ") == 1 for section in sections)

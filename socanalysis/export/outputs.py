@@ -53,8 +53,15 @@ def write_outputs(
     language = check_language(language or getattr(config, "output_language", None) or "fi")
     out = Path(out_dir)
     labels = {"shl_labels": shl_labels, "sector_labels": sector_labels}
-    paths = [write_workbook(result_like, out / SUMMARY_FILE, language, **labels)]
-    paths += list(write_report(result_like, out, language, charts=charts, **labels).values())
+    # the examples per theme the run was asked for, as themes.csv lists them
+    n_examples = int(getattr(config, "n_examples", 3))
+    paths = [
+        write_workbook(result_like, out / SUMMARY_FILE, language, n_examples=n_examples, **labels)
+    ]
+    report = write_report(
+        result_like, out, language, charts=charts, n_excerpts=n_examples, **labels
+    )
+    paths += list(report.values())
     paths.append(
         write_qdc(result_like.themes, shl_labels, sector_labels, out / CODEBOOK_FILE, language)
     )
