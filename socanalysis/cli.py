@@ -190,6 +190,13 @@ def analyze(
         scheduler=scheduler,
         partitions=partitions,
     )
+    if config.partitions is not None and config.engine != "dask":
+        # one process has no partitions: the setting would be recorded and not used (the
+        # Python API may pass a Dask client instead of the engine, so the check is here)
+        raise click.BadParameter(
+            "partitions apply to the Dask engine only; add --engine dask, or leave them out",
+            param_hint="--partitions",
+        )
     from socanalysis.pipeline import check_out_dir, check_review_out_dir
 
     # before minutes of analysis, not after

@@ -258,6 +258,14 @@ def train_categories(
         )
         out = Path(out_dir or f"models/categories-{tax.name}")
         check_out_dir(out)  # before the embedding, not after
+        floor = CategorySuggester().min_labelled
+        if len(texts) < floor:
+            click.echo(
+                f"note: only {len(texts)} labelled reports; analyze starts to learn from "
+                f"reporters' labels at {floor}. A model trained on fewer rests on the category "
+                "descriptions and these few examples: check it with evaluate-categories.",
+                err=True,
+            )
         click.echo(f"{len(texts)} labelled reports; embedding...", err=True)
         emb, X = _embed(texts, embedder)
         model = CategorySuggester(

@@ -243,3 +243,12 @@ def test_ctrl_c_and_a_closed_pipe_end_with_their_exit_codes(tmp_path, export_csv
     result = CliRunner().invoke(main, ["analyze", str(export_csv), "--out", str(tmp_path / "o")])
     assert result.exit_code == 141
     assert "internal error" not in result.output
+
+
+def test_partitions_without_the_dask_engine_are_refused(tmp_path, export_csv):
+    out = tmp_path / "o"
+    result = CliRunner().invoke(
+        main, ["analyze", str(export_csv), "--partitions", "3", "--out", str(out)]
+    )
+    assert result.exit_code == 2
+    assert "--engine dask" in result.output and not out.exists()

@@ -921,3 +921,21 @@ def test_train_categories_reads_a_workbook_with_a_title_block():
     table = read_table(Path(__file__).resolve().parents[1] / "sample_data" / "reports.xlsx")
     assert len(table) == 236
     assert "Beskrivning" in table.columns  # the header on row 3, under the title
+
+
+def test_train_categories_says_when_there_are_few_labels(tmp_path):
+    from click.testing import CliRunner
+
+    from socanalysis.cli_categories import train_categories
+
+    path = tmp_path / "two.csv"
+    path.write_text(
+        "teksti;shl\nVuokrarästit kasvavat ja häätö uhkaa.;2\nKela ei maksa tukea ajallaan.;3\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "model"
+    result = CliRunner().invoke(
+        train_categories, [str(path), "--label-column", "shl", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "only 2 labelled reports" in result.output
