@@ -307,7 +307,11 @@ def pick_report_sheet(
             return grid, index
     if not grids:
         raise InputError(f"{path}: the workbook has no sheets.")
-    error = headers.describe_missing_text(str(path), grids[0][1].rows, mapping)
+    # the sheet that looks most like a table of reports (not an instructions sheet before it)
+    name, grid = max(
+        grids, key=lambda item: sum(1 for c in headers.header_like_row(item[1].rows) if c)
+    )
+    error = headers.describe_missing_text(str(path), grid.rows, mapping, sheet=name)
     raise InputError(f"{error} Sheets searched: {', '.join(map(repr, names))}.")
 
 

@@ -360,3 +360,10 @@ def test_a_date_column_of_a_hand_made_table_is_read_day_first():
     assert read.iloc[3:].isna().all()
     stamps = pd.Series(pd.to_datetime(["2024-03-01T10:00+02:00", None]))
     assert as_datetimes(stamps).tolist()[0] == pd.Timestamp("2024-03-01 10:00")
+
+
+def test_a_wrong_column_name_lists_the_header_under_a_title_block(tmp_path):
+    path = make_workbook(tmp_path / "export.xlsx")
+    with pytest.raises(InputError, match="Columns found: 'ID', ") as error:
+        read_reports(path, {"text": "Kuvaus"})
+    assert "Sosiaalinen" not in str(error.value)

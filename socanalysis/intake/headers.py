@@ -189,7 +189,7 @@ def describe_missing_text(
     source: str, rows: list[list[Any]], mapping: dict[str, str] | None, sheet: str | None = None
 ) -> InputError:
     """An error that lists the columns found and the aliases tried for the report text."""
-    first = next((r for r in rows[:HEADER_SEARCH_ROWS] if any(_cell_text(c) for c in r)), [])
+    first = header_like_row(rows)
     found = ", ".join(repr(_cell_text(c)) for c in first if _cell_text(c)) or "(none)"
     where = f"{source}" + (f", sheet {sheet!r}" if sheet else "")
     if mapping and "text" in mapping:
@@ -203,6 +203,21 @@ def describe_missing_text(
         f"Header names tried for the text: {tried}. Name the column with "
         "--column text=HEADER (command line) or columns={'text': 'HEADER'} (Python)."
     )
+
+
+def header_like_row(rows: list[list[Any]]) -> list[Any]:
+    """The row that looks most like a header when none is recognised: the fullest of the
+    first rows, the earliest of equals (a title block above the header has one cell; the
+    header has one per column).
+
+    Examples
+    --------
+    >>> header_like_row([["Raportit 2025"], [], ["ID", "Kuvaus", "Pvm"], ["1", "x", "y"]])
+    ['ID', 'Kuvaus', 'Pvm']
+    """
+    searched = rows[:HEADER_SEARCH_ROWS]
+    filled = [sum(1 for c in r if _cell_text(c)) for r in searched]
+    return searched[filled.index(max(filled))] if filled and max(filled) else []
 
 
 def _cell_text(value: Any) -> str:
