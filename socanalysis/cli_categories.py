@@ -234,8 +234,16 @@ def _with_common(f):
     default=None,
     help="Model directory [default: models/categories-<taxonomy>].",
 )
-@click.option("--prior-weight", default=5.0, show_default=True, type=float)
-@click.option("--seed", default=0, show_default=True, type=int)
+@click.option(
+    "--prior-weight",
+    default=5.0,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    help="How many labelled reports the category descriptions count for (docs/categories.md).",
+)
+@click.option(
+    "--seed", default=0, show_default=True, type=click.IntRange(0, 2**32 - 1), help="Random seed."
+)
 def train_categories(
     labelled_file,
     taxonomy,
@@ -288,9 +296,22 @@ def train_categories(
     type=click.Choice(["both", "zero-shot", "supervised"]),
     default="both",
     show_default=True,
+    help="Zero-shot (descriptions only), supervised (the labels), or both side by side.",
 )
-@click.option("--folds", default=5, show_default=True, type=click.IntRange(2, 20))
-@click.option("--seed", default=0, show_default=True, type=int)
+@click.option(
+    "--folds",
+    default=5,
+    show_default=True,
+    type=click.IntRange(2, 20),
+    help="Cross-validation folds.",
+)
+@click.option(
+    "--seed",
+    default=0,
+    show_default=True,
+    type=click.IntRange(0, 2**32 - 1),
+    help="Random seed of the folds.",
+)
 @click.option(
     "--out",
     "out_dir",
