@@ -116,6 +116,32 @@ def _read_workbook(path: Path):
     return pd.DataFrame([row[: len(header)] for row in rows], columns=header, dtype=str)
 
 
+def _check_model_dir(out: Path, taxonomy: str) -> None:
+    """Refuse an --out folder where the model would replace something else: a model of
+    another taxonomy, or files that are no model (the results of a run)."""
+    import json
+
+    from socanalysis.errors import InputError
+
+    if not out.is_dir() or not any(out.iterdir()):
+        return
+    meta = out / "model.json"
+    if not meta.is_file():
+        raise InputError(
+            f"--out {out} holds other files and no model; give a new folder for the model "
+            f"(e.g. models/categories-{taxonomy})."
+        )
+    try:
+        saved = json.loads(meta.read_text("utf-8")).get("taxonomy", {}).get("name")
+    except (OSError, ValueError, AttributeError):
+        saved = None  # a damaged model is replaced, as retraining is meant to do
+    if saved and saved != taxonomy:
+        raise InputError(
+            f"--out {out} holds a model of the taxonomy {saved!r}; this one is {taxonomy!r}. "
+            f"Give another folder (e.g. models/categories-{taxonomy})."
+        )
+
+
 def _pick(df, given: str | None, candidates: tuple[str, ...], what: str, required: bool = True):
     from socanalysis.errors import InputError
 
@@ -266,6 +292,7 @@ def train_categories(
         )
         out = Path(out_dir or f"models/categories-{tax.name}")
         check_out_dir(out)  # before the embedding, not after
+        _check_model_dir(out, tax.name)
         floor = CategorySuggester().min_labelled
         if len(texts) < floor:
             click.echo(

@@ -939,3 +939,28 @@ def test_train_categories_says_when_there_are_few_labels(tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert "only 2 labelled reports" in result.output
+
+
+def test_train_categories_does_not_replace_another_models_folder(tmp_path):
+    from click.testing import CliRunner
+
+    from socanalysis.cli_categories import train_categories
+
+    path = tmp_path / "two.csv"
+    path.write_text(
+        "teksti;shl;sektori\nVuokrarästit kasvavat ja häätö uhkaa.;2;housing\n"
+        "Kela ei maksa tukea ajallaan.;3;kela\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "model"
+    args = [str(path), "--label-column", "shl", "--out", str(out)]
+    assert CliRunner().invoke(train_categories, args).exit_code == 0
+    assert CliRunner().invoke(train_categories, args).exit_code == 0  # retrained in place
+    sectors = [str(path), "--taxonomy", "sectors", "--label-column", "sektori", "--out", str(out)]
+    refused = CliRunner().invoke(train_categories, sectors)
+    assert refused.exit_code == 2 and "holds a model of the taxonomy 'shl11'" in refused.output
+    results = tmp_path / "results"
+    results.mkdir()
+    (results / "reports.csv").write_text("report_id\n", encoding="utf-8")
+    refused = CliRunner().invoke(train_categories, [*args[:-1], str(results)])
+    assert refused.exit_code == 2 and "holds other files and no model" in refused.output
