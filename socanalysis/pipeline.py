@@ -694,11 +694,13 @@ def _taxonomies(config: AnalysisConfig) -> dict[str, Any]:
     """The run's §11 and sector taxonomies (``config.sector_taxonomy``, else the default
     sectors), loaded and checked once."""
     from socanalysis.classify.taxonomy import load_taxonomy
+    from socanalysis.errors import ConfigError
 
-    return {
-        "shl": load_taxonomy("shl11"),
-        "sectors": load_taxonomy(config.sector_taxonomy or "sectors"),
-    }
+    try:
+        sectors = load_taxonomy(config.sector_taxonomy or "sectors")
+    except ConfigError as exc:  # name the setting the file came from
+        raise ConfigError(f"setting sector_taxonomy={config.sector_taxonomy!r}: {exc}") from None
+    return {"shl": load_taxonomy("shl11"), "sectors": sectors}
 
 
 def _load_review_source(config: AnalysisConfig, taxonomies: dict[str, Any]) -> Any:

@@ -346,8 +346,10 @@ def test_text_limits_and_sector_file_are_checked_with_the_settings(tmp_path):
     def must_not_start(*args, **kwargs):
         raise AssertionError("the analysis started before the sector file was checked")
 
-    with pytest.raises(ConfigError, match="sectors.yaml"):
+    with pytest.raises(ConfigError, match="setting sector_taxonomy=.*sectors.yaml"):
         sa.analyze(["Asiakas odottaa."], sector_taxonomy=str(broken), progress=must_not_start)
+    with pytest.raises(ConfigError, match="setting sector_taxonomy='missing.yaml'"):
+        sa.analyze(["Asiakas odottaa."], sector_taxonomy="missing.yaml", progress=must_not_start)
 
 
 def test_too_many_fixed_themes_are_said(tmp_path):
