@@ -256,8 +256,9 @@ def clear_cache(
         total[1] += size
     if failed:
         raise CacheError(
-            f"could not delete {len(failed)} cached file(s), e.g. {failed[0]}. Close other "
-            "socanalysis runs or notebooks that use the cache and run the command again."
+            f"could not delete {len(failed)} cached file(s), e.g. {failed[0]}. Check that you "
+            "may write to the cache folder, close other socanalysis runs or notebooks that use "
+            "the cache, and run the command again."
         )
     rows = [
         _row(name, by_name[name].folder, files, size, by_name[name])

@@ -48,6 +48,7 @@ def _size(n: int) -> str:
 def cache(clear: bool, report_data: bool, cache_dir: Path | None, config_file: Path | None) -> None:
     """Show what socanalysis keeps in its cache folder, or delete it with --clear."""
     from socanalysis.cache_admin import cache_usage, clear_cache, resolve_cache_root
+    from socanalysis.errors import InputError
 
     if cache_dir is None and config_file is not None:
         from socanalysis.config import AnalysisConfig
@@ -61,6 +62,11 @@ def cache(clear: bool, report_data: bool, cache_dir: Path | None, config_file: P
             "nothing is kept on disk."
         )
         return
+    if root.exists() and not root.is_dir():
+        raise InputError(
+            f"the cache folder {root} is a file: point SOCANALYSIS_CACHE_DIR (or --cache-dir) "
+            "at a folder, or move the file."
+        )
     if clear:
         deleted = clear_cache(root, report_data_only=report_data)
         if deleted.empty:

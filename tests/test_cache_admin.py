@@ -180,3 +180,18 @@ def test_command_reads_the_config_and_says_when_caches_are_off(tmp_path, monkeyp
 
     bad = runner.invoke(main, ["cache", "--config", str(tmp_path / "missing.toml")])
     assert bad.exit_code == 2 and "missing.toml" in bad.output
+
+
+def test_a_cache_folder_that_is_a_file_is_named(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from socanalysis.cli import main
+
+    a_file = tmp_path / "afile"
+    a_file.write_text("x", encoding="utf-8")
+    monkeypatch.setenv(CACHE_ENV, str(a_file))
+    for args in (["cache"], ["cache", "--clear"]):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 2, result.output
+        assert "is a file" in result.output
+    assert a_file.read_text(encoding="utf-8") == "x"
