@@ -485,3 +485,14 @@ def test_a_sheet_given_for_a_csv_file_is_named(tmp_path):
     path = _write(tmp_path / "r.csv", [["Havainto"], [TEXTS[0]]])
     with pytest.raises(InputError, match="sheet='Vastaukset' is for Excel workbooks.*CSV"):
         read_reports(path, sheet="Vastaukset")
+
+
+def test_a_document_or_a_renamed_workbook_is_named_for_what_it_is(tmp_path):
+    notes = tmp_path / "README.md"
+    notes.write_text("# Ohjeet\n\nKirjoita havainto lomakkeelle.\n", encoding="utf-8")
+    with pytest.raises(InputError, match="a Markdown document, not an export of reports"):
+        read_reports(notes)
+    renamed = tmp_path / "export.csv"
+    renamed.write_bytes(SAMPLE_XLSX.read_bytes())
+    with pytest.raises(InputError, match=r"an Excel workbook .* under a \.csv name"):
+        read_reports(renamed)

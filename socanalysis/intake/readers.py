@@ -25,6 +25,18 @@ CSV_DELIMITERS = (";", "\t", ",", "|")  # order breaks ties: Finnish Excel write
 #: Reads a CSV as one column: the ASCII unit separator, which report text never holds (the
 #: cleaning removes control characters), so no cell is ever split.
 ONE_COLUMN = "\x1f"
+# documents that are no export of reports, though their text would read as one column of it
+_DOCUMENT_KINDS = {
+    ".md": "Markdown",
+    ".markdown": "Markdown",
+    ".html": "HTML",
+    ".htm": "HTML",
+    ".pdf": "PDF",
+    ".doc": "Word",
+    ".docx": "Word",
+    ".odt": "OpenDocument text",
+    ".pptx": "PowerPoint",
+}
 _EXTENSION_FORMATS = {
     ".csv": "csv",
     ".tsv": "csv",
@@ -75,7 +87,21 @@ def detect_format(path: Path) -> str:
     >>> detect_format(Path("export.xlsx"))
     'xlsx'
     """
+    kind = _DOCUMENT_KINDS.get(path.suffix.lower())
+    if kind:
+        raise InputError(
+            f"{path}: a {kind} document, not an export of reports. Export the reports from the "
+            "form as CSV or Excel (.xlsx)."
+        )
     fmt = _EXTENSION_FORMATS.get(path.suffix.lower())
+    if fmt == "csv" and path.is_file():
+        with open(path, "rb") as fh:
+            zipped = fh.read(2) == b"PK"
+        if zipped:  # its bytes would be read as text, and their garbage shown as its columns
+            raise InputError(
+                f"{path}: an Excel workbook (or another zip file) under a {path.suffix} name. "
+                "Give it the name it has (.xlsx), or export the reports as CSV again."
+            )
     if fmt:
         return fmt
     if path.suffix.lower() == ".xls":
