@@ -44,6 +44,26 @@ def set_known_params(
         setattr(estimator, name, value)
 
 
+def check_flag(value: Any, name: str) -> bool:
+    """``value`` as True or False (numpy's bool too), or a ``ConfigError``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> check_flag(True, "language_centering"), check_flag(np.True_, "language_centering")
+    (True, True)
+    >>> check_flag("no", "language_centering")
+    Traceback (most recent call last):
+    ...
+    socanalysis.errors.ConfigError: language_centering must be True or False, got 'no'
+    """
+    import numpy as np
+
+    if not isinstance(value, (bool, np.bool_)):
+        raise ConfigError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
 def check_number(
     value: Any,
     name: str,

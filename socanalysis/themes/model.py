@@ -51,7 +51,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from socanalysis.errors import ConfigError, InputError
-from socanalysis.params import check_number, check_seed
+from socanalysis.params import check_flag, check_number, check_seed
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -286,10 +286,7 @@ class ThemeModel:
             raise ConfigError(
                 f"n_representatives must be an integer >= 0, got {self.n_representatives!r}."
             )
-        if not isinstance(self.language_centering, (bool, np.bool_)):
-            raise ConfigError(
-                f"language_centering must be True or False, got {self.language_centering!r}"
-            )
+        check_flag(self.language_centering, "language_centering")
         check_seed(self.seed)
 
     def __repr__(self) -> str:

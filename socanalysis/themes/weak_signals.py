@@ -274,7 +274,7 @@ class WeakSignalDetector:
             value = getattr(self, name)
             if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
                 raise ConfigError(f"{name}={value!r} must be a whole number >= 1.")
-        from socanalysis.params import check_number, check_seed
+        from socanalysis.params import check_flag, check_number, check_seed
 
         value = self.n_neighbors
         if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
@@ -292,10 +292,7 @@ class WeakSignalDetector:
             raise ConfigError(
                 f"popularity_bands={bands!r} must be two percentiles, low <= high, e.g. (10, 50)."
             )
-        if not isinstance(self.language_centering, (bool, np.bool_)):
-            raise ConfigError(
-                f"language_centering must be True or False, got {self.language_centering!r}"
-            )
+        check_flag(self.language_centering, "language_centering")
         check_seed(self.seed)
         self._weights()
 
