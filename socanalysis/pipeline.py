@@ -596,8 +596,7 @@ def _move_into_place(staged: list[Path], stage: Path, out: Path) -> list[Path]:
     A standard chart that an earlier save drew and this one did not is removed, so that the
     folder holds one run's files.
     """
-    from socanalysis.export.charts import CHART_NAMES
-    from socanalysis.export.report import CHARTS_FOLDER
+    from socanalysis.export.report import CHARTS_FOLDER, remove_undrawn_charts
 
     moved = []
     for path in staged:
@@ -605,11 +604,8 @@ def _move_into_place(staged: list[Path], stage: Path, out: Path) -> list[Path]:
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(path, target)
         moved.append(target)
-    drawn = {p.name for p in moved if p.parent == out / CHARTS_FOLDER}
     if (out / "report.md") in moved:  # the report says which charts belong to it
-        for name in CHART_NAMES:
-            if f"{name}.png" not in drawn:
-                (out / CHARTS_FOLDER / f"{name}.png").unlink(missing_ok=True)
+        remove_undrawn_charts(out, [p.stem for p in moved if p.parent == out / CHARTS_FOLDER])
     return moved
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import html
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -49,6 +49,19 @@ class Block:
     level: int = 2
     extra: dict[str, Any] = field(default_factory=dict)
     rows: list[list[Any]] = field(default_factory=list)  # table rows
+
+
+def remove_undrawn_charts(out: Path, drawn: Iterable[str]) -> None:
+    """Delete the standard charts in ``out/charts`` that are not among ``drawn`` (names).
+
+    A chart an earlier run in the folder drew and this one does not (no weak signals,
+    ``charts=False``) would sit beside a report that no longer links it. Other files in the
+    folder are left alone.
+    """
+    from socanalysis.export.charts import CHART_NAMES
+
+    for name in set(CHART_NAMES) - set(drawn):
+        (out / CHARTS_FOLDER / f"{name}.png").unlink(missing_ok=True)
 
 
 def write_report(
@@ -148,13 +161,8 @@ def write_report(
         path.write_text(render_html(blocks, pngs, ui, version), encoding="utf-8")
         written["html"] = path
     if "md" in formats:
-        from socanalysis.export.charts import CHART_NAMES
-
         folder = out / CHARTS_FOLDER
-        for name in set(CHART_NAMES) - set(pngs):
-            # a chart an earlier run in this folder drew and this one does not (no weak
-            # signals, charts=False) would sit beside a report that no longer links it
-            (folder / f"{name}.png").unlink(missing_ok=True)
+        remove_undrawn_charts(out, pngs)
         for name, data in pngs.items():
             folder.mkdir(exist_ok=True)
             (folder / f"{name}.png").write_bytes(data)
