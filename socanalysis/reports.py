@@ -696,9 +696,13 @@ def _reread_dates(table: pd.DataFrame) -> None:
     for index in table.index[table["date"].isna() & raw.notna()]:
         problem = dates.parse_date(raw.at[index])[1]
         if problem:
-            note = f"{problem}; {DATE_NOT_READ}"
-            reason = str(table.at[index, "status_reason"] or "")
-            table.at[index, "status_reason"] = f"{reason}; {note}" if reason else note
+            _add_note(table, index, f"{problem}; {DATE_NOT_READ}")
+
+
+def _add_note(table: pd.DataFrame, index: Any, note: str) -> None:
+    """Add ``note`` to a row's ``status_reason``, after what it already says."""
+    reason = str(table.at[index, "status_reason"] or "")
+    table.at[index, "status_reason"] = f"{reason}; {note}" if reason else note
 
 
 def _rename_repeated_ids(table: pd.DataFrame) -> None:
@@ -714,9 +718,7 @@ def _rename_repeated_ids(table: pd.DataFrame) -> None:
             suffix += 1
         table.at[index, "report_id"] = f"{given}-{suffix}"
         used.add(f"{given}-{suffix}")
-        note = f"id {given} also used on an earlier row of the table; renamed"
-        reason = str(table.at[index, "status_reason"] or "")
-        table.at[index, "status_reason"] = f"{reason}; {note}" if reason else note
+        _add_note(table, index, f"id {given} also used on an earlier row of the table; renamed")
 
 
 @lru_cache(maxsize=1)
