@@ -117,6 +117,8 @@ def as_datetimes(values: Any) -> pd.Series:
     """
     import pandas as pd
 
+    from socanalysis.nlp.per_text import is_missing
+
     if not isinstance(values, pd.Series):
         values = list(values)
         # a list of datetimes becomes a datetime column; of text or numbers an object one
@@ -129,7 +131,7 @@ def as_datetimes(values: Any) -> pd.Series:
     read: dict[Any, Any] = {}
     stamps = []
     for value in series:
-        if value is None or value is pd.NaT or (not isinstance(value, str) and pd.isna(value)):
+        if is_missing(value):
             stamps.append(None)
             continue
         try:
