@@ -48,22 +48,14 @@ _CHAR_IN = 0.085
 _REPORTS_THEMES = "result.reports first, then result.themes: {chart}(result.reports, result.themes)"
 
 
-def _figure(width: float, height: float) -> Figure:
-    from socanalysis.export.figure import ChartFigure
-
-    # No layout engine: constrained layout doubled drawing time; _fit() sets margins instead.
-    return ChartFigure(figsize=(width, height), dpi=_DPI)
-
-
 def _axes(ax: Axes | None, width: float, height: float) -> tuple[Figure, Axes, bool]:
     """``(figure, axes, own)``: a new figure of ``width`` x ``height`` inches with one axes, or
     the given axes and the figure it is on (``own`` False: its size and margins are left alone).
     """
-    if ax is None:
-        fig = _figure(width, height)
-        return fig, fig.add_subplot(), True
-    # the root figure also for axes on a subfigure (a SubFigure cannot be saved or shown)
-    return ax.figure.figure, ax, False
+    from socanalysis.export.figure import figure_and_axes
+
+    # No layout engine: constrained layout doubled drawing time; _fit() sets margins instead.
+    return figure_and_axes(ax, (width, height), dpi=_DPI)
 
 
 def _longest_line(labels: list[str]) -> int:

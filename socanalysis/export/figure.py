@@ -21,10 +21,14 @@ b'\\x89PNG'
 from __future__ import annotations
 
 from io import BytesIO
+from typing import TYPE_CHECKING
 
 from matplotlib.figure import Figure
 
-__all__ = ["ChartFigure"]
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+__all__ = ["ChartFigure", "figure_and_axes"]
 
 
 class ChartFigure(Figure):
@@ -36,3 +40,23 @@ class ChartFigure(Figure):
         # "tight", as the inline backend does: labels outside the axes area are never cut off
         self.savefig(buffer, format="png", bbox_inches="tight", metadata={"Software": None})
         return buffer.getvalue()
+
+
+def figure_and_axes(
+    ax: Axes | None, figsize: tuple[float, float], dpi: float | None = None
+) -> tuple[Figure, Axes, bool]:
+    """``(figure, axes, own)`` for a chart: a new :class:`ChartFigure` of ``figsize`` inches
+    with one axes (``own`` True), or the given axes and the root figure it is on (``own``
+    False: its size, margins and layout are the caller's).
+
+    Examples
+    --------
+    >>> fig, ax, own = figure_and_axes(None, (2, 1))
+    >>> own, figure_and_axes(ax, (8, 8))[0] is fig
+    (True, True)
+    """
+    if ax is None:
+        fig = ChartFigure(figsize=figsize, dpi=dpi)
+        return fig, fig.add_subplot(), True
+    # the root figure also for axes on a subfigure (a SubFigure cannot be saved or shown)
+    return ax.figure.figure, ax, False

@@ -49,7 +49,7 @@ def plot_themes(
     matplotlib.figure.Figure
     """
     from socanalysis.errors import ConfigError, InputError
-    from socanalysis.export.figure import ChartFigure
+    from socanalysis.export.figure import figure_and_axes
     from socanalysis.export.labels import UiText
     from socanalysis.export.summaries import language_segments, theme_name
 
@@ -68,12 +68,7 @@ def plot_themes(
     data = data.head(max_themes).iloc[::-1]
     fi, sv, other = language_segments(data)  # a mixed report once, with the Finnish ones
     names = [f"{row['theme_id']} {theme_name(row, language)}" for row in data.to_dict("records")]
-    own = ax is None
-    if ax is None:
-        fig = ChartFigure(figsize=(8, 0.4 * len(data) + 1.5))
-        ax = fig.add_subplot(1, 1, 1)
-    else:
-        fig = ax.figure.figure  # the root figure, also for axes on a subfigure
+    fig, ax, own = figure_and_axes(ax, (8, 0.4 * len(data) + 1.5))
     ax.barh(names, fi, color="#1f77b4", label=ui("charts", "fi"))
     ax.barh(names, sv, left=fi, color="#ff7f0e", label=ui("charts", "sv"))
     ax.barh(names, other, left=fi + sv, color="#7f7f7f", label=ui("charts", "other"))

@@ -102,7 +102,7 @@ def plot_emergence_map(
     """
     import numpy as np
 
-    from socanalysis.export.figure import ChartFigure
+    from socanalysis.export.figure import figure_and_axes
 
     if which not in _MAPS:
         raise ConfigError(
@@ -130,13 +130,8 @@ def plot_emergence_map(
     if not data.empty:
         data = data.sort_values([y_col, x_col, "term"], ascending=[False, False, True])
 
-    own = ax is None
-    if ax is None:
-        # not pyplot's: leaves its global state and the user's backend alone; a notebook shows it
-        fig = ChartFigure(figsize=(8.0, 6.0), dpi=100)
-        ax = fig.subplots()
-    else:
-        fig = ax.figure.figure  # the root figure, also for axes on a subfigure
+    # not pyplot's: leaves its global state and the user's backend alone; a notebook shows it
+    fig, ax, own = figure_and_axes(ax, (8.0, 6.0), dpi=100)
     names = f" {ui('emergence_map', 'and')} ".join(ui("emergence_map", k) for k in kinds)
     map_name = ui("emergence_map", which)
     ax.set_title(title or ui("emergence_map", "title", map=map_name, kinds=names), fontsize=12)
