@@ -280,10 +280,7 @@ class AnalysisConfig:
 
 def _refuse_unknown(settings: dict[str, Any], where: str = "") -> None:
     """A ``ConfigError`` naming the settings that :class:`AnalysisConfig` does not have."""
-    known = {f.name for f in dataclasses.fields(AnalysisConfig)}
-    unknown = sorted(set(settings) - known)
-    if unknown:
-        raise ConfigError(
-            f"{where}unknown setting(s) {', '.join(unknown)}; "
-            f"known settings: {', '.join(sorted(known))}"
-        )
+    from socanalysis.params import refuse_unknown_settings
+
+    known = sorted(f.name for f in dataclasses.fields(AnalysisConfig))
+    refuse_unknown_settings(settings, known, where)

@@ -4,7 +4,7 @@ by whatever numpy or scikit-learn call first trips over it."""
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from numbers import Integral, Real
 from typing import Any
 
@@ -42,6 +42,26 @@ def set_known_params(
         check({**valid, **params})
     for name, value in params.items():
         setattr(estimator, name, value)
+
+
+def refuse_unknown_settings(settings: Any, known: Sequence[str], where: str = "") -> None:
+    """A ``ConfigError`` naming the ``settings`` that are not among ``known`` (listed in the
+    message in the order given); ``where`` starts the message ("settings.toml: ").
+
+    Examples
+    --------
+    >>> refuse_unknown_settings({"seed": 1}, ["seed", "period"])
+    >>> refuse_unknown_settings({"sed": 1}, ["seed", "period"], "settings.toml: ")
+    Traceback (most recent call last):
+    ...
+    socanalysis.errors.ConfigError: settings.toml: unknown setting(s) sed; known settings: seed, period
+    """  # noqa: E501
+    unknown = sorted(set(settings) - set(known), key=str)
+    if unknown:
+        raise ConfigError(
+            f"{where}unknown setting(s) {', '.join(map(str, unknown))}; "
+            f"known settings: {', '.join(known)}"
+        )
 
 
 def check_flag(value: Any, name: str) -> bool:

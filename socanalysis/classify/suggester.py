@@ -1376,13 +1376,10 @@ def check_settings(settings: dict[str, Any], caller: str, own: Sequence[str] = (
     ...
     socanalysis.errors.ConfigError: suggest_categories: unknown setting(s) treshold; known settings: mode, max_suggestions, threshold, prior_weight, seed, analyzer_factory, embedder, report_kind, category_kind, keyword_weight, centring, min_labelled, C, tune_thresholds, prior_feature, neighbours, neighbour_weight, max_labelled, own_prior_weight, corpus_cuts, min_unlabelled, cut_min_positive, n_jobs, description_examples
     """  # noqa: E501
+    from socanalysis.params import refuse_unknown_settings
+
     known = [name for name in _param_names() if name not in own]
-    unknown = sorted(set(settings) - set(known), key=str)
-    if unknown:
-        raise ConfigError(
-            f"{caller}: unknown setting(s) {', '.join(map(str, unknown))}; "
-            f"known settings: {', '.join(known)}"
-        )
+    refuse_unknown_settings(settings, known, f"{caller}: ")
 
 
 def _param_names() -> tuple[str, ...]:
