@@ -11,6 +11,7 @@ from export_data import PLANTED, SECTOR_LABELS, SHL_LABELS, THEMES, make_result
 
 from socanalysis.errors import InputError
 from socanalysis.export.charts import CHART_NAMES
+from socanalysis.export.labels import UiText
 from socanalysis.export.report import write_report
 from socanalysis.export.workbook import write_workbook
 
@@ -312,3 +313,33 @@ def test_the_outputs_show_as_many_examples_per_theme_as_the_run_asked_for(result
     markdown = (tmp_path / "report.md").read_text("utf-8")
     sections = [part.split("\n## ")[0] for part in markdown.split("### Teema ")[1:]]
     assert sections and all(section.count("\n> — ") == 1 for section in sections)
+
+
+@pytest.mark.parametrize(
+    ("language", "mark"), [("fi", ","), ("sv", ","), ("en", ".")], ids=["fi", "sv", "en"]
+)
+def test_dates_and_decimals_are_written_as_the_reader_writes_them(result, tmp_path, language, mark):
+    markdown = write_report(result, tmp_path, language, charts=False)["md"].read_text("utf-8")
+    analysed = result.reports[result.reports["status"] == "ok"]
+    first, last = analysed["date"].min(), analysed["date"].max()
+
+    def written(date: pd.Timestamp) -> str:
+        return f"{date:%Y-%m-%d}" if language == "en" else f"{date.day}.{date.month}.{date.year}"
+
+    assert f"{written(first)} – {written(last)}" in markdown.split("\n## ")[0]
+    # each theme's first and last report; no ISO date is left in the sections of fi and sv
+    themes = markdown.split("\n## ")[2]
+    label = UiText(language)("report", "dates")
+    shown = re.findall(rf"- \*\*{label}\*\*: (.+)", themes)
+    expected = {
+        f"{written(pd.Timestamp(first))} – {written(pd.Timestamp(last))}"
+        for first, last in zip(result.themes["first_date"], result.themes["last_date"], strict=True)
+    }
+    assert shown and set(shown) <= expected
+    if language != "en":
+        assert re.search(r"\d{4}-\d\d-\d\d", themes) is None
+    # the weak-signal scores with the reader's decimal mark
+    weak = markdown.split("\n## ")[3]
+    scores = [f"{s:.2f}".replace(".", mark) for s in result.weak_signals["score"]]
+    for score in scores:
+        assert f"| {score} |" in weak

@@ -200,6 +200,11 @@ def test_detector_ranks_the_late_cluster_first_with_evidence():
     assert "ei vastaavaa ennen 2025-10" in why["why_fi"] and "avainsanat" in why["why_fi"]
     assert why["why_sv"].startswith("5 rapporter från 4 enheter")
     assert "inget liknande före 2025-10" in why["why_sv"] and "nyckelord" in why["why_sv"]
+    # the first report's date as each reader writes it: ISO in English, 8.10.2025 in fi and sv
+    first = late["date"].min()
+    assert f"the first on {first:%Y-%m-%d}" in top["why"]
+    assert f"ensimmäinen {first.day}.{first.month}.{first.year}" in why["why_fi"]
+    assert f"den första {first.day}.{first.month}.{first.year}" in why["why_sv"]
     assert list(det.why_["weak_signal_id"]) == list(det.candidates_["weak_signal_id"])
     assert det.period_ == "quarter" and det.recent_window_ == ["2025-Q4"]
     assert det.methods_ == ["novelty", "emergence", "popularity", "diffusion"]
@@ -398,6 +403,11 @@ def test_emergence_map_speaks_the_language_asked_for_and_the_results_by_default(
         assert ax.get_xlabel().startswith(x_label)
         legend = [t.get_text() for t in ax.get_legend().get_texts()]
         assert any(t.startswith(weak) for t in legend)
+        # decimals as the reader writes them: 0,5 in Swedish and Finnish, 0.5 in English
+        growth_ticks = ax.yaxis.get_major_formatter().format_ticks(ax.get_yticks())
+        mark = "." if title.startswith("Keyword") else ","
+        assert any(mark in t for t in growth_ticks), growth_ticks
+        assert not any({".", ","} - {mark} & set(t) for t in growth_ticks), growth_ticks
     caption = result.plot_weak_signals().texts[0].get_text()
     assert caption.startswith("Kvadranten för svaga signaler, snabbast växande först: ")
 

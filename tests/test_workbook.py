@@ -294,3 +294,26 @@ def test_statuses_languages_and_theme_names_are_words_of_the_workbook_language(r
     assert {name for theme, name in named if theme < 0} <= {"Inget tema", None}
     run = [r[0] for r in book["Körning"].iter_rows(values_only=True)]
     assert any(str(item).startswith("Status: analyserad") for item in run)
+
+
+@pytest.mark.parametrize(("language", "shown"), [("fi", "d.m.yyyy"), ("en", "yyyy-mm-dd")])
+def test_dates_are_date_cells_shown_as_the_reader_writes_them(result, tmp_path, language, shown):
+    path = write_workbook(result, tmp_path / "s.xlsx", language)
+    book = openpyxl.load_workbook(path)
+    themes = book.worksheets[0]
+    header = [c.value for c in themes[1]]
+    first_col = header.index({"fi": "Ensimmäinen", "en": "First"}[language]) + 1
+    cells = [themes.cell(row, first_col) for row in range(2, themes.max_row + 1)]
+    dated = [c for c in cells if c.value is not None]
+    assert dated, "the themes have first dates"
+    # real dates that sort and filter as dates, in the format of the reader's language
+    assert all(c.is_date and c.number_format == shown for c in dated)
+    expected = result.themes.set_index("theme_id")["first_date"]
+    ids = [themes.cell(row, 1).value for row in range(2, themes.max_row + 1)]
+    for theme_id, cell in zip(ids, cells, strict=True):
+        if cell.value is not None:
+            assert f"{cell.value:%Y-%m-%d}" == expected[theme_id]
+    reports = book.worksheets[2]
+    date_col = [c.value for c in reports[1]].index({"fi": "Päivämäärä", "en": "Date"}[language])
+    report_dates = [r[date_col] for r in reports.iter_rows(min_row=2) if r[date_col].value]
+    assert report_dates and all(c.number_format == shown for c in report_dates)

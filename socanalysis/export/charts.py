@@ -544,6 +544,9 @@ def emergence_map(
     ax.set_title(title)
     ax.legend(loc="upper right", frameon=False, fontsize=8)
     ax.spines[["top", "right"]].set_visible(False)
+    from socanalysis.export.figure import use_decimal_mark
+
+    use_decimal_mark(ax, language)
     if own:
         _fit(fig, left_chars=5, y_label=True)
     return fig

@@ -24,11 +24,12 @@ from io import BytesIO
 from typing import TYPE_CHECKING
 
 from matplotlib.figure import Figure
+from matplotlib.ticker import Formatter
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["ChartFigure", "figure_and_axes"]
+__all__ = ["ChartFigure", "figure_and_axes", "use_decimal_mark"]
 
 
 class ChartFigure(Figure):
@@ -60,3 +61,49 @@ def figure_and_axes(
         return fig, fig.add_subplot(), True
     # the root figure also for axes on a subfigure (a SubFigure cannot be saved or shown)
     return ax.figure.figure, ax, False
+
+
+class _DecimalMark(Formatter):
+    """An axis's own tick formatter, with another decimal mark in its labels."""
+
+    def __init__(self, inner: Formatter, mark: str) -> None:
+        self.inner = inner
+        self.mark = mark
+
+    def set_axis(self, axis: object) -> None:
+        super().set_axis(axis)
+        self.inner.set_axis(axis)
+
+    def set_locs(self, locs: object) -> None:
+        self.inner.set_locs(locs)
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return self.inner(x, pos).replace(".", self.mark)
+
+    def get_offset(self) -> str:
+        return self.inner.get_offset().replace(".", self.mark)
+
+    def format_data_short(self, value: float) -> str:
+        return self.inner.format_data_short(value).replace(".", self.mark)
+
+
+def use_decimal_mark(ax: Axes, language: str) -> None:
+    """Write the tick labels of ``ax`` with the decimal mark of ``language`` (0,5 in Finnish and
+    Swedish). Call it after the axis scales are set: a new scale brings a new formatter.
+
+    Examples
+    --------
+    >>> fig, ax = figure_and_axes(None, (2, 1))[:2]
+    >>> use_decimal_mark(ax, "fi")
+    >>> ax.yaxis.get_major_formatter().format_ticks([0, 0.5, 1.0])
+    ['0,0', '0,5', '1,0']
+    """
+    from socanalysis.reader_formats import decimal_mark
+
+    mark = decimal_mark(language)
+    if mark == ".":
+        return
+    for axis in (ax.xaxis, ax.yaxis):
+        formatter = axis.get_major_formatter()
+        if not isinstance(formatter, _DecimalMark):
+            axis.set_major_formatter(_DecimalMark(formatter, mark))

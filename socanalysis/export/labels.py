@@ -56,8 +56,8 @@ class UiText:
     >>> ui = UiText("sv")
     >>> ui("sheets", "weak_signals")
     'Svaga signaler'
-    >>> ui("report", "period_range", first="2024-01-02", last="2025-12-30")
-    'Tidsperiod: 2024-01-02 – 2025-12-30'
+    >>> ui("report", "period_range", first=ui.date("2024-01-02"), last=ui.date("2025-12-30"))
+    'Tidsperiod: 2.1.2024 – 30.12.2025'
     """
 
     def __init__(self, language: str = "fi") -> None:
@@ -77,6 +77,31 @@ class UiText:
     def group(self, group: str) -> dict[str, str]:
         """Every key of a group in this language."""
         return {k: v[self.language] for k, v in _strings()[group].items()}
+
+    def date(self, value: Any) -> str:
+        """A date as readers of this language write it (see
+        :func:`socanalysis.reader_formats.format_date`).
+
+        Examples
+        --------
+        >>> UiText("fi").date("2025-09-08"), UiText("en").date("2025-09-08")
+        ('8.9.2025', '2025-09-08')
+        """
+        from socanalysis.reader_formats import format_date
+
+        return format_date(value, self.language)
+
+    def decimal(self, value: float, decimals: int = 2) -> str:
+        """A number with this language's decimal mark.
+
+        Examples
+        --------
+        >>> UiText("sv").decimal(0.8167)
+        '0,82'
+        """
+        from socanalysis.reader_formats import format_decimal
+
+        return format_decimal(value, self.language, decimals)
 
 
 def ui_groups() -> dict[str, dict[str, dict[str, str]]]:

@@ -241,8 +241,8 @@ def _overview(
         span = ui(
             "report",
             "period_range",
-            first=dates.min().strftime("%Y-%m-%d"),
-            last=dates.max().strftime("%Y-%m-%d"),
+            first=ui.date(dates.min()),
+            last=ui.date(dates.max()),
         )
         blocks.append(Block("para", span, extra={"class": "subtitle"}))
     version = str(parts.run_info.get("socanalysis_version", ""))
@@ -379,7 +379,8 @@ def _themes(
         trend = clean_cell(theme.get("trend"))
         if trend:
             facts.append((ui("report", "trend"), trends.get(trend, trend)))
-        first, last = clean_cell(theme.get("first_date")), clean_cell(theme.get("last_date"))
+        first = ui.date(clean_cell(theme.get("first_date")))
+        last = ui.date(clean_cell(theme.get("last_date")))
         if first or last:
             facts.append((ui("report", "dates"), f"{first} – {last}"))
         keywords = "; ".join(
@@ -461,7 +462,7 @@ def _weak_signals(parts: ResultParts, ui: UiText, charts: list[str]) -> list[Blo
                     ),
                     _n(signal.get("n_reports")),
                     _n(signal.get("n_units")),
-                    f"{float(score):.2f}" if isinstance(score, (int, float)) else "",
+                    ui.decimal(score) if isinstance(score, (int, float)) else "",
                     clean_cell(signal.get(f"why_{ui.language}") or signal.get("why")),
                 ]
             )

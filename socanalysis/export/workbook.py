@@ -124,7 +124,7 @@ def write_workbook(
         }
     )
     book.set_custom_property("socanalysis_output_language", language)
-    formats = _formats(book)
+    formats = _formats(book, language)
     lists = _valid_lists(parts, ui, sectors)
     writer = _SheetWriter(book, formats, ui)
 
@@ -220,7 +220,9 @@ class _SheetWriter:
         return ranges
 
 
-def _formats(book: Any) -> dict[str, Any]:
+def _formats(book: Any, language: str) -> dict[str, Any]:
+    from socanalysis.reader_formats import excel_date_format
+
     base = {"valign": "top", "font_size": 10}
     header = {**base, "bold": True, "text_wrap": True, "bottom": 1}
     return {
@@ -230,7 +232,9 @@ def _formats(book: Any) -> dict[str, Any]:
         "wrap": book.add_format({**base, "text_wrap": True}),
         "int": book.add_format({**base, "num_format": "0"}),
         "float": book.add_format({**base, "num_format": "0.00"}),
-        "date": book.add_format({**base, "num_format": "yyyy-mm-dd", "align": "left"}),
+        "date": book.add_format(
+            {**base, "num_format": excel_date_format(language), "align": "left"}
+        ),
         "review": book.add_format({**base, "text_wrap": True, "bg_color": _REVIEW_COLOUR}),
     }
 
@@ -289,6 +293,17 @@ def _text_list(value: Any) -> str:
     return clean_cell(value)
 
 
+def _datetime(value: Any) -> dt.datetime | str | None:
+    """A themes-table date (ISO text or a Timestamp) as a datetime for a date cell; other text
+    is kept as it is, so that nothing is lost."""
+    if summaries.is_missing(value):
+        return None
+    try:
+        return dt.datetime.fromisoformat(str(value).strip())
+    except ValueError:
+        return clean_cell(value) or None
+
+
 def _int(value: Any) -> int | None:
     if summaries.is_missing(value):
         return None
@@ -317,8 +332,8 @@ def _themes_sheet(
         Column("n_sv", "int"),
         Column("n_positive", "int"),
         Column("n_negative", "int"),
-        Column("first_date"),
-        Column("last_date"),
+        Column("first_date", "date"),
+        Column("last_date", "date"),
         Column("trend"),
         Column("top_shl", "wrap"),
         Column("top_sectors", "wrap"),
@@ -351,8 +366,8 @@ def _themes_sheet(
                 _int(theme.get("n_sv")),
                 _int(theme.get("n_positive")),
                 _int(theme.get("n_negative")),
-                clean_cell(theme.get("first_date")),
-                clean_cell(theme.get("last_date")),
+                _datetime(theme.get("first_date")),
+                _datetime(theme.get("last_date")),
                 trends.get(trend, trend),
                 _label_list(theme.get("top_shl"), shl),
                 _label_list(theme.get("top_sectors"), sectors),

@@ -102,7 +102,7 @@ def plot_emergence_map(
     """
     import numpy as np
 
-    from socanalysis.export.figure import figure_and_axes
+    from socanalysis.export.figure import figure_and_axes, use_decimal_mark
 
     if which not in _MAPS:
         raise ConfigError(
@@ -187,6 +187,7 @@ def plot_emergence_map(
             )
     _label_points(ax, data, x_col, y_col, q_col, n_labels, corner)
     ax.legend(loc="lower right", fontsize=8, framealpha=0.9)
+    use_decimal_mark(ax, language)
     return fig
 
 

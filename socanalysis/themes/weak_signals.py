@@ -796,7 +796,9 @@ class WeakSignalDetector:
 
     def _why(self, cand: _Candidate, first: str, lang: str = "en") -> str:
         """Why a candidate is one, in words of ``lang`` (en: weak_signals.csv; fi, sv: the
-        workbook and the meeting report); phrases in ``data/weak_why.yaml``."""
+        workbook and the meeting report, with their readers' dates); phrases in
+        ``data/weak_why.yaml``."""
+        from socanalysis.reader_formats import format_date
         from socanalysis.themes.weak_periods import period_start
 
         say = _why_phrases(lang)
@@ -817,7 +819,8 @@ class WeakSignalDetector:
             )
             n_recent = ev["n_recent"]
             recent = say["recent_all"] if n_recent == n else say["recent_some"]
-            parts.append(recent.format(k=n_recent, window=window, first=first))
+            shown = format_date(first, lang)
+            parts.append(recent.format(k=n_recent, window=window, first=shown))
             first_period = min(int(p) for p in self._pidx[cand.members] if p >= 0)
             since = period_start(self._labels[first_period])
             if ev["recent_share"] < _RECURRING_SHARE:
