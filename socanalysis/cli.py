@@ -113,7 +113,11 @@ def _skip_the_final_collection() -> None:
     metavar="FIELD=HEADER",
     help="Name the input column of a field, e.g. --column text=Kuvaus (repeatable).",
 )
-@click.option("--sheet", help="Worksheet name (XLSX); default: the first with a text column.")
+@click.option(
+    "--sheet",
+    help="Worksheet name (XLSX), or its 0-based number when no sheet has that name; "
+    "default: the first with a text column.",
+)
 @click.option("--from", "date_from", metavar="DATE", help="First date to include (2024-01-01).")
 @click.option("--to", "date_to", metavar="DATE", help="Last date to include (2024-12-31).")
 @click.option(
@@ -177,10 +181,9 @@ def analyze(
 
     config = AnalysisConfig.from_toml(config_file) if config_file else AnalysisConfig()
     mapping = {**config.columns, **_parse_column_options(columns)}
-    sheet_choice: str | int | None = int(sheet) if sheet and sheet.isdigit() else sheet
     config = config.replace(
         columns=mapping,
-        sheet=sheet_choice,
+        sheet=sheet,  # digits name a sheet of that name first, else its number (pick_report_sheet)
         date_from=date_from,
         date_to=date_to,
         period=period,

@@ -268,8 +268,13 @@ def pick_report_sheet(
     sheet: str | int | None,
 ) -> tuple[readers.RawGrid, int]:
     """The sheet of a workbook's ``grids`` that holds reports, and its header row: ``sheet``
-    (a name or 0-based number) when given, else the first sheet with a text column."""
+    (a name or 0-based number) when given, else the first sheet with a text column.
+
+    Text of digits names a sheet when one has that name (a sheet per year, "2024"), else it is
+    read as a number, as ``--sheet 1`` on the command line, which gives text."""
     names = [name for name, _ in grids]
+    if isinstance(sheet, str) and sheet not in names and sheet.strip().isdigit():
+        sheet = int(sheet)
     if sheet is not None:
         if isinstance(sheet, int) and not isinstance(sheet, bool):
             if not 0 <= sheet < len(grids):

@@ -447,6 +447,35 @@ def test_a_workbook_with_a_sheet_of_reports_per_year_says_which_it_left_unread(t
     assert "other_report_sheets" not in read_reports(path, sheet="Vastaukset 2025").attrs["intake"]
 
 
+def test_a_sheet_named_after_a_year_is_chosen_by_its_name_and_digits_else_number_a_sheet(
+    tmp_path,
+):
+    from click.testing import CliRunner
+
+    from socanalysis.cli import main
+
+    book = Workbook()
+    book.active.title = "Ohje"
+    book.active.append(["Täytä lomake huolellisesti."])
+    for year, texts in (("2025", TEXTS[2:]), ("2024", TEXTS[:2])):
+        sheet = book.create_sheet(year)
+        sheet.append(["Havainto"])
+        for text in texts:
+            sheet.append([text])
+    path = tmp_path / "years.xlsx"
+    book.save(path)
+    out = tmp_path / "o"
+    result = CliRunner().invoke(main, ["analyze", str(path), "--sheet", "2024", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    ids = pd.read_csv(out / "reports.csv")["source_row"]
+    assert len(ids) == 2  # the two reports of sheet "2024", not sheet number 2024
+    assert read_reports(path, sheet="2024")["text"].tolist() == TEXTS[:2]
+    # digits that name no sheet count from 0, as before
+    assert read_reports(path, sheet="1")["text"].tolist() == TEXTS[2:]
+    with pytest.raises(InputError, match=r"no sheet number 7 \(0-based\); sheets: 'Ohje'"):
+        read_reports(path, sheet="7")
+
+
 def test_the_intake_ledger_describes_the_table_analysed():
     table = _dated_table()
     assert table.attrs["intake"]["rows"] == 4
