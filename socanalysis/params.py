@@ -3,6 +3,7 @@ by whatever numpy or scikit-learn call first trips over it."""
 
 from __future__ import annotations
 
+import inspect
 import math
 from collections.abc import Callable, Sequence
 from numbers import Integral, Real
@@ -42,6 +43,39 @@ def set_known_params(
         check({**valid, **params})
     for name, value in params.items():
         setattr(estimator, name, value)
+
+
+def estimator_repr(estimator: Any) -> str:
+    """``Name(param=value, ...)`` with the parameters that differ from the constructor's
+    defaults, as scikit-learn prints an estimator (parameters without a default always show).
+
+    Examples
+    --------
+    >>> class Toy:
+    ...     def __init__(self, taxonomy, size=1, colour="red"):
+    ...         self.taxonomy, self.size, self.colour = taxonomy, size, colour
+    ...     def get_params(self, deep=True):
+    ...         return {"taxonomy": self.taxonomy, "size": self.size, "colour": self.colour}
+    >>> estimator_repr(Toy("shl11", size=3))
+    "Toy(taxonomy='shl11', size=3)"
+    """
+    defaults = inspect.signature(type(estimator).__init__).parameters
+    shown = []
+    for name, value in estimator.get_params(deep=False).items():
+        default = defaults[name].default if name in defaults else inspect.Parameter.empty
+        if default is inspect.Parameter.empty or not _same(value, default):
+            shown.append(f"{name}={value!r}")
+    return f"{type(estimator).__name__}({', '.join(shown)})"
+
+
+def _same(value: Any, default: Any) -> bool:
+    """Whether a parameter still has its default (an array or object compares by identity)."""
+    if value is default:
+        return True
+    try:
+        return bool(value == default)
+    except (TypeError, ValueError):  # numpy arrays and other element-wise comparisons
+        return False
 
 
 def refuse_unknown_settings(settings: Any, known: Sequence[str], where: str = "") -> None:

@@ -222,6 +222,7 @@ def test_detector_get_params_set_params_and_clone(detector: LanguageDetector) ->
     from sklearn.base import clone
 
     det = LanguageDetector(mixed_min_share=0.2, seed=3)
+    assert repr(det) == "LanguageDetector(mixed_min_share=0.2, seed=3)"
     params = det.get_params()
     assert params["mixed_min_share"] == 0.2 and params["seed"] == 3
     assert set(params) >= {"lingua_languages", "weights", "cues_path", "cache_dir"}

@@ -743,6 +743,11 @@ def test_get_params_set_params_and_clone(embedder, corpus):
     from socanalysis.nlp.embeddings import get_embedder
 
     s = CategorySuggester("sectors", threshold=0.4, max_labelled=50, n_jobs=2, embedder=embedder)
+    # printed as scikit-learn prints an estimator: the parameters that differ from the defaults
+    assert repr(CategorySuggester("sectors", threshold=0.4)) == (
+        "CategorySuggester(taxonomy='sectors', threshold=0.4)"
+    )
+    assert repr(CategorySuggester()) == "CategorySuggester()"
     params = s.get_params()
     assert params["taxonomy"] == "sectors" and params["max_labelled"] == 50
     assert params["n_jobs"] == 2 and params["embedder"] is embedder

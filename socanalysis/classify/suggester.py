@@ -312,6 +312,11 @@ class CategorySuggester:
         self.description_examples = description_examples
 
     # ------------------------------------------------------------------ parameters
+    def __repr__(self) -> str:
+        from socanalysis.params import estimator_repr
+
+        return estimator_repr(self)
+
     def get_params(self, deep: bool = True) -> dict[str, Any]:
         """The constructor's parameters (scikit-learn convention, so that ``clone`` works).
 

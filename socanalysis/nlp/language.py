@@ -234,6 +234,11 @@ class LanguageDetector:
         self._models: list[dict[str, Any]] | None = None
 
     # ------------------------------------------------------------------ parameters
+    def __repr__(self) -> str:
+        from socanalysis.params import estimator_repr
+
+        return estimator_repr(self)
+
     def get_params(self, deep: bool = True) -> dict[str, Any]:
         """The constructor's parameters (scikit-learn convention, so that ``clone`` works).
 

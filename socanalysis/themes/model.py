@@ -51,7 +51,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from socanalysis.errors import ConfigError, InputError
-from socanalysis.params import check_flag, check_number, check_seed
+from socanalysis.params import check_flag, check_number, check_seed, estimator_repr
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -290,9 +290,7 @@ class ThemeModel:
         check_seed(self.seed)
 
     def __repr__(self) -> str:
-        defaults = ThemeModel().get_params()
-        changed = [f"{k}={v!r}" for k, v in self.get_params().items() if v != defaults[k]]
-        return f"ThemeModel({', '.join(changed)})"
+        return estimator_repr(self)
 
     # ------------------------------------------------------------------ fitting
     def _analyzer_factory(self) -> Callable[[str], Callable[[str], list[str]]]:

@@ -251,9 +251,9 @@ class WeakSignalDetector:
         return self
 
     def __repr__(self) -> str:
-        changed = {k: v for k, v in self.get_params().items() if v != _DEFAULTS.get(k, object())}
-        inner = ", ".join(f"{k}={v!r}" for k, v in changed.items())
-        return f"WeakSignalDetector({inner})"
+        from socanalysis.params import estimator_repr
+
+        return estimator_repr(self)
 
     def _weights(self) -> dict[str, float]:
         weights = dict(DEFAULT_WEIGHTS)
@@ -872,9 +872,6 @@ def _why_file() -> dict[str, Any]:
 def _counted(phrase: dict[str, str], n: int) -> str:
     """The one- or many-form of a counted phrase, with its count."""
     return phrase["one" if n == 1 else "many"].format(n=n)
-
-
-_DEFAULTS = WeakSignalDetector().get_params()
 
 
 def detect_weak_signals(
