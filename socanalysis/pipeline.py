@@ -81,6 +81,16 @@ class AnalysisResult:
         Version, settings, counts and timings (run.json).
     config : AnalysisConfig
         The settings used.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> result = analyze(pd.DataFrame({"teksti": ["Asiakas Matti Virtanen odottaa Kelaa.", ""]}))
+    >>> table = result.report_table()  # the columns of reports.csv, masked text only
+    >>> table[["status", "text_masked"]].values.tolist()
+    [['ok', 'Asiakas [NIMI] odottaa Kelaa.'], ['empty', '']]
+    >>> "text" in table.columns  # the raw text stays in result.reports
+    False
     """
 
     reports: pd.DataFrame

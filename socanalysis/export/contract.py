@@ -1,4 +1,5 @@
-"""Column names and order of the files promised by the output contract (DESIGN.md).
+"""Column names and order of the files promised by the output contract (the README's "Output
+files" table).
 
 Scripts and the review network rely on these names; change them only with a version bump.
 """

@@ -25,21 +25,7 @@ Theme ids are stable: 0 is the largest theme after fitting, and manual edits (me
 rename) keep the other ids, so a reviewed table can refer to them. New reports are assigned to
 the nearest centroid in the centred space, which a saved and loaded model reproduces exactly.
 
-Examples
---------
->>> import numpy as np, pandas as pd
->>> rng = np.random.default_rng(0)
->>> topics = rng.normal(size=(2, 16))
->>> X = np.repeat(topics, 10, axis=0) + 0.05 * rng.normal(size=(20, 16))
->>> reports = pd.DataFrame({
-...     "report_id": [f"r{i}" for i in range(20)],
-...     "text": ["asunto vuokra kallis"] * 10 + ["velka ulosotto laina"] * 10,
-...     "language": ["fi", "sv"] * 10})
->>> model = ThemeModel(seed=1).fit(reports, X)
->>> sorted(model.themes_["n_reports"].tolist())
-[10, 10]
->>> model.transform(reports, X)["theme_id"].nunique()
-2
+The examples are in :class:`ThemeModel`'s docstring, which ``help()`` shows.
 """
 
 from __future__ import annotations
@@ -220,6 +206,22 @@ class ThemeModel:
         Clear Finnish-Swedish pairs found (each other's nearest match across the languages);
         the two reports of each pair share a theme. Settings: ``space.pairs_together`` in
         ``data/themes.yaml``.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(0)
+    >>> topics = rng.normal(size=(2, 16))
+    >>> X = np.repeat(topics, 10, axis=0) + 0.05 * rng.normal(size=(20, 16))
+    >>> reports = pd.DataFrame({
+    ...     "report_id": [f"r{i}" for i in range(20)],
+    ...     "text": ["asunto vuokra kallis"] * 10 + ["velka ulosotto laina"] * 10,
+    ...     "language": ["fi", "sv"] * 10})
+    >>> model = ThemeModel(seed=1).fit(reports, X)
+    >>> sorted(model.themes_["n_reports"].tolist())
+    [10, 10]
+    >>> model.transform(reports, X)["theme_id"].nunique()
+    2
     """
 
     def __init__(

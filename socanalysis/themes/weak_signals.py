@@ -20,21 +20,7 @@ weighted mean of the four pieces of evidence (0 … 1). Without dates only novel
 whole set and diffusion apply; with a single period (or a recent window that covers every
 period) the same, and :attr:`WeakSignalDetector.notes_` says so.
 
-Examples
---------
->>> import numpy as np, pandas as pd
->>> rng = np.random.default_rng(0)
->>> centres = rng.normal(size=(4, 16))
->>> topic = np.r_[np.repeat([0, 1, 2], 8), [3, 3, 3, 3]]
->>> X = centres[topic] + 0.1 * rng.normal(size=(28, 16))
->>> dates = [f"2024-{m:02d}-10" for m in np.r_[np.tile(np.arange(1, 9), 3), [11, 12, 12, 12]]]
->>> reports = pd.DataFrame({"report_id": [f"r{i}" for i in range(28)], "date": dates,
-...     "unit": [f"u{i % 5}" for i in range(28)], "text": ["" for _ in range(28)]})
->>> lemmas = [[f"word{t}", "common"] for t in topic]
->>> det = WeakSignalDetector(period="month").fit(reports, X, lemmas=lemmas)
->>> top = det.candidates_.iloc[0]
->>> top["weak_signal_id"], top["report_ids"], int(top["n_units"])
-('WS1', 'r24;r25;r26;r27', 4)
+The examples are in :class:`WeakSignalDetector`'s docstring, which ``help()`` shows.
 """
 
 from __future__ import annotations
@@ -67,7 +53,7 @@ __all__ = [
     "detect_weak_signals",
 ]
 
-#: Columns of weak_signals.csv (output contract, DESIGN.md).
+#: Columns of weak_signals.csv (the output contract, socanalysis.export.contract).
 CANDIDATE_COLUMNS = WEAK_SIGNALS_COLUMNS
 #: ``why`` in Finnish and Swedish (:attr:`WeakSignalDetector.why_`), for the workbook and the
 #: meeting report in those languages; weak_signals.csv keeps the English ``why``.
@@ -196,6 +182,22 @@ class WeakSignalDetector:
         The methods that applied.
     notes_ : list of str
         Plain-language notes on what could not be done and why.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(0)
+    >>> centres = rng.normal(size=(4, 16))
+    >>> topic = np.r_[np.repeat([0, 1, 2], 8), [3, 3, 3, 3]]
+    >>> X = centres[topic] + 0.1 * rng.normal(size=(28, 16))
+    >>> dates = [f"2024-{m:02d}-10" for m in np.r_[np.tile(np.arange(1, 9), 3), [11, 12, 12, 12]]]
+    >>> reports = pd.DataFrame({"report_id": [f"r{i}" for i in range(28)], "date": dates,
+    ...     "unit": [f"u{i % 5}" for i in range(28)], "text": ["" for _ in range(28)]})
+    >>> lemmas = [[f"word{t}", "common"] for t in topic]
+    >>> det = WeakSignalDetector(period="month").fit(reports, X, lemmas=lemmas)
+    >>> top = det.candidates_.iloc[0]
+    >>> top["weak_signal_id"], top["report_ids"], int(top["n_units"])
+    ('WS1', 'r24;r25;r26;r27', 4)
     """
 
     def __init__(
