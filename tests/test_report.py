@@ -343,3 +343,14 @@ def test_dates_and_decimals_are_written_as_the_reader_writes_them(result, tmp_pa
     scores = [f"{s:.2f}".replace(".", mark) for s in result.weak_signals["score"]]
     for score in scores:
         assert f"| {score} |" in weak
+
+
+def test_excerpts_in_html_name_the_language_they_are_written_in(result, tmp_path):
+    page = write_report(result, tmp_path, "sv", charts=False)["html"].read_text("utf-8")
+    languages = dict(zip(result.reports["report_id"], result.reports["language"], strict=True))
+    quotes = re.findall(r'<blockquote(?: lang="(\w+)")?>.*?<cite>([^<·]+)', page, flags=re.S)
+    assert quotes
+    for lang, cite in quotes:
+        written_in = languages[cite.strip()]
+        assert lang == (written_in if written_in in ("fi", "sv") else ""), (cite, lang)
+    assert {lang for lang, _ in quotes} >= {"fi", "sv"}  # a Finnish excerpt in a Swedish page

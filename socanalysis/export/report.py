@@ -404,7 +404,10 @@ def _themes(
         excerpts = theme_excerpts(parts, theme, n_excerpts, excerpt_chars)
         if excerpts:
             blocks.append(Block("para", ui("report", "excerpts"), extra={"class": "label"}))
-            blocks.append(Block("quotes", [(text, rid) for rid, text in excerpts]))
+            written_in = _report_languages(parts)
+            blocks.append(
+                Block("quotes", [(text, rid, written_in.get(rid, "")) for rid, text in excerpts])
+            )
         blocks.append(Block("para", ui("report", "proposals"), extra={"class": "label"}))
         if not parts.has_proposals:
             blocks.append(Block("note", ui("report", "proposals_unavailable")))
@@ -420,6 +423,18 @@ def _themes(
             more = ui("report", "more_proposals", n=len(found) - max_proposals)
             blocks.append(Block("note", more))
     return blocks
+
+
+def _report_languages(parts: ResultParts) -> dict[str, str]:
+    """Report id -> ``fi`` or ``sv``, the language an excerpt is marked with in HTML."""
+    reports = parts.reports
+    if "language" not in reports.columns:
+        return {}
+    return {
+        str(rid): lang
+        for rid, lang in zip(reports["report_id"], reports["language"], strict=True)
+        if lang in ("fi", "sv")
+    }
 
 
 def _n(value: Any) -> int:
@@ -483,6 +498,7 @@ def _good_practices(parts: ResultParts, ui: UiText, excerpt_chars: int, limit: i
             for t in parts.themes.to_dict("records")
             if int(t["theme_id"]) != OUTLIER_THEME_ID
         }
+    written_in = _report_languages(parts)
     items = []
     for record in positive.to_dict("records"):
         text = texts.get(str(record["report_id"]), "")
@@ -492,12 +508,13 @@ def _good_practices(parts: ResultParts, ui: UiText, excerpt_chars: int, limit: i
                 (
                     str(record["report_id"]) + (f" · {theme}" if theme else ""),
                     shorten(text, excerpt_chars),
+                    written_in.get(str(record["report_id"]), ""),
                 )
             )
     if not items:
         return [*blocks, Block("para", ui("report", "no_good"))]
     blocks.append(Block("para", ui("report", "good_intro")))
-    blocks.append(Block("quotes", [(text, ref) for ref, text in items[:limit]]))
+    blocks.append(Block("quotes", [(text, ref, lang) for ref, text, lang in items[:limit]]))
     if len(items) > limit:
         blocks.append(Block("note", ui("report", "more_good", n=len(items) - limit)))
     return blocks
@@ -564,8 +581,11 @@ def render_html(blocks: list[Block], pngs: Mapping[str, bytes], ui: UiText, vers
         elif kind == "list":
             body.append("<ul>" + "".join(f"<li>{e(item)}</li>" for item in data) + "</ul>")
         elif kind == "quotes":
-            for text, ref in data:
-                body.append(f"<blockquote>{e(text)}<cite>{e(ref)}</cite></blockquote>")
+            for text, ref, lang in data:
+                # a Finnish excerpt in a Swedish report is read (and spoken by screen readers)
+                # as Finnish; mixed and other-language reports have no single language to name
+                marked = f' lang="{lang}"' if lang else ""
+                body.append(f"<blockquote{marked}>{e(text)}<cite>{e(ref)}</cite></blockquote>")
         elif kind == "figures":
             items = "".join(f"<div><dt>{e(k)}</dt><dd>{e(str(v))}</dd></div>" for k, v in data)
             body.append(f'<dl class="figures">{items}</dl>')
@@ -635,7 +655,9 @@ def render_markdown(blocks: list[Block]) -> str:
             out.append("\n".join(f"- {md_escape(item)}" for item in data))
         elif kind == "quotes":
             out.append(
-                "\n\n".join(f"> {md_escape(text)}  \n> — {md_escape(ref)}" for text, ref in data)
+                "\n\n".join(
+                    f"> {md_escape(text)}  \n> — {md_escape(ref)}" for text, ref, _lang in data
+                )
             )
         elif kind in ("figures", "facts"):
             out.append("\n".join(f"- **{md_escape(k)}**: {md_escape(v)}" for k, v in data))
