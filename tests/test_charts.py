@@ -53,6 +53,20 @@ def test_shl_profile_shows_all_ten_points_with_labels(result):
     assert any(t.startswith("10 omaiset") for t in ticks)
 
 
+def test_both_profiles_colour_each_polarity_the_same(result):
+    drawn = {}
+    for chart, labels in ((charts.shl_profile, SHL_LABELS), (charts.sector_profile, SECTOR_LABELS)):
+        ax = chart(result.reports, labels, "en").axes[0]
+        handles, names = ax.get_legend_handles_labels()
+        drawn[chart.__name__] = {
+            name: to_hex(handle.patches[0].get_facecolor()).upper()
+            for handle, name in zip(handles, names, strict=True)
+        }
+    assert drawn["shl_profile"] == drawn["sector_profile"]
+    assert drawn["shl_profile"]["negative"] == charts.POLARITY_COLOURS["negative"]
+    assert drawn["shl_profile"]["positive"] == charts.POLARITY_COLOURS["positive"]
+
+
 def test_heatmap_counts_match_the_reports(result):
     fig = charts.theme_sector_heatmap(result.reports, result.themes, SECTOR_LABELS, "en")
     image = fig.axes[0].images[0]

@@ -40,6 +40,9 @@ OKABE_ITO = (
 #: Line colours: Okabe-Ito without yellow, which is too faint as a thin line on white.
 LINE_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000")
 LANGUAGE_COLOURS = {"fi": "#0072B2", "sv": "#E69F00", "other": "#999999"}
+#: One colour per polarity in every chart, so that "negative" looks the same in the §11 and the
+#: sector profile (Okabe-Ito vermillion and bluish green stay apart for colour-blind readers).
+POLARITY_COLOURS = {"negative": "#D55E00", "positive": "#009E73", "unknown": "#BBBBBB"}
 HEATMAP_CMAP = "cividis"
 _DPI = 110
 _LABEL_WIDTH = 38
@@ -254,7 +257,6 @@ def _profile(
     title: str,
     ui: UiText,
     show_keys: bool,
-    colour: str,
     ax: Axes | None,
 ) -> Figure:
     fig, ax, own = _axes(ax, 8, 1.2 + 0.36 * max(len(counts), 1))
@@ -269,12 +271,8 @@ def _profile(
     positive = frame["n_positive"].to_numpy()
     unknown = (frame["n_reports"].to_numpy() - negative - positive).clip(min=0)
     segments = [
-        (values, shade, ui("values", key))
-        for values, key, shade in (
-            (negative, "negative", colour),
-            (positive, "positive", "#009E73"),
-            (unknown, "unknown", "#BBBBBB"),
-        )
+        (values, POLARITY_COLOURS[key], ui("values", key))
+        for values, key in ((negative, "negative"), (positive, "positive"), (unknown, "unknown"))
     ]
     return _stacked_bars(fig, ax, names, segments, title, ui, own)
 
@@ -346,7 +344,7 @@ def shl_profile(
     )
     ui = UiText(language)
     counts = summaries.shl_counts(reports, category_labels(shl_labels, language))
-    return _profile(counts, ui("charts", "shl_profile"), ui, True, "#0072B2", ax)
+    return _profile(counts, ui("charts", "shl_profile"), ui, True, ax)
 
 
 def sector_profile(
@@ -374,7 +372,7 @@ def sector_profile(
     counts = counts[counts["n_reports"] > 0].sort_values(
         ["n_reports", "key"], ascending=[False, True], kind="stable"
     )
-    return _profile(counts, ui("charts", "sector_profile"), ui, False, "#D55E00", ax)
+    return _profile(counts, ui("charts", "sector_profile"), ui, False, ax)
 
 
 def theme_sector_heatmap(
