@@ -92,7 +92,34 @@ def test_emergence_map_takes_any_term_table():
     )
     fig = charts.emergence_map(frame, "fi")
     texts = [t.get_text() for t in fig.axes[0].texts]
-    assert texts == ["tulkki", "vuokra", "digi"]
+    # each point is numbered in row order; the key beside the map names them, weak ones first
+    tags, key = texts[:3], texts[3:]
+    assert tags == ["1", "2", "3"]
+    assert key == ["1", "tulkki", "2", "vuokra", "3", "digi"]
+    weak_tag = fig.axes[0].texts[0]
+    assert weak_tag.get_color() == "#D55E00" and weak_tag.get_fontweight() == "bold"
+
+
+def test_emergence_map_numbers_themes_as_the_tables_do_and_keeps_crowded_tags_apart():
+    # six themes at almost one point, as often on real data: every tag readable, none on another
+    frame = pd.DataFrame(
+        {
+            "term": [f"teema numero {i}, pitkä nimi jossa monta sanaa" for i in range(6)],
+            "theme_id": [4, 0, 11, 2, 7, 5],
+            "frequency": [14, 14, 14.2, 13.9, 30, 2],
+            "growth": [-0.08, -0.08, -0.07, -0.09, 0.0, 0.9],
+        }
+    )
+    fig = charts.emergence_map(frame, "fi")
+    ax = fig.axes[0]
+    tags = ax.texts[:6]
+    assert [t.get_text() for t in tags] == ["4", "0", "11", "2", "7", "5"]
+    fig.canvas.draw()
+    boxes = [t.get_window_extent() for t in tags]
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+    key = [t.get_text() for t in ax.texts[6:]]
+    assert key[:2] == ["5", "teema numero 5, pitkä nimi jossa monta"]  # the weak theme first
+    assert key[2] == "sanaa" and key[3::3] == ["0", "2", "4", "7", "11"]
 
 
 def test_empty_data_gives_a_no_data_figure():

@@ -500,10 +500,15 @@ def emergence_map(
     )
     ui = UiText(language)
     title = ui("charts", "emergence")
-    fig, ax, own = _axes(ax, 8, 5.2)
     if frame.empty:
+        fig, ax, own = _axes(ax, 8, 5.2)
         return _empty(fig, ax, ui, title, own)
     weak = frame["weak"].astype(bool) if "weak" in frame.columns else summaries.weak_quadrant(frame)
+    tags, key = _emergence_key(frame, label_column, weak)
+    key_lines = sum(len(lines) for _, lines, _ in key)
+    # the key beside the map: one entry per point, weak-quadrant points first
+    key_in = _KEY_CHARS * _CHAR_IN * _KEY_FONT / 10 + 0.45
+    fig, ax, own = _axes(ax, 8 + key_in, max(5.2, 1.6 + key_lines * _KEY_LINE_PT / 72))
     freq = frame["frequency"].astype(float)
     growth = frame["growth"].astype(float)
     freq_cut = float(freq.median())
@@ -523,18 +528,8 @@ def emergence_map(
     )
     ax.axvline(freq_cut, color="#777777", lw=0.8, ls="--")
     ax.axhline(growth_cut, color="#777777", lw=0.8, ls="--")
-    ax.scatter(freq[~weak], growth[~weak], s=40, color="#0072B2", zorder=3)
-    ax.scatter(freq[weak], growth[weak], s=70, color="#D55E00", marker="D", zorder=3)
-    for x, y, name in zip(freq, growth, frame[label_column].astype(str), strict=True):
-        right_half = x > x_max * 0.6  # labels of points on the right grow leftwards
-        ax.annotate(
-            _wrap(name, 24),
-            (x, y),
-            xytext=(-4 if right_half else 4, 4),
-            textcoords="offset points",
-            ha="right" if right_half else "left",
-            fontsize=7,
-        )
+    ax.scatter(freq[~weak], growth[~weak], s=40, color=_STEADY_COLOUR, zorder=3)
+    ax.scatter(freq[weak], growth[weak], s=70, color=_WEAK_COLOUR, marker="D", zorder=3)
     ax.set_xlim(0, x_max)
     ax.set_ylim(y_min, y_max)
     ax.set_xlabel(ui("charts", "frequency"))
@@ -546,8 +541,102 @@ def emergence_map(
 
     use_decimal_mark(ax, language)
     if own:
-        _fit(fig, left_chars=5, y_label=True)
+        _fit(fig, left_chars=5, y_label=True, right_in=key_in)
+    # after the layout: the tags are kept apart in the figure's final pixels
+    _place_tags(ax, freq.to_numpy(), growth.to_numpy(), tags, weak.to_numpy())
+    _draw_key(ax, key)
     return fig
+
+
+#: The emergence map's key: characters a line, font size and line height (points).
+_KEY_CHARS, _KEY_FONT, _KEY_LINE_PT = 40, 7.5, 9.5
+_WEAK_COLOUR, _STEADY_COLOUR = "#D55E00", "#0072B2"
+
+
+def _emergence_key(
+    frame: pd.DataFrame, label_column: str, weak: pd.Series
+) -> tuple[list[str], list[tuple[str, list[str], bool]]]:
+    """Each point's tag (the theme's number, as the tables and the report name it, or the row's
+    number for a table of terms) and the key: ``(tag, wrapped label lines, weak)`` per point,
+    weak-quadrant points first, then by tag."""
+    if "theme_id" in frame.columns:
+        tags = [str(int(t)) for t in frame["theme_id"]]
+    else:
+        tags = [str(i) for i in range(1, len(frame) + 1)]
+    width = _KEY_CHARS - 2
+    entries = [
+        (tag, textwrap.wrap(str(name), width, break_long_words=False) or [str(name)], bool(w))
+        for tag, name, w in zip(tags, frame[label_column].astype(str), weak, strict=True)
+    ]
+    order = sorted(range(len(entries)), key=lambda i: (not entries[i][2], _tag_order(tags[i])))
+    return tags, [entries[i] for i in order]
+
+
+def _tag_order(tag: str) -> tuple[int, str]:
+    return (int(tag), "") if tag.lstrip("-").isdigit() else (0, tag)
+
+
+def _place_tags(ax: Axes, x: Any, y: Any, tags: list[str], weak: Any) -> None:
+    """Each point's tag beside its marker, at the first of a few places that overlaps no marker
+    and no tag placed before (crowded points then stay readable), else right of the marker."""
+    import numpy as np
+
+    points = ax.transData.transform(np.column_stack([x, y]))
+    scale = ax.figure.dpi / 72  # points to pixels
+    placed = [(px - 5 * scale, py - 5 * scale, px + 5 * scale, py + 5 * scale) for px, py in points]
+    tries = ((5, 3), (5, -9), (-5, 3), (-5, -9), (0, 8), (0, -14), (10, -3), (-10, -3))
+    for (px, py), x_i, y_i, tag, is_weak in zip(points, x, y, tags, weak, strict=True):
+        width, height = (len(tag) * 4.6 + 1) * scale, 8 * scale
+        chosen = tries[0]
+        for dx, dy in tries:
+            left = px + dx * scale if dx >= 0 else px + dx * scale - width
+            box = (left, py + dy * scale, left + width, py + dy * scale + height)
+            if not any(_boxes_overlap(box, other) for other in placed):
+                chosen = (dx, dy)
+                placed.append(box)
+                break
+        ax.annotate(
+            tag,
+            (float(x_i), float(y_i)),
+            xytext=chosen,
+            textcoords="offset points",
+            ha="left" if chosen[0] >= 0 else "right",
+            va="bottom",
+            fontsize=7.5,
+            fontweight="bold" if is_weak else "normal",
+            color=_WEAK_COLOUR if is_weak else "#222222",
+            zorder=4,
+        )
+
+
+def _boxes_overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return not (a[2] < b[0] or b[2] < a[0] or a[3] < b[1] or b[3] < a[1])
+
+
+def _draw_key(ax: Axes, key: list[tuple[str, list[str], bool]]) -> None:
+    """The key right of the map: ``tag  label`` per point, weak-quadrant points in their colour."""
+    line = 0
+    for tag, lines, is_weak in key:
+        style = {
+            "xycoords": "axes fraction",
+            "textcoords": "offset points",
+            "va": "top",
+            "fontsize": _KEY_FONT,
+            "color": _WEAK_COLOUR if is_weak else "#222222",
+            "annotation_clip": False,
+        }
+        # the tag right-aligned in a column of its own, the label's lines left-aligned after it
+        ax.annotate(
+            tag,
+            (1.02, 1.0),
+            xytext=(16, -line * _KEY_LINE_PT),
+            ha="right",
+            fontweight="bold" if is_weak else "normal",
+            **style,
+        )
+        for text in lines:
+            ax.annotate(text, (1.02, 1.0), xytext=(21, -line * _KEY_LINE_PT), ha="left", **style)
+            line += 1
 
 
 def save_figure(fig: Figure, path: str | os.PathLike[str]) -> Path:
