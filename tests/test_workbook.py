@@ -159,6 +159,10 @@ def test_count_sheets_add_up(book_fi, result):
     expected = int(ok["shl_suggested"].str.split(";").map(lambda p: "8" in p).sum())
     assert eight[col["Raportteja"]] == expected
     assert eight[col["Nimi"]].startswith("päihteet")
+    # the share is the fraction of analysed reports, shown as a percentage
+    assert eight[col["Osuus"]] == pytest.approx(expected / len(ok), abs=1e-4)
+    share_cells = [r[col["Osuus"]] for r in book_fi["§11"].iter_rows(min_row=2)]
+    assert all(c.number_format == "0.0%" for c in share_cells)
     _, unit_rows = rows_of(book_fi["Yksiköt"])
     assert sum(r[2] for r in unit_rows) == len(ok)
     header, period_rows = rows_of(book_fi["Jaksot"])

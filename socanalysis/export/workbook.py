@@ -54,7 +54,7 @@ class Column:
     """One sheet column: a key (header from the UI strings) and how to write its cells."""
 
     key: str
-    kind: str = "text"  # text, wrap, int, float, date, review
+    kind: str = "text"  # text, wrap, int, float, percent, date, review
     header: str | None = None  # overrides the UI string (e.g. a theme name)
 
 
@@ -194,7 +194,7 @@ class _SheetWriter:
         fmt = self.formats[kind]
         if summaries.is_missing(value):
             sheet.write_blank(i, j, None, fmt)
-        elif kind in ("int", "float") and isinstance(value, (int, float)):
+        elif kind in ("int", "float", "percent") and isinstance(value, (int, float)):
             sheet.write_number(i, j, value, fmt)
         elif kind == "date" and isinstance(value, dt.datetime):
             sheet.write_datetime(i, j, value, fmt)
@@ -232,6 +232,8 @@ def _formats(book: Any, language: str) -> dict[str, Any]:
         "wrap": book.add_format({**base, "text_wrap": True}),
         "int": book.add_format({**base, "num_format": "0"}),
         "float": book.add_format({**base, "num_format": "0.00"}),
+        # a share is stored as the fraction (0.25), so sums and formulas work; shown as 25.0 %
+        "percent": book.add_format({**base, "num_format": "0.0%"}),
         "date": book.add_format(
             {**base, "num_format": excel_date_format(language), "align": "left"}
         ),
@@ -491,7 +493,7 @@ def _counts_sheet(frame: pd.DataFrame, key_column: str) -> tuple[list[Column], l
         Column(key_column),
         Column("label", "wrap"),
         Column("n_reports", "int"),
-        Column("share", "float"),
+        Column("share", "percent"),
         Column("n_positive", "int"),
         Column("n_negative", "int"),
     ]
