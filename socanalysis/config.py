@@ -191,6 +191,10 @@ class AnalysisConfig:
             raise ConfigError(
                 f"embedder={self.embedder!r} must be a backend name such as 'e5-small-bundled'"
             )
+        # a misspelt backend is named now, with the settings file, not after minutes of work
+        from socanalysis.nlp.embeddings import check_embedder
+
+        check_embedder(self.embedder)
         if self.sheet is not None and (
             isinstance(self.sheet, bool)
             or not isinstance(self.sheet, (str, int))

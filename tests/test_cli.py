@@ -110,6 +110,20 @@ def test_options_reach_the_analysis(tmp_path, export_csv):
     assert reports["status"].tolist()[:3] == ["out_of_range", "ok", "ok"]
 
 
+def test_a_misspelt_embedder_in_a_settings_file_is_named_before_any_work(tmp_path, export_csv):
+    config = tmp_path / "settings.toml"
+    config.write_text('embedder = "e5-smal-bundled"\n', encoding="utf-8")
+    out = tmp_path / "o"
+    result = run("analyze", str(export_csv), "--out", str(out), "--config", str(config))
+    assert result.exit_code == 2, result.output
+    first_line = result.output.splitlines()[0]
+    assert first_line == f"socanalysis: error: {config}: unknown embedder 'e5-smal-bundled'; " + (
+        "valid names are:"
+    )
+    assert "  e5-small-bundled" in result.output and "tfidf-lsa" in result.output
+    assert not out.exists()  # refused before reading the input or writing anything
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -382,6 +382,25 @@ def _progress_bar(description: str, total: int, enabled: bool) -> _Progress:
     return _Progress(description, total, enabled)
 
 
+def check_embedder(spec: str) -> None:
+    """Raise :class:`~socanalysis.errors.ConfigError` listing the valid names when ``spec``
+    names no backend; loads no model, so a settings file is checked before any work.
+
+    Examples
+    --------
+    >>> check_embedder("sentence-transformers:models/my-model")
+    >>> check_embedder("word2vec")
+    Traceback (most recent call last):
+    ...
+    socanalysis.errors.ConfigError: unknown embedder 'word2vec'; valid names are:
+      e5-small-bundled
+      e5-small-bundled-c
+      sentence-transformers:<model>
+      tfidf-lsa
+    """
+    _resolve_backend(spec)
+
+
 def _resolve_backend(spec: str) -> tuple[dict[str, Any], str | None]:
     backends = _registry()["backends"]
     if spec in backends and not spec.endswith(":"):
