@@ -361,6 +361,19 @@ def test_emergence_map_plot_marks_the_weak_quadrant():
     assert [t.get_text() for t in empty.axes[0].texts] == ["No data"]  # as the other charts
     assert empty.axes[0].get_title() == "Keyword Emergence Map (terms)"
     fig.savefig(io.BytesIO(), format="png")  # renders with the Agg canvas
+    # a long caption (many weak terms) wraps inside the figure instead of running off its edge
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    many = det.emergence_.copy()
+    weak_rows = many.index[many["quadrant"] == "weak"][:1]
+    extra = many.loc[weak_rows.repeat(15)].assign(
+        term=[f"omaishoitomaksumuutos{i:02d}" for i in range(15)]
+    )
+    fig3 = plot_emergence_map(pd.concat([many, extra], ignore_index=True), language="fi")
+    caption = fig3.texts[0]
+    assert caption.get_text().count("\n") >= 1
+    edge = caption.get_window_extent(FigureCanvasAgg(fig3).get_renderer())
+    assert edge.x1 <= fig3.bbox.width
 
 
 def _result(language: str):

@@ -152,7 +152,9 @@ def plot_emergence_map(
         # before anything is placed: labels are kept apart in the final geometry
         fig.subplots_adjust(bottom=0.2)
         caption = ui("emergence_map", "caption", terms=", ".join(weak))
-        fig.text(0.02, 0.02, textwrap.fill(caption, 130), fontsize=8, va="bottom", ha="left")
+        # lines as wide as the figure: an 8-point character is about 0.07 in (DejaVu Sans)
+        per_line = int((fig.get_figwidth() * 0.96 - 0.1) / 0.07)
+        fig.text(0.02, 0.02, textwrap.fill(caption, per_line), fontsize=8, va="bottom", ha="left")
     x_med, y_med = float(np.median(x)), float(np.median(y))
     pad_y = 0.08 * (y.max() - y.min() or 1.0)
     if x.min() > 0 and x.max() / x.min() > 20:
