@@ -532,6 +532,20 @@ def test_review_of_an_old_workbook_is_checked_by_its_themes(saved_run):
     apply_review(first / "summary.xlsx")  # its own folder
 
 
+def test_loading_a_review_checks_the_results_beside_it(saved_run):
+    """D1: review.json moved beside another run's themes.csv and reports.csv is refused."""
+    from socanalysis.review_flow import load_review_source
+
+    first = saved_run("first")
+    second = saved_run("second", make_result(40, seed=6))
+    fill(first / "summary.xlsx", {"Teemat": [(0, "Arvio: uusi nimi", "Kelan päätökset")]})
+    apply_review(first / "summary.xlsx")
+    assert load_review_source(first).decisions.renames == {0: "Kelan päätökset"}
+    (second / REVIEW_FILE).write_text((first / REVIEW_FILE).read_text("utf-8"), "utf-8")
+    with pytest.raises(InputError, match="themes.csv and reports.csv beside it are of run"):
+        load_review_source(second)
+
+
 def test_review_decisions_object_is_named_by_its_type():
     """D15: the error names the type and what to do, not thousands of characters."""
     import socanalysis
