@@ -104,7 +104,8 @@ def _read_workbook(path: Path):
     from socanalysis.intake import cleaning, readers
     from socanalysis.reports import pick_report_sheet
 
-    grid, index = pick_report_sheet(readers.read_xlsx_grids(path), path, {}, None)
+    grids = readers.read_xlsx_grids(path)
+    grid, index = pick_report_sheet(grids, path, {}, _own_reports_sheet(grids))
     header = [
         cleaning.cell_to_text(c).strip() or f"column_{j + 1}"
         for j, c in enumerate(grid.rows[index])
@@ -176,10 +177,21 @@ def _load_labelled(path, taxonomy, text_column, label_column, language_column, i
     df = read_table(path)
     if df.empty:
         raise InputError(f"{path} has no rows")
-    tcol = _pick(df, text_column, _TEXT_COLUMNS, "text")
-    lcol = _pick(df, label_column, _LABEL_COLUMNS.get(tax.name, ("labels", "label")), "label")
+    own = _own_workbook_columns(tax.name)
+    tcol = _pick(df, text_column, (*_TEXT_COLUMNS, *own["text"]), "text")
     gcol = _pick(df, language_column, _LANG_COLUMNS, "language", required=False)
-    icol = _pick(df, id_column, _ID_COLUMNS, "id", required=False)
+    icol = _pick(df, id_column, (*_ID_COLUMNS, *own["id"]), "id", required=False)
+    corrected = _pick(df, None, own["corrected"], "corrected", required=False)
+    if label_column is None and corrected is not None:
+        # socanalysis' own summary.xlsx: what reviewers corrected, else what the reporter chose
+        reported = _pick(df, None, own["reported"], "label")
+        lcol = f"{corrected} / {reported}"
+        df[lcol] = [
+            c if str(c or "").strip() else r
+            for c, r in zip(df[corrected].fillna(""), df[reported].fillna(""), strict=True)
+        ]
+    else:
+        lcol = _pick(df, label_column, _LABEL_COLUMNS.get(tax.name, ("labels", "label")), "label")
     texts = df[tcol].fillna("").astype(str).tolist()
     # reporters' choices as typed: one that names no category is left out, and said so below
     labels = parse_labels(df[lcol].tolist(), tax, unreadable="ignore")
@@ -200,7 +212,7 @@ def _load_labelled(path, taxonomy, text_column, label_column, language_column, i
             f"{tax.name!r} in column {lcol!r} (e.g. '2;3', 'Asuminen'); nothing to learn from"
         )
     ids = df[icol].astype(str).tolist() if icol else [str(i + 1) for i in range(len(df))]
-    langs = df[gcol].tolist() if gcol else [None] * len(df)
+    langs = _language_codes(df[gcol].tolist(), path, gcol) if gcol else [None] * len(df)
     kept_langs = [langs[i] for i in keep]
     # the texts masked as analyze masks them: the model (its labelled reports' words and
     # vectors, saved with it) must hold no names, and it is applied to masked text
@@ -212,6 +224,62 @@ def _load_labelled(path, taxonomy, text_column, label_column, language_column, i
         [labels[i] for i in keep],
         tax,
     )
+
+
+def _own_reports_sheet(grids: list[tuple[str, Any]]) -> str | None:
+    """The Reports sheet of socanalysis' own summary.xlsx (in any output language), or None
+    for other workbooks: its Themes sheet comes first and has a text column of its own."""
+    from socanalysis.export.labels import ui_groups
+
+    sheets = ui_groups()["sheets"]
+    names = {name for name, _ in grids}
+    if not names & set(sheets["themes"].values()):
+        return None
+    return next((n for n in sheets["reports"].values() if n in names), None)
+
+
+def _own_workbook_columns(taxonomy: str) -> dict[str, tuple[str, ...]]:
+    """Headers of socanalysis' own summary.xlsx (any output language), case-folded: its masked
+    text, report id, the reviewers' corrected labels and the reporters' own choices."""
+    from socanalysis.export.labels import ui_groups
+
+    columns = ui_groups()["columns"]
+
+    def words(key: str) -> tuple[str, ...]:
+        return tuple(sorted({v.strip().lower() for v in columns[key].values()}))
+
+    sectors = taxonomy == "sectors"
+    return {
+        "text": words("text_masked"),
+        "id": words("report_id"),
+        "corrected": words("review_sectors" if sectors else "review_shl"),
+        "reported": words("sectors_reported" if sectors else "shl_reported"),
+    }
+
+
+def _language_codes(values: list[Any], path: Any, column: str) -> list[Any]:
+    """Language cells as the codes masking takes: codes as they are, and the words of
+    socanalysis' own workbook in any output language (suomi, finska, Finnish -> fi)."""
+    from socanalysis.errors import InputError
+    from socanalysis.export.labels import ui_groups
+    from socanalysis.nlp.privacy import PLACEHOLDER_LANGUAGES
+
+    codes = {"mixed", "other", "unknown", *PLACEHOLDER_LANGUAGES}
+    words = {code: code for code in codes}
+    for code, names in ui_groups()["languages"].items():
+        for name in names.values():
+            words[name.strip().lower()] = code
+    out = []
+    for i, value in enumerate(values):
+        text = "" if value is None or value != value else str(value).strip().lower()
+        if text and text not in words:
+            raise InputError(
+                f"{path}: column {column!r}, row {i + 2}: {value!r} is not a language; use fi, "
+                "sv, mixed or other (or the words of socanalysis' workbook, e.g. suomi, "
+                "ruotsi), leave it empty, or name another column with --language-column"
+            )
+        out.append(words.get(text) or None)
+    return out
 
 
 def _embed(texts: list[str], embedder_name: str | None) -> tuple[Any, Any]:

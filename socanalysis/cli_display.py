@@ -114,9 +114,50 @@ class Display:
                 f"n_themes={result.config.n_themes} may be too many for "
                 f"{counts['analysed']} reports (n_themes='auto' chooses)."
             )
+        line = review_line(result.run_info.get("review"))
+        if line:
+            out.print(f"  {line}")
         top_level = [p.name for p in paths if p.parent == Path(out_dir)]
         extra = len(paths) - len(top_level)
         more = f" and {extra} charts in charts/" if extra else ""
         out.print(f"Results in {out_dir}/: {', '.join(top_level)}{more}.")
         if elapsed is not None:
             out.print(f"Done in {elapsed:.1f} s.")
+
+
+def review_line(record: dict[str, Any] | None) -> str:
+    """One line on what a run with ``--review`` did with the review (details in run.json).
+
+    Examples
+    --------
+    >>> line = review_line({"themes": {"merges": [{"applied": True}, {"applied": False}],
+    ...     "renames": [{}], "unmatched": [4], "conflicts": []},
+    ...     "categories": {"shl": {"corrected_labels_used": 3}}})
+    >>> line.split("; ")[:2]
+    ['review: 1 merge applied, 1 not needed or not possible', '1 rename applied']
+    """
+    if not record:
+        return ""
+    themes = record.get("themes") or {}
+    merges = themes.get("merges", [])
+    applied = sum(bool(m.get("applied")) for m in merges)
+    parts = [f"{applied} merge{'s' if applied != 1 else ''} applied"]
+    if len(merges) > applied:
+        parts[0] += f", {len(merges) - applied} not needed or not possible"
+    renames = len(themes.get("renames", []))
+    parts.append(f"{renames} rename{'s' if renames != 1 else ''} applied")
+    unmatched = len(themes.get("unmatched", []))
+    if unmatched:
+        parts.append(f"{unmatched} reviewed theme(s) matched no theme of this run (not applied)")
+    conflicts = len(themes.get("conflicts", []))
+    if conflicts:
+        parts.append(f"{conflicts} decision{'s' if conflicts != 1 else ''} not used (conflicts)")
+    categories = record.get("categories") or {}
+    words = {"shl": "§11", "sectors": "sector"}
+    used = [
+        f"{c.get('corrected_labels_used', 0)} corrected {words.get(name, name)} labels used"
+        for name, c in categories.items()
+        if c.get("corrected_labels_used")
+    ]
+    parts += used
+    return "review: " + "; ".join(parts) + " (details: review in run.json)"

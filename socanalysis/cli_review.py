@@ -33,10 +33,15 @@ def review() -> None:
 )
 def apply(summary_xlsx: Path, out_dir: Path | None, replace: bool) -> None:
     """Record theme renames, merges and accepted flags, weak-signal judgements and corrected
-    §11 points and sectors from SUMMARY_XLSX in review.json, which later runs and the category
-    suggester read."""
+    §11 points and sectors from SUMMARY_XLSX in review.json, which later runs (--review) and
+    the category suggester read. Weak-signal judgements are recorded, not yet used.
+
+    The workbook must be applied in the results folder of its own run (or a folder of its
+    own); there, the decisions that run carried from an earlier review are kept too."""
     from socanalysis.export.review import apply_review, describe
 
     path, decisions = apply_review(summary_xlsx, out_dir, keep_earlier=not replace)
+    for note in decisions.notes:  # recorded all the same; the reviewer may want to look
+        click.echo(f"note: {note}", err=True)
     click.echo(f"Recorded {describe(decisions)}.")
     click.echo(f"Review file: {path}")

@@ -159,9 +159,19 @@ class AnalysisConfig:
         if isinstance(self.review, os.PathLike):
             self.review = os.fspath(self.review)
         if self.review is not None and (not isinstance(self.review, str) or not self.review):
+            # the type, not the value: a ReviewDecisions' repr holds every correction and
+            # comment, thousands of characters
+            given = (
+                repr(self.review) if isinstance(self.review, str) else type(self.review).__name__
+            )
             raise ConfigError(
-                f"review={self.review!r} must be the path of a review.json or of the results "
-                "folder holding it"
+                f"review= takes the path of a review.json or of the results folder holding it, "
+                f"not {given}"
+                + (
+                    "; save the decisions first (decisions.save('review.json')) and give that path"
+                    if type(self.review).__name__ == "ReviewDecisions"
+                    else ""
+                )
             )
         self._validate_engine()
         for name in ("date_from", "date_to"):

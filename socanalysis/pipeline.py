@@ -116,6 +116,10 @@ class AnalysisResult:
     #: :class:`~socanalysis.classify.suggester.CategorySuggester` (``train_ids_`` and
     #: ``train_labels_`` show the labels it learned from; ``save()`` keeps it for later runs).
     category_models: dict[str, Any] = field(default_factory=dict)
+    #: With ``review=``: the review decisions this run carries on, keyed by its own theme ids
+    #: (:func:`socanalysis.review_flow.carried_decisions`); ``save()`` writes them to
+    #: review_carried.json and shows them in the review columns of summary.xlsx.
+    review_carried: Any = None
 
     def plot_themes(self, language: str | None = None, *, ax: Any = None) -> Any:
         """Themes by size and language (matplotlib Figure), the chart of the meeting report.
@@ -165,6 +169,7 @@ class AnalysisResult:
             When ``out_dir`` cannot hold the results, or holds the review.json of an earlier
             run (the decisions would then point at other themes).
         """
+        from socanalysis.export.review import CARRIED_FILE
         from socanalysis.export.tables import write_contract_tables, write_json
 
         if not isinstance(out_dir, (str, os.PathLike)):
@@ -183,12 +188,16 @@ class AnalysisResult:
             # was, not a new reports.csv beside an earlier run's report
             stage = Path(tempfile.mkdtemp(prefix=".socanalysis-", dir=out))
             staged = write_contract_tables(self.reports, self.themes, self.weak_signals, stage)
+            staged += self._fingerprint(stage)
             if human_readable:
                 from socanalysis.export.outputs import write_outputs
 
                 staged += write_outputs(self, stage, charts=charts, **self.category_labels)
             staged.append(write_json(self.run_info, stage / "run.json"))
             paths = _move_into_place(staged, stage, out)
+            if self.review_carried is None:
+                # a carried file of an earlier run here belongs to other themes
+                (out / CARRIED_FILE).unlink(missing_ok=True)
         except OSError as exc:
             # a folder where a result file goes, a file where the charts folder goes, a full
             # disk, no permission: the user's to fix, so a message, not a traceback
@@ -200,6 +209,18 @@ class AnalysisResult:
             if stage is not None:
                 shutil.rmtree(stage, ignore_errors=True)
         return paths
+
+    def _fingerprint(self, stage: Path) -> list[Path]:
+        """Set ``run_info["run_id"]`` from the tables written into ``stage`` (what review
+        decisions refer to), and write the carried review decisions with it; returns the
+        files written."""
+        from socanalysis.export.review import CARRIED_FILE, run_fingerprint
+
+        self.run_info["run_id"] = run_fingerprint(stage)
+        if self.review_carried is None:
+            return []
+        self.review_carried.run_id = self.run_info["run_id"]
+        return [self.review_carried.save(stage / CARRIED_FILE)]
 
     def report_table(self) -> pd.DataFrame:
         """The per-report results as reports.csv has them: masked text only.
@@ -321,7 +342,7 @@ def analyze(
                 table, config, clock, progress, on_embeddings=start_categories
             )
             with clock("themes"):
-                theme_model, themes, theme_review = _stage_themes(
+                theme_model, themes, theme_review, carried = _stage_themes(
                     table, analysed, embeddings, config, review
                 )
             with clock("weak signals"):
@@ -368,6 +389,7 @@ def analyze(
         theme_model=theme_model,
         weak_signal_detector=detector,
         category_models=category_models,
+        review_carried=carried,
     )
 
 
@@ -727,20 +749,25 @@ def _stage_themes(
     embeddings: Any,
     config: AnalysisConfig,
     review: Any = None,
-) -> tuple[Any, pd.DataFrame, dict[str, Any]]:
+) -> tuple[Any, pd.DataFrame, dict[str, Any], Any]:
     """Themes shared by Finnish and Swedish reports, described from masked text only.
 
     With a review, the reviewed merges and renames are applied to the themes fitted on this
-    run's data (see :mod:`socanalysis.review_flow`); the record of what was applied is returned.
+    run's data (see :mod:`socanalysis.review_flow`); the record of what was applied and the
+    decisions the run carries on (None without a review) are returned.
     """
     import pandas as pd
 
     from socanalysis.nlp.analyzer import LemmaAnalyzer
+    from socanalysis.review_flow import carried_decisions
     from socanalysis.themes.model import ThemeModel
 
     if not rows.any():
-        record = {"unmatched": sorted(review.decisions.themes)} if review is not None else {}
-        return None, pd.DataFrame({c: [] for c in THEMES_COLUMNS}), record
+        empty = pd.DataFrame({c: [] for c in THEMES_COLUMNS})
+        if review is None:
+            return None, empty, {}, None
+        record = {"unmatched": sorted(review.decisions.themes)}
+        return None, empty, record, carried_decisions(review, record, empty, {})
     model = ThemeModel(
         n_themes=config.n_themes,
         n_representatives=config.n_examples,
@@ -753,17 +780,20 @@ def _stage_themes(
     ]  # fmt: skip
     assigned = model.fit_transform(table.loc[rows, columns], embeddings)
     record: dict[str, Any] = {}
+    carried = None
     if review is not None:
         from socanalysis.review_flow import apply_theme_review
 
-        record = apply_theme_review(model, review, assigned[["report_id", "theme_id"]])
+        parts: dict[int, list[dict[str, Any]]] = {}
+        record = apply_theme_review(model, review, assigned[["report_id", "theme_id"]], parts)
+        carried = carried_decisions(review, record, model.themes_, parts)
         labels = dict(zip(model.themes_["theme_id"], model.themes_["label_fi"], strict=True))
         assigned = assigned.assign(
             theme_id=model.labels_, theme_label=[labels.get(int(t), "") for t in model.labels_]
         )
     table.loc[rows, "theme_id"] = assigned["theme_id"].to_numpy()
     table.loc[rows, "theme_label"] = assigned["theme_label"].to_numpy()
-    return model, model.themes_.reindex(columns=list(THEMES_COLUMNS)), record
+    return model, model.themes_.reindex(columns=list(THEMES_COLUMNS)), record, carried
 
 
 def _stage_weak_signals(

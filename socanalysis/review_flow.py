@@ -49,6 +49,8 @@ __all__ = [
     "REPORT_SHARE",
     "ReviewSource",
     "apply_theme_review",
+    "carried_decisions",
+    "check_beside",
     "keyword_overlap",
     "keyword_set",
     "load_review_source",
@@ -83,6 +85,25 @@ class ReviewSource:
     path: Path
     theme_words: dict[int, set[str]]
     theme_reports: dict[int, set[str]]
+
+    def units(self, theme: int) -> list[tuple[set[str], set[str]]]:
+        """(words, report ids) of each part of a reviewed theme: the themes an earlier round
+        merged into it (``ThemeDecision.parts``), or the theme itself."""
+        decision = self.decisions.themes.get(theme)
+        if decision is not None and decision.parts:
+            return [
+                (
+                    keyword_set(
+                        p.get("label_fi", ""),
+                        p.get("label_sv", ""),
+                        p.get("keywords_fi", ""),
+                        p.get("keywords_sv", ""),
+                    ),
+                    {str(r) for r in p.get("reports", [])},
+                )
+                for p in decision.parts
+            ]
+        return [(self.theme_words.get(theme, set()), self.theme_reports.get(theme, set()))]
 
 
 def keyword_set(*fields: str) -> set[str]:
@@ -125,6 +146,7 @@ def load_review_source(path: str | os.PathLike[str]) -> ReviewSource:
             "`socanalysis review apply` wrote, or the results folder holding it."
         )
     decisions = load_review(file)
+    check_beside(file, decisions)
     words: dict[int, set[str]] = {}
     themes_csv = file.parent / "themes.csv"
     if themes_csv.is_file():
@@ -155,6 +177,24 @@ def load_review_source(path: str | os.PathLike[str]) -> ReviewSource:
     return ReviewSource(decisions, file, words, reports)
 
 
+def check_beside(file: Path, decisions: ReviewDecisions) -> None:
+    """Refuse a review.json whose folder holds the results of another run than the reviewed
+    one: its themes.csv and reports.csv would be taken for the reviewed themes' words and
+    reports, and the decisions applied to the wrong themes."""
+    from socanalysis.export.review import run_fingerprint
+
+    if not decisions.run_id:
+        return  # written before runs had a fingerprint: nothing to compare
+    here = run_fingerprint(file.parent)
+    if here is not None and here != decisions.run_id:
+        raise InputError(
+            f"{file} is the review of run {decisions.run_id}, but the themes.csv and "
+            f"reports.csv beside it are of run {here}; move review.json into the results "
+            "folder of the reviewed run, or into a folder of its own (the decisions are then "
+            "matched by the labels and keywords it records)."
+        )
+
+
 def _read_csv(path: Path, required: tuple[str, ...]) -> pd.DataFrame | None:
     import pandas as pd
 
@@ -179,6 +219,12 @@ def match_reviewed_themes(
 ) -> pd.DataFrame:
     """Match each reviewed theme that matters (decided, or a merge target) to a new theme.
 
+    A reviewed theme with ``parts`` (merged in an earlier round) is matched part by part.
+    By reports: the new theme that holds the most of the part's reports present in this run,
+    at least :data:`MIN_SHARED_REPORTS` of them and :data:`REPORT_SHARE` of the share, and
+    strictly more than any other new theme (a tie, e.g. one report in each of two themes,
+    says nothing, so the keywords decide). Else by keywords (ties to the smaller id).
+
     Parameters
     ----------
     source : ReviewSource
@@ -190,8 +236,9 @@ def match_reviewed_themes(
     Returns
     -------
     DataFrame
-        reviewed_theme, theme_id (-1 when unmatched), score, by (``reports``, ``keywords`` or
-        ``""``), one row per reviewed theme, in reviewed id order.
+        reviewed_theme, part (0 for a theme without parts), theme_id (-1 when unmatched),
+        score, by (``reports``, ``keywords`` or ``""``), one row per reviewed theme and part,
+        in reviewed id order.
     """
     import pandas as pd
 
@@ -210,26 +257,42 @@ def match_reviewed_themes(
     )
     rows = []
     for t in reviewed:
-        present = [r for r in sorted(source.theme_reports.get(t, ())) if r in theme_of]
-        tries = []
-        if len(present) >= MIN_SHARED_REPORTS:
-            share = {n: sum(theme_of[r] == n for r in present) / len(present) for n in new_ids}
-            tries.append(("reports", REPORT_SHARE, share))
-        words = source.theme_words.get(t, set())
-        overlap = {n: keyword_overlap(words, new_words[n]) for n in new_ids}
-        tries.append(("keywords", KEYWORD_OVERLAP, overlap))
-        found = None
-        for by, floor, scores in tries:  # reports first; keywords when they do not decide
-            best = min(scores, key=lambda n: (-scores[n], n)) if scores else None
-            if best is not None and scores[best] >= floor:
-                found = (t, best, round(float(scores[best]), 4), by)
-                break
-        rows.append(found if found is not None else (t, -1, 0.0, ""))
-    return pd.DataFrame(rows, columns=["reviewed_theme", "theme_id", "score", "by"])
+        for part, (words, held) in enumerate(source.units(t)):
+            found = _match_one(held, words, theme_of, new_ids, new_words)
+            rows.append((t, part, *found))
+    return pd.DataFrame(rows, columns=["reviewed_theme", "part", "theme_id", "score", "by"])
+
+
+def _match_one(
+    held: set[str],
+    words: set[str],
+    theme_of: dict[str, int],
+    new_ids: list[int],
+    new_words: dict[int, set[str]],
+) -> tuple[int, float, str]:
+    present = [r for r in sorted(held) if r in theme_of]
+    if len(present) >= MIN_SHARED_REPORTS:
+        counts = {n: sum(theme_of[r] == n for r in present) for n in new_ids}
+        ranked = sorted(counts, key=lambda n: (-counts[n], n))
+        if ranked:
+            best = ranked[0]
+            runner_up = counts[ranked[1]] if len(ranked) > 1 else 0
+            share = counts[best] / len(present)
+            decisive = counts[best] >= MIN_SHARED_REPORTS and counts[best] > runner_up
+            if decisive and share >= REPORT_SHARE:
+                return best, round(float(share), 4), "reports"
+    overlap = {n: keyword_overlap(words, new_words[n]) for n in new_ids}
+    best = min(overlap, key=lambda n: (-overlap[n], n)) if overlap else None
+    if best is not None and overlap[best] >= KEYWORD_OVERLAP:
+        return best, round(float(overlap[best]), 4), "keywords"
+    return -1, 0.0, ""
 
 
 def apply_theme_review(
-    model: Any, source: ReviewSource, assignments: pd.DataFrame
+    model: Any,
+    source: ReviewSource,
+    assignments: pd.DataFrame,
+    parts_out: dict[int, list[dict[str, Any]]] | None = None,
 ) -> dict[str, Any]:
     """Apply reviewed merges and renames to a fitted ThemeModel; return what was done.
 
@@ -240,6 +303,10 @@ def apply_theme_review(
     source : ReviewSource
     assignments : DataFrame
         report_id, theme_id of this run's analysed reports as fitted.
+    parts_out : dict, optional
+        Filled with, per theme of this run that absorbed others, the themes merged into it as
+        they were fitted (labels, keywords, report ids): what the next round needs to merge
+        them again (:func:`carried_decisions`).
 
     Returns
     -------
@@ -248,12 +315,15 @@ def apply_theme_review(
         renames, accepted and rejected themes of this run, and conflicts.
     """
     decisions = source.decisions
+    before = _theme_parts(model.themes_, assignments)
     matches = match_reviewed_themes(source, model.themes_, assignments)
-    matched = {
-        int(r.reviewed_theme): int(r.theme_id)
-        for r in matches.itertuples(index=False)
-        if r.theme_id >= 0
-    }
+    units: dict[int, list[int]] = {}  # reviewed theme -> new themes its parts matched
+    first_score: dict[int, float] = {}
+    for r in matches.itertuples(index=False):
+        if r.theme_id >= 0:
+            units.setdefault(int(r.reviewed_theme), []).append(int(r.theme_id))
+            first_score.setdefault(int(r.reviewed_theme), float(r.score))
+    with_parts = {t for t in units if len(source.units(t)) > 1}
     current: dict[int, int] = {}  # new theme id -> the id it has after the merges so far
 
     def now(theme: int) -> int:
@@ -263,29 +333,32 @@ def apply_theme_review(
 
     merges = []
     targets = decisions.merge_targets()
-    for target in sorted(set(targets.values())):
-        group = sorted({target} | {s for s, g in targets.items() if g == target})
-        found = sorted({now(matched[t]) for t in group if t in matched})
+    groups = {
+        g: sorted({g} | {s for s, to in targets.items() if to == g}) for g in targets.values()
+    }
+    grouped = {t for members in groups.values() for t in members}
+    # a theme merged in an earlier round is merged again where this fit split it
+    groups.update({t: [t] for t in sorted(with_parts - grouped)})
+    for target in sorted(groups):
+        group = groups[target]
+        found = sorted({now(n) for t in group for n in units.get(t, [])})
+        entry: dict[str, Any] = {"reviewed": group}
+        if target not in targets.values():
+            entry["earlier_round"] = True
         if len(found) < 2:
-            merges.append(
-                {
-                    "reviewed": group,
-                    "themes": found,
-                    "into": found[0] if found else None,
-                    "applied": False,
-                }
-            )
+            merges.append({**entry, "themes": found, "into": found[0] if found else None,
+                           "applied": False})  # fmt: skip
             continue
-        into = now(matched[target]) if target in matched else None
+        into = now(units[target][0]) if target in units else None
         kept = int(model.merge_themes(found, into=into))
         for theme in found:
             if theme != kept:
                 current[theme] = kept
-        merges.append({"reviewed": group, "themes": found, "into": kept, "applied": True})
+        merges.append({**entry, "themes": found, "into": kept, "applied": True})
 
+    matched = {t: now(ids[0]) for t, ids in units.items()}
     renames, conflicts = [], []
     by_theme: dict[int, list[tuple[float, int, str]]] = {}
-    scores = dict(zip(matches["reviewed_theme"], matches["score"], strict=True))
     for reviewed, name in decisions.renames.items():
         if reviewed in targets:  # merged into another theme, whose name counts
             conflicts.append(
@@ -293,8 +366,8 @@ def apply_theme_review(
             )
             continue
         if reviewed in matched:
-            by_theme.setdefault(now(matched[reviewed]), []).append(
-                (-float(scores[reviewed]), reviewed, name)
+            by_theme.setdefault(matched[reviewed], []).append(
+                (-first_score[reviewed], reviewed, name)
             )
     for theme in sorted(by_theme):
         choices = sorted(by_theme[theme])
@@ -314,13 +387,23 @@ def apply_theme_review(
     rejected: set[int] = set()
     for reviewed, ok in decisions.accepted.items():
         if reviewed in matched:
-            (accepted if ok else rejected).add(now(matched[reviewed]))
-    unmatched = [int(t) for t in matches.loc[matches["theme_id"] < 0, "reviewed_theme"]]
+            (accepted if ok else rejected).add(matched[reviewed])
+    reviewed_ids = sorted(set(matches["reviewed_theme"].astype(int)))
+    unmatched = [t for t in reviewed_ids if t not in units]
+    if parts_out is not None:
+        final: dict[int, list[int]] = {}
+        for theme in sorted(before):
+            final.setdefault(now(theme), []).append(theme)
+        for kept, members in final.items():
+            if len(members) > 1:  # the kept theme's own part first
+                order = [kept, *(m for m in members if m != kept)]
+                parts_out[kept] = [before[m] for m in order]
     return {
         "source": str(source.path),
         "matches": [
             {
                 "reviewed": int(r.reviewed_theme),
+                **({"part": int(r.part)} if int(r.reviewed_theme) in with_parts else {}),
                 "theme_id": int(r.theme_id),
                 "score": float(r.score),
                 "by": r.by,
@@ -333,7 +416,95 @@ def apply_theme_review(
         "accepted_themes": sorted(accepted - rejected),
         "rejected_themes": sorted(rejected),
         "conflicts": conflicts,
+        "matched": {str(t): theme for t, theme in sorted(matched.items())},
     }
+
+
+def _theme_parts(themes: pd.DataFrame, assignments: pd.DataFrame) -> dict[int, dict[str, Any]]:
+    """theme id -> labels, keywords and report ids of each fitted theme (before merges)."""
+    held: dict[int, list[str]] = {}
+    for rid, theme in zip(
+        assignments["report_id"].astype(str), assignments["theme_id"].astype(int), strict=True
+    ):
+        held.setdefault(int(theme), []).append(rid)
+    out = {}
+    for row in themes.to_dict("records"):
+        theme = _as_int(row.get("theme_id"))
+        if theme is None or theme < 0:
+            continue
+        out[theme] = {
+            **{
+                k: _joined(row.get(k))
+                for k in ("label_fi", "label_sv", "keywords_fi", "keywords_sv")
+            },
+            "reports": sorted(held.get(theme, [])),
+        }
+    return out
+
+
+def _joined(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return "; ".join(str(v) for v in value)
+    return "" if value is None or value != value else str(value)
+
+
+def carried_decisions(
+    source: ReviewSource,
+    record: dict[str, Any],
+    themes: pd.DataFrame,
+    parts: dict[int, list[dict[str, Any]]],
+) -> ReviewDecisions:
+    """The decisions a run with ``--review`` carries on, keyed by its own theme ids.
+
+    Renames, accept flags and comments of the reviewed themes on the themes they matched, the
+    merges this run applied (``parts``, so that the next run merges them again), and every
+    report correction (by report id, also of reports not in this run). The run writes them to
+    ``review_carried.json`` and pre-fills its workbook's review columns with them; ``review
+    apply`` of that workbook starts from them, so decisions survive round after round.
+    Weak-signal judgements are not carried (their ids belong to one run), nor decisions on
+    reviewed themes that matched no theme of this run (``unmatched`` in run.json).
+    """
+    from socanalysis.export.review import ReportCorrection, ReviewDecisions, ThemeDecision
+
+    matched = {int(t): int(n) for t, n in record.get("matched", {}).items()}
+    shown = {
+        int(row["theme_id"]): row for row in themes.to_dict("records") if int(row["theme_id"]) >= 0
+    }
+    out: dict[int, ThemeDecision] = {}
+
+    def decision(theme: int) -> ThemeDecision:
+        if theme not in out:
+            row = shown.get(theme, {})
+            out[theme] = ThemeDecision(
+                theme,
+                **{
+                    k: _joined(row.get(k))
+                    for k in ("label_fi", "label_sv", "keywords_fi", "keywords_sv")
+                },
+            )
+        return out[theme]
+
+    for rename in record.get("renames", []):
+        decision(int(rename["theme_id"])).rename_to = rename["label"]
+    for theme in record.get("accepted_themes", []):
+        decision(int(theme)).accept = True
+    for theme in record.get("rejected_themes", []):
+        decision(int(theme)).accept = False
+    for reviewed, earlier in sorted(source.decisions.themes.items()):
+        if earlier.comment and reviewed in matched:
+            target = decision(matched[reviewed])
+            if earlier.comment not in (target.comment or "").split(" | "):
+                target.comment = " | ".join(filter(None, [target.comment, earlier.comment]))
+    for theme, theme_parts in sorted(parts.items()):
+        decision(theme).parts = [dict(p) for p in theme_parts]
+    return ReviewDecisions(
+        themes=dict(sorted(out.items())),
+        reports={
+            k: ReportCorrection(k, shl=list(r.shl), sectors=list(r.sectors), comment=r.comment)
+            for k, r in sorted(source.decisions.reports.items())
+        },
+        source=str(source.path),
+    )
 
 
 def check_correction_keys(

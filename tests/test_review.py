@@ -48,7 +48,8 @@ def fill(path, edits):
         header = [c.value for c in ws[1]]
         rows = {ws.cell(row=i, column=1).value: i for i in range(2, ws.max_row + 1)}
         for row_id, column, value in changes:
-            ws.cell(row=rows[row_id], column=header.index(column) + 1, value=value)
+            # .value =, since cell(value=None) leaves the cell as it is
+            ws.cell(row=rows[row_id], column=header.index(column) + 1).value = value
     book.save(path)
 
 
@@ -115,7 +116,11 @@ def test_apply_writes_review_file_that_load_review_reads(workbook, tmp_path):
     data = json.loads(written.read_text(encoding="utf-8"))
     assert data["format"] == "socanalysis-review" and data["version"] == 1
     assert data["themes"]["2"]["merge_into"] == 1
-    assert "1" not in data["themes"]  # undecided themes are not recorded
+    # the merge target has no decision of its own, but its labels and keywords are recorded:
+    # a later run matches it by them when review.json is not beside the run's themes.csv
+    target = data["themes"]["1"]
+    assert target["label_fi"] and target["keywords_fi"] and target["accept"] is None
+    assert "-1" not in data["themes"]  # undecided themes are not recorded
     loaded = load_review(tmp_path / "results")
     assert loaded.to_dict() == decisions.to_dict()
     assert loaded.merge_targets() == {2: 1}
@@ -132,12 +137,35 @@ def test_later_review_adds_report_corrections_and_replaces_theme_decisions(workb
             ("r0005", "Review: corrected sectors", "kela"),
         ],
     )
+    # the second workbook does not show r0002 (a workbook of other reports)
+    book = openpyxl.load_workbook(second)
+    book["Reports"].delete_rows(row_number(second, "Reports", "r0002"))
+    book.save(second)
     _, combined = apply_review(second, tmp_path)
     assert combined.renames == {1: "Waits"}
     assert combined.reports["r0002"].shl == ["3", "8"]  # kept from the first review
     assert combined.reports["r0003"].shl == ["9"]  # newer wins
     assert combined.reports["r0005"].sectors == ["kela"]
+    # r0004 is shown with empty review cells: its earlier comment was cleared
+    assert "r0004" not in combined.reports
+    assert any("1 earlier correction(s) removed" in n and "r0004" in n for n in combined.notes)
     assert load_review(tmp_path).to_dict() == combined.to_dict()
+
+
+def test_a_correction_cleared_in_the_workbook_is_removed_when_applied_again(workbook, tmp_path):
+    path = workbook(
+        "fi",
+        Raportit=[
+            ("r0002", "Arvio: oikeat §11-kohdat", "9"),  # a mistake
+            ("r0003", "Arvio: oikeat §11-kohdat", "3"),
+        ],
+    )
+    apply_review(path, tmp_path)
+    fill(path, {"Raportit": [("r0002", "Arvio: oikeat §11-kohdat", None)]})
+    _, again = apply_review(path, tmp_path)
+    assert "r0002" not in again.reports and again.reports["r0003"].shl == ["3"]
+    assert "r0002" not in load_review(tmp_path).reports
+    assert "1 earlier correction(s) removed" in again.notes[0]
 
 
 @pytest.mark.parametrize(
@@ -304,3 +332,232 @@ def test_review_apply_command(workbook, tmp_path):
     result = CliRunner().invoke(cli(), ["review", "apply", str(bad)])
     assert result.exit_code == 2
     assert "'44' is not a §11 point" in result.output
+
+
+# --- defects found in the review-and-learn loop (exp22) -------------------------------------
+
+
+def test_review_cells_are_text_and_numbers_a_spreadsheet_made_are_read_as_points(workbook):
+    """D8: "3,8" typed in a Finnish-locale spreadsheet must stay text; a cell already turned
+    into 3.8 or a date is read back as the points typed, with a note."""
+    import datetime as dt
+
+    path = workbook("fi")
+    ws = openpyxl.load_workbook(path)["Raportit"]
+    header = [c.value for c in ws[1]]
+    j = header.index("Arvio: oikeat §11-kohdat") + 1
+    assert ws.cell(row=2, column=j).number_format == "@"
+    assert ws.cell(row=2, column=header.index("Arvio: kommentti") + 1).number_format == "@"
+    fill(
+        path,
+        {
+            "Raportit": [
+                ("r0002", "Arvio: oikeat §11-kohdat", 3.8),
+                ("r0003", "Arvio: oikeat §11-kohdat", 10.8),
+                ("r0004", "Arvio: oikeat §11-kohdat", dt.datetime(2026, 8, 3)),
+            ]
+        },
+    )
+    decisions = read_review(path)
+    assert decisions.reports["r0002"].shl == ["3", "8"]
+    assert decisions.reports["r0003"].shl == ["10", "8"]
+    assert decisions.reports["r0004"].shl == ["3", "8"]
+    assert len(decisions.notes) == 3 and "read as the points 3;8" in decisions.notes[0]
+
+
+def test_sector_labels_of_either_language_and_labels_with_commas(workbook):
+    """D9 and the Sectors sheet's own labels that hold commas."""
+    keys = [*SECTOR_LABELS, "police_justice"]
+    path = workbook(
+        "fi",
+        Raportit=[
+            ("r0001", "Arvio: oikeat hallinnonalat", "FPA"),
+            ("r0002", "Arvio: oikeat hallinnonalat", "Boende; kela, asuminen"),
+            (
+                "r0003",
+                "Arvio: oikeat hallinnonalat",
+                "poliisi, ulosotto, oikeusapu, rikosseuraamukset",
+            ),
+            ("r0004", "Arvio: oikeat hallinnonalat", "Polis, Kela"),
+        ],
+    )
+    reports = read_review(path, sector_keys=keys).reports
+    assert reports["r0001"].sectors == ["kela"]
+    assert reports["r0002"].sectors == ["housing", "kela"]
+    assert reports["r0003"].sectors == ["police_justice"]
+    assert reports["r0004"].sectors == ["police_justice", "kela"]
+    swedish = workbook(
+        "sv", Rapporter=[("r0001", "Granskning: rätta förvaltningsområden", "asuminen")]
+    )
+    assert read_review(swedish).reports["r0001"].sectors == ["housing"]
+    wrong = workbook("fi", Raportit=[("r0001", "Arvio: oikeat hallinnonalat", "asumnen")])
+    with pytest.raises(InputError) as info:
+        read_review(wrong)
+    assert "did you mean 'housing'? Valid keys:" in str(info.value)
+    assert "?." not in str(info.value)
+
+
+@pytest.mark.parametrize("value", ["5 6", "2.5", "1 ja 2", "Teema 1"])
+def test_merge_into_typos_are_reported_not_truncated(workbook, value):
+    """D10."""
+    path = workbook("fi", Teemat=[(0, "Arvio: yhdistä teemaan", value)])
+    with pytest.raises(InputError, match="is not a theme id"):
+        read_review(path)
+
+
+@pytest.mark.parametrize("value", [1, "#1", "1: Kelan päätökset", "1.0"])
+def test_merge_into_reads_an_id_with_or_without_its_label(workbook, value):
+    path = workbook("fi", Teemat=[(0, "Arvio: yhdistä teemaan", value)])
+    assert read_review(path).merges == {0: 1}
+
+
+def test_judged_weak_signal_without_id_is_reported(workbook):
+    """D11."""
+    path = workbook("fi")
+    book = openpyxl.load_workbook(path)
+    ws = book["Heikot signaalit"]
+    header = [c.value for c in ws[1]]
+    ws.cell(row=2, column=1).value = None
+    ws.cell(row=2, column=header.index("Arvio: hyväksy") + 1).value = "kyllä"
+    book.save(path)
+    with pytest.raises(InputError, match="row 2, .*is empty but the row has review entries"):
+        read_review(path)
+
+
+def test_a_review_column_found_twice_is_reported(workbook):
+    """D12."""
+    path = workbook("fi")
+    book = openpyxl.load_workbook(path)
+    ws = book["Teemat"]
+    j = ws.max_column + 1
+    ws.cell(row=1, column=j).value = "Arvio: kommentti"
+    ws.cell(row=2, column=j).value = "toisen arvioijan kommentti"
+    book.save(path)
+    with pytest.raises(InputError, match=r"'Arvio: kommentti' appears twice \(columns U and V\)"):
+        read_review(path)
+
+
+def test_a_missing_column_error_names_the_file(workbook):
+    """D13."""
+    path = workbook("fi")
+    book = openpyxl.load_workbook(path)
+    ws = book["Teemat"]
+    j = [c.value for c in ws[1]].index("Arvio: uusi nimi") + 1
+    ws.cell(row=1, column=j).value = "Arvio: uusi nimi (vapaaehtoinen)"
+    book.save(path)
+    with pytest.raises(InputError, match=r"summary_fi\.xlsx: sheet 'Teemat': the column"):
+        read_review(path)
+
+
+def test_a_stale_sheet_dimension_does_not_hide_rows(workbook, tmp_path):
+    """D14: some tools leave <dimension ref="A1"> behind; every row is still read."""
+    import re
+    import zipfile
+
+    path = workbook("fi", Raportit=[("r0030", "Arvio: oikeat §11-kohdat", "3")])
+    stale = tmp_path / "stale.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(stale, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                data = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1"/>', data)
+            target.writestr(item, data)
+    assert read_review(stale).reports["r0030"].shl == ["3"]
+
+
+def test_a_rename_on_a_row_merged_away_is_noted(workbook):
+    """D5: the name would be dropped by the next run; say so when recording."""
+    path = workbook(
+        "fi",
+        Teemat=[(2, "Arvio: uusi nimi", "Tulkkaus"), (2, "Arvio: yhdistä teemaan", 1)],
+    )
+    decisions = read_review(path)
+    assert decisions.merges == {2: 1}
+    (note,) = decisions.notes
+    assert "'Tulkkaus' is not used: the theme is merged into theme 1" in note
+    result = CliRunner().invoke(cli(), ["review", "apply", str(path)])
+    assert result.exit_code == 0 and "note: sheet 'Teemat'" in result.output
+
+
+@pytest.fixture
+def saved_run(result, tmp_path):
+    """A run's results folder as save() writes it: CSV tables, run.json with run_id, and a
+    workbook that carries the run_id."""
+
+    def make(name, result_like=result):
+        folder = tmp_path / name
+        result_like.save(folder, charts=False)
+        return folder
+
+    return make
+
+
+def test_review_apply_refuses_the_results_folder_of_another_run(saved_run, tmp_path):
+    """D1: a workbook applied beside another run's results would rename other themes."""
+    first = saved_run("first")
+    other = make_result(40, seed=6)
+    second = saved_run("second", other)
+    run_id = json.loads((first / "run.json").read_text("utf-8"))["run_id"]
+    assert run_id and run_id != json.loads((second / "run.json").read_text("utf-8"))["run_id"]
+    fill(first / "summary.xlsx", {"Teemat": [(0, "Arvio: uusi nimi", "Kelan päätökset")]})
+    with pytest.raises(InputError) as info:
+        apply_review(first / "summary.xlsx", second)
+    text = str(info.value)
+    assert str(first / "summary.xlsx") in text and str(second) in text and run_id in text
+    assert "\n" not in text and not (second / REVIEW_FILE).exists()
+    # its own folder, or a folder of its own, is fine; review.json records the run
+    written, decisions = apply_review(first / "summary.xlsx")
+    assert decisions.run_id == run_id
+    assert json.loads(written.read_text("utf-8"))["run_id"] == run_id
+    apply_review(first / "summary.xlsx", tmp_path / "mail")
+    # the command line says it in one line, exit status 2
+    done = CliRunner().invoke(
+        cli(), ["review", "apply", str(first / "summary.xlsx"), "--out", str(second)]
+    )
+    assert done.exit_code == 2 and "is the review of run" in done.output
+
+
+def test_review_of_an_old_workbook_is_checked_by_its_themes(saved_run):
+    """A workbook without a run id (written before 2026-11-25) is compared by its themes."""
+    first = saved_run("first")
+    other = make_result(40, seed=6)
+    other.themes.loc[other.themes["theme_id"] == 0, "label_fi"] = "tili, huijauspuhelu"
+    second = saved_run("second", other)
+    book = openpyxl.load_workbook(first / "summary.xlsx")
+    book.custom_doc_props.props = [p for p in book.custom_doc_props.props if "run" not in p.name]
+    book.save(first / "summary.xlsx")
+    assert read_review(first / "summary.xlsx").run_id == ""
+    with pytest.raises(InputError, match="is the review of another run"):
+        apply_review(first / "summary.xlsx", second)
+    apply_review(first / "summary.xlsx")  # its own folder
+
+
+def test_loading_a_review_checks_the_results_beside_it(saved_run):
+    """D1: review.json moved beside another run's themes.csv and reports.csv is refused."""
+    from socanalysis.review_flow import load_review_source
+
+    first = saved_run("first")
+    second = saved_run("second", make_result(40, seed=6))
+    fill(first / "summary.xlsx", {"Teemat": [(0, "Arvio: uusi nimi", "Kelan päätökset")]})
+    apply_review(first / "summary.xlsx")
+    assert load_review_source(first).decisions.renames == {0: "Kelan päätökset"}
+    (second / REVIEW_FILE).write_text((first / REVIEW_FILE).read_text("utf-8"), "utf-8")
+    with pytest.raises(InputError, match="themes.csv and reports.csv beside it are of run"):
+        load_review_source(second)
+
+
+def test_review_decisions_object_is_named_by_its_type():
+    """D15: the error names the type and what to do, not thousands of characters."""
+    import socanalysis
+
+    decisions = ReviewDecisions(
+        reports={
+            f"r{i}": __import__("socanalysis").export.review.ReportCorrection(f"r{i}", shl=["3"])
+            for i in range(300)
+        }
+    )
+    with pytest.raises(socanalysis.ConfigError) as info:
+        socanalysis.AnalysisConfig(review=decisions)
+    text = str(info.value)
+    assert "not ReviewDecisions" in text and "decisions.save('review.json')" in text
+    assert len(text) < 300

@@ -203,11 +203,37 @@ def test_reviewed_themes_are_found_after_the_themes_moved():
     assert found.loc[1, "score"] == pytest.approx(2 / 3, abs=1e-4)
     # neither reports nor keywords: unmatched, and never the outlier theme
     assert found.loc[2, ["theme_id", "score", "by"]].tolist() == [-1, 0.0, ""]
-    # a tie in shares goes to the smaller theme id
+    # a tie in shared reports says nothing: the keywords decide (here "vuokra" of theme 4),
+    # not the smaller theme id
+    source.theme_words[0] = {"asunto", "vuokra"}
     placed.update({f"a{i}": 1 for i in range(4)}, **{f"a{i}": 4 for i in range(4, 8)})
     assignments = pd.DataFrame({"report_id": list(placed), "theme_id": list(placed.values())})
     tied = match_reviewed_themes(source, new_themes, assignments).set_index("reviewed_theme")
-    assert tied.loc[0, ["theme_id", "score"]].tolist() == [1, 0.5]
+    assert tied.loc[0, ["theme_id", "by"]].tolist() == [4, "keywords"]
+
+
+def test_one_shared_report_in_each_of_two_themes_does_not_decide():
+    """D4: a reviewed theme with two reports in the new data, one in each of two new themes
+    (a share of 0.5 each) was matched to the smaller id, although its keywords name the
+    other; a merge then joined unrelated themes."""
+    source = ReviewSource(
+        decisions=ReviewDecisions(themes={14: ThemeDecision(14, accept=True)}),
+        path=Path("review.json"),
+        theme_words={14: {"auttaa", "digitukihenkilö", "tunnistautuminen", "omakanta"}},
+        theme_reports={14: {"x1", "x2", "x3", "x4"}},  # two of the four are in this run
+    )
+    new_themes = pd.DataFrame(
+        {
+            "theme_id": [2, 5],
+            "label_fi": ["tulo, kela, päätös", "auttaa, tunnistautuminen, myöntää"],
+            "label_sv": ["", ""],
+            "keywords_fi": ["tulo; kela; päätös", "auttaa; tunnistautuminen; myöntää"],
+            "keywords_sv": ["", ""],
+        }
+    )
+    assignments = pd.DataFrame({"report_id": ["x1", "x2", "y"], "theme_id": [2, 5, 2]})
+    found = match_reviewed_themes(source, new_themes, assignments).set_index("reviewed_theme")
+    assert found.loc[14, ["theme_id", "by"]].tolist() == [5, "keywords"]
 
 
 def test_review_json_alone_matches_by_keywords(reports, reviewed, tmp_path):
@@ -277,3 +303,191 @@ def test_cli_review_option(reviewed, tmp_path):
     over = runner.invoke(main, [*base, "--review", str(folder), "--out", str(folder)])
     assert over.exit_code == 2 and "is the folder of the review" in over.output
     assert json.loads((folder / "review.json").read_text("utf-8"))["themes"]  # left as it was
+
+
+# --- review round after review round (D2, D3, D5) --------------------------------------------
+
+
+def _set_cells(path, sheet_key, edits, language="fi"):
+    """edits: [(row id in column A, column key, value)] in a workbook of ``language``."""
+    import openpyxl
+
+    from socanalysis.export.labels import ui_groups
+
+    groups = ui_groups()
+    book = openpyxl.load_workbook(path)
+    ws = book[groups["sheets"][sheet_key][language]]
+    header = [c.value for c in ws[1]]
+    rows = {str(ws.cell(row=i, column=1).value): i for i in range(2, ws.max_row + 1)}
+    for row_id, key, value in edits:
+        column = header.index(groups["columns"][key][language]) + 1
+        ws.cell(row=rows[str(row_id)], column=column).value = value
+    book.save(path)
+
+
+def _cells(path, sheet_key, key, language="fi"):
+    import openpyxl
+
+    from socanalysis.export.labels import ui_groups
+
+    groups = ui_groups()
+    ws = openpyxl.load_workbook(path)[groups["sheets"][sheet_key][language]]
+    header = [c.value for c in ws[1]]
+    j = header.index(groups["columns"][key][language]) + 1
+    return {
+        str(ws.cell(row=i, column=1).value): ws.cell(row=i, column=j).value
+        for i in range(2, ws.max_row + 1)
+    }
+
+
+@pytest.fixture(scope="module")
+def rounds(reports, tmp_path_factory):
+    """Three review rounds through the workbooks, as a network works: analyse, review the
+    workbook, apply it, analyse with --review, review the new workbook, and again."""
+    from socanalysis.export.review import ReportCorrection, apply_review, load_review
+
+    base = tmp_path_factory.mktemp("rounds")
+    first = _analyze(reports)
+    f1 = base / "r1"
+    first.save(f1, charts=False)
+    _set_cells(
+        f1 / "summary.xlsx",
+        "themes",
+        [
+            (0, "review_rename", NEW_NAME),
+            (0, "review_accept", "kyllä"),
+            (2, "review_merge", 1),
+            (3, "review_accept", "ei"),
+            (3, "review_comment", "liian yleinen"),
+        ],
+    )
+    _set_cells(
+        f1 / "summary.xlsx",
+        "reports",
+        [(RELABELLED, "review_shl", "3"), (UNLABELLED, "review_shl", "10")],
+    )
+    apply_review(f1 / "summary.xlsx")
+    # a correction of a report that the next rounds' data do not hold
+    decisions = load_review(f1)
+    decisions.reports["elsewhere"] = ReportCorrection("elsewhere", shl=["5"])
+    decisions.save(f1 / "review.json")
+    second = _analyze(reports, review=str(f1))
+    f2 = base / "r2"
+    second.save(f2, charts=False)
+    workbook_2 = {
+        "rename": _cells(f2 / "summary.xlsx", "themes", "review_rename"),
+        "accept": _cells(f2 / "summary.xlsx", "themes", "review_accept"),
+        "comment": _cells(f2 / "summary.xlsx", "themes", "review_comment"),
+        "shl": _cells(f2 / "summary.xlsx", "reports", "review_shl"),
+    }
+    # round 2: the network keeps what it sees and adds one correction
+    added = next(
+        rid
+        for rid in second.reports.loc[second.reports["status"] == "ok", "report_id"]
+        if rid not in (RELABELLED, UNLABELLED)
+    )
+    _set_cells(f2 / "summary.xlsx", "reports", [(added, "review_shl", "2")])
+    apply_review(f2 / "summary.xlsx")
+    third = _analyze(reports, review=str(f2))
+    f3 = base / "r3"
+    third.save(f3, charts=False)
+    apply_review(f3 / "summary.xlsx")  # round 3, nothing changed
+    fourth = _analyze(reports, review=str(f3))
+    return {
+        "first": first,
+        "second": second,
+        "third": third,
+        "fourth": fourth,
+        "folders": (f1, f2, f3),
+        "workbook_2": workbook_2,
+        "added": added,
+    }
+
+
+def _together(result, first, themes):
+    """The ids of the themes of ``result`` holding the reports of ``first``'s ``themes``."""
+    held = set(first.reports.loc[first.reports["theme_id"].isin(themes), "report_id"])
+    where = result.reports.set_index("report_id")["theme_id"]
+    return set(where[sorted(held)])
+
+
+def test_the_next_workbook_shows_the_decisions_it_carries(rounds):
+    second, shown = rounds["second"], rounds["workbook_2"]
+    renamed = second.themes.loc[second.themes["label_fi"] == NEW_NAME, "theme_id"]
+    (theme,) = [str(int(t)) for t in renamed]
+    assert shown["rename"][theme] == NEW_NAME and shown["accept"][theme] == "kyllä"
+    rejected = str(second.run_info["review"]["themes"]["rejected_themes"][0])
+    assert shown["accept"][rejected] == "ei" and shown["comment"][rejected] == "liian yleinen"
+    assert shown["shl"][RELABELLED] == "3" and shown["shl"][UNLABELLED] == "10"
+    f2 = rounds["folders"][1]
+    carried = json.loads((f2 / "review_carried.json").read_text("utf-8"))
+    assert carried["run_id"] == json.loads((f2 / "run.json").read_text("utf-8"))["run_id"]
+    assert "elsewhere" in carried["reports"]
+    (merged,) = [d for d in carried["themes"].values() if d["parts"]]
+    assert len(merged["parts"]) == 2 and all(p["reports"] for p in merged["parts"])
+
+
+@pytest.mark.parametrize("name", ["second", "third", "fourth"])
+def test_every_decision_survives_every_round(rounds, name):
+    first, result = rounds["first"], rounds[name]
+    record = result.run_info["review"]
+    assert NEW_NAME in set(result.themes["label_fi"])
+    # the themes the network merged in round 1 stay one theme, round after round
+    (merged,) = _together(result, first, [1, 2])
+    assert merged >= 0
+    assert len(record["themes"]["rejected_themes"]) == 1
+    assert len(record["themes"]["accepted_themes"]) == 1
+    assert record["themes"]["unmatched"] == []
+    learned = dict(
+        zip(
+            result.category_models["shl"].train_ids_,
+            result.category_models["shl"].train_labels_,
+            strict=True,
+        )
+    )
+    assert learned[RELABELLED] == ["3"] and learned[UNLABELLED] == ["10"]
+    if name != "second":  # the correction added in round 2
+        assert learned[rounds["added"]] == ["2"]
+        assert record["categories"]["shl"]["corrected_labels_used"] == 3
+
+
+def test_round_three_review_file_keeps_what_no_workbook_shows(rounds):
+    from socanalysis.export.review import load_review
+
+    f3 = rounds["folders"][2]
+    decisions = load_review(f3)
+    assert decisions.reports["elsewhere"].shl == ["5"]
+    assert any(d.parts for d in decisions.themes.values())
+
+
+def test_a_review_file_mailed_back_alone_still_merges(reports, rounds, tmp_path):
+    """D3: review.json away from the reviewed run's themes.csv keeps the merge target's words."""
+    from socanalysis.export.review import apply_review
+
+    f1 = rounds["folders"][0]
+    apply_review(f1 / "summary.xlsx", tmp_path / "mail", keep_earlier=False)
+    data = json.loads((tmp_path / "mail" / "review.json").read_text("utf-8"))
+    assert data["themes"]["1"]["keywords_fi"]  # the merge target, undecided itself
+    result = _analyze(reports, review=str(tmp_path / "mail"))
+    record = result.run_info["review"]["themes"]
+    assert record["unmatched"] == []
+    assert [m["applied"] for m in record["merges"]] == [True]
+    assert len(_together(result, rounds["first"], [1, 2])) == 1
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_analyze_with_review_says_what_it_applied(rounds, tmp_path):
+    """D5: one console line on the review."""
+    f2 = rounds["folders"][1]
+    raw = pd.read_csv(SAMPLE, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    raw.head(60).to_csv(tmp_path / "new_export.csv", sep=";", index=False)
+    (tmp_path / "fast.toml").write_text('embedder = "tfidf-lsa"\n', "utf-8")
+    done = CliRunner().invoke(
+        main,
+        [
+            "analyze", str(tmp_path / "new_export.csv"), "--config", str(tmp_path / "fast.toml"),
+            "--review", str(f2), "--out", str(tmp_path / "out"),
+        ],
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    assert "review: 1 merge applied; 1 rename applied; 3 corrected §11 labels used" in done.output

@@ -969,3 +969,50 @@ def test_train_categories_does_not_replace_another_models_folder(tmp_path):
     (results / "reports.csv").write_text("report_id\n", encoding="utf-8")
     refused = CliRunner().invoke(train_categories, [*args[:-1], str(results)])
     assert refused.exit_code == 2 and "holds other files and no model" in refused.output
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_train_categories_reads_socanalysis_own_reviewed_workbook(tmp_path, language):
+    """The reviewed summary.xlsx is a training file: its masked text, the language written in
+    words of any output language, and the reviewers' corrections over the reporters' choices."""
+    import openpyxl
+    from export_data import SECTOR_LABELS, SHL_LABELS, make_result
+
+    from socanalysis.cli_categories import _load_labelled
+    from socanalysis.export.labels import ui_groups
+    from socanalysis.export.workbook import write_workbook
+
+    path = write_workbook(
+        make_result(30, seed=3), tmp_path / "summary.xlsx", language,
+        shl_labels=SHL_LABELS, sector_labels=SECTOR_LABELS,
+    )  # fmt: skip
+    columns = ui_groups()["columns"]
+    sheet = ui_groups()["sheets"]["reports"][language]
+    book = openpyxl.load_workbook(path)
+    ws = book[sheet]
+    header = [c.value for c in ws[1]]
+    corrected = header.index(columns["review_shl"][language]) + 1
+    ids = header.index(columns["report_id"][language]) + 1
+    ws.cell(row=2, column=corrected).value = "10"
+    first_id = str(ws.cell(row=2, column=ids).value)
+    book.save(path)
+    found_ids, texts, langs, labels, _ = _load_labelled(path, "shl11", None, None, None, None)
+    by_id = dict(zip(found_ids, labels, strict=True))
+    assert by_id[first_id] == ["10"]  # the correction wins over the reporter's choice
+    assert len(found_ids) > 1  # the reporters' choices of the other reports are used too
+    assert set(langs) <= {"fi", "sv", "mixed", "other", "unknown", None}
+    assert all("[" in t or t for t in texts)
+
+
+def test_a_language_that_is_not_one_names_file_column_and_row(tmp_path):
+    from socanalysis.cli_categories import _load_labelled
+
+    path = tmp_path / "labelled.csv"
+    path.write_text(
+        "teksti;shl;kieli\nVuokrarästit kasvavat.;2;suomi\nKela ei maksa tukea.;3;saksa\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as info:
+        _load_labelled(path, "shl11", None, "shl", None, None)
+    text = str(info.value)
+    assert "labelled.csv: column 'kieli', row 3: 'saksa' is not a language" in text

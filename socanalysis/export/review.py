@@ -16,7 +16,8 @@ from __future__ import annotations
 import difflib
 import json
 import os
-from dataclasses import asdict, dataclass, field
+import re
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,6 +48,11 @@ class ThemeDecision:
     label_sv: str = ""
     keywords_fi: str = ""
     keywords_sv: str = ""
+    #: The themes an earlier round merged into this one, as they were before the merge (labels,
+    #: keywords, report ids), so that the next run can merge them again: a later fit splits
+    #: them anew. Written by the run that applied the merge (review_carried.json), never by
+    #: reviewers.
+    parts: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -86,6 +92,17 @@ class ReviewDecisions:
     weak_signals: dict[str, WeakSignalDecision] = field(default_factory=dict)
     reports: dict[str, ReportCorrection] = field(default_factory=dict)
     source: str = ""
+    #: Fingerprint of the run whose theme ids the decisions use (:func:`run_fingerprint`);
+    #: empty for a review of a workbook written before runs had one.
+    run_id: str = ""
+    #: Report ids the reviewed workbook's Reports sheet holds (None when not read from a
+    #: workbook): a report listed here without a correction has had its correction cleared.
+    sheet_reports: frozenset[str] | None = field(default=None, compare=False, repr=False)
+    #: Things the reader of the workbook should know (a rename on a row merged away, a number
+    #: read as §11 points); not saved.
+    notes: list[str] = field(default_factory=list, compare=False, repr=False)
+    #: The workbook was written by a run that carried decisions of an earlier review.
+    carried: bool = field(default=False, compare=False, repr=False)
 
     @property
     def renames(self) -> dict[int, str]:
@@ -134,15 +151,18 @@ class ReviewDecisions:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain, JSON-ready form (only decided items are kept)."""
+        """Plain, JSON-ready form: decided items, and every merge target with its labels and
+        keywords (a later run on other data matches the target by them)."""
+        targets = set(self.merge_targets().values())
         return {
             "format": REVIEW_FORMAT,
             "version": REVIEW_VERSION,
             "source": self.source,
+            "run_id": self.run_id,
             "themes": {
                 str(k): _drop_id(asdict(d), "theme_id")
                 for k, d in sorted(self.themes.items())
-                if _decided(d)
+                if _decided(d) or k in targets
             },
             "weak_signals": {
                 k: _drop_id(asdict(d), "weak_signal_id")
@@ -195,6 +215,7 @@ class ReviewDecisions:
                     for k, v in data.get("reports", {}).items()
                 },
                 source=str(data.get("source", "")),
+                run_id=str(data.get("run_id") or ""),
             )
         except (TypeError, ValueError, AttributeError) as exc:
             raise InputError(f"{source}: the review file is damaged ({exc}).") from None
@@ -223,6 +244,16 @@ class ReviewDecisions:
                         f"{_KIND_WORDS[name]}; correct it or write the file again with "
                         "`socanalysis review apply`."
                     )
+        for key, decision in self.themes.items():
+            parts = decision.parts
+            if not isinstance(parts, list) or not all(
+                isinstance(p, dict) and isinstance(p.get("reports", []), list) for p in parts
+            ):
+                raise InputError(
+                    f"{source}: theme {key}: parts must be a list of objects with labels, "
+                    "keywords and a list of report ids; write the file again with "
+                    "`socanalysis review apply`."
+                )
         for key, report in self.reports.items():
             for name in ("shl", "sectors"):
                 value = getattr(report, name)
@@ -245,14 +276,38 @@ class ReviewDecisions:
         return target
 
     def updated_with(self, newer: ReviewDecisions) -> ReviewDecisions:
-        """Combine with a newer review: report corrections accumulate (newer wins per report);
-        theme and weak-signal decisions are the newer ones, since their ids belong to the run
-        that the newer workbook came from."""
+        """Combine with a newer review.
+
+        Report corrections accumulate, the newer review winning per report; a report that the
+        newer workbook shows (``newer.sheet_reports``) with empty review cells loses its
+        earlier correction, since the reviewer cleared it. Theme and weak-signal decisions are
+        the newer ones, since their ids belong to the run that the newer workbook came from;
+        when both reviews are of that same run, the merges of earlier rounds that this run
+        carried (``parts``, which no workbook shows) are kept.
+        """
+        shown = newer.sheet_reports or frozenset()
+        earlier = {k: r for k, r in self.reports.items() if k not in shown}
+        cleared = sorted(k for k in self.reports if k in shown and k not in newer.reports)
+        themes = {k: replace(d) for k, d in newer.themes.items()}
+        if newer.run_id and newer.run_id == self.run_id:
+            for key, decision in themes.items():
+                if not decision.parts and key in self.themes:
+                    decision.parts = list(self.themes[key].parts)
+        notes = list(newer.notes)
+        if cleared:
+            notes.append(
+                f"{len(cleared)} earlier correction(s) removed: the workbook shows their "
+                f"report(s) with empty review cells ({', '.join(cleared[:5])}"
+                f"{', ...' if len(cleared) > 5 else ''})"
+            )
         return ReviewDecisions(
-            themes=dict(newer.themes),
+            themes=themes,
             weak_signals=dict(newer.weak_signals),
-            reports={**self.reports, **newer.reports},
+            reports={**earlier, **newer.reports},
             source=newer.source,
+            run_id=newer.run_id,
+            sheet_reports=newer.sheet_reports,
+            notes=notes,
         )
 
 
@@ -275,7 +330,13 @@ _KIND_WORDS = {
 
 
 def _decided(d: ThemeDecision) -> bool:
-    return d.accept is not None or bool(d.rename_to) or d.merge_into is not None or bool(d.comment)
+    return (
+        d.accept is not None
+        or bool(d.rename_to)
+        or d.merge_into is not None
+        or bool(d.comment)
+        or bool(d.parts)
+    )
 
 
 def _drop_id(data: dict[str, Any], key: str) -> dict[str, Any]:
@@ -293,6 +354,10 @@ class _Problems:
     def __init__(self, source: str) -> None:
         self.source = source
         self.items: list[str] = []
+        self.notes: list[str] = []
+
+    def note(self, sheet: str, row: int, header: str, value: Any, text: str) -> None:
+        self.notes.append(f"sheet '{sheet}', row {row}, column '{header}': {value!r} {text}")
 
     def add(self, sheet: str, row: int, header: str, value: Any, problem: str) -> None:
         self.items.append(f"sheet '{sheet}', row {row}, column '{header}': {value!r} {problem}")
@@ -327,8 +392,19 @@ def _find_sheet(book: Any, key: str) -> Any | None:
     return None
 
 
-def _header_map(header_row: tuple[Any, ...], wanted: tuple[str, ...]) -> dict[str, int]:
-    """field key -> 0-based column for the headers found, in any output language."""
+def _header_map(
+    header_row: tuple[Any, ...],
+    wanted: tuple[str, ...],
+    problems: _Problems | None = None,
+    sheet: str = "",
+) -> dict[str, int]:
+    """field key -> 0-based column for the headers found, in any output language.
+
+    A header found twice (a second reviewer's comment column added at the end) is reported to
+    ``problems``: only one of the two columns would be read, and the other's entries lost.
+    """
+    from openpyxl.utils import get_column_letter
+
     by_text = {}
     for key in wanted:
         for text in _any_language("columns", key):
@@ -338,6 +414,17 @@ def _header_map(header_row: tuple[Any, ...], wanted: tuple[str, ...]) -> dict[st
         key = by_text.get(str(cell).strip().casefold()) if cell is not None else None
         if key and key not in found:
             found[key] = j
+        elif key and problems is not None:
+            first = found[key]
+            problems.add(
+                sheet,
+                1,
+                str(cell),
+                str(cell),
+                f"appears twice (columns {get_column_letter(first + 1)} and "
+                f"{get_column_letter(j + 1)}); put the entries into one column and delete the "
+                "other",
+            )
     return found
 
 
@@ -350,6 +437,10 @@ def _text(value: Any) -> str:
 
 
 def _rows(ws: Any) -> list[tuple[Any, ...]]:
+    if hasattr(ws, "reset_dimensions"):
+        # read-only sheets trust the stored <dimension>, which some tools leave stale: rows
+        # (and columns) beyond it would be skipped without a word
+        ws.reset_dimensions()
     return [tuple(r) for r in ws.iter_rows(values_only=True)]
 
 
@@ -408,6 +499,7 @@ def read_review(
         raise InputError(f"{path}: cannot be read as an Excel workbook ({exc}).") from None
     try:
         problems = _Problems(str(path))
+        properties = _custom_properties(book)
         lists = _read_lists(book)
         themes_ws = _find_sheet(book, "themes")
         reports_ws = _find_sheet(book, "reports")
@@ -421,11 +513,35 @@ def read_review(
         weak_ws = _find_sheet(book, "weak_signals")
         weak = _read_weak(weak_ws, problems) if weak_ws is not None else {}
         sectors = _sector_lookup(book, sector_keys, lists)
-        reports = _read_reports(reports_ws, sectors, problems)
+        reports, shown = _read_reports(reports_ws, sectors, problems)
     finally:
         book.close()
     problems.raise_if_any()
-    return ReviewDecisions(themes=themes, weak_signals=weak, reports=reports, source=path.name)
+    return ReviewDecisions(
+        themes=themes,
+        weak_signals=weak,
+        reports=reports,
+        source=path.name,
+        run_id=properties.get(RUN_PROPERTY, ""),
+        sheet_reports=frozenset(shown),
+        notes=problems.notes,
+        carried=properties.get(CARRIED_PROPERTY, "") == "yes",
+    )
+
+
+#: Custom document property of summary.xlsx holding the run's fingerprint.
+RUN_PROPERTY = "socanalysis_run_id"
+#: Custom document property saying that the run carried decisions of an earlier review.
+CARRIED_PROPERTY = "socanalysis_review_carried"
+#: Decisions a run with ``--review`` carried over, keyed by its own theme ids.
+CARRIED_FILE = "review_carried.json"
+
+
+def _custom_properties(book: Any) -> dict[str, str]:
+    try:
+        return {p.name: str(p.value) for p in book.custom_doc_props.props}
+    except AttributeError:  # an openpyxl without custom properties, or none in the file
+        return {}
 
 
 def _workbook_path(summary_xlsx: str | os.PathLike[str]) -> Path:
@@ -448,10 +564,12 @@ _KEEP_REVIEW_COLUMNS = (
 )
 
 
-def _required(ws: Any, header: dict[str, int], key: str, path_hint: str) -> int:
+def _required(ws: Any, header: dict[str, int], key: str, path_hint: str, source: str) -> int:
     if key not in header:
         names = " / ".join(sorted(ui_groups()["columns"][key].values()))
-        raise InputError(f"sheet '{ws.title}': the column {names} is missing; {path_hint}")
+        raise InputError(
+            f"{source}: sheet '{ws.title}': the column {names} is missing; {path_hint}"
+        )
     return header[key]
 
 
@@ -488,10 +606,11 @@ def _read_themes(ws: Any, problems: _Problems) -> dict[int, ThemeDecision]:
         "review_merge",
         "review_comment",
     )
-    header = _header_map(rows[0] if rows else (), keys)
-    _required(ws, header, "theme_id", "the Themes sheet must keep its theme id column.")
+    header = _header_map(rows[0] if rows else (), keys, problems, ws.title)
+    where = problems.source
+    _required(ws, header, "theme_id", "the Themes sheet must keep its theme id column.", where)
     for key in ("review_accept", "review_rename", "review_merge", "review_comment"):
-        _required(ws, header, key, _KEEP_REVIEW_COLUMNS)
+        _required(ws, header, key, _KEEP_REVIEW_COLUMNS, where)
     titles = {k: str(rows[0][j]) for k, j in header.items()}
     raw: list[tuple[int, int, tuple[Any, ...]]] = []
     for i, row in enumerate(rows[1:], start=2):
@@ -556,6 +675,15 @@ def _read_themes(ws: Any, problems: _Problems) -> dict[int, ThemeDecision]:
                 )
             else:
                 decision.merge_into = target
+        if decision.merge_into is not None and decision.rename_to:
+            problems.note(
+                ws.title,
+                i,
+                titles.get("review_rename", "rename"),
+                decision.rename_to,
+                f"is not used: the theme is merged into theme {decision.merge_into}, whose "
+                "name the merged theme keeps; rename that theme instead",
+            )
         if theme_id < 0 and decision.rename_to:
             problems.add(
                 ws.title,
@@ -570,13 +698,18 @@ def _read_themes(ws: Any, problems: _Problems) -> dict[int, ThemeDecision]:
     return decisions
 
 
+_THEME_REF = re.compile(r"#?\s*(\d+)(?:\.0+)?\s*(?::.*)?", re.DOTALL)
+
+
 def _theme_ref(value: Any) -> int | None:
-    text = _text(value).lstrip("#").strip()
-    head = text.split()[0].rstrip(":.") if text else ""
-    try:
-        return int(float(head))
-    except ValueError:
+    """The theme id of a "merge into" cell: ``5``, ``#5`` or ``5: label``; anything else
+    (``5 6``, ``5.5``, ``12 ja 13``) is None, so that a typo is reported, not truncated."""
+    if isinstance(value, bool):
         return None
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    match = _THEME_REF.fullmatch(_text(value))
+    return int(match.group(1)) if match else None
 
 
 def _check_merge_cycles(
@@ -607,16 +740,27 @@ def _check_merge_cycles(
 def _read_weak(ws: Any, problems: _Problems) -> dict[str, WeakSignalDecision]:
     rows = _rows(ws)
     keys = ("weak_signal_id", "label_fi", "label_sv", "review_accept", "review_comment")
-    header = _header_map(rows[0] if rows else (), keys)
+    header = _header_map(rows[0] if rows else (), keys, problems, ws.title)
     if "weak_signal_id" not in header:
         return {}
     for key in ("review_accept", "review_comment"):
-        _required(ws, header, key, _KEEP_REVIEW_COLUMNS)
+        _required(ws, header, key, _KEEP_REVIEW_COLUMNS, problems.source)
     titles = {k: str(rows[0][j]) for k, j in header.items()}
     out = {}
     for i, row in enumerate(rows[1:], start=2):
         signal_id = _text(_cell(row, header, "weak_signal_id"))
         if not signal_id:
+            if _text(_cell(row, header, "review_accept")) or _text(
+                _cell(row, header, "review_comment")
+            ):
+                problems.add(
+                    ws.title,
+                    i,
+                    titles["weak_signal_id"],
+                    "",
+                    "is empty but the row has review entries; keep the weak-signal id of each "
+                    "reviewed row",
+                )
             continue
         accept = None
         if "review_accept" in header:
@@ -638,7 +782,12 @@ def _read_weak(ws: Any, problems: _Problems) -> dict[str, WeakSignalDecision]:
 def _sector_lookup(
     book: Any, sector_keys: list[str] | None, lists: dict[str, list[str]]
 ) -> dict[str, str]:
-    """Accepted spellings (key or label, case-folded) -> sector key."""
+    """Accepted spellings (key or label, case-folded) -> sector key.
+
+    Keys, the labels the workbook's Sectors sheet shows, and the Finnish and Swedish labels and
+    aliases of the sector taxonomy: in a bilingual network the reporters write "FPA" and
+    "Boende" in a Finnish workbook, and the reviewers do the same.
+    """
     keys = list(sector_keys) if sector_keys is not None else lists.get("sector_keys", [])
     lookup = {k.casefold(): k for k in keys}
     ws = _find_sheet(book, "sectors")
@@ -650,7 +799,30 @@ def _sector_lookup(
                 key, label = _text(_cell(row, header, "key")), _text(_cell(row, header, "label"))
                 if key in keys and label:
                     lookup.setdefault(label.casefold(), key)
+    for spelling, key in _taxonomy_names(keys).items():
+        lookup.setdefault(spelling, key)
     return lookup
+
+
+def _taxonomy_names(keys: list[str]) -> dict[str, str]:
+    """Labels (every language) and aliases of the default sector taxonomy's categories whose
+    keys the workbook lists, case-folded -> key."""
+    from socanalysis.classify.taxonomy import load_taxonomy
+    from socanalysis.errors import ConfigError
+
+    try:
+        taxonomy = load_taxonomy("sectors")
+    except ConfigError:  # the shipped file is the package's; without it keys and labels do
+        return {}
+    out: dict[str, str] = {}
+    for key in keys:
+        if key not in taxonomy.keys:
+            continue
+        category = taxonomy.category(key)
+        for name in (*category.label.values(), *category.aliases):
+            if name and not str(name).isdigit():
+                out.setdefault(str(name).strip().casefold(), key)
+    return out
 
 
 def _split(value: Any) -> list[str]:
@@ -660,25 +832,86 @@ def _split(value: Any) -> list[str]:
     return [p.strip() for p in text.split(";") if p.strip()]
 
 
+def _sector_parts(value: Any, sectors: dict[str, str]) -> list[tuple[str, str | None]]:
+    """(part as typed, key or None) of a sectors cell.
+
+    Cells are split on ``;`` and new lines; a part is then matched whole first, and only
+    otherwise split on commas and slashes, taking the longest run of pieces that names a
+    sector: the Sectors sheet's own labels hold commas ("poliisi, ulosotto, oikeusapu,
+    rikosseuraamukset"), and ``kela, asuminen`` is two sectors.
+    """
+    out: list[tuple[str, str | None]] = []
+    text = _text(value).replace("\n", ";")
+    for piece in (p.strip() for p in text.split(";")):
+        if not piece:
+            continue
+        words = [w.strip() for w in piece.replace("/", ",").split(",")]
+        i = 0
+        while i < len(words):
+            for j in range(len(words), i, -1):
+                candidate = ", ".join(w for w in words[i:j] if w)
+                key = sectors.get(candidate.casefold())
+                if key is not None:
+                    out.append((candidate, key))
+                    i = j
+                    break
+            else:
+                if words[i]:
+                    out.append((words[i], None))
+                i += 1
+    return out
+
+
+def _points_cell(value: Any, where: tuple[str, int, str], problems: _Problems) -> tuple[Any, bool]:
+    """A §11 cell that a spreadsheet turned into a number or a date, as the points typed.
+
+    A Finnish- or Swedish-locale spreadsheet stores the documented "3,8" as the number 3.8,
+    and "3.8" as the date 3 August, in a cell not formatted as text (workbooks before
+    2026-11-25). Both are read back as the points 3;8, with a note, rather than refused as
+    values nobody typed.
+    """
+    import datetime as dt
+
+    if isinstance(value, dt.datetime):
+        points = f"{value.day};{value.month}"
+    elif isinstance(value, float) and not value.is_integer():
+        points = ";".join(repr(value).split("."))
+    else:
+        return value, False
+    problems.note(
+        *where,
+        value if not isinstance(value, dt.datetime) else value.date().isoformat(),
+        f"was stored by the spreadsheet as a number or date; read as the points {points} "
+        "(check it)",
+    )
+    return points, True
+
+
 def _read_reports(
     ws: Any, sectors: dict[str, str], problems: _Problems
-) -> dict[str, ReportCorrection]:
+) -> tuple[dict[str, ReportCorrection], set[str]]:
+    """Corrections by report id, and the ids of every report the sheet shows."""
     rows = _rows(ws)
     keys = ("report_id", "review_shl", "review_sectors", "review_comment")
-    header = _header_map(rows[0] if rows else (), keys)
-    _required(ws, header, "report_id", "the Reports sheet must keep its report id column.")
+    header = _header_map(rows[0] if rows else (), keys, problems, ws.title)
+    where = problems.source
+    _required(ws, header, "report_id", "the Reports sheet must keep its report id column.", where)
     for key in ("review_shl", "review_sectors", "review_comment"):
-        _required(ws, header, key, _KEEP_REVIEW_COLUMNS)
+        _required(ws, header, key, _KEEP_REVIEW_COLUMNS, where)
     titles = {k: str(rows[0][j]) for k, j in header.items()}
     out: dict[str, ReportCorrection] = {}
+    shown: set[str] = set()
     valid_sectors = sorted(set(sectors.values()))
     for i, row in enumerate(rows[1:], start=2):
+        report_id = _text(_cell(row, header, "report_id"))
+        if report_id:
+            shown.add(report_id)
         shl_cell = _cell(row, header, "review_shl")
         sector_cell = _cell(row, header, "review_sectors")
         comment = _masked(_text(_cell(row, header, "review_comment"))) or None
         if not (_text(shl_cell) or _text(sector_cell) or comment):
             continue
-        report_id = _text(_cell(row, header, "report_id"))
+        shl_cell, _ = _points_cell(shl_cell, (ws.title, i, titles["review_shl"]), problems)
         if not report_id:
             problems.add(
                 ws.title,
@@ -704,18 +937,17 @@ def _read_reports(
             elif point not in points:
                 points.append(point)
         chosen = []
-        for part in _split(sector_cell):
-            key = sectors.get(part.casefold())
+        for part, key in _sector_parts(sector_cell, sectors):
             if key is None:
                 close = difflib.get_close_matches(part.casefold(), list(sectors), n=1, cutoff=0.6)
-                hint = f"; did you mean {sectors[close[0]]!r}?" if close else ""
+                hint = f"; did you mean {sectors[close[0]]!r}?" if close else "."
                 listed = ", ".join(valid_sectors) if valid_sectors else "(none listed)"
                 problems.add(
                     ws.title,
                     i,
                     titles["review_sectors"],
                     part,
-                    f"is not a sector key{hint}. Valid keys: {listed}",
+                    f"is not a sector key or label{hint} Valid keys: {listed}",
                 )
             elif key not in chosen:
                 chosen.append(key)
@@ -723,7 +955,7 @@ def _read_reports(
             problems.add(ws.title, i, titles["report_id"], report_id, "appears twice")
             continue
         out[report_id] = ReportCorrection(report_id, shl=points, sectors=chosen, comment=comment)
-    return out
+    return out, shown
 
 
 # ---------------------------------------------------------------------------------------------
@@ -748,18 +980,128 @@ def apply_review(
     sector_keys : list of str, optional
         Valid sector keys (default: those listed in the workbook).
     keep_earlier : bool
-        Combine with an existing ``review.json`` there (report corrections accumulate).
+        Combine with an existing ``review.json`` there, or else with the decisions the run
+        carried from an earlier review (``review_carried.json``): report corrections
+        accumulate, and merges of earlier rounds are kept.
 
     Returns
     -------
     (path, decisions)
+
+    Raises
+    ------
+    InputError
+        Besides the reading errors of :func:`read_review`: ``out_dir`` holds the results of
+        another run than the workbook's (its theme ids would point at other themes).
     """
     decisions = read_review(summary_xlsx, sector_keys=sector_keys)
-    folder = Path(out_dir) if out_dir is not None else _workbook_path(summary_xlsx).parent
+    workbook = _workbook_path(summary_xlsx)
+    folder = Path(out_dir) if out_dir is not None else workbook.parent
+    check_same_run(workbook, decisions, folder)
     target = folder / REVIEW_FILE
+    carried_file = folder / CARRIED_FILE
+    base = None
     if keep_earlier and target.is_file():
-        decisions = load_review(target).updated_with(decisions)
+        base = load_review(target)
+    elif keep_earlier and carried_file.is_file() and decisions.run_id:
+        carried = load_review(carried_file)
+        if carried.run_id == decisions.run_id:
+            base = carried
+    if base is not None:
+        decisions = base.updated_with(decisions)
+    elif keep_earlier and decisions.carried:
+        decisions.notes.append(
+            f"the run of this workbook carried decisions of an earlier review ({CARRIED_FILE} "
+            f"in its results folder), which are not in {folder}: corrections of reports this "
+            "workbook does not show and merges of earlier rounds are kept only when the review "
+            "is applied in the results folder of the workbook's run"
+        )
     return decisions.save(target), decisions
+
+
+def run_fingerprint(folder: str | os.PathLike[str]) -> str | None:
+    """The fingerprint of the run whose results lie in ``folder``; None without them.
+
+    A hash of what review decisions refer to: each report's theme (``reports.csv``) and each
+    theme's labels and keywords (``themes.csv``). The same run gives the same fingerprint; a
+    run on other reports, or with other themes, another. :meth:`AnalysisResult.save` writes it
+    to run.json (``run_id``) and summary.xlsx, ``review apply`` to review.json.
+
+    Returns
+    -------
+    str or None
+        16 hexadecimal digits, or None when ``reports.csv`` or ``themes.csv`` is missing or
+        unreadable.
+    """
+    import hashlib
+
+    import pandas as pd
+
+    where = Path(folder)
+    digest = hashlib.sha256()
+    wanted = {
+        "reports.csv": ("report_id", "theme_id"),
+        "themes.csv": ("theme_id", "label_fi", "label_sv", "keywords_fi", "keywords_sv"),
+    }
+    for name, columns in wanted.items():
+        path = where / name
+        if not path.is_file():
+            return None
+        try:
+            table = pd.read_csv(
+                path, dtype=str, keep_default_na=False, usecols=columns.__contains__
+            )
+        except (OSError, ValueError, UnicodeDecodeError):
+            return None
+        if not set(columns) <= set(table.columns):
+            return None
+        digest.update(name.encode())
+        for row in table[list(columns)].itertuples(index=False):
+            digest.update(("\t".join(row) + "\n").encode("utf-8"))
+    return digest.hexdigest()[:16]
+
+
+def check_same_run(
+    workbook: str | os.PathLike[str], decisions: ReviewDecisions, folder: str | os.PathLike[str]
+) -> None:
+    """Refuse to record a review beside the results of another run.
+
+    The decisions' theme ids belong to the workbook's run; beside another run's results a
+    later ``--review`` would match them to that run's themes (``reports.csv`` says which
+    reports each theme held). Workbooks with a run fingerprint are compared by it; older ones
+    by their Themes sheet against ``themes.csv``.
+    """
+    here = run_fingerprint(folder)
+    if here is None:
+        return
+    if decisions.run_id:
+        differs = decisions.run_id != here
+        what = f"run {decisions.run_id}, but {folder} holds the results of run {here}"
+    else:
+        differs = _themes_differ(decisions, Path(folder) / "themes.csv")
+        what = f"another run than the one whose themes.csv is in {folder}"
+    if differs:
+        raise InputError(
+            f"{workbook} is the review of {what}: its theme ids would point at other themes. "
+            "Apply it in the results folder of the run it came from, or into a folder of its "
+            "own (--out review_folder/)."
+        )
+
+
+def _themes_differ(decisions: ReviewDecisions, themes_csv: Path) -> bool:
+    import pandas as pd
+
+    table = pd.read_csv(themes_csv, dtype=str, keep_default_na=False)
+    if not {"theme_id", "label_fi"} <= set(table.columns):
+        return False
+    labels = {}
+    for row in table.to_dict("records"):
+        try:
+            labels[int(float(row.get("theme_id", "")))] = " ".join(str(row["label_fi"]).split())
+        except ValueError:
+            continue
+    shown = {k: " ".join(d.label_fi.split()) for k, d in decisions.themes.items() if k >= 0}
+    return {k: v for k, v in labels.items() if k >= 0} != shown
 
 
 def load_review(path: str | os.PathLike[str]) -> ReviewDecisions:
@@ -800,6 +1142,7 @@ def describe(decisions: ReviewDecisions, language: str = "en") -> str:
 
 
 __all__ = [
+    "CARRIED_FILE",
     "REVIEW_FILE",
     "ReportCorrection",
     "ReviewDecisions",
@@ -809,4 +1152,5 @@ __all__ = [
     "describe",
     "load_review",
     "read_review",
+    "run_fingerprint",
 ]

@@ -124,15 +124,22 @@ def write_workbook(
         }
     )
     book.set_custom_property("socanalysis_output_language", language)
+    run_id = clean_cell(parts.run_info.get("run_id"))
+    if run_id:  # `review apply` checks it against the run in the folder it records into
+        book.set_custom_property("socanalysis_run_id", run_id)
+    carried = getattr(result_like, "review_carried", None)
+    if carried is not None:
+        book.set_custom_property("socanalysis_review_carried", "yes")
     formats = _formats(book, language)
     lists = _valid_lists(parts, ui, sectors)
     writer = _SheetWriter(book, formats, ui)
 
     writer.table(
-        ui("sheets", "themes"), *_themes_sheet(parts, ui, shl, sectors, excerpt_chars, n_examples)
+        ui("sheets", "themes"),
+        *_themes_sheet(parts, ui, shl, sectors, excerpt_chars, n_examples, carried),
     )
     writer.table(ui("sheets", "weak_signals"), *_weak_sheet(parts, ui.language))
-    writer.table(ui("sheets", "reports"), *_reports_sheet(parts, ui))
+    writer.table(ui("sheets", "reports"), *_reports_sheet(parts, ui, carried))
     writer.table(
         ui("sheets", "shl"), *_counts_sheet(summaries.shl_counts(parts.reports, shl), "point")
     )
@@ -237,7 +244,11 @@ def _formats(book: Any, language: str) -> dict[str, Any]:
         "date": book.add_format(
             {**base, "num_format": excel_date_format(language), "align": "left"}
         ),
-        "review": book.add_format({**base, "text_wrap": True, "bg_color": _REVIEW_COLOUR}),
+        # text cells: a Finnish-locale spreadsheet would store "3,8" as the number 3.8 and
+        # "3.8" as a date in a General cell
+        "review": book.add_format(
+            {**base, "text_wrap": True, "bg_color": _REVIEW_COLOUR, "num_format": "@"}
+        ),
     }
 
 
@@ -322,6 +333,7 @@ def _themes_sheet(
     sectors: Mapping[str, str],
     excerpt_chars: int,
     n_examples: int,
+    carried: Any = None,
 ) -> tuple[list[Column], list[list[Any]]]:
     columns = [
         Column("theme_id", "int"),
@@ -347,6 +359,7 @@ def _themes_sheet(
         Column("review_comment", "review"),
     ]
     trends = ui.group("trend")
+    decided = carried.themes if carried is not None else {}
     rows = []
     for theme in summaries.themes_in_order(parts.themes).to_dict("records"):
         theme_id = _int(theme.get("theme_id"))
@@ -375,13 +388,20 @@ def _themes_sheet(
                 _label_list(theme.get("top_sectors"), sectors),
                 "\n".join(f"• {text}" for _, text in excerpts),
                 "; ".join(summaries.split_keys(theme.get("example_report_ids"))),
-                None,
-                None,
-                None,
-                None,
+                *_carried_theme(decided.get(theme_id), ui),
             ]
         )
     return columns, rows
+
+
+def _carried_theme(decision: Any, ui: UiText) -> list[Any]:
+    """The review cells of a theme: the decisions this run carried from an earlier review
+    (accept, name, comment), so that reviewers see them and can change them; a merge applied
+    in this run is no cell (the themes are one), the run keeps it in review_carried.json."""
+    if decision is None:
+        return [None, None, None, None]
+    accept = {True: ui("values", "yes"), False: ui("values", "no")}.get(decision.accept)
+    return [accept, decision.rename_to or None, None, decision.comment or None]
 
 
 def _weak_sheet(parts: ResultParts, language: str) -> tuple[list[Column], list[list[Any]]]:
@@ -421,7 +441,9 @@ def _weak_sheet(parts: ResultParts, language: str) -> tuple[list[Column], list[l
     return columns, rows
 
 
-def _reports_sheet(parts: ResultParts, ui: UiText) -> tuple[list[Column], list[list[Any]]]:
+def _reports_sheet(
+    parts: ResultParts, ui: UiText, carried: Any = None
+) -> tuple[list[Column], list[list[Any]]]:
     reports = parts.reports
     present = set(reports.columns) - set(RAW_TEXT_COLUMNS)
     wanted = [
@@ -479,7 +501,19 @@ def _reports_sheet(parts: ResultParts, ui: UiText) -> tuple[list[Column], list[l
                 for t, v, ok in zip(reports["theme_id"], reports[key], analysed, strict=True)
             ]
         elif column.kind == "review":
-            data[key] = [None] * len(reports)
+            # corrections carried from an earlier review, shown by report id
+            corrections = carried.reports if carried is not None else {}
+            field_of = {"review_shl": "shl", "review_sectors": "sectors"}
+            cells = []
+            for rid in reports["report_id"].astype(str):
+                found = corrections.get(rid)
+                if found is None:
+                    cells.append(None)
+                elif key in field_of:
+                    cells.append(";".join(getattr(found, field_of[key])) or None)
+                else:
+                    cells.append(found.comment or None)
+            data[key] = cells
         elif column.kind == "int":
             data[key] = [_int(v) for v in reports[key].tolist()]
         else:
@@ -559,6 +593,8 @@ def _run_sheet(
 ) -> tuple[list[Column], list[list[Any]]]:
     info = parts.run_info
     rows: list[list[Any]] = [[ui("run", "version"), clean_cell(info.get("socanalysis_version"))]]
+    if info.get("run_id"):
+        rows.append([ui("run", "run_id"), clean_cell(info.get("run_id"))])
     rows.append([ui("run", "output_language"), language])
     counts = info.get("counts", {}) or {}
     if counts:
