@@ -315,7 +315,7 @@ def analyze(
     per_report = _per_report_engine(config, client)
     with clock("intake"):
         table = _intake(source, config)
-        _mask_fields(table)
+        _mask_fields(table, taxonomies)
     ledger_ids = table["report_id"].tolist()
     for column, empty in _EMPTY_ANALYSIS.items():
         table[column] = empty
@@ -528,21 +528,36 @@ def _stage_privacy(table: pd.DataFrame, rows: Any) -> None:
 MASKED_FIELDS = ("unit", "municipality", "shl_reported", "sectors_reported", "status_reason")
 
 
-def _mask_fields(table: pd.DataFrame) -> None:
+def _mask_fields(table: pd.DataFrame, taxonomies: dict[str, Any] | None = None) -> None:
     """Mask personal data in :data:`MASKED_FIELDS` of every row, before any stage uses them.
 
     A form's unit, municipality and category columns hold a few distinct values, each masked
     once. Masking only replaces what it finds (names, identity codes, phones, e-mail, ...), so
     "3, kysy Matilta" still reads as §11 point 3; two units that differ only by a person's name
-    become one, which is what masking means.
+    become one, which is what masking means. In the reporters' §11 and sector choices a word
+    that is part of a category's name stays ("Boende, Socialservice": the second item of a list
+    reads as a name), so that the choice is read as it was meant (``taxonomies``: the run's).
     """
-    from socanalysis.nlp.privacy import mask
+    from socanalysis.nlp.privacy import find_pii, mask
 
+    category_of = {"shl_reported": "shl", "sectors_reported": "sectors"}
     for column in MASKED_FIELDS:
         if column not in table:
             continue
+        taxonomy = (taxonomies or {}).get(category_of.get(column, ""))
         values = table[column].fillna("").astype(str)
-        masked = {v: mask(v).text for v in values.unique() if v.strip()}
+        masked = {}
+        for v in values.unique():
+            if not v.strip():
+                continue
+            spans = find_pii(v)
+            if taxonomy is not None:
+                spans = [
+                    s
+                    for s in spans
+                    if not (s.type == "name" and taxonomy.names_a_category(v[s.start : s.end], v))
+                ]
+            masked[v] = mask(v, spans=spans).text
         if any(m != v for v, m in masked.items()):
             table[column] = values.map(lambda v, m=masked: m.get(v, v))
 

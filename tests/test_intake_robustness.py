@@ -147,6 +147,48 @@ def test_free_text_fields_are_masked_before_analysis():
     assert table.loc[0, "shl_reported"].startswith("3, kysy lisää")
 
 
+def test_category_names_in_reporters_choices_are_read_not_masked_as_names():
+    from socanalysis.classify.taxonomy import load_taxonomy
+    from socanalysis.config import AnalysisConfig
+    from socanalysis.pipeline import _taxonomies
+
+    taxonomies = _taxonomies(AnalysisConfig())
+    table = pd.DataFrame(
+        {
+            "shl_reported": [
+                "Asuminen, Taloudellinen tuki",
+                "2, Anhöriga och närstående",
+                "3, kysy Matti Virtaselta",
+            ],
+            "sectors_reported": [
+                "Boende, Socialservice",
+                "Kela, Hälso- och sjukvård",
+                "Kela, soita Pekka Korhoselle",
+            ],
+        }
+    )
+    _mask_fields(table, taxonomies)
+    # a second capitalised item of a list is a category, and is read as one
+    assert table["shl_reported"].tolist()[:2] == [
+        "Asuminen, Taloudellinen tuki",
+        "2, Anhöriga och närstående",
+    ]
+    assert table["sectors_reported"].tolist()[:2] == [
+        "Boende, Socialservice",
+        "Kela, Hälso- och sjukvård",
+    ]
+    shl, sectors = load_taxonomy("shl11"), load_taxonomy("sectors")
+    assert shl.parse_reported(table.loc[0, "shl_reported"]) == ["2", "3"]
+    assert sectors.parse_reported(table.loc[0, "sectors_reported"]) == [
+        "housing",
+        "social_services",
+    ]
+    # a person named in the same column is still masked
+    shown = " ".join(table.astype(str).to_numpy().ravel())
+    for raw in ("Matti", "Virtaselta", "Pekka", "Korhoselle"):
+        assert raw not in shown
+
+
 def test_an_edited_report_table_is_checked_again():
     table = read_reports(pd.DataFrame({"teksti": [*TEXTS, "Vuokrat nousevat."]}))
     table.loc[0, "text"] = np.nan

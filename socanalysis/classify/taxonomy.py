@@ -181,6 +181,33 @@ class Taxonomy:
                     pairs.add((f, c.key))
         return sorted(pairs, key=lambda p: (-len(p[0]), p[0], p[1]))
 
+    def names_a_category(self, words: str, within: str) -> bool:
+        """Whether ``words`` (a span of ``within``, e.g. one that looks like a person's name)
+        are part of a category's key, label or alias written out in ``within``, or name a
+        category on their own ("Socialservice", "Taloudellinen" of "Taloudellinen tuki").
+
+        Reporters' choices are masked for personal data before they are read, and a second
+        capitalised item of a list reads as a name; this tells a category name from a person.
+
+        >>> sectors = load_taxonomy("sectors")
+        >>> sectors.names_a_category("Socialservice", "Boende, Socialservice")
+        True
+        >>> sectors.names_a_category("Matti", "Kela, soita Matti")
+        False
+        """
+        folded_words = re.findall(r"\w+", fold(words))
+        if not folded_words:
+            return False
+        text = _squash(fold(within))
+        patterns, single = self._reading_tables()
+        named: set[str] = set()
+        for pattern, phrase, _key in patterns:
+            if pattern.search(text):
+                named.update(re.findall(r"\w+", phrase))
+        if all(w in named for w in folded_words):
+            return True
+        return " ".join(folded_words) in single or bool(self.parse_reported(words))
+
     def parse_reported(self, value: Any) -> list[str]:
         """Read a reporter's free-form choice into category keys, in the order written.
 
