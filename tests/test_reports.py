@@ -28,9 +28,11 @@ def write_csv(
     encoding: str = "utf-8",
     bom: bool = False,
     newline: str = "\r\n",
+    quoting: int = csv.QUOTE_MINIMAL,
 ) -> Path:
     buffer = io.StringIO()
-    csv.writer(buffer, delimiter=delimiter, lineterminator=newline).writerows(rows)
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator=newline, quoting=quoting)
+    writer.writerows(rows)
     data = buffer.getvalue().encode(encoding)
     path.write_bytes((codecs.BOM_UTF8 if bom else b"") + data)
     return path
@@ -57,6 +59,30 @@ def test_quoted_multiline_cells_and_windows_line_ends(tmp_path, webropol_rows):
     assert table.loc[0, "text"] == "Nuorten aikuisten vuokrat ovat nousseet,\nasumistuki ei riitä."
     assert "\r" not in "".join(table["text"])
     assert table["source_row"].tolist() == [2, 3, 4]
+
+
+@pytest.mark.parametrize("newline", ["\r", "\r\n", "\n"])
+def test_every_kind_of_line_end_keeps_every_row(tmp_path, webropol_rows, newline):
+    # "CSV (Macintosh)" from Excel for Mac ends lines with \r only; the delimiter sniffer read
+    # it as one line, chose "," and a record became the header (4 rows of 10 were left)
+    rows = [
+        *webropol_rows,
+        *[
+            [str(200 + i), f"{i + 1}.3.2025", "Tiimi", f"Havainto {i}, ok", "", ""]
+            for i in range(7)
+        ],
+    ]
+    # all quoted, as Excel writes a cell with a line break (csv.writer would leave a \n
+    # unquoted when the line terminator is \r)
+    path = write_csv(tmp_path / "mac.csv", rows, newline=newline, quoting=csv.QUOTE_ALL)
+    table = read_reports(path)
+    assert table.attrs["intake"]["delimiter"] == ";"
+    assert table.attrs["intake"]["header_row"] == 1
+    assert len(table) == 10
+    assert table["source_row"].tolist() == list(range(2, 12))
+    assert table.loc[0, "text"] == "Nuorten aikuisten vuokrat ovat nousseet,\nasumistuki ei riitä."
+    assert table.loc[9, "text"] == "Havainto 6, ok"
+    assert table["date"].notna().all()
 
 
 def test_utf16_unicode_text_export_is_tab_separated(tmp_path, webropol_rows):

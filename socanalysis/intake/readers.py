@@ -168,12 +168,18 @@ def sniff_delimiter(text: str) -> str:
     ';'
     >>> sniff_delimiter("a,b\\n1,2\\n")
     ','
+    >>> sniff_delimiter("a;b\\r1;2,5\\r")
+    ';'
     """
     sample = text[:65536]
     best, best_key = ",", (-1.0, 0)
     for rank, delim in enumerate(CSV_DELIMITERS):
         try:
-            rows = list(itertools.islice(csv.reader(io.StringIO(sample), delimiter=delim), 50))
+            # newline="" splits lines at \r, \n and \r\n alike, as read_csv_grid reads them; the
+            # default would keep a Mac "CSV (Macintosh)" file's \r-only lines as one line, every
+            # delimiter would fail on it, and "," would win by default
+            lines = io.StringIO(sample, newline="")
+            rows = list(itertools.islice(csv.reader(lines, delimiter=delim), 50))
         except csv.Error:
             continue
         counts = [len(r) for r in rows if any(c.strip() for c in r)]
