@@ -525,3 +525,28 @@ def test_a_document_or_a_renamed_workbook_is_named_for_what_it_is(tmp_path):
     renamed.write_bytes(SAMPLE_XLSX.read_bytes())
     with pytest.raises(InputError, match=r"an Excel workbook .* under a \.csv name"):
         read_reports(renamed)
+
+
+def test_an_unclosed_quote_is_an_error_that_names_the_row(tmp_path):
+    # the csv module ends a quoted cell at the end of the file without a word: every later
+    # report was read into the first one's text
+    path = tmp_path / "quote.csv"
+    lines = ["ID;Havainto;Pvm", f"1;{TEXTS[0]};1.1.2024", f'2;"{TEXTS[1]};2.1.2024']
+    lines += [f"{i};{TEXTS[2]};{i}.1.2024" for i in range(3, 6)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_reports(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}: ")
+    assert "row 3, column 2 is never closed" in message
+    assert "3 later lines" in message
+    assert "unclosed quote" in message
+    assert "\n" not in message
+    # a closed quote with a line break and doubled quotes inside, and a quote inside an
+    # unquoted cell, are no error
+    lines[2] = f'2;"{TEXTS[1]}\nSanoi ""ei"".";2.1.2024'
+    lines[3] = '3;Putki on 5" pitkä;3.1.2024'
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    table = read_reports(path)
+    assert table["report_id"].tolist() == ["1", "2", "3", "4", "5"]
+    assert table["text"].tolist()[1:3] == [f'{TEXTS[1]}\nSanoi "ei".', 'Putki on 5" pitkä']

@@ -195,24 +195,94 @@ def sniff_delimiter(text: str) -> str:
 
 
 def read_csv_grid(path: Path, encoding: str | None = None, delimiter: str | None = None) -> RawGrid:
+    """Read a CSV, TSV or text export into a grid, one row per CSV record.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    encoding, delimiter : str, optional
+        Detected when left out (:func:`decode_bytes`, :func:`sniff_delimiter`).
+
+    Returns
+    -------
+    RawGrid
+        Rows numbered by CSV record (a quoted cell with line breaks is one record).
+
+    Raises
+    ------
+    InputError
+        The file cannot be parsed, or a quote opened in a cell is never closed.
+    """
     text, used_encoding = decode_bytes(path.read_bytes(), str(path), encoding)
     text = text.lstrip("\ufeff")
     delim = delimiter or sniff_delimiter(text)
     rows: list[list[Any]] = []
     numbers: list[int] = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+    # physical lines, split at \r, \n and \r\n as the csv module expects (newline=""); kept so
+    # that the lines of the last record can be looked at again
+    lines = io.StringIO(text, newline="").readlines()
+    reader = csv.reader(lines, delimiter=delim)
+    last_start = next_start = 0  # 0-based index of the first line of the last record read
     try:
         for record_no, row in enumerate(reader, start=1):
             rows.append(row)
             numbers.append(record_no)
+            last_start, next_start = next_start, reader.line_num
     except csv.Error as exc:
         raise InputError(
             f"{path}: the CSV cannot be parsed near line {reader.line_num} ({exc}). "
             "Check for an unclosed quote in that row, or re-export the file."
         ) from None
+    if rows and _ends_inside_quotes("".join(lines[last_start:]), delim):
+        # the csv module (not strict) ends a quoted cell at the end of the file without a
+        # word, so a quote left open takes every later report into one cell
+        raise InputError(
+            f"{path}: the CSV cannot be parsed from line {last_start + 1}: a quote opened in "
+            f"row {numbers[-1]}, column {len(rows[-1])} is never closed, so "
+            f"{_count(len(lines) - last_start - 1, 'later line')} would be read into that one "
+            "cell. "
+            "Check for an unclosed quote in that row: close it or remove it, and read the "
+            "file again."
+        )
     shown = "" if delim == ONE_COLUMN else delim  # run.json: no delimiter, one column
     details = {"format": "csv", "encoding": used_encoding, "delimiter": shown}
     return RawGrid(rows, numbers, str(path), details=details)
+
+
+def _count(n: int, noun: str) -> str:
+    """``n`` and the noun, plural when ``n`` is not 1 ("1 later line", "3 later lines")."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _ends_inside_quotes(record: str, delimiter: str, quote: str = '"') -> bool:
+    """Whether the raw text of one CSV record ends inside a quoted cell.
+
+    Follows the states of the csv module's parser (not strict): a quote opens a quoted cell
+    only at the start of a cell, a doubled quote inside it is a quote, and text after the
+    closing quote belongs to the cell.
+
+    Examples
+    --------
+    >>> _ends_inside_quotes('1;"Avoin lainaus;;\\n2;x\\n', ";")
+    True
+    >>> _ends_inside_quotes('1;"Sanoi ""hei""\\nja meni";x\\n', ";")
+    False
+    >>> _ends_inside_quotes('1;tuuma 5" pitkä\\n', ";")
+    False
+    """
+    state = "start"  # start of a cell, in an unquoted cell, in a quoted one, after its quote
+    for char in record:
+        if state == "quoted":
+            if char == quote:
+                state = "closing"
+        elif char == delimiter or char in "\r\n":
+            state = "start"
+        elif state == "start":
+            state = "quoted" if char == quote else "plain"
+        elif state == "closing":
+            state = "quoted" if char == quote else "plain"
+    return state == "quoted"
 
 
 def _sheet_grid(sheet: Any) -> tuple[list[list[Any]], list[int]]:
