@@ -407,6 +407,8 @@ def _build_table(
         if blank and not grid.header_known and offset not in grid.broken_rows:
             continue  # a blank line in a sheet or CSV is layout; a record in JSON is a row
         record, notes = _row_fields(cells, matches, grid.row_numbers[offset])
+        if offset in grid.row_notes:  # what decoding did to the row's bytes
+            notes.append(grid.row_notes[offset])
         if offset in repair_notes:
             notes.append(repair_notes[offset])
         dates_not_read += record.pop("_date_unread")

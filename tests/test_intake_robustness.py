@@ -3,6 +3,7 @@ shows no personal data and ends in a clear message rather than a traceback."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -550,3 +551,91 @@ def test_an_unclosed_quote_is_an_error_that_names_the_row(tmp_path):
     table = read_reports(path)
     assert table["report_id"].tolist() == ["1", "2", "3", "4", "5"]
     assert table["text"].tolist()[1:3] == [f'{TEXTS[1]}\nSanoi "ei".', 'Putki on 5" pitkä']
+
+
+def _mixed_bytes(
+    rows: list[list[str]], odd_row: int, odd: str, encodings: tuple[str, str]
+) -> bytes:
+    """A ';' export in the first encoding, with ``odd`` in the second appended to one row."""
+    main, other = encodings
+    lines = [";".join(row).encode(main) for row in rows]
+    lines[odd_row] += odd.encode(other)
+    return b"\r\n".join(lines) + b"\r\n"
+
+
+ENCODING_ROWS = [
+    ["Päivämäärä", "Yksikkö", "Havainto"],
+    *[[f"{i}.2.2024", "Työllisyyspalvelut", f"{t} ({i})"] for i, t in enumerate(TEXTS * 2, 1)],
+]
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_a_few_bytes_that_are_not_utf8_are_read_on_their_own_and_noted(tmp_path, bom):
+    # one cell edited in a Windows editor made the whole file cp1252: every ä garbled, and the
+    # date and unit headers were not recognised
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(bom + _mixed_bytes(ENCODING_ROWS, 3, " Lisätty käsin", ("utf-8", "cp1252")))
+    table = read_reports(path)
+    intake = table.attrs["intake"]
+    assert intake["encoding"] == ("utf-8-sig" if bom else "utf-8")
+    assert set(intake["columns"]) == {"date", "unit", "text"}
+    assert table["unit"].eq("Työllisyyspalvelut").all() and table["date"].notna().all()
+    assert table.loc[2, "text"] == f"{TEXTS[2]} (3) Lisätty käsin"
+    assert table["status"].eq("ok").all()
+    noted = table.index[table["status_reason"] != ""].tolist()
+    assert noted == [2]
+    assert (
+        "2 bytes that are not UTF-8 were read as Windows (cp1252) letters (ä)"
+        in (table.loc[2, "status_reason"])
+    )
+    assert intake["decoding"].startswith("the file is utf-8 except line 4:")
+
+
+def test_a_utf8_line_in_a_cp1252_file_is_read_as_utf8_and_noted(tmp_path):
+    path = tmp_path / "windows.csv"
+    path.write_bytes(_mixed_bytes(ENCODING_ROWS, 5, " Lisätty myöhemmin", ("cp1252", "utf-8")))
+    table = read_reports(path)
+    assert table.attrs["intake"]["encoding"] == "cp1252"
+    assert table["unit"].eq("Työllisyyspalvelut").all()
+    assert table.loc[4, "text"] == f"{TEXTS[1]} (5) Lisätty myöhemmin"
+    assert table.index[table["status_reason"] != ""].tolist() == [4]
+    assert (
+        "holds UTF-8 in a file that is otherwise Windows (cp1252)" in table.loc[4, "status_reason"]
+    )
+    # a file that is cp1252 throughout needs no note
+    path.write_bytes(_mixed_bytes(ENCODING_ROWS, 5, " Lisätty", ("cp1252", "cp1252")))
+    table = read_reports(path)
+    assert table.attrs["intake"]["encoding"] == "cp1252"
+    assert "decoding" not in table.attrs["intake"]
+    assert table["status_reason"].eq("").all()
+
+
+def test_a_json_lines_row_with_bytes_that_are_not_utf8_is_noted(tmp_path):
+    lines = [json.dumps({"yksikkö": "Työllisyys", "teksti": t}, ensure_ascii=False) for t in TEXTS]
+    data = [line.encode("utf-8") for line in lines]
+    data[1] = data[1][:-2] + ' (käsin)"}'.encode("cp1252")
+    path = tmp_path / "r.jsonl"
+    path.write_bytes(b"\n".join(data) + b"\n")
+    table = read_reports(path)
+    assert table.loc[1, "text"] == f"{TEXTS[1]} (käsin)"
+    assert table["unit"].eq("Työllisyys").all()
+    assert table.index[table["status_reason"] != ""].tolist() == [1]
+
+
+def test_text_that_cannot_be_decoded_as_utf16_is_noted(tmp_path):
+    # a lone surrogate was replaced by U+FFFD and the row stayed ok without a word
+    text = "Havainto\r\nEnsimmäinen raportti on tässä.\r\nToinen XXraportti on tässä.\r\n"
+    data = codecs.BOM_UTF16_LE + text.encode("utf-16-le").replace(
+        "XX".encode("utf-16-le"), b"\x00\xd8"
+    )
+    path = tmp_path / "unicode.txt"
+    path.write_bytes(data)
+    table = read_reports(path)
+    assert table["status"].tolist() == ["ok", "ok"]
+    assert table.loc[1, "text"] == "Toinen \ufffdraportti on tässä."
+    assert table.loc[0, "status_reason"] == ""
+    assert "1 character could not be decoded (shown as \ufffd)" in table.loc[1, "status_reason"]
+    assert "could not be decoded as UTF-16" in table.attrs["intake"]["decoding"]
+    # mostly undecodable text is unreadable, as before
+    many = read_reports(pd.DataFrame({"Havainto": ["Tek\ufffd\ufffd\ufffd"]}))
+    assert many["status"].tolist() == ["unreadable"]
