@@ -400,6 +400,7 @@ def _build_table(
     first_by_text: dict[str, str] = {}
     first_by_id: dict[str, tuple[int, str]] = {}
     used_ids: set[str] = set()
+    typed_ids = _typed_ids(grid, header_index, matches)
     dates_not_read = 0
     for offset, row in enumerate(grid.rows[header_index + 1 :], start=header_index + 1):
         cells = list(row) + [None] * (width - len(row))
@@ -417,7 +418,7 @@ def _build_table(
         status, reason = _row_status(
             record, grid.broken_rows.get(offset), min_letters, max_chars, date_from, date_to
         )
-        _assign_id(record, status, first_by_id, used_ids, notes)
+        _assign_id(record, first_by_id, used_ids, typed_ids, notes)
         if status == "ok":
             key = cleaning.dedup_key(record["text"])
             original = first_by_text.get(key)
@@ -725,7 +726,11 @@ def _rename_repeated_ids(table: pd.DataFrame) -> None:
             suffix += 1
         table.at[index, "report_id"] = f"{given}-{suffix}"
         used.add(f"{given}-{suffix}")
-        _add_note(table, index, f"id {given} also used on an earlier row of the table; renamed")
+        _add_note(
+            table,
+            index,
+            f"id {given} also used on an earlier row of the table; renamed {given}-{suffix}",
+        )
 
 
 @lru_cache(maxsize=1)
@@ -759,13 +764,31 @@ def _identifies_a_person(value: str) -> bool:
     return bool(find_names(value, "mixed"))
 
 
+def _typed_ids(
+    grid: readers.RawGrid, header_index: int, matches: dict[str, headers.ColumnMatch]
+) -> frozenset[str]:
+    """Every report id typed in the input, which no renamed or generated id may take."""
+    match = matches.get("report_id")
+    if match is None:
+        return frozenset()
+    column = match.column
+    cells = (row[column] for row in grid.rows[header_index + 1 :] if column < len(row))
+    return frozenset(filter(None, (cleaning.cell_to_text(c).strip() for c in cells)))
+
+
 def _assign_id(
     record: dict[str, Any],
-    status: str,
     first_by_id: dict[str, tuple[int, str]],
     used: set[str],
+    typed: frozenset[str],
     notes: list[str],
 ) -> None:
+    """Give ``record`` its report id: the id typed, else a content-based one, made unique.
+
+    A repeated id gets the first suffix (``12-2``, ``12-3`` ...) that no row of the input has
+    typed, so that a later row keeps the id its user gave it and review decisions keyed by id
+    go to the report they name; the renamed row says so.
+    """
     given = record["report_id"]
     if given and _identifies_a_person(given):
         # ids are shown wherever a report is named (examples of a theme, weak signals): an
@@ -777,9 +800,6 @@ def _assign_id(
         given = ""
     if given:
         base = given
-        if given in first_by_id:
-            first_row, _ = first_by_id[given]
-            notes.append(f"id {given} also used on row {first_row}; renamed")
     else:
         stamp = record["date"].isoformat() if record["date"] is not None else ""
         base = _stable_id(
@@ -790,9 +810,13 @@ def _assign_id(
             record["proposal"] if record["text"] else str(record["source_row"]),
         )
     candidate, suffix = base, 1
-    while candidate in used:
+    # a typed id is the row's own unless an earlier row has it; any other must be free of both
+    while candidate in used or (candidate != given and candidate in typed):
         suffix += 1
         candidate = f"{base}-{suffix}"
+    if given and candidate != given:
+        first_row, _ = first_by_id[given]
+        notes.append(f"id {given} also used on row {first_row}; renamed {candidate}")
     used.add(candidate)
     first_by_id.setdefault(given or candidate, (record["source_row"], candidate))
     record["report_id"] = candidate

@@ -393,3 +393,22 @@ def test_a_wrong_column_name_lists_the_header_under_a_title_block(tmp_path):
     with pytest.raises(InputError, match="Columns found: 'ID', ") as error:
         read_reports(path, {"text": "Kuvaus"})
     assert "Sosiaalinen" not in str(error.value)
+
+
+def test_a_renamed_duplicate_id_never_takes_an_id_that_a_row_has():
+    # "12" renamed "12-2" took the id a later row really had, and that row became "12-2-2"
+    # without a word: review decisions keyed by id went to the wrong report
+    frame = pd.DataFrame(
+        {
+            "ID": ["12", "12", "12-2", "12", "12-3", ""],
+            "Havainto": [f"Asiakkaan tilanne {i} on hankala." for i in range(6)],
+        }
+    )
+    table = read_reports(frame)
+    ids = table["report_id"].tolist()
+    assert ids[:5] == ["12", "12-4", "12-2", "12-5", "12-3"]
+    assert len(set(ids)) == 6
+    reasons = table["status_reason"].tolist()
+    assert reasons[1] == "id 12 also used on row 1; renamed 12-4"
+    assert reasons[3] == "id 12 also used on row 1; renamed 12-5"
+    assert reasons[0] == reasons[2] == reasons[4] == reasons[5] == ""
