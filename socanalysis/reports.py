@@ -125,7 +125,7 @@ def read_reports(
             + f". Columns found: {found}."
         )
     _refuse_a_second_text_column(grid, header_cells, matches)
-    table, dates_not_read = _build_table(
+    table, dates_not_read, date_order = _build_table(
         grid,
         header_index,
         matches,
@@ -146,6 +146,9 @@ def read_reports(
         # rows whose date cell held something that is not a date: kept, without a date
         "dates_not_read": dates_not_read,
     }
+    if date_order.reason:  # how slash dates (1/8/2024) were read, and whether it was a guess
+        table.attrs["intake"]["date_order"] = date_order.reason
+        table.attrs["intake"]["date_order_ambiguous"] = date_order.ambiguous
     return table
 
 
@@ -375,8 +378,9 @@ def _build_table(
     max_chars: int,
     date_from: dt.datetime | None,
     date_to: dt.datetime | None,
-) -> tuple[pd.DataFrame, int]:
-    """The report table, and how many rows had a date cell that is not a date."""
+) -> tuple[pd.DataFrame, int, dates.DateOrder]:
+    """The report table, how many rows had a date cell that is not a date, and how the
+    column's slash dates were read."""
     import pandas as pd
 
     header_cells = grid.rows[header_index]
@@ -401,13 +405,16 @@ def _build_table(
     first_by_id: dict[str, tuple[int, str]] = {}
     used_ids: set[str] = set()
     typed_ids = _typed_ids(grid, header_index, matches)
+    date_order = _date_order(grid, header_index, matches)
     dates_not_read = 0
     for offset, row in enumerate(grid.rows[header_index + 1 :], start=header_index + 1):
         cells = list(row) + [None] * (width - len(row))
         blank = not any(cleaning.cell_to_text(c).strip() for c in cells)
         if blank and not grid.header_known and offset not in grid.broken_rows:
             continue  # a blank line in a sheet or CSV is layout; a record in JSON is a row
-        record, notes = _row_fields(cells, matches, grid.row_numbers[offset])
+        record, notes = _row_fields(
+            cells, matches, grid.row_numbers[offset], date_order.month_first
+        )
         if offset in grid.row_notes:  # what decoding did to the row's bytes
             notes.append(grid.row_notes[offset])
         if offset in repair_notes:
@@ -436,7 +443,19 @@ def _build_table(
     )
     table["date"] = pd.to_datetime(table["date"])
     table["source_row"] = table["source_row"].astype("int64")
-    return table, dates_not_read
+    return table, dates_not_read, date_order
+
+
+def _date_order(
+    grid: readers.RawGrid, header_index: int, matches: dict[str, headers.ColumnMatch]
+) -> dates.DateOrder:
+    """How the date column's slash dates are read, decided once for the whole column."""
+    match = matches.get("date")
+    if match is None:
+        return dates.DateOrder()
+    column = match.column
+    cells = (row[column] for row in grid.rows[header_index + 1 :] if column < len(row))
+    return dates.slash_date_order(cells, match.header)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -509,7 +528,10 @@ def _extra_column_names(
 
 
 def _row_fields(
-    cells: list[Any], matches: dict[str, headers.ColumnMatch], source_row: int
+    cells: list[Any],
+    matches: dict[str, headers.ColumnMatch],
+    source_row: int,
+    month_first: bool = False,
 ) -> tuple[dict[str, Any], list[str]]:
     def cell(field: str) -> Any:
         match = matches.get(field)
@@ -519,7 +541,7 @@ def _row_fields(
     text = cleaning.clean_text(cell("text"))
     proposal = cleaning.clean_text(cell("proposal"))
     notes += text.notes + [f"proposal: {n}" for n in proposal.notes]
-    date, problem = dates.parse_date(cell("date"))
+    date, problem = dates.parse_date(cell("date"), month_first)
     if problem:
         notes.append(f"{problem}; {DATE_NOT_READ}")
     record: dict[str, Any] = {

@@ -412,3 +412,63 @@ def test_a_renamed_duplicate_id_never_takes_an_id_that_a_row_has():
     assert reasons[1] == "id 12 also used on row 1; renamed 12-4"
     assert reasons[3] == "id 12 also used on row 1; renamed 12-5"
     assert reasons[0] == reasons[2] == reasons[4] == reasons[5] == ""
+
+
+FORMS_TEXTS = [f"Asiakas {i} odottaa päätöstä liian kauan." for i in range(4)]
+
+
+@pytest.mark.parametrize(
+    ("header", "values", "expected", "month_first", "ambiguous"),
+    [
+        # Microsoft Forms in English: 13 in the second place settles month first for all
+        (
+            "Start time",
+            ["1/8/2024 10:01", "1/13/2024 9:00", "2/20/2024 8:00 PM", "12/31/2024 8:00"],
+            ["2024-01-08 10:01", "2024-01-13 09:00", "2024-02-20 20:00", "2024-12-31 08:00"],
+            True,
+            False,
+        ),
+        # nothing settles it: a Forms header is month first, any other the Finnish day first
+        ("Completion time", ["1/8/2024 10:01"] * 4, ["2024-01-08 10:01"] * 4, True, True),
+        ("Pvm", ["1/8/2024"] * 4, ["2024-08-01 00:00"] * 4, False, True),
+        # a day over 12 settles day first, also under a Forms header
+        (
+            "Start time",
+            ["13/1/2024", "1/8/2024", "2/3/2024", "1/1/2024"],
+            ["2024-01-13 00:00", "2024-08-01 00:00", "2024-03-02 00:00", "2024-01-01 00:00"],
+            False,
+            False,
+        ),
+        # dotted Finnish dates are day first whatever the header, and need no decision
+        ("Start time", ["1.8.2024 klo 10.01"] * 4, ["2024-08-01 10:01"] * 4, None, None),
+    ],
+)
+def test_slash_dates_are_read_in_one_order_per_column(
+    header, values, expected, month_first, ambiguous
+):
+    table = read_reports(pd.DataFrame({"Havainto": FORMS_TEXTS, header: values}))
+    assert table["date"].dt.strftime("%Y-%m-%d %H:%M").tolist() == expected
+    assert table["status_reason"].eq("").all()
+    intake = table.attrs["intake"]
+    if month_first is None:
+        assert "date_order" not in intake
+    else:
+        assert ("read month first" in intake["date_order"]) is month_first
+        assert intake["date_order_ambiguous"] is ambiguous
+
+
+def test_slash_dates_in_both_orders_are_read_day_first_and_the_others_noted():
+    values = ["13/1/2024", "1/13/2024", "", "2/2/2024"]
+    table = read_reports(pd.DataFrame({"Havainto": FORMS_TEXTS, "Pvm": values}))
+    assert table["date"].dt.strftime("%d.%m.").tolist()[::3] == ["13.01.", "02.02."]
+    assert "'1/13/2024' is not a real date" in table.loc[1, "status_reason"]
+    assert "both orders" in table.attrs["intake"]["date_order"]
+    assert table.attrs["intake"]["date_order_ambiguous"] is True
+
+
+def test_a_hand_made_table_of_month_first_dates_is_read_month_first():
+    from socanalysis.intake.dates import as_datetimes
+
+    read = as_datetimes(["1/8/2024", "1/13/2024", "8.1.2024"])
+    assert read.dt.strftime("%d.%m.").tolist() == ["08.01.", "13.01.", "08.01."]
+    assert as_datetimes(["1/8/2024"]).dt.month.tolist() == [8]  # ambiguous: day first
