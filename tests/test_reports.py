@@ -472,3 +472,15 @@ def test_a_hand_made_table_of_month_first_dates_is_read_month_first():
     read = as_datetimes(["1/8/2024", "1/13/2024", "8.1.2024"])
     assert read.dt.strftime("%d.%m.").tolist() == ["08.01.", "13.01.", "08.01."]
     assert as_datetimes(["1/8/2024"]).dt.month.tolist() == [8]  # ambiguous: day first
+
+
+def test_excel_serial_date_times_keep_their_minute(tmp_path):
+    # a serial date-time is a float a hair under the minute: 08:54 read as 08:53:59
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Päivämäärä", "Havainto"])
+    for serial in (45300.37083333333, 45300.60694444444, 45300.5 + 0.4 / 86400):
+        sheet.append([serial, f"Asiakas odottaa päätöstä ({serial})."])
+    book.save(tmp_path / "serial.xlsx")
+    table = read_reports(tmp_path / "serial.xlsx")
+    assert table["date"].dt.strftime("%H:%M:%S").tolist() == ["08:54:00", "14:34:00", "12:00:00"]

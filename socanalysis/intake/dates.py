@@ -76,6 +76,8 @@ def parse_date(value: Any, month_first: bool = False) -> tuple[dt.datetime | Non
     (datetime.datetime(2025, 3, 1, 0, 0), '')
     >>> parse_date(45658)
     (datetime.datetime(2025, 1, 1, 0, 0), '')
+    >>> parse_date(45300.37083333333)
+    (datetime.datetime(2024, 1, 9, 8, 54), '')
     >>> parse_date("32.13.2024")
     (None, "date '32.13.2024' is not a real date")
     >>> parse_date("31.12.24")
@@ -216,8 +218,9 @@ def _month_first_headers() -> frozenset[str]:
 def _from_serial(number: float, shown: str) -> tuple[dt.datetime | None, str]:
     low, high = _EXCEL_SERIAL_RANGE
     if low <= number <= high:
-        stamp = _EXCEL_EPOCH + dt.timedelta(days=number)
-        return stamp.replace(microsecond=0), ""
+        # a serial date-time is a float of days: 8:54 is 45300.37083333333, a hair under the
+        # minute, so truncating gave 08:53:59; Excel shows it rounded, to the second
+        return _EXCEL_EPOCH + dt.timedelta(seconds=round(number * 86400)), ""
     return None, f"date {shown!r} is not in a known form (31.12.2024 or 2024-12-31)"
 
 
