@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import codecs
 import csv
+import gzip
 import io
 import json
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -639,3 +641,44 @@ def test_text_that_cannot_be_decoded_as_utf16_is_noted(tmp_path):
     # mostly undecodable text is unreadable, as before
     many = read_reports(pd.DataFrame({"Havainto": ["Tek\ufffd\ufffd\ufffd"]}))
     assert many["status"].tolist() == ["unreadable"]
+
+
+def test_binary_files_are_named_for_what_they_are(tmp_path):
+    # read as text, their bytes were listed as garbage "columns found"
+    export = "Havainto;Pvm\n" + "".join(f"{t};1.2.2024\n" for t in TEXTS)
+    cases = {
+        "export.csv": (gzip.compress(export.encode()), r"a gzip-compressed file under a \.csv"),
+        "export.csv.gz": (gzip.compress(export.encode()), r"a gzip-compressed file, which"),
+        "old.csv": (
+            bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504),
+            r"an old Excel 97-2003 workbook \(\.xls\).* under a \.csv name.*save it as \.xlsx",
+        ),
+        "old.xls": (bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504), r"Excel 97-2003"),
+    }
+    for name, (data, pattern) in cases.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        with pytest.raises(InputError, match=pattern) as info:
+            read_reports(path)
+        assert str(info.value).startswith(f"{path}: ") and "\\x" not in repr(str(info.value))
+
+
+def test_a_libreoffice_spreadsheet_is_refused_with_what_to_do(tmp_path):
+    # openpyxl's InvalidFileException ended in "internal error" (exit 1)
+    ods = io.BytesIO()
+    with zipfile.ZipFile(ods, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", "<office:document-content/>")
+    for name in ("reports.ods", "reports", "reports.dat"):
+        path = tmp_path / name
+        path.write_bytes(ods.getvalue())
+        with pytest.raises(InputError, match=r"OpenDocument spreadsheet \(\.ods\).*\.xlsx"):
+            read_reports(path)
+    # a zip that is no workbook, under a name openpyxl does not read
+    other = io.BytesIO()
+    with zipfile.ZipFile(other, "w") as archive:
+        archive.writestr("reports.csv", "Havainto\nTeksti\n")
+    path = tmp_path / "reports.zip"
+    path.write_bytes(other.getvalue())
+    with pytest.raises(InputError, match="name it .xlsx; else export the reports as CSV"):
+        read_reports(path)

@@ -18,6 +18,8 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -116,40 +118,88 @@ class DecodedText:
 def detect_format(path: Path) -> str:
     """Guess the format of a file from its extension, then from its first bytes.
 
+    A file whose first bytes say it is no text export (gzip, an old .xls, a LibreOffice .ods,
+    ``socanalysis/data/file_kinds.yaml``) is refused with what it is and what to do, whatever
+    its name: read as text, its bytes were shown as garbage "columns".
+
+    Raises
+    ------
+    InputError
+        The file is a document, an archive or a spreadsheet that is not read.
+
     Examples
     --------
     >>> detect_format(Path("export.xlsx"))
     'xlsx'
     """
-    kind = _DOCUMENT_KINDS.get(path.suffix.lower())
+    suffix = path.suffix.lower()
+    kind = _DOCUMENT_KINDS.get(suffix)
     if kind:
         raise InputError(
             f"{path}: a {kind} document, not an export of reports. Export the reports from the "
             "form as CSV or Excel (.xlsx)."
         )
-    fmt = _EXTENSION_FORMATS.get(path.suffix.lower())
-    if fmt == "csv" and path.is_file():
+    head = b""
+    if path.is_file():
         with open(path, "rb") as fh:
-            zipped = fh.read(2) == b"PK"
-        if zipped:  # its bytes would be read as text, and their garbage shown as its columns
-            raise InputError(
-                f"{path}: an Excel workbook (or another zip file) under a {path.suffix} name. "
-                "Give it the name it has (.xlsx), or export the reports as CSV again."
-            )
+            head = fh.read(64)
+    kinds = _file_kinds()
+    # a name that promises a readable export is said, so the user looks at how it was saved
+    named = f" under a {path.suffix} name" if suffix in _EXTENSION_FORMATS else ""
+    for magic, kind, action in kinds["signatures"]:
+        if head.startswith(magic):
+            raise InputError(f"{path}: {kind}{named}, which cannot be read. {action}")
+    if suffix in kinds["ods_suffixes"] or (head.startswith(b"PK") and _is_opendocument(path)):
+        kind, action = kinds["zip_mimetypes"]["application/vnd.oasis.opendocument.spreadsheet"]
+        raise InputError(f"{path}: {kind}{named}, which cannot be read. {action}")
+    fmt = _EXTENSION_FORMATS.get(suffix)
+    if fmt == "csv" and head.startswith(b"PK"):
+        # its bytes would be read as text, and their garbage shown as its columns
+        raise InputError(
+            f"{path}: an Excel workbook (or another zip file) under a {path.suffix} name. "
+            "Give it the name it has (.xlsx), or export the reports as CSV again."
+        )
     if fmt:
         return fmt
-    if path.suffix.lower() == ".xls":
+    if suffix == ".xls":
         raise InputError(
             f"{path}: old Excel 97-2003 (.xls) files are not supported. "
             "Open the file in Excel or LibreOffice and save it as .xlsx or CSV."
         )
-    head = path.read_bytes()[:64] if path.is_file() else b""
     if head.startswith(b"PK"):
         return "xlsx"
     stripped = head.lstrip(codecs.BOM_UTF8).lstrip()
     if stripped[:1] in (b"[", b"{"):
         return "jsonl" if stripped[:1] == b"{" and b"\n{" in path.read_bytes()[:65536] else "json"
     return "csv"
+
+
+@lru_cache(maxsize=1)
+def _file_kinds() -> dict[str, Any]:
+    """``socanalysis/data/file_kinds.yaml``: signatures as (bytes, kind, action)."""
+    from socanalysis._yaml import safe_load_yaml
+
+    text = resources.files("socanalysis.data").joinpath("file_kinds.yaml").read_text("utf-8")
+    raw = safe_load_yaml(text)
+    return {
+        "signatures": tuple(
+            (bytes.fromhex(s["magic"]), s["kind"], s["action"]) for s in raw["signatures"]
+        ),
+        "zip_mimetypes": {k: (v["kind"], v["action"]) for k, v in raw["zip_mimetypes"].items()},
+        "ods_suffixes": frozenset(raw["ods_suffixes"]),
+    }
+
+
+def _is_opendocument(path: Path) -> bool:
+    """Whether a zip file is an OpenDocument spreadsheet, by the mimetype member it starts with."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            mimetype = archive.read("mimetype").decode("ascii", errors="replace").strip()
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return False
+    return mimetype in _file_kinds()["zip_mimetypes"]
 
 
 def decode_bytes(data: bytes, source: str, encoding: str | None = None) -> tuple[str, str]:
@@ -490,11 +540,18 @@ def read_xlsx_grids(path: Path) -> list[tuple[str, RawGrid]]:
     import zipfile
 
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         # read-only keeps memory flat for big exports; merged title cells read as their top-left
         # value and empty cells elsewhere, which is what header search expects
         workbook = load_workbook(path, read_only=True, data_only=True)
+    except InvalidFileException:
+        # openpyxl goes by the name: a workbook without .xlsx at the end of it
+        raise InputError(
+            f"{path}: a zip file that is read as an Excel workbook only under an .xlsx name. "
+            "If it is a workbook, name it .xlsx; else export the reports as CSV or .xlsx."
+        ) from None
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise InputError(
             f"{path}: not a readable .xlsx workbook ({exc.__class__.__name__}: {exc}). "
