@@ -14,7 +14,6 @@ import csv
 import io
 import itertools
 import json
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -27,10 +26,6 @@ from socanalysis.errors import InputError
 
 CSV_DELIMITERS = (";", "\t", ",", "|")  # order breaks ties: Finnish Excel writes ';'
 _CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")  # bytes cp1252 has no letter for
-# a multi-byte UTF-8 character (a line without one is not UTF-8 beyond ASCII)
-_UTF8_SEQUENCE = re.compile(
-    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
-)
 #: Reads a CSV as one column: the ASCII unit separator, which report text never holds (the
 #: cleaning removes control characters), so no cell is ever split.
 ONE_COLUMN = "\x1f"
@@ -303,7 +298,7 @@ def _decode_utf8_lines(data: bytes, *, utf8_certain: bool) -> DecodedText:
         return DecodedText(body.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
-    if not utf8_certain and _UTF8_SEQUENCE.search(body) is None:
+    if not utf8_certain and _has_no_utf8(body):
         return _whole_cp1252(data)  # no UTF-8 beyond ASCII anywhere: one pass, no lines
     raw_lines = body.splitlines(keepends=True)  # bytes split at \r, \n, \r\n only, as _lines
     utf8_lines: list[int] = []  # lines beyond ASCII that are valid UTF-8
@@ -352,6 +347,15 @@ def _decode_utf8_lines(data: bytes, *, utf8_certain: bool) -> DecodedText:
     return DecodedText("".join(parts), encoding, notes, problem)
 
 
+def _has_no_utf8(raw: bytes) -> bool:
+    """Whether no byte sequence in ``raw`` is a UTF-8 character beyond ASCII.
+
+    With the bytes that are not UTF-8 dropped, what is left is ASCII only when none was (in
+    C: a regular expression for the sequences took 7 times as long on a 5 MB file).
+    """
+    return raw.decode("utf-8", errors="ignore").isascii()
+
+
 def _whole_cp1252(data: bytes) -> DecodedText:
     """A file with no UTF-8 in it: cp1252, or latin-1 when a byte is not cp1252."""
     try:
@@ -372,7 +376,7 @@ def _cp1252(raw: bytes) -> str:
 
 def _utf8_with_cp1252_bytes(raw: bytes) -> tuple[str, list[str]]:
     """A line decoded as UTF-8 but for its invalid bytes, read as cp1252; and those letters."""
-    if _UTF8_SEQUENCE.search(raw) is None:  # no UTF-8 in it at all: a cp1252 line, read fast
+    if _has_no_utf8(raw):  # no UTF-8 in it at all: a cp1252 line, read fast
         text = _cp1252(raw)
         return text, [c for c in text if not c.isascii()]
     parts: list[str] = []
