@@ -545,6 +545,9 @@ def test_an_unclosed_quote_is_an_error_that_names_the_row(tmp_path):
     assert "3 later lines" in message
     assert "unclosed quote" in message
     assert "\n" not in message
+    path.write_text("\n".join([*lines[:2], '2;"Kesken']), encoding="utf-8")
+    with pytest.raises(InputError, match="row 3, column 2 is never closed, and the file ends"):
+        read_reports(path)
     # a closed quote with a line break and doubled quotes inside, and a quote inside an
     # unquoted cell, are no error
     lines[2] = f'2;"{TEXTS[1]}\nSanoi ""ei"".";2.1.2024'

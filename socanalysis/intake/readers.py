@@ -476,13 +476,16 @@ def read_csv_grid(path: Path, encoding: str | None = None, delimiter: str | None
     if rows and _ends_inside_quotes("".join(lines[last_start:]), delim):
         # the csv module (not strict) ends a quoted cell at the end of the file without a
         # word, so a quote left open takes every later report into one cell
+        later = len(lines) - last_start - 1
+        swallowed = (
+            f"so {_count(later, 'later line')} would be read into that one cell"
+            if later
+            else "and the file ends inside it"
+        )
         raise InputError(
             f"{path}: the CSV cannot be parsed from line {last_start + 1}: a quote opened in "
-            f"row {numbers[-1]}, column {len(rows[-1])} is never closed, so "
-            f"{_count(len(lines) - last_start - 1, 'later line')} would be read into that one "
-            "cell. "
-            "Check for an unclosed quote in that row: close it or remove it, and read the "
-            "file again."
+            f"row {numbers[-1]}, column {len(rows[-1])} is never closed, {swallowed}. Check "
+            "for an unclosed quote in that row: close it or remove it, and read the file again."
         )
     shown = "" if delim == ONE_COLUMN else delim  # run.json: no delimiter, one column
     details = {"format": "csv", "encoding": decoded.encoding, "delimiter": shown}
