@@ -87,6 +87,12 @@ class Display:
                 f"  [bold]note[/bold]: {unread} date(s) could not be read; those reports are "
                 "kept without a date (status_reason in reports.csv says which)."
             )
+        if result.run_info.get("input", {}).get("date_order_ambiguous"):
+            # a guess that moves reports between months if wrong: the user should know it
+            out.print(f"  [bold]note[/bold]: {result.run_info['input']['date_order']}.")
+        decoding = result.run_info.get("input", {}).get("decoding")
+        if decoding:  # part of the file in another encoding, or bytes that decode to nothing
+            out.print(f"  [bold]note[/bold]: {decoding}.")
         others = result.run_info.get("input", {}).get("other_report_sheets") or []
         if others:
             names = ", ".join(map(repr, others))

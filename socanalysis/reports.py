@@ -125,7 +125,7 @@ def read_reports(
             + f". Columns found: {found}."
         )
     _refuse_a_second_text_column(grid, header_cells, matches)
-    table, dates_not_read = _build_table(
+    table, dates_not_read, date_order = _build_table(
         grid,
         header_index,
         matches,
@@ -146,6 +146,9 @@ def read_reports(
         # rows whose date cell held something that is not a date: kept, without a date
         "dates_not_read": dates_not_read,
     }
+    if date_order.reason:  # how slash dates (1/8/2024) were read, and whether it was a guess
+        table.attrs["intake"]["date_order"] = date_order.reason
+        table.attrs["intake"]["date_order_ambiguous"] = date_order.ambiguous
     return table
 
 
@@ -375,8 +378,9 @@ def _build_table(
     max_chars: int,
     date_from: dt.datetime | None,
     date_to: dt.datetime | None,
-) -> tuple[pd.DataFrame, int]:
-    """The report table, and how many rows had a date cell that is not a date."""
+) -> tuple[pd.DataFrame, int, dates.DateOrder]:
+    """The report table, how many rows had a date cell that is not a date, and how the
+    column's slash dates were read."""
     import pandas as pd
 
     header_cells = grid.rows[header_index]
@@ -400,13 +404,19 @@ def _build_table(
     first_by_text: dict[str, str] = {}
     first_by_id: dict[str, tuple[int, str]] = {}
     used_ids: set[str] = set()
+    typed_ids = _typed_ids(grid, header_index, matches)
+    date_order = _date_order(grid, header_index, matches)
     dates_not_read = 0
     for offset, row in enumerate(grid.rows[header_index + 1 :], start=header_index + 1):
         cells = list(row) + [None] * (width - len(row))
         blank = not any(cleaning.cell_to_text(c).strip() for c in cells)
         if blank and not grid.header_known and offset not in grid.broken_rows:
             continue  # a blank line in a sheet or CSV is layout; a record in JSON is a row
-        record, notes = _row_fields(cells, matches, grid.row_numbers[offset])
+        record, notes = _row_fields(
+            cells, matches, grid.row_numbers[offset], date_order.month_first
+        )
+        if offset in grid.row_notes:  # what decoding did to the row's bytes
+            notes.append(grid.row_notes[offset])
         if offset in repair_notes:
             notes.append(repair_notes[offset])
         dates_not_read += record.pop("_date_unread")
@@ -415,7 +425,7 @@ def _build_table(
         status, reason = _row_status(
             record, grid.broken_rows.get(offset), min_letters, max_chars, date_from, date_to
         )
-        _assign_id(record, status, first_by_id, used_ids, notes)
+        _assign_id(record, first_by_id, used_ids, typed_ids, notes)
         if status == "ok":
             key = cleaning.dedup_key(record["text"])
             original = first_by_text.get(key)
@@ -433,7 +443,19 @@ def _build_table(
     )
     table["date"] = pd.to_datetime(table["date"])
     table["source_row"] = table["source_row"].astype("int64")
-    return table, dates_not_read
+    return table, dates_not_read, date_order
+
+
+def _date_order(
+    grid: readers.RawGrid, header_index: int, matches: dict[str, headers.ColumnMatch]
+) -> dates.DateOrder:
+    """How the date column's slash dates are read, decided once for the whole column."""
+    match = matches.get("date")
+    if match is None:
+        return dates.DateOrder()
+    column = match.column
+    cells = (row[column] for row in grid.rows[header_index + 1 :] if column < len(row))
+    return dates.slash_date_order(cells, match.header)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -506,7 +528,10 @@ def _extra_column_names(
 
 
 def _row_fields(
-    cells: list[Any], matches: dict[str, headers.ColumnMatch], source_row: int
+    cells: list[Any],
+    matches: dict[str, headers.ColumnMatch],
+    source_row: int,
+    month_first: bool = False,
 ) -> tuple[dict[str, Any], list[str]]:
     def cell(field: str) -> Any:
         match = matches.get(field)
@@ -516,7 +541,7 @@ def _row_fields(
     text = cleaning.clean_text(cell("text"))
     proposal = cleaning.clean_text(cell("proposal"))
     notes += text.notes + [f"proposal: {n}" for n in proposal.notes]
-    date, problem = dates.parse_date(cell("date"))
+    date, problem = dates.parse_date(cell("date"), month_first)
     if problem:
         notes.append(f"{problem}; {DATE_NOT_READ}")
     record: dict[str, Any] = {
@@ -723,7 +748,11 @@ def _rename_repeated_ids(table: pd.DataFrame) -> None:
             suffix += 1
         table.at[index, "report_id"] = f"{given}-{suffix}"
         used.add(f"{given}-{suffix}")
-        _add_note(table, index, f"id {given} also used on an earlier row of the table; renamed")
+        _add_note(
+            table,
+            index,
+            f"id {given} also used on an earlier row of the table; renamed {given}-{suffix}",
+        )
 
 
 @lru_cache(maxsize=1)
@@ -757,13 +786,31 @@ def _identifies_a_person(value: str) -> bool:
     return bool(find_names(value, "mixed"))
 
 
+def _typed_ids(
+    grid: readers.RawGrid, header_index: int, matches: dict[str, headers.ColumnMatch]
+) -> frozenset[str]:
+    """Every report id typed in the input, which no renamed or generated id may take."""
+    match = matches.get("report_id")
+    if match is None:
+        return frozenset()
+    column = match.column
+    cells = (row[column] for row in grid.rows[header_index + 1 :] if column < len(row))
+    return frozenset(filter(None, (cleaning.cell_to_text(c).strip() for c in cells)))
+
+
 def _assign_id(
     record: dict[str, Any],
-    status: str,
     first_by_id: dict[str, tuple[int, str]],
     used: set[str],
+    typed: frozenset[str],
     notes: list[str],
 ) -> None:
+    """Give ``record`` its report id: the id typed, else a content-based one, made unique.
+
+    A repeated id gets the first suffix (``12-2``, ``12-3`` ...) that no row of the input has
+    typed, so that a later row keeps the id its user gave it and review decisions keyed by id
+    go to the report they name; the renamed row says so.
+    """
     given = record["report_id"]
     if given and _identifies_a_person(given):
         # ids are shown wherever a report is named (examples of a theme, weak signals): an
@@ -775,9 +822,6 @@ def _assign_id(
         given = ""
     if given:
         base = given
-        if given in first_by_id:
-            first_row, _ = first_by_id[given]
-            notes.append(f"id {given} also used on row {first_row}; renamed")
     else:
         stamp = record["date"].isoformat() if record["date"] is not None else ""
         base = _stable_id(
@@ -788,9 +832,13 @@ def _assign_id(
             record["proposal"] if record["text"] else str(record["source_row"]),
         )
     candidate, suffix = base, 1
-    while candidate in used:
+    # a typed id is the row's own unless an earlier row has it; any other must be free of both
+    while candidate in used or (candidate != given and candidate in typed):
         suffix += 1
         candidate = f"{base}-{suffix}"
+    if given and candidate != given:
+        first_row, _ = first_by_id[given]
+        notes.append(f"id {given} also used on row {first_row}; renamed {candidate}")
     used.add(candidate)
     first_by_id.setdefault(given or candidate, (record["source_row"], candidate))
     record["report_id"] = candidate

@@ -3,9 +3,12 @@ shows no personal data and ends in a clear message rather than a traceback."""
 
 from __future__ import annotations
 
+import codecs
 import csv
+import gzip
 import io
 import json
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -567,3 +570,160 @@ def test_a_document_or_a_renamed_workbook_is_named_for_what_it_is(tmp_path):
     renamed.write_bytes(SAMPLE_XLSX.read_bytes())
     with pytest.raises(InputError, match=r"an Excel workbook .* under a \.csv name"):
         read_reports(renamed)
+
+
+def test_an_unclosed_quote_is_an_error_that_names_the_row(tmp_path):
+    # the csv module ends a quoted cell at the end of the file without a word: every later
+    # report was read into the first one's text
+    path = tmp_path / "quote.csv"
+    lines = ["ID;Havainto;Pvm", f"1;{TEXTS[0]};1.1.2024", f'2;"{TEXTS[1]};2.1.2024']
+    lines += [f"{i};{TEXTS[2]};{i}.1.2024" for i in range(3, 6)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_reports(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}: ")
+    assert "row 3, column 2 is never closed" in message
+    assert "3 later lines" in message
+    assert "unclosed quote" in message
+    assert "\n" not in message
+    path.write_text("\n".join([*lines[:2], '2;"Kesken']), encoding="utf-8")
+    with pytest.raises(InputError, match="row 3, column 2 is never closed, and the file ends"):
+        read_reports(path)
+    # a closed quote with a line break and doubled quotes inside, and a quote inside an
+    # unquoted cell, are no error
+    lines[2] = f'2;"{TEXTS[1]}\nSanoi ""ei"".";2.1.2024'
+    lines[3] = '3;Putki on 5" pitkä;3.1.2024'
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    table = read_reports(path)
+    assert table["report_id"].tolist() == ["1", "2", "3", "4", "5"]
+    assert table["text"].tolist()[1:3] == [f'{TEXTS[1]}\nSanoi "ei".', 'Putki on 5" pitkä']
+
+
+def _mixed_bytes(
+    rows: list[list[str]], odd_row: int, odd: str, encodings: tuple[str, str]
+) -> bytes:
+    """A ';' export in the first encoding, with ``odd`` in the second appended to one row."""
+    main, other = encodings
+    lines = [";".join(row).encode(main) for row in rows]
+    lines[odd_row] += odd.encode(other)
+    return b"\r\n".join(lines) + b"\r\n"
+
+
+ENCODING_ROWS = [
+    ["Päivämäärä", "Yksikkö", "Havainto"],
+    *[[f"{i}.2.2024", "Työllisyyspalvelut", f"{t} ({i})"] for i, t in enumerate(TEXTS * 2, 1)],
+]
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_a_few_bytes_that_are_not_utf8_are_read_on_their_own_and_noted(tmp_path, bom):
+    # one cell edited in a Windows editor made the whole file cp1252: every ä garbled, and the
+    # date and unit headers were not recognised
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(bom + _mixed_bytes(ENCODING_ROWS, 3, " Lisätty käsin", ("utf-8", "cp1252")))
+    table = read_reports(path)
+    intake = table.attrs["intake"]
+    assert intake["encoding"] == ("utf-8-sig" if bom else "utf-8")
+    assert set(intake["columns"]) == {"date", "unit", "text"}
+    assert table["unit"].eq("Työllisyyspalvelut").all() and table["date"].notna().all()
+    assert table.loc[2, "text"] == f"{TEXTS[2]} (3) Lisätty käsin"
+    assert table["status"].eq("ok").all()
+    noted = table.index[table["status_reason"] != ""].tolist()
+    assert noted == [2]
+    assert (
+        "2 bytes that are not UTF-8 were read as Windows (cp1252) letters (ä)"
+        in (table.loc[2, "status_reason"])
+    )
+    assert intake["decoding"].startswith("the file is utf-8 except line 4:")
+
+
+def test_a_utf8_line_in_a_cp1252_file_is_read_as_utf8_and_noted(tmp_path):
+    path = tmp_path / "windows.csv"
+    path.write_bytes(_mixed_bytes(ENCODING_ROWS, 5, " Lisätty myöhemmin", ("cp1252", "utf-8")))
+    table = read_reports(path)
+    assert table.attrs["intake"]["encoding"] == "cp1252"
+    assert table["unit"].eq("Työllisyyspalvelut").all()
+    assert table.loc[4, "text"] == f"{TEXTS[1]} (5) Lisätty myöhemmin"
+    assert table.index[table["status_reason"] != ""].tolist() == [4]
+    assert (
+        "holds UTF-8 in a file that is otherwise Windows (cp1252)" in table.loc[4, "status_reason"]
+    )
+    # a file that is cp1252 throughout needs no note
+    path.write_bytes(_mixed_bytes(ENCODING_ROWS, 5, " Lisätty", ("cp1252", "cp1252")))
+    table = read_reports(path)
+    assert table.attrs["intake"]["encoding"] == "cp1252"
+    assert "decoding" not in table.attrs["intake"]
+    assert table["status_reason"].eq("").all()
+
+
+def test_a_json_lines_row_with_bytes_that_are_not_utf8_is_noted(tmp_path):
+    lines = [json.dumps({"yksikkö": "Työllisyys", "teksti": t}, ensure_ascii=False) for t in TEXTS]
+    data = [line.encode("utf-8") for line in lines]
+    data[1] = data[1][:-2] + ' (käsin)"}'.encode("cp1252")
+    path = tmp_path / "r.jsonl"
+    path.write_bytes(b"\n".join(data) + b"\n")
+    table = read_reports(path)
+    assert table.loc[1, "text"] == f"{TEXTS[1]} (käsin)"
+    assert table["unit"].eq("Työllisyys").all()
+    assert table.index[table["status_reason"] != ""].tolist() == [1]
+
+
+def test_text_that_cannot_be_decoded_as_utf16_is_noted(tmp_path):
+    # a lone surrogate was replaced by U+FFFD and the row stayed ok without a word
+    text = "Havainto\r\nEnsimmäinen raportti on tässä.\r\nToinen XXraportti on tässä.\r\n"
+    data = codecs.BOM_UTF16_LE + text.encode("utf-16-le").replace(
+        "XX".encode("utf-16-le"), b"\x00\xd8"
+    )
+    path = tmp_path / "unicode.txt"
+    path.write_bytes(data)
+    table = read_reports(path)
+    assert table["status"].tolist() == ["ok", "ok"]
+    assert table.loc[1, "text"] == "Toinen \ufffdraportti on tässä."
+    assert table.loc[0, "status_reason"] == ""
+    assert "1 character could not be decoded (shown as \ufffd)" in table.loc[1, "status_reason"]
+    assert "could not be decoded as UTF-16" in table.attrs["intake"]["decoding"]
+    # mostly undecodable text is unreadable, as before
+    many = read_reports(pd.DataFrame({"Havainto": ["Tek\ufffd\ufffd\ufffd"]}))
+    assert many["status"].tolist() == ["unreadable"]
+
+
+def test_binary_files_are_named_for_what_they_are(tmp_path):
+    # read as text, their bytes were listed as garbage "columns found"
+    export = "Havainto;Pvm\n" + "".join(f"{t};1.2.2024\n" for t in TEXTS)
+    cases = {
+        "export.csv": (gzip.compress(export.encode()), r"a gzip-compressed file under a \.csv"),
+        "export.csv.gz": (gzip.compress(export.encode()), r"a gzip-compressed file, which"),
+        "old.csv": (
+            bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504),
+            r"an old Excel 97-2003 workbook \(\.xls\).* under a \.csv name.*save it as \.xlsx",
+        ),
+        "old.xls": (bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504), r"Excel 97-2003"),
+    }
+    for name, (data, pattern) in cases.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        with pytest.raises(InputError, match=pattern) as info:
+            read_reports(path)
+        assert str(info.value).startswith(f"{path}: ") and "\\x" not in repr(str(info.value))
+
+
+def test_a_libreoffice_spreadsheet_is_refused_with_what_to_do(tmp_path):
+    # openpyxl's InvalidFileException ended in "internal error" (exit 1)
+    ods = io.BytesIO()
+    with zipfile.ZipFile(ods, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", "<office:document-content/>")
+    for name in ("reports.ods", "reports", "reports.dat"):
+        path = tmp_path / name
+        path.write_bytes(ods.getvalue())
+        with pytest.raises(InputError, match=r"OpenDocument spreadsheet \(\.ods\).*\.xlsx"):
+            read_reports(path)
+    # a zip that is no workbook, under a name openpyxl does not read
+    other = io.BytesIO()
+    with zipfile.ZipFile(other, "w") as archive:
+        archive.writestr("reports.csv", "Havainto\nTeksti\n")
+    path = tmp_path / "reports.zip"
+    path.write_bytes(other.getvalue())
+    with pytest.raises(InputError, match="name it .xlsx; else export the reports as CSV"):
+        read_reports(path)

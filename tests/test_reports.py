@@ -28,9 +28,11 @@ def write_csv(
     encoding: str = "utf-8",
     bom: bool = False,
     newline: str = "\r\n",
+    quoting: int = csv.QUOTE_MINIMAL,
 ) -> Path:
     buffer = io.StringIO()
-    csv.writer(buffer, delimiter=delimiter, lineterminator=newline).writerows(rows)
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator=newline, quoting=quoting)
+    writer.writerows(rows)
     data = buffer.getvalue().encode(encoding)
     path.write_bytes((codecs.BOM_UTF8 if bom else b"") + data)
     return path
@@ -57,6 +59,30 @@ def test_quoted_multiline_cells_and_windows_line_ends(tmp_path, webropol_rows):
     assert table.loc[0, "text"] == "Nuorten aikuisten vuokrat ovat nousseet,\nasumistuki ei riitä."
     assert "\r" not in "".join(table["text"])
     assert table["source_row"].tolist() == [2, 3, 4]
+
+
+@pytest.mark.parametrize("newline", ["\r", "\r\n", "\n"])
+def test_every_kind_of_line_end_keeps_every_row(tmp_path, webropol_rows, newline):
+    # "CSV (Macintosh)" from Excel for Mac ends lines with \r only; the delimiter sniffer read
+    # it as one line, chose "," and a record became the header (4 rows of 10 were left)
+    rows = [
+        *webropol_rows,
+        *[
+            [str(200 + i), f"{i + 1}.3.2025", "Tiimi", f"Havainto {i}, ok", "", ""]
+            for i in range(7)
+        ],
+    ]
+    # all quoted, as Excel writes a cell with a line break (csv.writer would leave a \n
+    # unquoted when the line terminator is \r)
+    path = write_csv(tmp_path / "mac.csv", rows, newline=newline, quoting=csv.QUOTE_ALL)
+    table = read_reports(path)
+    assert table.attrs["intake"]["delimiter"] == ";"
+    assert table.attrs["intake"]["header_row"] == 1
+    assert len(table) == 10
+    assert table["source_row"].tolist() == list(range(2, 12))
+    assert table.loc[0, "text"] == "Nuorten aikuisten vuokrat ovat nousseet,\nasumistuki ei riitä."
+    assert table.loc[9, "text"] == "Havainto 6, ok"
+    assert table["date"].notna().all()
 
 
 def test_utf16_unicode_text_export_is_tab_separated(tmp_path, webropol_rows):
@@ -367,3 +393,94 @@ def test_a_wrong_column_name_lists_the_header_under_a_title_block(tmp_path):
     with pytest.raises(InputError, match="Columns found: 'ID', ") as error:
         read_reports(path, {"text": "Kuvaus"})
     assert "Sosiaalinen" not in str(error.value)
+
+
+def test_a_renamed_duplicate_id_never_takes_an_id_that_a_row_has():
+    # "12" renamed "12-2" took the id a later row really had, and that row became "12-2-2"
+    # without a word: review decisions keyed by id went to the wrong report
+    frame = pd.DataFrame(
+        {
+            "ID": ["12", "12", "12-2", "12", "12-3", ""],
+            "Havainto": [f"Asiakkaan tilanne {i} on hankala." for i in range(6)],
+        }
+    )
+    table = read_reports(frame)
+    ids = table["report_id"].tolist()
+    assert ids[:5] == ["12", "12-4", "12-2", "12-5", "12-3"]
+    assert len(set(ids)) == 6
+    reasons = table["status_reason"].tolist()
+    assert reasons[1] == "id 12 also used on row 1; renamed 12-4"
+    assert reasons[3] == "id 12 also used on row 1; renamed 12-5"
+    assert reasons[0] == reasons[2] == reasons[4] == reasons[5] == ""
+
+
+FORMS_TEXTS = [f"Asiakas {i} odottaa päätöstä liian kauan." for i in range(4)]
+
+
+@pytest.mark.parametrize(
+    ("header", "values", "expected", "month_first", "ambiguous"),
+    [
+        # Microsoft Forms in English: 13 in the second place settles month first for all
+        (
+            "Start time",
+            ["1/8/2024 10:01", "1/13/2024 9:00", "2/20/2024 8:00 PM", "12/31/2024 8:00"],
+            ["2024-01-08 10:01", "2024-01-13 09:00", "2024-02-20 20:00", "2024-12-31 08:00"],
+            True,
+            False,
+        ),
+        # nothing settles it: a Forms header is month first, any other the Finnish day first
+        ("Completion time", ["1/8/2024 10:01"] * 4, ["2024-01-08 10:01"] * 4, True, True),
+        ("Pvm", ["1/8/2024"] * 4, ["2024-08-01 00:00"] * 4, False, True),
+        # a day over 12 settles day first, also under a Forms header
+        (
+            "Start time",
+            ["13/1/2024", "1/8/2024", "2/3/2024", "1/1/2024"],
+            ["2024-01-13 00:00", "2024-08-01 00:00", "2024-03-02 00:00", "2024-01-01 00:00"],
+            False,
+            False,
+        ),
+        # dotted Finnish dates are day first whatever the header, and need no decision
+        ("Start time", ["1.8.2024 klo 10.01"] * 4, ["2024-08-01 10:01"] * 4, None, None),
+    ],
+)
+def test_slash_dates_are_read_in_one_order_per_column(
+    header, values, expected, month_first, ambiguous
+):
+    table = read_reports(pd.DataFrame({"Havainto": FORMS_TEXTS, header: values}))
+    assert table["date"].dt.strftime("%Y-%m-%d %H:%M").tolist() == expected
+    assert table["status_reason"].eq("").all()
+    intake = table.attrs["intake"]
+    if month_first is None:
+        assert "date_order" not in intake
+    else:
+        assert ("read month first" in intake["date_order"]) is month_first
+        assert intake["date_order_ambiguous"] is ambiguous
+
+
+def test_slash_dates_in_both_orders_are_read_day_first_and_the_others_noted():
+    values = ["13/1/2024", "1/13/2024", "", "2/2/2024"]
+    table = read_reports(pd.DataFrame({"Havainto": FORMS_TEXTS, "Pvm": values}))
+    assert table["date"].dt.strftime("%d.%m.").tolist()[::3] == ["13.01.", "02.02."]
+    assert "'1/13/2024' is not a real date" in table.loc[1, "status_reason"]
+    assert "both orders" in table.attrs["intake"]["date_order"]
+    assert table.attrs["intake"]["date_order_ambiguous"] is True
+
+
+def test_a_hand_made_table_of_month_first_dates_is_read_month_first():
+    from socanalysis.intake.dates import as_datetimes
+
+    read = as_datetimes(["1/8/2024", "1/13/2024", "8.1.2024"])
+    assert read.dt.strftime("%d.%m.").tolist() == ["08.01.", "13.01.", "08.01."]
+    assert as_datetimes(["1/8/2024"]).dt.month.tolist() == [8]  # ambiguous: day first
+
+
+def test_excel_serial_date_times_keep_their_minute(tmp_path):
+    # a serial date-time is a float a hair under the minute: 08:54 read as 08:53:59
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Päivämäärä", "Havainto"])
+    for serial in (45300.37083333333, 45300.60694444444, 45300.5 + 0.4 / 86400):
+        sheet.append([serial, f"Asiakas odottaa päätöstä ({serial})."])
+    book.save(tmp_path / "serial.xlsx")
+    table = read_reports(tmp_path / "serial.xlsx")
+    assert table["date"].dt.strftime("%H:%M:%S").tolist() == ["08:54:00", "14:34:00", "12:00:00"]

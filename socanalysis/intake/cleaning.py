@@ -81,6 +81,12 @@ def clean_text(value: Any) -> CleanText:
             notes,
             "the text contains characters that could not be decoded; re-export the file as UTF-8",
         )
+    if replaced:
+        # a few are kept, the text is still worth reading, but a letter may be missing
+        notes.append(
+            f"{replaced} character{'s' if replaced > 1 else ''} could not be decoded (shown "
+            "as \ufffd); re-export the file as UTF-8 if a letter is missing"
+        )
     return CleanText(text, notes)
 
 
