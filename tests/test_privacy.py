@@ -364,6 +364,23 @@ def test_lower_case_word_after_a_first_name_that_is_no_surname(text, language, e
     assert mask(text, language=language).text == expected
 
 
+# --- exploratory test 22 (2026-11-25): names the finder missed ---------------------------------
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Anderssons mamma berättade.", "[NAMN] mamma berättade."),
+        ("Karlssons barn går i skolan.", "[NAMN] barn går i skolan."),
+        ("Lindholms barn saknar dagvårdsplats.", "[NAMN] barn saknar dagvårdsplats."),
+        ("Eriks mamma ringde.", "[NAMN] mamma ringde."),
+        # a Swedish plural that the lemmatiser reads as a listed name (britt) is no name
+        ("Britterna klarar sig bra.", "Britterna klarar sig bra."),
+        ("Hans mamma ringde.", "Hans mamma ringde."),
+    ],
+)
+def test_swedish_genitive_of_a_listed_name_at_sentence_start(text, expected):
+    assert mask(text, language="sv").text == expected
+
+
 # --- negatives: nothing of these is personal data ----------------------------------------------
 @pytest.mark.parametrize(
     "text",

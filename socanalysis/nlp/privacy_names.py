@@ -69,6 +69,7 @@ class _Lexicon:
     name_stems: dict[str, str]
     stop_stems: dict[str, str]
     endings: frozenset[str]
+    name_endings_sv: tuple[str, ...]  # what a Swedish name takes: "" and the genitive "s"
     abbreviations: frozenset[str]
     scores: dict[str, float]
     min_length: int
@@ -145,6 +146,7 @@ def _lexicon() -> _Lexicon:
         name_stems=name_stems,
         stop_stems=stop_stems,
         endings=frozenset(str(e) for e in cfg["inflection_endings"]),
+        name_endings_sv=tuple(str(e) for e in cfg["name_endings_sv"]),
         abbreviations=frozenset(str(a).casefold() for a in cfg["abbreviations"]),
         scores={str(k): float(v) for k, v in cfg["scores"].items()},
         min_length=int(cfg["min_length"]),
@@ -517,8 +519,19 @@ def _ordinary_reading(tok: _Token, langs: tuple[str, ...], lex: _Lexicon) -> boo
 def _reads_as_a_name(tok: _Token, lex: _Lexicon, langs: tuple[str, ...] = ("fi",)) -> bool:
     """Whether the lower-case word's lemma is its listed name or another listed name: "Tomin"
     is Tom's or Tomi's (the dictionary says tom, the name lists found tomi), either way a
-    name; "Pian" is soon, whatever Pia's would be."""
-    lemmas = _lemmas(tok.cf, langs)
+    name; "Pian" is soon, whatever Pia's would be.
+
+    A Swedish name is inflected only in the genitive ("Anderssons", "Eriks"), so a Swedish
+    lemma counts only for the lemma plus one of ``name_endings_sv``: "Britterna" (the Brits)
+    has the lemma britt, and is still no form of the name Britt.
+    """
+    lemmas = _lemmas(tok.cf, tuple(lang for lang in langs if lang != "sv"))
+    if "sv" in langs:
+        lemmas |= {
+            lemma
+            for lemma in _lemmas(tok.cf, ("sv",))
+            if any(tok.cf == lemma + ending for ending in lex.name_endings_sv)
+        }
     return (
         tok.name in lemmas
         or not lemmas.isdisjoint(lex.first)
@@ -590,8 +603,10 @@ def _standalone_score(
         # at the start of a sentence only a word that is the name itself, not an everyday word
         # that happens to look like an inflected name ("Pian" is "soon", not Pia's;
         # "Matinköpen" is the food shopping: Swedish knows it, a Finnish rule reads Matti in it)
+        # the report's own languages read the word: "Anderssons" is Andersson's only to the
+        # Swedish lemmatiser, so a Finnish-only reading would miss every Swedish genitive
         if tok.cf == tok.name or (
-            _reads_as_a_name(tok, lex) and not _ordinary_reading(tok, langs, lex)
+            _reads_as_a_name(tok, lex, langs) and not _ordinary_reading(tok, langs, lex)
         ):
             return sc["list_sentence_initial"]
         return 0.0
