@@ -366,6 +366,29 @@ def test_lower_case_word_after_a_first_name_that_is_no_surname(text, language, e
 
 # --- exploratory test 22 (2026-11-25): names the finder missed ---------------------------------
 @pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        # a listed name is not a case form of a stop word (Turunen is not Turun + -en), and a
+        # stop word that is a listed name is a name after a cue or before a surname
+        ("Asiakas Turunen soitti.", "fi", "Asiakas [NIMI] soitti."),
+        ("Lapsen isä Juho Turunen on vankilassa.", "fi", "Lapsen isä [NIMI] on vankilassa."),
+        ("Asiakas Hilma soitti.", "fi", "Asiakas [NIMI] soitti."),
+        ("Tytär Hilma on huolissaan äidistään.", "fi", "Tytär [NIMI] on huolissaan äidistään."),
+        ("Hilma Virtanen soitti.", "fi", "[NIMI] soitti."),
+        ("Tapasin Kaarina Virtasen eilen.", "fi", "Tapasin [NIMI] eilen."),
+        # ... while the institutions stay
+        ("Hän opiskelee Turun yliopistossa.", "fi", "Hän opiskelee Turun yliopistossa."),
+        ("Hankinta julkaistiin Hilmassa.", "fi", "Hankinta julkaistiin Hilmassa."),
+        ("Ilmoitin Virtaselle Hilmassa.", "fi", "Ilmoitin [NIMI] Hilmassa."),
+        ("Hilma tietää lisää.", "fi", "Hilma tietää lisää."),  # no cue: the service
+        ("Asiakas kävi Kelassa Virtasen kanssa.", "fi", "Asiakas kävi Kelassa [NIMI] kanssa."),
+    ],
+)  # fmt: skip
+def test_listed_names_that_are_also_stop_words(text, language, expected):
+    assert mask(text, language=language).text == expected
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("Anderssons mamma berättade.", "[NAMN] mamma berättade."),

@@ -414,6 +414,11 @@ def _word_facts(word: str, langs: tuple[str, ...]) -> tuple:
         name = cf  # a double name ("Marja-Liisa", "Juha-Pekka") is a name as a whole
     elif name is None and len(parts) > 1:
         name = next((p for p in parts if p in names), None)
+    if name == cf and stop is not None and stop != cf:
+        # a word that is a listed name as written is that name, not a case form of a stop
+        # word: "Turunen" is the surname, although "turun" (Turun yliopisto) + the ending -en
+        # would make it the institution
+        stop = None
     known, proper, proper_here = _dictionary(word, langs)
     if (
         stop is None
@@ -586,9 +591,9 @@ def _standalone_score(
         if not tok.known and len(tok.text) >= 3 and not _known_anywhere(tok.text):
             return sc["unknown_word"]
         return 0.0
-    if tok.stop == "institution":
-        return 0.0
-    if tok.stop in ("place", "eponym"):
+    if tok.stop is not None:
+        # a stop word that is also a listed name ("Hilma" the procurement service and a first
+        # name, "Salo" the town and a surname) is that name right after a cue: "tytär Hilma"
         return sc["cue"] if cue and tok.name is not None else 0.0
     verb_after = (
         i + 1 < len(tokens)
@@ -669,11 +674,15 @@ def _neighbour_pass(text: str, tokens: list[_Token], lex: _Lexicon, language: st
             continue
         if left.score > 0:
             cand = right
-            ok = cand.capitalised and cand.stop != "institution" and not cand.cue
+            ok = cand.capitalised and not cand.cue
             # a place is a surname after a name only when listed as one ("Matti Salo"); an
-            # eponym always is ("Matti Parkinson")
+            # eponym always is ("Matti Parkinson"); an institution only when it is a listed
+            # name right after a first name as written ("Anna Hilma Virtanen"), never after a
+            # surname ("Ilmoitin Virtaselle Hilmassa": the procurement service)
             if cand.stop == "place":
                 ok = ok and cand.name in lex.surnames
+            elif cand.stop == "institution":
+                ok = ok and cand.name is not None and _first_name_as_written(left, lex)
         else:
             cand = left
             # inside a sentence a capitalised word right before a name is its first name
@@ -695,7 +704,10 @@ def _neighbour_pass(text: str, tokens: list[_Token], lex: _Lexicon, language: st
                     )
                 )
             )
-            ok = cand.capitalised and cand.stop is None and not cand.cue and evidence
+            # a stop word before a name is its first name only when it is a listed first name
+            # as written ("Hilma Virtanen", "Kaarina Virtanen"; not "Kelan Virtanen")
+            first = cand.stop is None or _first_name_as_written(cand, lex)
+            ok = cand.capitalised and first and not cand.cue and evidence
         if ok and len(cand.text) >= lex.min_length and not _is_streetlike(cand, lex):
             cand.score = sc
             changed = True
