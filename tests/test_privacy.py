@@ -368,6 +368,31 @@ def test_lower_case_word_after_a_first_name_that_is_no_surname(text, language, e
 @pytest.mark.parametrize(
     ("text", "language", "expected"),
     [
+        # surnames and first names ending in a street word (-niemi, -strand, -tori): a street
+        # needs a house number; a listed name, or a word after a first name or a cue, is a name
+        ("Asiakas Matti Jokiniemi soitti.", "fi", "Asiakas [NIMI] soitti."),
+        ("Asiakas Jokiniemi soitti.", "fi", "Asiakas [NIMI] soitti."),
+        ("Äiti Kaisa Sarviniemi kertoi.", "fi", "Äiti [NIMI] kertoi."),  # in no list
+        ("Soitin eilen Rantaniemelle.", "fi", "Soitin eilen [NIMI]."),  # in no list
+        ("Asiakas Nestori Virtanen soitti.", "fi", "Asiakas [NIMI] soitti."),
+        ("Klienten Erik Sjöstrand ringde.", "sv", "Klienten [NAMN] ringde."),
+        ("Klienten Anna Lindstrand ringde.", "sv", "Klienten [NAMN] ringde."),
+        # ... while streets and squares stay streets, with or without a house number
+        ("Hän asuu osoitteessa Rantatie 5.", "fi", "Hän asuu osoitteessa [OSOITE]."),
+        ("Tapasimme asiakkaan Kauppatorilla.", "fi", "Tapasimme asiakkaan Kauppatorilla."),
+        ("Asiakas muutti Kauppakadulle.", "fi", "Asiakas muutti Kauppakadulle."),
+        ("Klienten bor på Storstrand 3.", "sv", "Klienten bor på [ADRESS]."),
+        ("Tapasin Virtasen Kauppatorilla.", "fi", "Tapasin [NIMI] Kauppatorilla."),
+        ("Asiakas asuu Jokiniementie 4:ssä.", "fi", "Asiakas asuu [OSOITE]:ssä."),
+    ],
+)  # fmt: skip
+def test_names_ending_in_a_street_word(text, language, expected):
+    assert mask(text, language=language).text == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
         # a listed name is not a case form of a stop word (Turunen is not Turun + -en), and a
         # stop word that is a listed name is a name after a cue or before a surname
         ("Asiakas Turunen soitti.", "fi", "Asiakas [NIMI] soitti."),

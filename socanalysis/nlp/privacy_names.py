@@ -505,11 +505,55 @@ def _follows_cue(text: str, tokens: list[_Token], i: int) -> bool:
     return _gap(text, tokens[i - 1], tokens[i]).strip(" ,:") == ""
 
 
-def _is_streetlike(tok: _Token, lex: _Lexicon) -> bool:
+def _street_suffixes_of(tok: _Token, lex: _Lexicon) -> list[str]:
+    """The street suffixes that the word ends in, after at least two letters of its own."""
     # one C-level test first: most words end in no street suffix at all
     if not tok.cf.endswith(lex.street_suffixes):
+        return []
+    return [s for s in lex.street_suffixes if tok.cf.endswith(s) and len(tok.cf) > len(s) + 1]
+
+
+@lru_cache(maxsize=1)
+def _surname_street_suffixes() -> frozenset[str]:
+    """Street suffixes that are also usual surname elements (niemi, ranta, mäki, strand, also
+    in a case: niemelle, rannalla), from the two lists in privacy_patterns.yaml.
+
+    A word ending in one of them is as often a surname (Jokiniemi, Sjöstrand) or a place as a
+    street, so only a house number makes it a street.
+    """
+    from socanalysis.nlp import dictionaries
+
+    lex = _lexicon()
+    return frozenset(
+        s
+        for s in lex.street_suffixes
+        if s in lex.surname_heads
+        # the suffix's own language reads it: "niemelle" -> niemi, "stranden" -> strand
+        or any(dictionaries.lemmatize(s, lang=lang) in lex.surname_heads for lang in ("fi", "sv"))
+    )
+
+
+# a house number after a street name, as the address finder reads it ("Rantatie 5", "… 12 B")
+_HOUSE_NUMBER = re.compile(r"\s\d{1,3}(?!\d)")
+
+
+def _street_reading(text: str, tok: _Token, lex: _Lexicon) -> bool:
+    """Whether the word reads as a street rather than a name ("Rantatie 5", "Kauppatorilla").
+
+    A house number after it always makes it a street. Without one, a listed name is a name
+    (Jokiniemi, Sjöstrand, Nestori); a word whose street ending is also a usual surname element
+    (Rantaniemelle, Lindstrand) is left to the other rules; a word with an ending that only
+    streets have (-katu, -tie, -tori, -gatan) stays a street.
+    """
+    suffixes = _street_suffixes_of(tok, lex)
+    if not suffixes:
         return False
-    return any(tok.cf.endswith(s) and len(tok.cf) > len(s) + 1 for s in lex.street_suffixes)
+    if _HOUSE_NUMBER.match(text, tok.end):
+        return True
+    if tok.name is not None:
+        return False
+    surname_like = _surname_street_suffixes()
+    return any(s not in surname_like for s in suffixes)
 
 
 def _ordinary_reading(tok: _Token, langs: tuple[str, ...], lex: _Lexicon) -> bool:
@@ -565,7 +609,7 @@ def _standalone_score(
     foreign = language == "other"
     tok = tokens[i]
     sc = lex.scores
-    if len(tok.text) < lex.min_length or _is_streetlike(tok, lex):
+    if len(tok.text) < lex.min_length or _street_reading(text, tok, lex):
         return 0.0
     cue = _follows_cue(text, tokens, i)
     if tok.cue:
@@ -655,7 +699,7 @@ def _list_pass(text: str, tokens: list[_Token], i: int, lex: _Lexicon) -> bool:
         and cand.stop is None
         and not cand.cue
         and len(cand.text) >= lex.min_length
-        and not _is_streetlike(cand, lex)
+        and not _street_reading(text, cand, lex)
     ):
         cand.score = lex.scores["neighbour"]
         return True
@@ -708,7 +752,7 @@ def _neighbour_pass(text: str, tokens: list[_Token], lex: _Lexicon, language: st
             # as written ("Hilma Virtanen", "Kaarina Virtanen"; not "Kelan Virtanen")
             first = cand.stop is None or _first_name_as_written(cand, lex)
             ok = cand.capitalised and first and not cand.cue and evidence
-        if ok and len(cand.text) >= lex.min_length and not _is_streetlike(cand, lex):
+        if ok and len(cand.text) >= lex.min_length and not _street_reading(text, cand, lex):
             cand.score = sc
             changed = True
     return changed
