@@ -429,6 +429,34 @@ def test_swedish_genitive_of_a_listed_name_at_sentence_start(text, expected):
     assert mask(text, language="sv").text == expected
 
 
+@pytest.mark.parametrize(
+    "word",
+    ["Hombalalle", "Hombalalla", "Hombalaan", "Hombalasta", "Rautalalle", "Rautalassa",
+     "Kaupilalla", "Pakalalle", "Hurmalalle"],
+)  # fmt: skip
+def test_names_in_no_list_that_end_like_an_ordinary_word(word):
+    # "Homb" + "alalle" is no compound: its first part is no word
+    assert mask(f"Soitin eilen {word} kotikäynnin jälkeen.").text == (
+        "Soitin eilen [NIMI] kotikäynnin jälkeen."
+    )
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["Toimialalle", "Tutkimusalalla", "Ala-asteelle", "Erityisalalle", "Aikuissosiaalityöhön",
+     "Sosiaalipäivystykseen", "Vammaispalveluihin", "Omaishoitajuudesta", "Vammaistyöhön",
+     "Perheneuvolaan", "Sote-keskukseen", "Kotihoitotiimille"],
+)  # fmt: skip
+def test_ordinary_compounds_are_no_names(word):
+    text = f"Asiakas ohjattiin eilen {word} ja sitten kotiin."
+    assert mask(text).text == text
+
+
+def test_swedish_compounds_with_a_proper_noun_first_part_stay():
+    text = "Avtalet liknar Kyotoprotokollet och gäller i Indusdalen."
+    assert mask(text, language="sv").text == text
+
+
 # --- negatives: nothing of these is personal data ----------------------------------------------
 @pytest.mark.parametrize(
     "text",

@@ -80,6 +80,9 @@ class _Lexicon:
     surname_heads: frozenset[str]
     clitics: tuple[str, ...]
     compound_min_length: int
+    compound_short_tail: dict[str, int]  # per dictionary language
+    compound_min_first_part: dict[str, int]
+    compound_combining_forms: tuple[tuple[str, str], ...]
     joiner_words: frozenset[str]
     restore: dict[str, tuple[str, ...]]  # a -> (ä, å), o -> (ö): letters typed without dots
     max_variants: int
@@ -96,6 +99,8 @@ def _stems(word: str, gradation: dict[str, str]) -> set[str]:
         stems |= {word[:-3] + "se", word[:-3] + "s"}
     if word[-1:] not in _VOWELS:
         stems.add(word + "i")  # Ahmed -> Ahmedille, Erik -> Erikin
+    if word.endswith("e") and word[-2:-1] not in _VOWELS:
+        stems.add(word + "e")  # Lauste -> Laustee|lle, as perhe -> perhee|lle
     bases = [word]
     if word.endswith("i"):
         bases.append(word[:-1] + "e")  # Lahti -> Lahde|ssa, Niemi -> Nieme|n
@@ -155,6 +160,13 @@ def _lexicon() -> _Lexicon:
         surname_heads=frozenset(str(h).casefold() for h in cfg["surname_heads"]),
         clitics=tuple(str(c) for c in cfg["clitics"]),
         compound_min_length=int(cfg["compound_min_length"]),
+        compound_short_tail={str(k): int(v) for k, v in cfg["compound_short_tail"].items()},
+        compound_min_first_part={
+            str(k): int(v) for k, v in cfg["compound_min_first_part"].items()
+        },
+        compound_combining_forms=tuple(
+            (str(k), str(v)) for k, v in cfg["compound_combining_forms"].items()
+        ),
         joiner_words=frozenset(str(j).casefold() for j in cfg["joiner_words"]),
         restore={
             str(k): tuple(str(x) for x in v) for k, v in cfg["misspelling"]["restore"].items()
@@ -211,6 +223,14 @@ def _common_compound(lower: str, langs: tuple[str, ...], lex: _Lexicon) -> str |
     ("Aikuissosiaalityöhön", "Mielenterveysseuran"); capitalised inside a sentence they would
     look like names. Surnames are compounds too ("Hirvikoski", "Lindström"), so a compound
     whose last part is a usual surname element (koski, niemi, ström) does not count.
+    An ordinary word at the end of a name in no list is often there by chance ("Hombalalle" =
+    homb + alalle, "Rautalassa" = raut + alassa, "Kaupilalla" = kau + pilalla), so the first
+    part must be a word too ("toimi|alalle", "tutkimus|alalla", "ala-|asteelle"), or, for a
+    last part longer than ``compound_short_tail`` letters in its base form, at least
+    ``compound_min_first_part`` letters long: first parts that only occur in compounds
+    ("sosiaali|päivystykseen", "omaishoitaj|uudesta") are longer than the stem of a name.
+    Both numbers are per language: Swedish compounds often start with a proper noun
+    ("Kyotoprotokollet", "Indusdalen"), so there any first part counts, as before.
     Returns the language whose dictionary explains the word, or None.
     """
     from socanalysis.nlp import dictionaries
@@ -221,9 +241,31 @@ def _common_compound(lower: str, langs: tuple[str, ...], lex: _Lexicon) -> str |
             if not dictionaries.is_known(tail, lang=lang):
                 continue
             lemma = dictionaries.lemmatize(tail, lang=lang)
-            if lemma[:1].islower() and lemma not in lex.surname_heads:
+            if not lemma[:1].islower() or lemma in lex.surname_heads:
+                continue
+            head = lower[:cut]
+            long_enough = (
+                len(lemma) > lex.compound_short_tail[lang]
+                and len(head.rstrip("-")) >= lex.compound_min_first_part[lang]
+            )
+            if long_enough or _first_part_is_a_word(head, lang, lex):
                 return lang
     return None
+
+
+def _first_part_is_a_word(head: str, lang: str, lex: _Lexicon) -> bool:
+    """Whether the first part of a compound is a word: as it stands ("toimi", "kaupungin"),
+    without a joining hyphen ("ala-"), or in the combining form of a -nen word ("aikuis" from
+    aikuinen, ``compound_combining_forms`` in the data)."""
+    from socanalysis.nlp import dictionaries
+
+    head = head.rstrip("-")
+    if len(head) >= 2 and dictionaries.is_known(head, lang=lang):
+        return True
+    return any(
+        head.endswith(form) and dictionaries.is_known(head[: -len(form)] + base, lang=lang)
+        for form, base in lex.compound_combining_forms
+    )
 
 
 def _dictionary(word: str, langs: tuple[str, ...]) -> tuple[bool, bool, bool]:
