@@ -242,6 +242,36 @@ def test_abbreviation_codes_are_not_plates():
     assert find_pii("Diagnoosi ICD-10 ja COVID-19, PHQ-9 pisteet, SHL-11 viittaus.") == []
 
 
+# --- dashes typed by autocorrect (exploratory test 22, M1) -------------------------------------
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Asiakkaan hetu 010190–123A oli väärin.", "Asiakkaan hetu [HETU] oli väärin."),
+        ("Hetu 010190—123A.", "Hetu [HETU]."),  # em dash
+        ("Asiakkaan numero on 050–123 4567.", "Asiakkaan numero on [PUHELIN]."),
+        ("Puh 040 – 123 4567.", "Puh [PUHELIN]."),
+        ("Puh 040 - 123 4567.", "Puh [PUHELIN]."),
+        ("Iban FI21-1234-5600-0007-85.", "Iban [TILINUMERO]."),
+        ("Tili FI21–1234–5600–0007–85.", "Tili [TILINUMERO]."),
+        # ranges, times and business ids typed with the same dashes stay
+        ("Vuosina 2019 – 2024 ja 10–15 asiakasta, klo 09–12.",
+         "Vuosina 2019 – 2024 ja 10–15 asiakasta, klo 09–12."),
+        ("Aukiolo klo 8.00–16.00, sivut 010–020.", "Aukiolo klo 8.00–16.00, sivut 010–020."),
+        ("Y-tunnus 0145678–9.", "Y-tunnus 0145678–9."),
+    ],
+)  # fmt: skip
+def test_dashes_typed_by_autocorrect(text, expected):
+    assert mask(text).text == expected
+
+
+def test_hetu_with_an_en_dash_is_checked_like_a_hyphen():
+    assert hetu_is_valid("131052–308T")
+    assert not hetu_is_valid("131052–308A")
+    spans = find_pii("Personbeteckning 131052–308A.", "sv")
+    assert [(s.type, s.valid) for s in spans] == [("hetu", False)]
+    assert iban_is_valid("FI21-1234-5600-0007-85")
+
+
 # --- names -------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("text", "language", "expected"),
