@@ -426,6 +426,7 @@ def test_names_ending_in_a_street_word(text, language, expected):
         # a listed name is not a case form of a stop word (Turunen is not Turun + -en), and a
         # stop word that is a listed name is a name after a cue or before a surname
         ("Asiakas Turunen soitti.", "fi", "Asiakas [NIMI] soitti."),
+        ("Kotona olivat Juho ja Turunen.", "fi", "Kotona olivat [NIMI] ja [NIMI]."),  # no cue
         ("Lapsen isä Juho Turunen on vankilassa.", "fi", "Lapsen isä [NIMI] on vankilassa."),
         ("Asiakas Hilma soitti.", "fi", "Asiakas [NIMI] soitti."),
         ("Tytär Hilma on huolissaan äidistään.", "fi", "Tytär [NIMI] on huolissaan äidistään."),

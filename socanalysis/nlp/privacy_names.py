@@ -449,7 +449,6 @@ def _word_facts(word: str, langs: tuple[str, ...]) -> tuple:
     stop = _lookup(cf, lemmas, stops, lex.stop_stems, lex)
     if stop is None and len(parts) > 1:
         stop = _lookup(parts[0], set(), stops, lex.stop_stems, lex)
-    kind = _stop_kind(stop, lex)
     names = lex.first | lex.surnames
     name = _lookup(cf, lemmas, names, lex.name_stems, lex)
     if len(parts) > 1 and all(p in names for p in parts):
@@ -461,6 +460,7 @@ def _word_facts(word: str, langs: tuple[str, ...]) -> tuple:
         # word: "Turunen" is the surname, although "turun" (Turun yliopisto) + the ending -en
         # would make it the institution
         stop = None
+    kind = _stop_kind(stop, lex)
     known, proper, proper_here = _dictionary(word, langs)
     if (
         stop is None
