@@ -488,6 +488,34 @@ def test_swedish_compounds_with_a_proper_noun_first_part_stay():
     assert mask(text, language="sv").text == text
 
 
+@pytest.mark.parametrize(
+    "report_id",
+    ["Kahinda", "asiakas-kahinda-7", "r-Hombala-3", "Pölösen perhe", "Turunen", "010190–123A",
+     "Jokiniemi_12"],
+)  # fmt: skip
+def test_report_ids_holding_a_name_are_replaced(report_id):
+    # an id is no sentence: an unknown capitalised word in it is a name, and hyphens and
+    # underscores separate its words (exploratory test 22, M2)
+    from socanalysis.reports import read_reports
+
+    texts = ["Asiakas tarvitsee asunnon pian.", "Toimeentulotuki viivästyi."]
+    table = read_reports(pd.DataFrame({"id": [report_id, "17"], "teksti": texts}))
+    assert table.loc[0, "report_id"] != report_id
+    assert "generated id" in table.loc[0, "status_reason"]
+    assert table.loc[1, "report_id"] == "17"
+
+
+@pytest.mark.parametrize(
+    "report_id",
+    ["Turku-12", "Kela-3", "Salo-4", "Mänttä-Vilppula 2", "Pohjois-Karjala-4", "Raportti-12",
+     "Kotihoito-2024-17", "Lastensuojelu_7", "Asiakas-3", "SHL-2024-5", "Kysely-A-5"],
+)  # fmt: skip
+def test_ordinary_report_ids_are_kept(report_id):
+    from socanalysis.nlp.privacy_names import find_names_in_identifier
+
+    assert find_names_in_identifier(report_id) == []
+
+
 # --- negatives: nothing of these is personal data ----------------------------------------------
 @pytest.mark.parametrize(
     "text",

@@ -507,7 +507,7 @@ def _is_cue(word: str, langs: tuple[str, ...]) -> bool:
     return cf in lex.cues or bool(_lemmas(word, langs) & lex.cues)
 
 
-def _analyse(text: str, language: str, lex: _Lexicon) -> list[_Token]:
+def _analyse(text: str, language: str, lex: _Lexicon, sentences: bool = True) -> list[_Token]:
     langs = _languages(language)
     tokens: list[_Token] = []
     for match in _WORD_RE.finditer(text):
@@ -518,7 +518,7 @@ def _analyse(text: str, language: str, lex: _Lexicon) -> list[_Token]:
             match.end(),
             word,
             cf,
-            _is_sentence_initial(text, match.start(), lex),
+            sentences and _is_sentence_initial(text, match.start(), lex),
             _capitalised(word),
         )
         # a cue word capitalised inside a sentence is part of a name or title ("Nguyen Van Anh")
@@ -886,14 +886,27 @@ def _uncapitalised(text: str, language: str) -> str:
     return _WORD_IN_CAPITALS.sub(rewrite, text)
 
 
-def find_names(text: str, language: str = "fi") -> list[PiiSpan]:
-    """Personal names in ``text``; ``language`` is "fi", "sv", or anything else for both.
+def find_names(text: str, language: str = "fi", sentences: bool = True) -> list[PiiSpan]:
+    """Personal names in ``text``.
 
-    Returns spans of type ``"name"``, adjacent name words merged, in text order.
+    Parameters
+    ----------
+    text : str
+        A report text, or a short value such as a report id.
+    language : str, default "fi"
+        "fi", "sv", or anything else for both.
+    sentences : bool, default True
+        Whether ``text`` is written in sentences. With False (an id, a label) no word is at the
+        start of a sentence, so a capitalised word gets no sentence-start leniency.
+
+    Returns
+    -------
+    list of PiiSpan
+        Spans of type ``"name"``, adjacent name words merged, in text order.
     """
     lex = _lexicon()
     amb = frozenset().union(*(lex.ambiguous[lang] for lang in _languages(language)))
-    tokens = _analyse(_uncapitalised(text, language), language, lex)
+    tokens = _analyse(_uncapitalised(text, language), language, lex, sentences)
     # ä/ö/å typed somewhere in a sentence: its writer did not leave them out in its other words
     # (per sentence, because a report may join parts typed in different ways)
     ends = [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text) + 1]
@@ -927,3 +940,33 @@ def find_names(text: str, language: str = "fi") -> list[PiiSpan]:
             score = tok.score
         spans.append(PiiSpan(start, end, "name", text[start:end], None, score))
     return spans
+
+
+def find_names_in_identifier(value: str) -> list[PiiSpan]:
+    """Personal names in a report id ("Kahinda", "asiakas-kahinda-7", "r-Hombala-3").
+
+    An id is no sentence: its first word gets none of the sentence-start leniency (an unknown
+    capitalised word there is a name, as inside a sentence), both dictionaries are asked (an
+    id has no language), and the hyphens that join its parts separate words ("asiakas-kahinda"
+    is the cue *asiakas* and a name), except in a hyphenated word that is itself a listed name
+    or a stop word ("Anna-Liisa", "Mänttä-Vilppula"). The spans are in the offsets of ``value``.
+
+    Examples
+    --------
+    >>> [s.text for s in find_names_in_identifier("asiakas-kahinda-7")]
+    ['kahinda']
+    >>> find_names_in_identifier("Turku-12"), find_names_in_identifier("Kela-3")
+    ([], [])
+    """
+    langs = _languages("mixed")
+
+    def split(match: re.Match[str]) -> str:
+        word = match.group(0)
+        if "-" not in word:
+            return word
+        stop, name, *_ = _word_facts(word, langs)
+        if stop is not None or name == word.casefold():
+            return word
+        return word.replace("-", " ")  # same length: the spans fit the id as typed
+
+    return find_names(_WORD_RE.sub(split, value), "mixed", sentences=False)
