@@ -272,6 +272,33 @@ def test_hetu_with_an_en_dash_is_checked_like_a_hyphen():
     assert iban_is_valid("FI21-1234-5600-0007-85")
 
 
+# --- web addresses and user names (exploratory test 22, M4) ------------------------------------
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Katso https://facebook.com/matti.virtanen.1985 ja www.instagram.com/mikkohyvonen "
+         "sekä @mikko_h.", "fi", "Katso [LINKKI] ja [LINKKI] sekä [KÄYTTÄJÄTUNNUS]."),
+        ("Velkaneuvoja löysi hänet osoitteesta facebook.com/zyrtek.hombala.", "fi",
+         "Velkaneuvoja löysi hänet osoitteesta [LINKKI]."),
+        ("Hon skriver som @anna.k på Instagram (se www.instagram.com/annak).", "sv",
+         "Hon skriver som [ANVÄNDARNAMN] på Instagram (se [LÄNK])."),
+        # e-mail addresses stay e-mail; a bare domain names a service and is kept
+        ("Posti matti@example.fi, asiointi kela.fi ja Vero.fi.", "fi",
+         "Posti [SÄHKÖPOSTI], asiointi kela.fi ja Vero.fi."),
+        ("Klo 8 @ toimisto, 50 % / 3 ja 1301/2014.", "fi", "Klo 8 @ toimisto, 50 % / 3 ja 1301/2014."),
+    ],
+)  # fmt: skip
+def test_web_addresses_and_user_names(text, language, expected):
+    assert mask(text, language=language).text == expected
+
+
+def test_user_names_and_paths_are_never_keywords():
+    from socanalysis.nlp.tokens import get_pipeline
+
+    doc = get_pipeline("fi")("Velkaneuvonta facebook.com/zyrtek.hombala ja @zyrtek_hombala.")
+    assert [t.text for t in doc if t._.is_term] == ["Velkaneuvonta"]
+
+
 # --- names -------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("text", "language", "expected"),
@@ -539,7 +566,8 @@ def test_no_false_positives_on_numbers(text):
 # --- masking -----------------------------------------------------------------------------------
 FULL = (
     "Asiakas Matti Virtanen (131052-308T), puh. 040 123 4567, matti.v@example.fi, "
-    "tili FI21 1234 5600 0007 85, asuu Rauhankatu 5 B 12, 20100 Turku. Auto ABC-123."
+    "tili FI21 1234 5600 0007 85, asuu Rauhankatu 5 B 12, 20100 Turku. Auto ABC-123. "
+    "Profiili https://facebook.com/matti.virtanen.1985, Instagram @matti_v."
 )
 
 
@@ -547,17 +575,19 @@ def test_every_type_found_and_masked_fi():
     result = mask(FULL)
     assert result.text == (
         "Asiakas [NIMI] ([HETU]), puh. [PUHELIN], [SÄHKÖPOSTI], tili [TILINUMERO], "
-        "asuu [OSOITE], [POSTINUMERO]. Auto [REKISTERINUMERO]."
+        "asuu [OSOITE], [POSTINUMERO]. Auto [REKISTERINUMERO]. "
+        "Profiili [LINKKI], Instagram [KÄYTTÄJÄTUNNUS]."
     )
     assert dict(result.counts) == dict.fromkeys(PRIVACY_TYPES, 1)
-    assert result.n_masked == 8
+    assert result.n_masked == 10
     assert result.n_invalid == 0
 
 
 def test_every_type_masked_sv():
     result = mask(FULL, language="sv")
     for tag in ["[NAMN]", "[PERSONBETECKNING]", "[TELEFON]", "[E-POST]", "[KONTONUMMER]",
-                "[ADRESS]", "[POSTNUMMER]", "[REGISTERNUMMER]"]:  # fmt: skip
+                "[ADRESS]", "[POSTNUMMER]", "[REGISTERNUMMER]", "[LÄNK]",
+                "[ANVÄNDARNAMN]"]:  # fmt: skip
         assert tag in result.text
     assert "[NIMI]" not in result.text
 

@@ -4,7 +4,8 @@ Everything written for people to read must go through :func:`mask` (or :func:`ma
 for a whole table): report texts may identify clients, relatives and workers.
 
 * :func:`find_pii` is pure: text in, non-overlapping :class:`PiiSpan` list out (identity codes,
-  phones, e-mail, IBANs, street addresses, postal codes with places, vehicle plates, names).
+  phones, e-mail, IBANs, street addresses, postal codes with places, vehicle plates, names,
+  web addresses, social media user names).
 * :func:`mask` replaces the spans with typed placeholders in the report's language
   (``[HETU]``/``[PERSONBETECKNING]``, ``[PUHELIN]``/``[TELEFON]``, ``[NIMI]``/``[NAMN]`` ...) and
   counts them per type. Masking a masked text changes nothing.
@@ -45,10 +46,12 @@ from socanalysis.nlp.privacy_names import find_names
 from socanalysis.nlp.privacy_structured import (
     find_addresses,
     find_emails,
+    find_handles,
     find_hetus,
     find_ibans,
     find_phones,
     find_postal_codes,
+    find_urls,
     find_vehicles,
     hetu_is_valid,
     iban_is_valid,
@@ -148,6 +151,8 @@ def find_pii(text: str, language: str = "fi") -> list[PiiSpan]:
     institutions = stop_words()["institutions"]
     spans: list[PiiSpan] = [
         *find_emails(text),
+        *find_urls(text),
+        *find_handles(text),
         *find_ibans(text),
         *find_hetus(text),
         *find_phones(text),

@@ -1,4 +1,5 @@
-"""Detectors for structured personal data: identity codes, phones, e-mail, IBAN, addresses.
+"""Detectors for structured personal data: identity codes, phones, e-mail, IBAN, addresses,
+web addresses and social media user names.
 
 Each ``find_*`` function takes a text and returns a list of :class:`PiiSpan`. They are pure and
 independent; :func:`socanalysis.nlp.privacy.find_pii` runs them all and resolves overlaps.
@@ -211,6 +212,53 @@ _EMAIL_RE = re.compile(
 def find_emails(text: str) -> list[PiiSpan]:
     """E-mail addresses (``matti.virtanen@example.fi``, also ``matti(at)example.fi``)."""
     return [PiiSpan(m.start(), m.end(), "email", m.group(0)) for m in _EMAIL_RE.finditer(text)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Web addresses and social media user names
+# ---------------------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _url_re() -> re.Pattern[str]:
+    cfg = patterns()["url"]
+    starts = "|".join(re.escape(str(s)) for s in cfg["starts"])
+    domains = "|".join(re.escape(str(d)) for d in cfg["top_level_domains"])
+    return re.compile(
+        rf"(?<![\w@.\-/])(?:(?:{starts})[^\s<>\"]+"
+        rf"|[\w\-]+(?:\.[\w\-]+)*\.(?:{domains})/[^\s<>\"]*)",
+        re.IGNORECASE,
+    )
+
+
+def find_urls(text: str) -> list[PiiSpan]:
+    """Web addresses: ``https://…``, ``www.…``, or a domain with a path (``facebook.com/…``).
+
+    >>> [s.text for s in find_urls("Katso https://facebook.com/matti.v.1985, tai kela.fi.")]
+    ['https://facebook.com/matti.v.1985']
+    >>> [s.text for s in find_urls("Profiili instagram.com/mikkohyvonen (julkinen).")]
+    ['instagram.com/mikkohyvonen']
+    """
+    trailing = str(patterns()["url"]["trailing"])
+    spans = []
+    for match in _url_re().finditer(text):
+        # a full stop or a closing bracket after the address belongs to the sentence
+        end = match.start() + len(match.group(0).rstrip(trailing))
+        if end > match.start():
+            spans.append(PiiSpan(match.start(), end, "url", text[match.start() : end]))
+    return spans
+
+
+@lru_cache(maxsize=1)
+def _handle_re() -> re.Pattern[str]:
+    return re.compile(str(patterns()["handle"]["pattern"]))
+
+
+def find_handles(text: str) -> list[PiiSpan]:
+    """Social media user names: ``@mikko_h``, ``@zyrtek.hombala`` (not e-mail addresses).
+
+    >>> [s.text for s in find_handles("Instagramissa @mikko_h. Posti: mikko@example.fi")]
+    ['@mikko_h']
+    """
+    return [PiiSpan(m.start(), m.end(), "handle", m.group(0)) for m in _handle_re().finditer(text)]
 
 
 # ---------------------------------------------------------------------------------------------
