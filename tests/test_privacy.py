@@ -543,6 +543,26 @@ def test_ordinary_report_ids_are_kept(report_id):
     assert find_names_in_identifier(report_id) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Client Kahinda called again, his benefit decision is late.",
+         "Client [NIMI] called again, his benefit decision is late."),
+        ("Her mother Amina called about the Kela decision.",
+         "Her mother [NIMI] called about the Kela decision."),
+        ("Mrs Kahinda visited the office.", "Mrs [NIMI] visited the office."),
+        # a cue before an ordinary word, or no cue: nothing (English has no dictionary here)
+        ("Client satisfaction is low and the client called.",
+         "Client satisfaction is low and the client called."),
+        ("The family has no flat and sleeps at friends.",
+         "The family has no flat and sleeps at friends."),
+    ],
+)  # fmt: skip
+def test_english_cues_in_a_report_in_another_language(text, expected):
+    # exploratory test 22, M3: the cue lists were Finnish and Swedish only
+    assert mask(text, language="other").text == expected
+
+
 # --- negatives: nothing of these is personal data ----------------------------------------------
 @pytest.mark.parametrize(
     "text",

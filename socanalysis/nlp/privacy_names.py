@@ -143,7 +143,14 @@ def _lexicon() -> _Lexicon:
         first=first,
         surnames=surnames,
         ambiguous={"fi": lists["ambiguous_fi"], "sv": lists["ambiguous_sv"]},
-        cues=lists["cues_fi"] | lists["cues_sv"],
+        # every cue list of the data file (cues_fi, cues_sv, cues_en, ...): a county may add one
+        cues=frozenset().union(
+            *(
+                words
+                for key, words in lists.items()
+                if key.startswith("cues_") and not key.startswith("cues_after_")
+            )
+        ),
         cues_after=lists["cues_after_fi"] | lists["cues_after_sv"],
         institutions=institutions,
         eponyms=stops.get("eponyms", frozenset()),
