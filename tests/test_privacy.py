@@ -503,7 +503,8 @@ def test_names_in_no_list_that_end_like_an_ordinary_word(word):
     "word",
     ["Toimialalle", "Tutkimusalalla", "Ala-asteelle", "Erityisalalle", "Aikuissosiaalityöhön",
      "Sosiaalipäivystykseen", "Vammaispalveluihin", "Omaishoitajuudesta", "Vammaistyöhön",
-     "Perheneuvolaan", "Sote-keskukseen", "Kotihoitotiimille"],
+     "Perheneuvolaan", "Sote-keskukseen", "Kotihoitotiimille", "Sotekeskus", "Kelakorvaus",
+     "Paivarytmiin"],
 )  # fmt: skip
 def test_ordinary_compounds_are_no_names(word):
     text = f"Asiakas ohjattiin eilen {word} ja sitten kotiin."

@@ -262,12 +262,18 @@ def _common_compound(lower: str, langs: tuple[str, ...], lex: _Lexicon) -> str |
 
 def _first_part_is_a_word(head: str, lang: str, lex: _Lexicon) -> bool:
     """Whether the first part of a compound is a word: as it stands ("toimi", "kaupungin"),
-    without a joining hyphen ("ala-"), or in the combining form of a -nen word ("aikuis" from
+    without a joining hyphen ("ala-"), a stop-list word ("Sote|keskus", "Kela|korvaus"), typed
+    without ä/ö ("paiva|rytmi"), or in the combining form of a -nen word ("aikuis" from
     aikuinen, ``compound_combining_forms`` in the data)."""
     from socanalysis.nlp import dictionaries
 
     head = head.rstrip("-")
-    if len(head) >= 2 and dictionaries.is_known(head, lang=lang):
+    if head in lex.institutions or head in lex.places:
+        return True
+    if len(head) >= 2 and any(
+        dictionaries.is_known(spelling, lang=lang)
+        for spelling in (head, *_restorations(head, lex))
+    ):
         return True
     return any(
         head.endswith(form) and dictionaries.is_known(head[: -len(form)] + base, lang=lang)
