@@ -504,13 +504,17 @@ def _mask_fields(table: pd.DataFrame) -> None:
     "3, kysy Matilta" still reads as §11 point 3; two units that differ only by a person's name
     become one, which is what masking means.
     """
-    from socanalysis.nlp.privacy import mask
+    from socanalysis.nlp.privacy import mask, mask_value
 
     for column in MASKED_FIELDS:
         if column not in table:
             continue
+        # a municipality cell is one place name, not a sentence: a lone word there that is no
+        # municipality on the stop list and in no dictionary is a name ("Kahinda"); the
+        # category columns keep the sentence reading, their choices are words ("Boende")
+        masker = mask_value if column == "municipality" else mask
         values = table[column].fillna("").astype(str)
-        masked = {v: mask(v).text for v in values.unique() if v.strip()}
+        masked = {v: masker(v).text for v in values.unique() if v.strip()}
         if any(m != v for v, m in masked.items()):
             table[column] = values.map(lambda v, m=masked: m.get(v, v))
 

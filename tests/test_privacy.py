@@ -20,6 +20,7 @@ from socanalysis.nlp.privacy import (
     iban_is_valid,
     mask,
     mask_reports,
+    mask_value,
     placeholder,
 )
 
@@ -562,6 +563,36 @@ def test_ordinary_report_ids_are_kept(report_id):
 def test_english_cues_in_a_report_in_another_language(text, expected):
     # exploratory test 22, M3: the cue lists were Finnish and Swedish only
     assert mask(text, language="other").text == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Kahinda", "[NIMI]"),  # exploratory test 22, M5: a name typed as the municipality
+        ("Hombala", "[NIMI]"),
+        ("Turku", "Turku"),
+        ("Pedersöre", "Pedersöre"),
+        ("Mänttä-Vilppula", "Mänttä-Vilppula"),
+        ("S:t Karins", "S:t Karins"),  # listed as a whole
+        ("Vasa", "Vasa"),
+    ],
+)
+def test_one_word_municipality_values(value, expected):
+    assert mask_value(value).text == expected
+
+
+def test_municipality_column_is_read_as_a_place_not_a_sentence():
+    from socanalysis.pipeline import _mask_fields
+
+    table = pd.DataFrame(
+        {
+            "municipality": ["Kahinda", "Turku", "S:t Karins"],
+            "sectors_reported": ["Boende", "Boende", "kela"],  # choices keep the sentence reading
+        }
+    )
+    _mask_fields(table)
+    assert table["municipality"].tolist() == ["[NIMI]", "Turku", "S:t Karins"]
+    assert table["sectors_reported"].tolist() == ["Boende", "Boende", "kela"]
 
 
 # --- negatives: nothing of these is personal data ----------------------------------------------

@@ -69,6 +69,7 @@ __all__ = [
     "iban_is_valid",
     "mask",
     "mask_reports",
+    "mask_value",
     "placeholder",
 ]
 
@@ -256,6 +257,45 @@ def mask(text: str, spans: Sequence[PiiSpan] | None = None, language: str = "fi"
         MappingProxyType(invalid),
         tuple(chosen),
     )
+
+
+def mask_value(value: str, language: str = "fi") -> MaskResult:
+    """Mask a one-word form value that is no sentence, such as a municipality cell.
+
+    :func:`mask` reads a lone word as the start of a sentence, where a word in no list is no
+    name ("Kahinda" typed in the municipality column stays). A single word is read here as
+    in a report id (:func:`socanalysis.nlp.privacy_names.find_names_in_identifier`): a
+    municipality or other place on the stop list stays, an unknown capitalised word is a name.
+    A value that is a listed municipality as a whole is kept ("S:t Karins"); other values of
+    more than one word are masked as by :func:`mask`.
+
+    Parameters
+    ----------
+    value : str
+        The cell.
+    language : str, default "fi"
+        The placeholders' language, as for :func:`mask`.
+
+    Returns
+    -------
+    MaskResult
+
+    Examples
+    --------
+    >>> mask_value("Kahinda").text, mask_value("Turku").text, mask_value("Pedersöre").text
+    ('[NIMI]', 'Turku', 'Pedersöre')
+    """
+    from socanalysis.nlp.privacy_names import find_names_in_identifier
+
+    lang = _check_language(language)
+    if value.strip().casefold() in stop_words().get("municipalities", frozenset()):
+        # a municipality as listed, also of two words whose parts alone are no place
+        # ("S:t Karins", where "Karins" would read as a name)
+        return mask(value, [], lang)
+    spans = find_pii(value, lang)
+    if len(value.split()) == 1:
+        spans = [*spans, *find_names_in_identifier(value)]
+    return mask(value, spans, lang)
 
 
 def _format_types(counts: Mapping[str, int]) -> str:
