@@ -286,7 +286,8 @@ def test_hetu_with_an_en_dash_is_checked_like_a_hyphen():
         # e-mail addresses stay e-mail; a bare domain names a service and is kept
         ("Posti matti@example.fi, asiointi kela.fi ja Vero.fi.", "fi",
          "Posti [SÄHKÖPOSTI], asiointi kela.fi ja Vero.fi."),
-        ("Klo 8 @ toimisto, 50 % / 3 ja 1301/2014.", "fi", "Klo 8 @ toimisto, 50 % / 3 ja 1301/2014."),
+        ("Klo 8 @ toimisto, 50 % / 3 ja 1301/2014.", "fi",
+         "Klo 8 @ toimisto, 50 % / 3 ja 1301/2014."),
     ],
 )  # fmt: skip
 def test_web_addresses_and_user_names(text, language, expected):

@@ -168,9 +168,7 @@ def _lexicon() -> _Lexicon:
         clitics=tuple(str(c) for c in cfg["clitics"]),
         compound_min_length=int(cfg["compound_min_length"]),
         compound_short_tail={str(k): int(v) for k, v in cfg["compound_short_tail"].items()},
-        compound_min_first_part={
-            str(k): int(v) for k, v in cfg["compound_min_first_part"].items()
-        },
+        compound_min_first_part={str(k): int(v) for k, v in cfg["compound_min_first_part"].items()},
         compound_combining_forms=tuple(
             (str(k), str(v)) for k, v in cfg["compound_combining_forms"].items()
         ),
@@ -271,8 +269,7 @@ def _first_part_is_a_word(head: str, lang: str, lex: _Lexicon) -> bool:
     if head in lex.institutions or head in lex.places:
         return True
     if len(head) >= 2 and any(
-        dictionaries.is_known(spelling, lang=lang)
-        for spelling in (head, *_restorations(head, lex))
+        dictionaries.is_known(spelling, lang=lang) for spelling in (head, *_restorations(head, lex))
     ):
         return True
     return any(

@@ -26,6 +26,7 @@ from functools import lru_cache
 
 from socanalysis.nlp.privacy_data import PiiSpan, patterns
 
+
 # ---------------------------------------------------------------------------------------------
 # Finnish personal identity code (henkilötunnus): DDMMYY C NNN Q
 # ---------------------------------------------------------------------------------------------
