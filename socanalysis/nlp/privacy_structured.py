@@ -238,7 +238,12 @@ def find_urls(text: str) -> list[PiiSpan]:
     >>> [s.text for s in find_urls("Profiili instagram.com/mikkohyvonen (julkinen).")]
     ['instagram.com/mikkohyvonen']
     """
-    trailing = str(patterns()["url"]["trailing"])
+    cfg = patterns()["url"]
+    # every address has a path or one of the starts: most texts have neither, and need no
+    # search (the pattern would be tried at every word)
+    if "/" not in text and not any(str(s) in text.casefold() for s in cfg["starts"]):
+        return []
+    trailing = str(cfg["trailing"])
     spans = []
     for match in _url_re().finditer(text):
         # a full stop or a closing bracket after the address belongs to the sentence
@@ -259,6 +264,8 @@ def find_handles(text: str) -> list[PiiSpan]:
     >>> [s.text for s in find_handles("Instagramissa @mikko_h. Posti: mikko@example.fi")]
     ['@mikko_h']
     """
+    if "@" not in text:  # most texts: no search
+        return []
     return [PiiSpan(m.start(), m.end(), "handle", m.group(0)) for m in _handle_re().finditer(text)]
 
 
