@@ -538,7 +538,7 @@ def _mask_fields(table: pd.DataFrame, taxonomies: dict[str, Any] | None = None) 
     that is part of a category's name stays ("Boende, Socialservice": the second item of a list
     reads as a name), so that the choice is read as it was meant (``taxonomies``: the run's).
     """
-    from socanalysis.nlp.privacy import find_pii, mask
+    from socanalysis.nlp.privacy import find_pii, mask, mask_value
 
     category_of = {"shl_reported": "shl", "sectors_reported": "sectors"}
     for column in MASKED_FIELDS:
@@ -550,8 +550,15 @@ def _mask_fields(table: pd.DataFrame, taxonomies: dict[str, Any] | None = None) 
         for v in values.unique():
             if not v.strip():
                 continue
+            if column == "municipality":
+                # one place name, not a sentence: a lone word there that is no municipality on
+                # the stop list and in no dictionary is a name ("Kahinda")
+                masked[v] = mask_value(v).text
+                continue
             spans = find_pii(v)
             if taxonomy is not None:
+                # the category columns keep the sentence reading, but their choices are words
+                # of category names ("Boende, Socialservice"), not people
                 spans = [
                     s
                     for s in spans

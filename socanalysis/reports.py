@@ -778,12 +778,13 @@ def _identifies_a_person(value: str) -> bool:
     if any(find(value) for find in (find_hetus, find_phones, find_emails)):
         return True
     # an id with no word as long as the shortest name ("4827119", "r001") cannot hold one, and
-    # needs no dictionary loaded to say so; an id has no language: both dictionaries are asked
+    # needs no dictionary loaded to say so
     if _name_sized_word().search(value) is None:
         return False
-    from socanalysis.nlp.privacy_names import find_names
+    from socanalysis.nlp.privacy_names import find_names_in_identifier
 
-    return bool(find_names(value, "mixed"))
+    # an id is no sentence and has no language: see find_names_in_identifier
+    return bool(find_names_in_identifier(value))
 
 
 def _typed_ids(

@@ -20,6 +20,7 @@ from socanalysis.nlp.privacy import (
     iban_is_valid,
     mask,
     mask_reports,
+    mask_value,
     placeholder,
 )
 
@@ -242,6 +243,64 @@ def test_abbreviation_codes_are_not_plates():
     assert find_pii("Diagnoosi ICD-10 ja COVID-19, PHQ-9 pisteet, SHL-11 viittaus.") == []
 
 
+# --- dashes typed by autocorrect (exploratory test 22, M1) -------------------------------------
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Asiakkaan hetu 010190–123A oli väärin.", "Asiakkaan hetu [HETU] oli väärin."),
+        ("Hetu 010190—123A.", "Hetu [HETU]."),  # em dash
+        ("Asiakkaan numero on 050–123 4567.", "Asiakkaan numero on [PUHELIN]."),
+        ("Puh 040 – 123 4567.", "Puh [PUHELIN]."),
+        ("Puh 040 - 123 4567.", "Puh [PUHELIN]."),
+        ("Iban FI21-1234-5600-0007-85.", "Iban [TILINUMERO]."),
+        ("Tili FI21–1234–5600–0007–85.", "Tili [TILINUMERO]."),
+        # ranges, times and business ids typed with the same dashes stay
+        ("Vuosina 2019 – 2024 ja 10–15 asiakasta, klo 09–12.",
+         "Vuosina 2019 – 2024 ja 10–15 asiakasta, klo 09–12."),
+        ("Aukiolo klo 8.00–16.00, sivut 010–020.", "Aukiolo klo 8.00–16.00, sivut 010–020."),
+        ("Y-tunnus 0145678–9.", "Y-tunnus 0145678–9."),
+    ],
+)  # fmt: skip
+def test_dashes_typed_by_autocorrect(text, expected):
+    assert mask(text).text == expected
+
+
+def test_hetu_with_an_en_dash_is_checked_like_a_hyphen():
+    assert hetu_is_valid("131052–308T")
+    assert not hetu_is_valid("131052–308A")
+    spans = find_pii("Personbeteckning 131052–308A.", "sv")
+    assert [(s.type, s.valid) for s in spans] == [("hetu", False)]
+    assert iban_is_valid("FI21-1234-5600-0007-85")
+
+
+# --- web addresses and user names (exploratory test 22, M4) ------------------------------------
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Katso https://facebook.com/matti.virtanen.1985 ja www.instagram.com/mikkohyvonen "
+         "sekä @mikko_h.", "fi", "Katso [LINKKI] ja [LINKKI] sekä [KÄYTTÄJÄTUNNUS]."),
+        ("Velkaneuvoja löysi hänet osoitteesta facebook.com/zyrtek.hombala.", "fi",
+         "Velkaneuvoja löysi hänet osoitteesta [LINKKI]."),
+        ("Hon skriver som @anna.k på Instagram (se www.instagram.com/annak).", "sv",
+         "Hon skriver som [ANVÄNDARNAMN] på Instagram (se [LÄNK])."),
+        # e-mail addresses stay e-mail; a bare domain names a service and is kept
+        ("Posti matti@example.fi, asiointi kela.fi ja Vero.fi.", "fi",
+         "Posti [SÄHKÖPOSTI], asiointi kela.fi ja Vero.fi."),
+        ("Klo 8 @ toimisto, 50 % / 3 ja 1301/2014.", "fi",
+         "Klo 8 @ toimisto, 50 % / 3 ja 1301/2014."),
+    ],
+)  # fmt: skip
+def test_web_addresses_and_user_names(text, language, expected):
+    assert mask(text, language=language).text == expected
+
+
+def test_user_names_and_paths_are_never_keywords():
+    from socanalysis.nlp.tokens import get_pipeline
+
+    doc = get_pipeline("fi")("Velkaneuvonta facebook.com/zyrtek.hombala ja @zyrtek_hombala.")
+    assert [t.text for t in doc if t._.is_term] == ["Velkaneuvonta"]
+
+
 # --- names -------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("text", "language", "expected"),
@@ -364,6 +423,179 @@ def test_lower_case_word_after_a_first_name_that_is_no_surname(text, language, e
     assert mask(text, language=language).text == expected
 
 
+# --- exploratory test 22 (2026-11-25): names the finder missed ---------------------------------
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        # surnames and first names ending in a street word (-niemi, -strand, -tori): a street
+        # needs a house number; a listed name, or a word after a first name or a cue, is a name
+        ("Asiakas Matti Jokiniemi soitti.", "fi", "Asiakas [NIMI] soitti."),
+        ("Asiakas Jokiniemi soitti.", "fi", "Asiakas [NIMI] soitti."),
+        ("Äiti Kaisa Sarviniemi kertoi.", "fi", "Äiti [NIMI] kertoi."),  # in no list
+        ("Soitin eilen Rantaniemelle.", "fi", "Soitin eilen [NIMI]."),  # in no list
+        ("Asiakas Nestori Virtanen soitti.", "fi", "Asiakas [NIMI] soitti."),
+        ("Klienten Erik Sjöstrand ringde.", "sv", "Klienten [NAMN] ringde."),
+        ("Klienten Anna Lindstrand ringde.", "sv", "Klienten [NAMN] ringde."),
+        # ... while streets and squares stay streets, with or without a house number
+        ("Hän asuu osoitteessa Rantatie 5.", "fi", "Hän asuu osoitteessa [OSOITE]."),
+        ("Tapasimme asiakkaan Kauppatorilla.", "fi", "Tapasimme asiakkaan Kauppatorilla."),
+        ("Asiakas muutti Kauppakadulle.", "fi", "Asiakas muutti Kauppakadulle."),
+        ("Klienten bor på Storstrand 3.", "sv", "Klienten bor på [ADRESS]."),
+        ("Tapasin Virtasen Kauppatorilla.", "fi", "Tapasin [NIMI] Kauppatorilla."),
+        ("Asiakas asuu Jokiniementie 4:ssä.", "fi", "Asiakas asuu [OSOITE]:ssä."),
+    ],
+)  # fmt: skip
+def test_names_ending_in_a_street_word(text, language, expected):
+    assert mask(text, language=language).text == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        # a listed name is not a case form of a stop word (Turunen is not Turun + -en), and a
+        # stop word that is a listed name is a name after a cue or before a surname
+        ("Asiakas Turunen soitti.", "fi", "Asiakas [NIMI] soitti."),
+        ("Kotona olivat Juho ja Turunen.", "fi", "Kotona olivat [NIMI] ja [NIMI]."),  # no cue
+        ("Lapsen isä Juho Turunen on vankilassa.", "fi", "Lapsen isä [NIMI] on vankilassa."),
+        ("Asiakas Hilma soitti.", "fi", "Asiakas [NIMI] soitti."),
+        ("Tytär Hilma on huolissaan äidistään.", "fi", "Tytär [NIMI] on huolissaan äidistään."),
+        ("Hilma Virtanen soitti.", "fi", "[NIMI] soitti."),
+        ("Tapasin Kaarina Virtasen eilen.", "fi", "Tapasin [NIMI] eilen."),
+        # ... while the institutions stay
+        ("Hän opiskelee Turun yliopistossa.", "fi", "Hän opiskelee Turun yliopistossa."),
+        ("Hankinta julkaistiin Hilmassa.", "fi", "Hankinta julkaistiin Hilmassa."),
+        ("Ilmoitin Virtaselle Hilmassa.", "fi", "Ilmoitin [NIMI] Hilmassa."),
+        ("Hilma tietää lisää.", "fi", "Hilma tietää lisää."),  # no cue: the service
+        ("Asiakas kävi Kelassa Virtasen kanssa.", "fi", "Asiakas kävi Kelassa [NIMI] kanssa."),
+    ],
+)  # fmt: skip
+def test_listed_names_that_are_also_stop_words(text, language, expected):
+    assert mask(text, language=language).text == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Anderssons mamma berättade.", "[NAMN] mamma berättade."),
+        ("Karlssons barn går i skolan.", "[NAMN] barn går i skolan."),
+        ("Lindholms barn saknar dagvårdsplats.", "[NAMN] barn saknar dagvårdsplats."),
+        ("Eriks mamma ringde.", "[NAMN] mamma ringde."),
+        # a Swedish plural that the lemmatiser reads as a listed name (britt) is no name
+        ("Britterna klarar sig bra.", "Britterna klarar sig bra."),
+        ("Hans mamma ringde.", "Hans mamma ringde."),
+    ],
+)
+def test_swedish_genitive_of_a_listed_name_at_sentence_start(text, expected):
+    assert mask(text, language="sv").text == expected
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["Hombalalle", "Hombalalla", "Hombalaan", "Hombalasta", "Rautalalle", "Rautalassa",
+     "Kaupilalla", "Pakalalle", "Hurmalalle"],
+)  # fmt: skip
+def test_names_in_no_list_that_end_like_an_ordinary_word(word):
+    # "Homb" + "alalle" is no compound: its first part is no word
+    assert mask(f"Soitin eilen {word} kotikäynnin jälkeen.").text == (
+        "Soitin eilen [NIMI] kotikäynnin jälkeen."
+    )
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["Toimialalle", "Tutkimusalalla", "Ala-asteelle", "Erityisalalle", "Aikuissosiaalityöhön",
+     "Sosiaalipäivystykseen", "Vammaispalveluihin", "Omaishoitajuudesta", "Vammaistyöhön",
+     "Perheneuvolaan", "Sote-keskukseen", "Kotihoitotiimille", "Sotekeskus", "Kelakorvaus",
+     "Paivarytmiin"],
+)  # fmt: skip
+def test_ordinary_compounds_are_no_names(word):
+    text = f"Asiakas ohjattiin eilen {word} ja sitten kotiin."
+    assert mask(text).text == text
+
+
+def test_swedish_compounds_with_a_proper_noun_first_part_stay():
+    text = "Avtalet liknar Kyotoprotokollet och gäller i Indusdalen."
+    assert mask(text, language="sv").text == text
+
+
+@pytest.mark.parametrize(
+    "report_id",
+    ["Kahinda", "asiakas-kahinda-7", "r-Hombala-3", "Pölösen perhe", "Turunen", "010190–123A",
+     "Jokiniemi_12"],
+)  # fmt: skip
+def test_report_ids_holding_a_name_are_replaced(report_id):
+    # an id is no sentence: an unknown capitalised word in it is a name, and hyphens and
+    # underscores separate its words (exploratory test 22, M2)
+    from socanalysis.reports import read_reports
+
+    texts = ["Asiakas tarvitsee asunnon pian.", "Toimeentulotuki viivästyi."]
+    table = read_reports(pd.DataFrame({"id": [report_id, "17"], "teksti": texts}))
+    assert table.loc[0, "report_id"] != report_id
+    assert "generated id" in table.loc[0, "status_reason"]
+    assert table.loc[1, "report_id"] == "17"
+
+
+@pytest.mark.parametrize(
+    "report_id",
+    ["Turku-12", "Kela-3", "Salo-4", "Mänttä-Vilppula 2", "Pohjois-Karjala-4", "Raportti-12",
+     "Kotihoito-2024-17", "Lastensuojelu_7", "Asiakas-3", "SHL-2024-5", "Kysely-A-5"],
+)  # fmt: skip
+def test_ordinary_report_ids_are_kept(report_id):
+    from socanalysis.nlp.privacy_names import find_names_in_identifier
+
+    assert find_names_in_identifier(report_id) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Client Kahinda called again, his benefit decision is late.",
+         "Client [NIMI] called again, his benefit decision is late."),
+        ("Her mother Amina called about the Kela decision.",
+         "Her mother [NIMI] called about the Kela decision."),
+        ("Mrs Kahinda visited the office.", "Mrs [NIMI] visited the office."),
+        # a cue before an ordinary word, or no cue: nothing (English has no dictionary here)
+        ("Client satisfaction is low and the client called.",
+         "Client satisfaction is low and the client called."),
+        ("The family has no flat and sleeps at friends.",
+         "The family has no flat and sleeps at friends."),
+    ],
+)  # fmt: skip
+def test_english_cues_in_a_report_in_another_language(text, expected):
+    # exploratory test 22, M3: the cue lists were Finnish and Swedish only
+    assert mask(text, language="other").text == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Kahinda", "[NIMI]"),  # exploratory test 22, M5: a name typed as the municipality
+        ("Hombala", "[NIMI]"),
+        ("Turku", "Turku"),
+        ("Pedersöre", "Pedersöre"),
+        ("Mänttä-Vilppula", "Mänttä-Vilppula"),
+        ("S:t Karins", "S:t Karins"),  # listed as a whole
+        ("Vasa", "Vasa"),
+    ],
+)
+def test_one_word_municipality_values(value, expected):
+    assert mask_value(value).text == expected
+
+
+def test_municipality_column_is_read_as_a_place_not_a_sentence():
+    from socanalysis.pipeline import _mask_fields
+
+    table = pd.DataFrame(
+        {
+            "municipality": ["Kahinda", "Turku", "S:t Karins"],
+            "sectors_reported": ["Boende", "Boende", "kela"],  # choices keep the sentence reading
+        }
+    )
+    _mask_fields(table)
+    assert table["municipality"].tolist() == ["[NIMI]", "Turku", "S:t Karins"]
+    assert table["sectors_reported"].tolist() == ["Boende", "Boende", "kela"]
+
+
 # --- negatives: nothing of these is personal data ----------------------------------------------
 @pytest.mark.parametrize(
     "text",
@@ -387,7 +619,8 @@ def test_no_false_positives_on_numbers(text):
 # --- masking -----------------------------------------------------------------------------------
 FULL = (
     "Asiakas Matti Virtanen (131052-308T), puh. 040 123 4567, matti.v@example.fi, "
-    "tili FI21 1234 5600 0007 85, asuu Rauhankatu 5 B 12, 20100 Turku. Auto ABC-123."
+    "tili FI21 1234 5600 0007 85, asuu Rauhankatu 5 B 12, 20100 Turku. Auto ABC-123. "
+    "Profiili https://facebook.com/matti.virtanen.1985, Instagram @matti_v."
 )
 
 
@@ -395,17 +628,19 @@ def test_every_type_found_and_masked_fi():
     result = mask(FULL)
     assert result.text == (
         "Asiakas [NIMI] ([HETU]), puh. [PUHELIN], [SÄHKÖPOSTI], tili [TILINUMERO], "
-        "asuu [OSOITE], [POSTINUMERO]. Auto [REKISTERINUMERO]."
+        "asuu [OSOITE], [POSTINUMERO]. Auto [REKISTERINUMERO]. "
+        "Profiili [LINKKI], Instagram [KÄYTTÄJÄTUNNUS]."
     )
     assert dict(result.counts) == dict.fromkeys(PRIVACY_TYPES, 1)
-    assert result.n_masked == 8
+    assert result.n_masked == 10
     assert result.n_invalid == 0
 
 
 def test_every_type_masked_sv():
     result = mask(FULL, language="sv")
     for tag in ["[NAMN]", "[PERSONBETECKNING]", "[TELEFON]", "[E-POST]", "[KONTONUMMER]",
-                "[ADRESS]", "[POSTNUMMER]", "[REGISTERNUMMER]"]:  # fmt: skip
+                "[ADRESS]", "[POSTNUMMER]", "[REGISTERNUMMER]", "[LÄNK]",
+                "[ANVÄNDARNAMN]"]:  # fmt: skip
         assert tag in result.text
     assert "[NIMI]" not in result.text
 

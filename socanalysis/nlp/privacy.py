@@ -4,7 +4,8 @@ Everything written for people to read must go through :func:`mask` (or :func:`ma
 for a whole table): report texts may identify clients, relatives and workers.
 
 * :func:`find_pii` is pure: text in, non-overlapping :class:`PiiSpan` list out (identity codes,
-  phones, e-mail, IBANs, street addresses, postal codes with places, vehicle plates, names).
+  phones, e-mail, IBANs, street addresses, postal codes with places, vehicle plates, names,
+  web addresses, social media user names).
 * :func:`mask` replaces the spans with typed placeholders in the report's language
   (``[HETU]``/``[PERSONBETECKNING]``, ``[PUHELIN]``/``[TELEFON]``, ``[NIMI]``/``[NAMN]`` ...) and
   counts them per type. Masking a masked text changes nothing.
@@ -45,10 +46,12 @@ from socanalysis.nlp.privacy_names import find_names
 from socanalysis.nlp.privacy_structured import (
     find_addresses,
     find_emails,
+    find_handles,
     find_hetus,
     find_ibans,
     find_phones,
     find_postal_codes,
+    find_urls,
     find_vehicles,
     hetu_is_valid,
     iban_is_valid,
@@ -66,6 +69,7 @@ __all__ = [
     "iban_is_valid",
     "mask",
     "mask_reports",
+    "mask_value",
     "placeholder",
 ]
 
@@ -148,6 +152,8 @@ def find_pii(text: str, language: str = "fi") -> list[PiiSpan]:
     institutions = stop_words()["institutions"]
     spans: list[PiiSpan] = [
         *find_emails(text),
+        *find_urls(text),
+        *find_handles(text),
         *find_ibans(text),
         *find_hetus(text),
         *find_phones(text),
@@ -251,6 +257,45 @@ def mask(text: str, spans: Sequence[PiiSpan] | None = None, language: str = "fi"
         MappingProxyType(invalid),
         tuple(chosen),
     )
+
+
+def mask_value(value: str, language: str = "fi") -> MaskResult:
+    """Mask a one-word form value that is no sentence, such as a municipality cell.
+
+    :func:`mask` reads a lone word as the start of a sentence, where a word in no list is no
+    name ("Kahinda" typed in the municipality column stays). A single word is read here as
+    in a report id (:func:`socanalysis.nlp.privacy_names.find_names_in_identifier`): a
+    municipality or other place on the stop list stays, an unknown capitalised word is a name.
+    A value that is a listed municipality as a whole is kept ("S:t Karins"); other values of
+    more than one word are masked as by :func:`mask`.
+
+    Parameters
+    ----------
+    value : str
+        The cell.
+    language : str, default "fi"
+        The placeholders' language, as for :func:`mask`.
+
+    Returns
+    -------
+    MaskResult
+
+    Examples
+    --------
+    >>> mask_value("Kahinda").text, mask_value("Turku").text, mask_value("Pedersöre").text
+    ('[NIMI]', 'Turku', 'Pedersöre')
+    """
+    from socanalysis.nlp.privacy_names import find_names_in_identifier
+
+    lang = _check_language(language)
+    if value.strip().casefold() in stop_words().get("municipalities", frozenset()):
+        # a municipality as listed, also of two words whose parts alone are no place
+        # ("S:t Karins", where "Karins" would read as a name)
+        return mask(value, [], lang)
+    spans = find_pii(value, lang)
+    if len(value.split()) == 1:
+        spans = [*spans, *find_names_in_identifier(value)]
+    return mask(value, spans, lang)
 
 
 def _format_types(counts: Mapping[str, int]) -> str:

@@ -33,6 +33,8 @@ PRIVACY_TYPES: tuple[str, ...] = (
     "postal_code",
     "vehicle",
     "name",
+    "url",
+    "handle",
 )
 
 #: languages that have their own placeholders

@@ -69,6 +69,7 @@ class _Lexicon:
     name_stems: dict[str, str]
     stop_stems: dict[str, str]
     endings: frozenset[str]
+    name_endings_sv: tuple[str, ...]  # what a Swedish name takes: "" and the genitive "s"
     abbreviations: frozenset[str]
     scores: dict[str, float]
     min_length: int
@@ -79,6 +80,9 @@ class _Lexicon:
     surname_heads: frozenset[str]
     clitics: tuple[str, ...]
     compound_min_length: int
+    compound_short_tail: dict[str, int]  # per dictionary language
+    compound_min_first_part: dict[str, int]
+    compound_combining_forms: tuple[tuple[str, str], ...]
     joiner_words: frozenset[str]
     restore: dict[str, tuple[str, ...]]  # a -> (ä, å), o -> (ö): letters typed without dots
     max_variants: int
@@ -95,6 +99,8 @@ def _stems(word: str, gradation: dict[str, str]) -> set[str]:
         stems |= {word[:-3] + "se", word[:-3] + "s"}
     if word[-1:] not in _VOWELS:
         stems.add(word + "i")  # Ahmed -> Ahmedille, Erik -> Erikin
+    if word.endswith("e") and word[-2:-1] not in _VOWELS:
+        stems.add(word + "e")  # Lauste -> Laustee|lle, as perhe -> perhee|lle
     bases = [word]
     if word.endswith("i"):
         bases.append(word[:-1] + "e")  # Lahti -> Lahde|ssa, Niemi -> Nieme|n
@@ -137,7 +143,14 @@ def _lexicon() -> _Lexicon:
         first=first,
         surnames=surnames,
         ambiguous={"fi": lists["ambiguous_fi"], "sv": lists["ambiguous_sv"]},
-        cues=lists["cues_fi"] | lists["cues_sv"],
+        # every cue list of the data file (cues_fi, cues_sv, cues_en, ...): a county may add one
+        cues=frozenset().union(
+            *(
+                words
+                for key, words in lists.items()
+                if key.startswith("cues_") and not key.startswith("cues_after_")
+            )
+        ),
         cues_after=lists["cues_after_fi"] | lists["cues_after_sv"],
         institutions=institutions,
         eponyms=stops.get("eponyms", frozenset()),
@@ -145,6 +158,7 @@ def _lexicon() -> _Lexicon:
         name_stems=name_stems,
         stop_stems=stop_stems,
         endings=frozenset(str(e) for e in cfg["inflection_endings"]),
+        name_endings_sv=tuple(str(e) for e in cfg["name_endings_sv"]),
         abbreviations=frozenset(str(a).casefold() for a in cfg["abbreviations"]),
         scores={str(k): float(v) for k, v in cfg["scores"].items()},
         min_length=int(cfg["min_length"]),
@@ -153,6 +167,11 @@ def _lexicon() -> _Lexicon:
         surname_heads=frozenset(str(h).casefold() for h in cfg["surname_heads"]),
         clitics=tuple(str(c) for c in cfg["clitics"]),
         compound_min_length=int(cfg["compound_min_length"]),
+        compound_short_tail={str(k): int(v) for k, v in cfg["compound_short_tail"].items()},
+        compound_min_first_part={str(k): int(v) for k, v in cfg["compound_min_first_part"].items()},
+        compound_combining_forms=tuple(
+            (str(k), str(v)) for k, v in cfg["compound_combining_forms"].items()
+        ),
         joiner_words=frozenset(str(j).casefold() for j in cfg["joiner_words"]),
         restore={
             str(k): tuple(str(x) for x in v) for k, v in cfg["misspelling"]["restore"].items()
@@ -209,6 +228,14 @@ def _common_compound(lower: str, langs: tuple[str, ...], lex: _Lexicon) -> str |
     ("Aikuissosiaalityöhön", "Mielenterveysseuran"); capitalised inside a sentence they would
     look like names. Surnames are compounds too ("Hirvikoski", "Lindström"), so a compound
     whose last part is a usual surname element (koski, niemi, ström) does not count.
+    An ordinary word at the end of a name in no list is often there by chance ("Hombalalle" =
+    homb + alalle, "Rautalassa" = raut + alassa, "Kaupilalla" = kau + pilalla), so the first
+    part must be a word too ("toimi|alalle", "tutkimus|alalla", "ala-|asteelle"), or, for a
+    last part longer than ``compound_short_tail`` letters in its base form, at least
+    ``compound_min_first_part`` letters long: first parts that only occur in compounds
+    ("sosiaali|päivystykseen", "omaishoitaj|uudesta") are longer than the stem of a name.
+    Both numbers are per language: Swedish compounds often start with a proper noun
+    ("Kyotoprotokollet", "Indusdalen"), so there any first part counts, as before.
     Returns the language whose dictionary explains the word, or None.
     """
     from socanalysis.nlp import dictionaries
@@ -219,9 +246,36 @@ def _common_compound(lower: str, langs: tuple[str, ...], lex: _Lexicon) -> str |
             if not dictionaries.is_known(tail, lang=lang):
                 continue
             lemma = dictionaries.lemmatize(tail, lang=lang)
-            if lemma[:1].islower() and lemma not in lex.surname_heads:
+            if not lemma[:1].islower() or lemma in lex.surname_heads:
+                continue
+            head = lower[:cut]
+            long_enough = (
+                len(lemma) > lex.compound_short_tail[lang]
+                and len(head.rstrip("-")) >= lex.compound_min_first_part[lang]
+            )
+            if long_enough or _first_part_is_a_word(head, lang, lex):
                 return lang
     return None
+
+
+def _first_part_is_a_word(head: str, lang: str, lex: _Lexicon) -> bool:
+    """Whether the first part of a compound is a word: as it stands ("toimi", "kaupungin"),
+    without a joining hyphen ("ala-"), a stop-list word ("Sote|keskus", "Kela|korvaus"), typed
+    without ä/ö ("paiva|rytmi"), or in the combining form of a -nen word ("aikuis" from
+    aikuinen, ``compound_combining_forms`` in the data)."""
+    from socanalysis.nlp import dictionaries
+
+    head = head.rstrip("-")
+    if head in lex.institutions or head in lex.places:
+        return True
+    if len(head) >= 2 and any(
+        dictionaries.is_known(spelling, lang=lang) for spelling in (head, *_restorations(head, lex))
+    ):
+        return True
+    return any(
+        head.endswith(form) and dictionaries.is_known(head[: -len(form)] + base, lang=lang)
+        for form, base in lex.compound_combining_forms
+    )
 
 
 def _dictionary(word: str, langs: tuple[str, ...]) -> tuple[bool, bool, bool]:
@@ -405,13 +459,18 @@ def _word_facts(word: str, langs: tuple[str, ...]) -> tuple:
     stop = _lookup(cf, lemmas, stops, lex.stop_stems, lex)
     if stop is None and len(parts) > 1:
         stop = _lookup(parts[0], set(), stops, lex.stop_stems, lex)
-    kind = _stop_kind(stop, lex)
     names = lex.first | lex.surnames
     name = _lookup(cf, lemmas, names, lex.name_stems, lex)
     if len(parts) > 1 and all(p in names for p in parts):
         name = cf  # a double name ("Marja-Liisa", "Juha-Pekka") is a name as a whole
     elif name is None and len(parts) > 1:
         name = next((p for p in parts if p in names), None)
+    if name == cf and stop is not None and stop != cf:
+        # a word that is a listed name as written is that name, not a case form of a stop
+        # word: "Turunen" is the surname, although "turun" (Turun yliopisto) + the ending -en
+        # would make it the institution
+        stop = None
+    kind = _stop_kind(stop, lex)
     known, proper, proper_here = _dictionary(word, langs)
     if (
         stop is None
@@ -458,7 +517,7 @@ def _is_cue(word: str, langs: tuple[str, ...]) -> bool:
     return cf in lex.cues or bool(_lemmas(word, langs) & lex.cues)
 
 
-def _analyse(text: str, language: str, lex: _Lexicon) -> list[_Token]:
+def _analyse(text: str, language: str, lex: _Lexicon, sentences: bool = True) -> list[_Token]:
     langs = _languages(language)
     tokens: list[_Token] = []
     for match in _WORD_RE.finditer(text):
@@ -469,7 +528,7 @@ def _analyse(text: str, language: str, lex: _Lexicon) -> list[_Token]:
             match.end(),
             word,
             cf,
-            _is_sentence_initial(text, match.start(), lex),
+            sentences and _is_sentence_initial(text, match.start(), lex),
             _capitalised(word),
         )
         # a cue word capitalised inside a sentence is part of a name or title ("Nguyen Van Anh")
@@ -498,11 +557,55 @@ def _follows_cue(text: str, tokens: list[_Token], i: int) -> bool:
     return _gap(text, tokens[i - 1], tokens[i]).strip(" ,:") == ""
 
 
-def _is_streetlike(tok: _Token, lex: _Lexicon) -> bool:
+def _street_suffixes_of(tok: _Token, lex: _Lexicon) -> list[str]:
+    """The street suffixes that the word ends in, after at least two letters of its own."""
     # one C-level test first: most words end in no street suffix at all
     if not tok.cf.endswith(lex.street_suffixes):
+        return []
+    return [s for s in lex.street_suffixes if tok.cf.endswith(s) and len(tok.cf) > len(s) + 1]
+
+
+@lru_cache(maxsize=1)
+def _surname_street_suffixes() -> frozenset[str]:
+    """Street suffixes that are also usual surname elements (niemi, ranta, mäki, strand, also
+    in a case: niemelle, rannalla), from the two lists in privacy_patterns.yaml.
+
+    A word ending in one of them is as often a surname (Jokiniemi, Sjöstrand) or a place as a
+    street, so only a house number makes it a street.
+    """
+    from socanalysis.nlp import dictionaries
+
+    lex = _lexicon()
+    return frozenset(
+        s
+        for s in lex.street_suffixes
+        if s in lex.surname_heads
+        # the suffix's own language reads it: "niemelle" -> niemi, "stranden" -> strand
+        or any(dictionaries.lemmatize(s, lang=lang) in lex.surname_heads for lang in ("fi", "sv"))
+    )
+
+
+# a house number after a street name, as the address finder reads it ("Rantatie 5", "… 12 B")
+_HOUSE_NUMBER = re.compile(r"\s\d{1,3}(?!\d)")
+
+
+def _street_reading(text: str, tok: _Token, lex: _Lexicon) -> bool:
+    """Whether the word reads as a street rather than a name ("Rantatie 5", "Kauppatorilla").
+
+    A house number after it always makes it a street. Without one, a listed name is a name
+    (Jokiniemi, Sjöstrand, Nestori); a word whose street ending is also a usual surname element
+    (Rantaniemelle, Lindstrand) is left to the other rules; a word with an ending that only
+    streets have (-katu, -tie, -tori, -gatan) stays a street.
+    """
+    suffixes = _street_suffixes_of(tok, lex)
+    if not suffixes:
         return False
-    return any(tok.cf.endswith(s) and len(tok.cf) > len(s) + 1 for s in lex.street_suffixes)
+    if _HOUSE_NUMBER.match(text, tok.end):
+        return True
+    if tok.name is not None:
+        return False
+    surname_like = _surname_street_suffixes()
+    return any(s not in surname_like for s in suffixes)
 
 
 def _ordinary_reading(tok: _Token, langs: tuple[str, ...], lex: _Lexicon) -> bool:
@@ -517,8 +620,19 @@ def _ordinary_reading(tok: _Token, langs: tuple[str, ...], lex: _Lexicon) -> boo
 def _reads_as_a_name(tok: _Token, lex: _Lexicon, langs: tuple[str, ...] = ("fi",)) -> bool:
     """Whether the lower-case word's lemma is its listed name or another listed name: "Tomin"
     is Tom's or Tomi's (the dictionary says tom, the name lists found tomi), either way a
-    name; "Pian" is soon, whatever Pia's would be."""
-    lemmas = _lemmas(tok.cf, langs)
+    name; "Pian" is soon, whatever Pia's would be.
+
+    A Swedish name is inflected only in the genitive ("Anderssons", "Eriks"), so a Swedish
+    lemma counts only for the lemma plus one of ``name_endings_sv``: "Britterna" (the Brits)
+    has the lemma britt, and is still no form of the name Britt.
+    """
+    lemmas = _lemmas(tok.cf, tuple(lang for lang in langs if lang != "sv"))
+    if "sv" in langs:
+        lemmas |= {
+            lemma
+            for lemma in _lemmas(tok.cf, ("sv",))
+            if any(tok.cf == lemma + ending for ending in lex.name_endings_sv)
+        }
     return (
         tok.name in lemmas
         or not lemmas.isdisjoint(lex.first)
@@ -547,7 +661,7 @@ def _standalone_score(
     foreign = language == "other"
     tok = tokens[i]
     sc = lex.scores
-    if len(tok.text) < lex.min_length or _is_streetlike(tok, lex):
+    if len(tok.text) < lex.min_length or _street_reading(text, tok, lex):
         return 0.0
     cue = _follows_cue(text, tokens, i)
     if tok.cue:
@@ -573,9 +687,9 @@ def _standalone_score(
         if not tok.known and len(tok.text) >= 3 and not _known_anywhere(tok.text):
             return sc["unknown_word"]
         return 0.0
-    if tok.stop == "institution":
-        return 0.0
-    if tok.stop in ("place", "eponym"):
+    if tok.stop is not None:
+        # a stop word that is also a listed name ("Hilma" the procurement service and a first
+        # name, "Salo" the town and a surname) is that name right after a cue: "tytär Hilma"
         return sc["cue"] if cue and tok.name is not None else 0.0
     verb_after = (
         i + 1 < len(tokens)
@@ -590,8 +704,10 @@ def _standalone_score(
         # at the start of a sentence only a word that is the name itself, not an everyday word
         # that happens to look like an inflected name ("Pian" is "soon", not Pia's;
         # "Matinköpen" is the food shopping: Swedish knows it, a Finnish rule reads Matti in it)
+        # the report's own languages read the word: "Anderssons" is Andersson's only to the
+        # Swedish lemmatiser, so a Finnish-only reading would miss every Swedish genitive
         if tok.cf == tok.name or (
-            _reads_as_a_name(tok, lex) and not _ordinary_reading(tok, langs, lex)
+            _reads_as_a_name(tok, lex, langs) and not _ordinary_reading(tok, langs, lex)
         ):
             return sc["list_sentence_initial"]
         return 0.0
@@ -635,7 +751,7 @@ def _list_pass(text: str, tokens: list[_Token], i: int, lex: _Lexicon) -> bool:
         and cand.stop is None
         and not cand.cue
         and len(cand.text) >= lex.min_length
-        and not _is_streetlike(cand, lex)
+        and not _street_reading(text, cand, lex)
     ):
         cand.score = lex.scores["neighbour"]
         return True
@@ -654,11 +770,15 @@ def _neighbour_pass(text: str, tokens: list[_Token], lex: _Lexicon, language: st
             continue
         if left.score > 0:
             cand = right
-            ok = cand.capitalised and cand.stop != "institution" and not cand.cue
+            ok = cand.capitalised and not cand.cue
             # a place is a surname after a name only when listed as one ("Matti Salo"); an
-            # eponym always is ("Matti Parkinson")
+            # eponym always is ("Matti Parkinson"); an institution only when it is a listed
+            # name right after a first name as written ("Anna Hilma Virtanen"), never after a
+            # surname ("Ilmoitin Virtaselle Hilmassa": the procurement service)
             if cand.stop == "place":
                 ok = ok and cand.name in lex.surnames
+            elif cand.stop == "institution":
+                ok = ok and cand.name is not None and _first_name_as_written(left, lex)
         else:
             cand = left
             # inside a sentence a capitalised word right before a name is its first name
@@ -680,8 +800,11 @@ def _neighbour_pass(text: str, tokens: list[_Token], lex: _Lexicon, language: st
                     )
                 )
             )
-            ok = cand.capitalised and cand.stop is None and not cand.cue and evidence
-        if ok and len(cand.text) >= lex.min_length and not _is_streetlike(cand, lex):
+            # a stop word before a name is its first name only when it is a listed first name
+            # as written ("Hilma Virtanen", "Kaarina Virtanen"; not "Kelan Virtanen")
+            first = cand.stop is None or _first_name_as_written(cand, lex)
+            ok = cand.capitalised and first and not cand.cue and evidence
+        if ok and len(cand.text) >= lex.min_length and not _street_reading(text, cand, lex):
             cand.score = sc
             changed = True
     return changed
@@ -773,14 +896,27 @@ def _uncapitalised(text: str, language: str) -> str:
     return _WORD_IN_CAPITALS.sub(rewrite, text)
 
 
-def find_names(text: str, language: str = "fi") -> list[PiiSpan]:
-    """Personal names in ``text``; ``language`` is "fi", "sv", or anything else for both.
+def find_names(text: str, language: str = "fi", sentences: bool = True) -> list[PiiSpan]:
+    """Personal names in ``text``.
 
-    Returns spans of type ``"name"``, adjacent name words merged, in text order.
+    Parameters
+    ----------
+    text : str
+        A report text, or a short value such as a report id.
+    language : str, default "fi"
+        "fi", "sv", or anything else for both.
+    sentences : bool, default True
+        Whether ``text`` is written in sentences. With False (an id, a label) no word is at the
+        start of a sentence, so a capitalised word gets no sentence-start leniency.
+
+    Returns
+    -------
+    list of PiiSpan
+        Spans of type ``"name"``, adjacent name words merged, in text order.
     """
     lex = _lexicon()
     amb = frozenset().union(*(lex.ambiguous[lang] for lang in _languages(language)))
-    tokens = _analyse(_uncapitalised(text, language), language, lex)
+    tokens = _analyse(_uncapitalised(text, language), language, lex, sentences)
     # ä/ö/å typed somewhere in a sentence: its writer did not leave them out in its other words
     # (per sentence, because a report may join parts typed in different ways)
     ends = [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text) + 1]
@@ -814,3 +950,33 @@ def find_names(text: str, language: str = "fi") -> list[PiiSpan]:
             score = tok.score
         spans.append(PiiSpan(start, end, "name", text[start:end], None, score))
     return spans
+
+
+def find_names_in_identifier(value: str) -> list[PiiSpan]:
+    """Personal names in a report id ("Kahinda", "asiakas-kahinda-7", "r-Hombala-3").
+
+    An id is no sentence: its first word gets none of the sentence-start leniency (an unknown
+    capitalised word there is a name, as inside a sentence), both dictionaries are asked (an
+    id has no language), and the hyphens that join its parts separate words ("asiakas-kahinda"
+    is the cue *asiakas* and a name), except in a hyphenated word that is itself a listed name
+    or a stop word ("Anna-Liisa", "Mänttä-Vilppula"). The spans are in the offsets of ``value``.
+
+    Examples
+    --------
+    >>> [s.text for s in find_names_in_identifier("asiakas-kahinda-7")]
+    ['kahinda']
+    >>> find_names_in_identifier("Turku-12"), find_names_in_identifier("Kela-3")
+    ([], [])
+    """
+    langs = _languages("mixed")
+
+    def split(match: re.Match[str]) -> str:
+        word = match.group(0)
+        if "-" not in word:
+            return word
+        stop, name, *_ = _word_facts(word, langs)
+        if stop is not None or name == word.casefold():
+            return word
+        return word.replace("-", " ")  # same length: the spans fit the id as typed
+
+    return find_names(_WORD_RE.sub(split, value), "mixed", sentences=False)

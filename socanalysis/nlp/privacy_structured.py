@@ -1,4 +1,5 @@
-"""Detectors for structured personal data: identity codes, phones, e-mail, IBAN, addresses.
+"""Detectors for structured personal data: identity codes, phones, e-mail, IBAN, addresses,
+web addresses and social media user names.
 
 Each ``find_*`` function takes a text and returns a list of :class:`PiiSpan`. They are pure and
 independent; :func:`socanalysis.nlp.privacy.find_pii` runs them all and resolves overlaps.
@@ -25,12 +26,30 @@ from functools import lru_cache
 
 from socanalysis.nlp.privacy_data import PiiSpan, patterns
 
+
 # ---------------------------------------------------------------------------------------------
 # Finnish personal identity code (henkilötunnus): DDMMYY C NNN Q
 # ---------------------------------------------------------------------------------------------
-_HETU_RE = re.compile(
-    r"(?<![\d_+\-/.,])(\d{2})(\d{2})(\d{2})([-+A-FU-Ya-fu-y])(\d{3})([0-9A-Za-z])(?![\w\-/])"
-)
+@lru_cache(maxsize=1)
+def _dashes() -> str:
+    """The dashes typed between digits, escaped for a character class: the hyphen, and the en
+    and em dashes that word processors and Excel put in its place ("010190–123A"); from
+    ``dashes`` in privacy_patterns.yaml."""
+    return "".join(re.escape(str(d)) for d in patterns()["dashes"])
+
+
+def _hyphenated(text: str) -> str:
+    """The text with every dash of ``dashes`` written as a hyphen (same length)."""
+    return text.translate({ord(str(d)): "-" for d in patterns()["dashes"]})
+
+
+@lru_cache(maxsize=1)
+def _hetu_re() -> re.Pattern[str]:
+    d = _dashes()
+    return re.compile(
+        rf"(?<![\d_+{d}/.,])(\d{{2}})(\d{{2}})(\d{{2}})([+A-FU-Ya-fu-y{d}])(\d{{3}})([0-9A-Za-z])"
+        rf"(?![\w{d}/])"
+    )
 
 
 def hetu_is_valid(code: str) -> bool:
@@ -46,7 +65,8 @@ def hetu_is_valid(code: str) -> bool:
     >>> hetu_is_valid("290200A1239"), hetu_is_valid("300200A1239")  # 29 Feb 2000 existed
     (True, False)
     """
-    match = _HETU_RE.fullmatch(code.strip())
+    # an en or em dash for the century sign is the hyphen typed by autocorrect
+    match = _hetu_re().fullmatch(_hyphenated(code.strip()))
     if match is None:
         return False
     day, month, year, sign, number, check = match.groups()
@@ -67,7 +87,10 @@ def hetu_is_valid(code: str) -> bool:
 # the same typed with a space for the century sign or with none ("131052 308T", "131052308T"):
 # masked only when a century makes the date real and the check character holds, which 1 in 31
 # random digit groups with a real date pass, so ten-digit numbers are seldom taken for one
-_UNSIGNED_HETU_RE = re.compile(r"(?<![\d_+\-/.,])(\d{6}) ?(\d{3}[0-9A-Za-z])(?![\w\-/])")
+@lru_cache(maxsize=1)
+def _unsigned_hetu_re() -> re.Pattern[str]:
+    d = _dashes()
+    return re.compile(rf"(?<![\d_+{d}/.,])(\d{{6}}) ?(\d{{3}}[0-9A-Za-z])(?![\w{d}/])")
 
 
 def _phone_shaped(code: str) -> bool:
@@ -90,12 +113,12 @@ def find_hetus(text: str) -> list[PiiSpan]:
     """
     invalid_score = float(patterns()["hetu"]["invalid_score"])
     spans = []
-    for match in _HETU_RE.finditer(text):
+    for match in _hetu_re().finditer(text):
         code = match.group(0)
         valid = hetu_is_valid(code)
         score = 1.0 if valid else invalid_score
         spans.append(PiiSpan(match.start(), match.end(), "hetu", code, valid, score))
-    for match in _UNSIGNED_HETU_RE.finditer(text):
+    for match in _unsigned_hetu_re().finditer(text):
         digits, rest = match.groups()
         if _phone_shaped(match.group(0)):
             continue
@@ -107,22 +130,29 @@ def find_hetus(text: str) -> list[PiiSpan]:
 # ---------------------------------------------------------------------------------------------
 # Phone numbers
 # ---------------------------------------------------------------------------------------------
-_PHONE_RE = re.compile(
-    r"""
-    (?<![\d_+/,\-])(?<!\d\.)         # not glued to a number, a decimal, a range or a date
-                                     # (letters may touch: "puh040 123 4567")
-    (?:
-        (?:\+|00)\d{1,3}[ \-]?(?:\(0\)[ \-]?)?\d{1,4}   # +358 40 / 00358 40 / +358 (0)40
-      | \(0\d{1,4}\)                                       # (09)
-      | 0\d{1,4}/?                                         # 040, 09, 0800, 040/
+@lru_cache(maxsize=1)
+def _phone_re() -> re.Pattern[str]:
+    d = _dashes()
+    # between digit groups: a space, or a dash with or without spaces ("050–123", "040 - 123")
+    sep = rf"(?:\ ?[{d}]\ ?|\ )"
+    return re.compile(
+        rf"""
+        (?<![\d_+/,{d}])(?<!\d\.)       # not glued to a number, a decimal, a range or a date
+                                         # (letters may touch: "puh040 123 4567")
+        (?:
+            (?:\+|00)\d{{1,3}}{sep}?(?:\(0\){sep}?)?\d{{1,4}}   # +358 40 / 00358 40 / +358 (0)40
+          | \(0\d{{1,4}}\)                                       # (09)
+          | 0\d{{1,4}}/?                                         # 040, 09, 0800, 040/
+        )
+        (?:{sep}?\d{{1,5}}){{1,5}}
+        (?!\w)(?![.,/]\d)              # nor followed by a decimal or a month/year ("06/2024")
+        """,
+        re.VERBOSE,
     )
-    (?:[ \-]?\d{1,5}){1,5}
-    (?!\w)(?![.,]\d)
-    """,
-    re.VERBOSE,
-)
+
+
 _GROUP_RE = re.compile(r"\d+")
-_BUSINESS_ID_RE = re.compile(r"\d{7}-\d")
+_BUSINESS_ID_RE = re.compile(r"\d{7}-\d")  # matched on the text with its dashes as hyphens
 
 
 def _phone_digits_ok(digits: str, international: bool) -> bool:
@@ -149,9 +179,9 @@ def find_phones(text: str) -> list[PiiSpan]:
     a phone number, so a number followed by another figure is still found.
     """
     spans = []
-    for match in _PHONE_RE.finditer(text):
+    for match in _phone_re().finditer(text):
         raw = match.group(0)
-        if _BUSINESS_ID_RE.fullmatch(raw):
+        if _BUSINESS_ID_RE.fullmatch(_hyphenated(raw)):
             continue  # a business ID (Y-tunnus) such as 0145678-9, not a phone
         international = raw.startswith("+") or raw.startswith("00")
         groups = list(_GROUP_RE.finditer(raw))
@@ -186,9 +216,67 @@ def find_emails(text: str) -> list[PiiSpan]:
 
 
 # ---------------------------------------------------------------------------------------------
+# Web addresses and social media user names
+# ---------------------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _url_re() -> re.Pattern[str]:
+    cfg = patterns()["url"]
+    starts = "|".join(re.escape(str(s)) for s in cfg["starts"])
+    domains = "|".join(re.escape(str(d)) for d in cfg["top_level_domains"])
+    return re.compile(
+        rf"(?<![\w@.\-/])(?:(?:{starts})[^\s<>\"]+"
+        rf"|[\w\-]+(?:\.[\w\-]+)*\.(?:{domains})/[^\s<>\"]*)",
+        re.IGNORECASE,
+    )
+
+
+def find_urls(text: str) -> list[PiiSpan]:
+    """Web addresses: ``https://…``, ``www.…``, or a domain with a path (``facebook.com/…``).
+
+    >>> [s.text for s in find_urls("Katso https://facebook.com/matti.v.1985, tai kela.fi.")]
+    ['https://facebook.com/matti.v.1985']
+    >>> [s.text for s in find_urls("Profiili instagram.com/mikkohyvonen (julkinen).")]
+    ['instagram.com/mikkohyvonen']
+    """
+    cfg = patterns()["url"]
+    # every address has a path or one of the starts: most texts have neither, and need no
+    # search (the pattern would be tried at every word)
+    if "/" not in text and not any(str(s) in text.casefold() for s in cfg["starts"]):
+        return []
+    trailing = str(cfg["trailing"])
+    spans = []
+    for match in _url_re().finditer(text):
+        # a full stop or a closing bracket after the address belongs to the sentence
+        end = match.start() + len(match.group(0).rstrip(trailing))
+        if end > match.start():
+            spans.append(PiiSpan(match.start(), end, "url", text[match.start() : end]))
+    return spans
+
+
+@lru_cache(maxsize=1)
+def _handle_re() -> re.Pattern[str]:
+    return re.compile(str(patterns()["handle"]["pattern"]))
+
+
+def find_handles(text: str) -> list[PiiSpan]:
+    """Social media user names: ``@mikko_h``, ``@zyrtek.hombala`` (not e-mail addresses).
+
+    >>> [s.text for s in find_handles("Instagramissa @mikko_h. Posti: mikko@example.fi")]
+    ['@mikko_h']
+    """
+    if "@" not in text:  # most texts: no search
+        return []
+    return [PiiSpan(m.start(), m.end(), "handle", m.group(0)) for m in _handle_re().finditer(text)]
+
+
+# ---------------------------------------------------------------------------------------------
 # IBAN
 # ---------------------------------------------------------------------------------------------
-_IBAN_RE = re.compile(r"(?<![\w\-])([A-Za-z]{2})(\d{2})((?: ?[A-Za-z0-9]){10,32})")
+@lru_cache(maxsize=1)
+def _iban_re() -> re.Pattern[str]:
+    d = _dashes()
+    # groups of four separated by spaces or dashes ("FI21 1234 5600 0007 85", "FI21-1234-...")
+    return re.compile(rf"(?<![\w{d}])([A-Za-z]{{2}})(\d{{2}})((?:[ {d}]?[A-Za-z0-9]){{10,32}})")
 
 
 def iban_is_valid(iban: str) -> bool:
@@ -199,7 +287,7 @@ def iban_is_valid(iban: str) -> bool:
     >>> iban_is_valid("SE45 5000 0000 0583 9825 7466"), iban_is_valid("FI21 1234 5600 0007 86")
     (True, False)
     """
-    compact = re.sub(r"\s+", "", iban).upper()
+    compact = re.sub(r"\s+", "", _hyphenated(iban)).replace("-", "").upper()
     if not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}", compact):
         return False
     expected = patterns()["iban"]["lengths"].get(compact[:2])
@@ -218,7 +306,7 @@ def find_ibans(text: str) -> list[PiiSpan]:
     pos = 0
     # a manual scan: the greedy pattern may run into the next account number, so the search
     # resumes right after the span actually taken
-    while (match := _IBAN_RE.search(text, pos)) is not None:
+    while (match := _iban_re().search(text, pos)) is not None:
         pos = match.start() + 1
         country = match.group(1).upper()
         if not match.group(1).isupper() and country not in lengths:
@@ -228,7 +316,7 @@ def find_ibans(text: str) -> list[PiiSpan]:
         chars = 0
         ends: dict[int, int] = {}
         for offset in range(match.start(), match.end()):
-            if text[offset] != " ":
+            if text[offset].isalnum():  # not the spaces and dashes between the groups
                 chars += 1
                 ends[chars] = offset + 1
         candidates = [wanted] if wanted else range(min(chars, cfg["max_length"]), 14, -1)
