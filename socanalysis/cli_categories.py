@@ -143,8 +143,19 @@ def _check_model_dir(out: Path, taxonomy: str) -> None:
         )
 
 
-def _pick(df, given: str | None, candidates: tuple[str, ...], what: str, required: bool = True):
+def _pick(
+    df,
+    given: str | None,
+    candidates: tuple[str, ...],
+    what: str,
+    required: bool = True,
+    source: object = "",
+):
+    """The column of ``what``: ``given`` (any case), else the first of ``candidates``; a
+    missing one is an InputError naming the file (``source``) and its columns."""
     from socanalysis.errors import InputError
+
+    where = f"{source}: " if source else ""
 
     cols = {str(c).strip().lower(): c for c in df.columns}
     if given:
@@ -153,14 +164,14 @@ def _pick(df, given: str | None, candidates: tuple[str, ...], what: str, require
         if given.strip().lower() in cols:
             return cols[given.strip().lower()]
         raise InputError(
-            f"no {what} column {given!r}; the file has: {', '.join(map(str, df.columns))}"
+            f"{where}no {what} column {given!r}; the file has: {', '.join(map(str, df.columns))}"
         )
     for c in candidates:
         if c in cols:
             return cols[c]
     if required:
         raise InputError(
-            f"cannot find the {what} column (tried {', '.join(candidates)}); name it with "
+            f"{where}cannot find the {what} column (tried {', '.join(candidates)}); name it with "
             f"--{what.replace(' ', '-')}-column. The file has: {', '.join(map(str, df.columns))}"
         )
     return None
@@ -178,20 +189,26 @@ def _load_labelled(path, taxonomy, text_column, label_column, language_column, i
     if df.empty:
         raise InputError(f"{path} has no rows")
     own = _own_workbook_columns(tax.name)
-    tcol = _pick(df, text_column, (*_TEXT_COLUMNS, *own["text"]), "text")
-    gcol = _pick(df, language_column, _LANG_COLUMNS, "language", required=False)
-    icol = _pick(df, id_column, (*_ID_COLUMNS, *own["id"]), "id", required=False)
+    tcol = _pick(df, text_column, (*_TEXT_COLUMNS, *own["text"]), "text", source=path)
+    gcol = _pick(df, language_column, _LANG_COLUMNS, "language", required=False, source=path)
+    icol = _pick(df, id_column, (*_ID_COLUMNS, *own["id"]), "id", required=False, source=path)
     corrected = _pick(df, None, own["corrected"], "corrected", required=False)
     if label_column is None and corrected is not None:
         # socanalysis' own summary.xlsx: what reviewers corrected, else what the reporter chose
-        reported = _pick(df, None, own["reported"], "label")
+        reported = _pick(df, None, own["reported"], "label", source=path)
         lcol = f"{corrected} / {reported}"
         df[lcol] = [
             c if str(c or "").strip() else r
             for c, r in zip(df[corrected].fillna(""), df[reported].fillna(""), strict=True)
         ]
     else:
-        lcol = _pick(df, label_column, _LABEL_COLUMNS.get(tax.name, ("labels", "label")), "label")
+        lcol = _pick(
+            df,
+            label_column,
+            _LABEL_COLUMNS.get(tax.name, ("labels", "label")),
+            "label",
+            source=path,
+        )
     texts = df[tcol].fillna("").astype(str).tolist()
     # reporters' choices as typed: one that names no category is left out, and said so below
     labels = parse_labels(df[lcol].tolist(), tax, unreadable="ignore")

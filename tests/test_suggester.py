@@ -519,7 +519,7 @@ def test_cli_rejects_bad_input_with_exit_code_2(tmp_path):
         path, sep=";", index=False
     )
     res = runner.invoke(evaluate_categories, [str(path), "--label-column", "nope"])
-    assert res.exit_code == 2 and "no label column 'nope'" in res.output
+    assert res.exit_code == 2 and f"{path}: no label column 'nope'" in res.output
     pd.DataFrame({"Havainto": ["asunnoton nuori", "velkaa"], "SHL": ["x", ""]}).to_csv(
         path, sep=";", index=False
     )
