@@ -743,7 +743,34 @@ def _taxonomies(config: AnalysisConfig) -> dict[str, Any]:
         sectors = load_taxonomy(config.sector_taxonomy or "sectors")
     except ConfigError as exc:  # name the setting the file came from
         raise ConfigError(f"setting sector_taxonomy={config.sector_taxonomy!r}: {exc}") from None
-    return {"shl": load_taxonomy("shl11"), "sectors": sectors}
+    shl = load_taxonomy("shl11")
+    if _is_shl11(sectors, shl):
+        # the literal name is refused with the settings; a copy of the file by path would
+        # otherwise fill every sector table with §11 points
+        raise ConfigError(
+            f"setting sector_taxonomy={config.sector_taxonomy!r}: {sectors.path} is the §11 "
+            f"taxonomy (name {sectors.name!r}), not a sector list; §11 points are suggested on "
+            "their own: give 'sectors' or the path of a county's sector file"
+        )
+    return {"shl": shl, "sectors": sectors}
+
+
+def _is_shl11(taxonomy: Any, shl: Any) -> bool:
+    """Whether ``taxonomy`` is the §11 taxonomy: by its name, or by its keys and labels (a
+    renamed copy); a county's sectors numbered 1-10 have other labels."""
+    from socanalysis.classify.taxonomy import fold
+
+    if taxonomy.name.strip().casefold() == shl.name:
+        return True
+    if taxonomy.keys != shl.keys:
+        return False
+    same = sum(
+        fold(taxonomy.label(key, lang)) == fold(shl.label(key, lang))
+        for key in shl.keys
+        for lang in ("fi", "sv")
+        if lang in taxonomy.languages
+    )
+    return same * 2 >= len(shl.keys)
 
 
 def _load_review_source(config: AnalysisConfig, taxonomies: dict[str, Any]) -> Any:
