@@ -131,6 +131,25 @@ class Taxonomy:
     def __len__(self) -> int:
         return len(self.categories)
 
+    @property
+    def file_stem(self) -> str:
+        """The name as a safe file or folder name part, for the tables and models named after
+        the taxonomy: a county's "Pohjanmaa / sektorit 2025" must not become two folders.
+
+        A name that is a built-in one but read from another file gets that file's name too,
+        so that a county's ``name: sectors`` does not share ``models/categories-sectors`` with
+        the built-in list.
+
+        >>> taxonomy_from_dict({**load_taxonomy("sectors").to_dict(),
+        ...     "name": "Pohjanmaa / sektorit 2025"}).file_stem
+        'Pohjanmaa_sektorit_2025'
+        """
+        stem = _safe_stem(self.name)
+        builtin = BUILTIN_TAXONOMIES.get(self.name)
+        if builtin is not None and self.path and Path(self.path).resolve() != builtin.resolve():
+            stem = f"{stem}-{_safe_stem(Path(self.path).stem)}"
+        return stem
+
     def category(self, key: str) -> Category:
         """The category with this key; ``ConfigError`` naming the valid keys otherwise."""
         for c in self.categories:
@@ -334,6 +353,12 @@ def _lemma_alias(word: str, languages: list[str], single: dict[str, str]) -> str
     if "-" in folded:  # "mt-palvelut", "TE-toimisto": the abbreviation names the sector
         return _lemma_alias(folded.split("-", 1)[0], languages, single)
     return None
+
+
+def _safe_stem(text: str) -> str:
+    """``text`` with every run of characters other than letters, digits, ``.``, ``-`` and
+    ``_`` (path separators, spaces, ``:``) replaced by ``_``."""
+    return re.sub(r"[^\w.-]+", "_", text).strip("._") or "taxonomy"
 
 
 def _squash(text: str) -> str:
