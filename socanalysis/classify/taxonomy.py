@@ -191,6 +191,33 @@ class Taxonomy:
             "categories": cats,
         }
 
+    def fingerprint(self) -> str:
+        """SHA-256 of the taxonomy's content (:meth:`to_dict`, keys sorted): changes when a
+        key, label, description, keyword or alias does, not when a comment or the layout of
+        the file does. run.json records it, so that a later change to a county's file shows.
+        """
+        import hashlib
+
+        text = json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def run_record(self) -> dict[str, Any]:
+        """What run.json records of the taxonomy a run used: name, title, source, file (None
+        for a built-in list), keys and :meth:`fingerprint`."""
+        builtin = BUILTIN_TAXONOMIES.get(self.name)
+        is_builtin = builtin is not None and (
+            self.path is None or Path(self.path).resolve() == builtin.resolve()
+        )
+        return {
+            "name": self.name,
+            "title": dict(self.title),
+            "source": self.source,
+            "path": None if is_builtin else self.path,
+            "builtin": is_builtin,
+            "keys": list(self.keys),
+            "sha256": self.fingerprint(),
+        }
+
     # --- reading what reporters typed ---------------------------------------------------------
     def _alias_table(self) -> list[tuple[str, str]]:
         """(folded phrase, key) pairs, longest phrase first so that specific names win."""
