@@ -361,3 +361,16 @@ def test_missing_file_says_where_it_looked(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     with pytest.raises(ConfigError, match=f"looked for {tmp_path / 'sektorit.yaml'}"):
         load_taxonomy("sektorit.yaml")
+
+
+def test_json_fields_given_twice_and_boolean_keywords(tmp_path):
+    """exp22 county D6/D7 in JSON files and keyword lists."""
+    path = tmp_path / "county.json"
+    text = json.dumps(_minimal())
+    path.write_text(text.replace('"key": "social",', '"key": "social", "label": {},', 1), "utf-8")
+    with pytest.raises(ConfigError, match="category 'social': field 'label' is given twice"):
+        load_taxonomy(path)
+    d = _minimal()
+    d["categories"][0]["keywords"]["fi"] = ["sosiaalityö", True]
+    with pytest.raises(ConfigError, match="non-text entry True; YAML reads unquoted"):
+        taxonomy_from_dict(d, source="county.yaml")

@@ -488,7 +488,7 @@ def _parse_file(path: Path, text: str) -> Any:
         )
     if path.suffix.lower() == ".json":
         try:
-            return json.loads(text)
+            return json.loads(text, object_pairs_hook=lambda pairs: _json_object(where, pairs))
         except json.JSONDecodeError as exc:
             if not text.lstrip().startswith(("{", "[")):
                 raise ConfigError(
@@ -499,6 +499,21 @@ def _parse_file(path: Path, text: str) -> Any:
                 f"{where} is not valid JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}"
             ) from None
     return _parse_yaml(where, text)
+
+
+def _json_object(where: str, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, refusing a field given twice (``json`` would keep the last silently)."""
+    out: dict[str, Any] = {}
+    for name, value in pairs:
+        if name in out:
+            # the object's own key names the category when the repeated field is one of its
+            at = f"category {out['key']!r}: " if isinstance(out.get("key"), (str, int)) else ""
+            raise ConfigError(
+                f"{where}: {at}field {name!r} is given twice in one object (the second would "
+                "replace the first); keep one"
+            )
+        out[name] = value
+    return out
 
 
 def _parse_yaml(where: str, text: str) -> Any:
@@ -776,6 +791,7 @@ def _lang_lists(value: Any, langs: list[str], where: str) -> dict[str, list[str]
             if not isinstance(w, (str, int)) or isinstance(w, bool) or not str(w).strip():
                 raise ConfigError(
                     f"{where}: language {lang!r} has an empty or non-text entry {w!r}"
+                    f"{_quote_hint(w)}"
                 )
             words.append(" ".join(str(w).split()))
         dup = sorted({w for w in words if words.count(w) > 1})
