@@ -117,9 +117,10 @@ def _read_workbook(path: Path):
     return pd.DataFrame([row[: len(header)] for row in rows], columns=header, dtype=str)
 
 
-def _check_model_dir(out: Path, taxonomy: str) -> None:
+def _check_model_dir(out: Path, taxonomy: str, stem: str | None = None) -> None:
     """Refuse an --out folder where the model would replace something else: a model of
-    another taxonomy, or files that are no model (the results of a run)."""
+    another taxonomy, or files that are no model (the results of a run). ``stem``: the
+    taxonomy's name as a folder name, for the folder suggested."""
     import json
 
     from socanalysis.errors import InputError
@@ -130,7 +131,7 @@ def _check_model_dir(out: Path, taxonomy: str) -> None:
     if not meta.is_file():
         raise InputError(
             f"--out {out} holds other files and no model; give a new folder for the model "
-            f"(e.g. models/categories-{taxonomy})."
+            f"(e.g. models/categories-{stem or taxonomy})."
         )
     try:
         saved = json.loads(meta.read_text("utf-8")).get("taxonomy", {}).get("name")
@@ -139,7 +140,7 @@ def _check_model_dir(out: Path, taxonomy: str) -> None:
     if saved and saved != taxonomy:
         raise InputError(
             f"--out {out} holds a model of the taxonomy {saved!r}; this one is {taxonomy!r}. "
-            f"Give another folder (e.g. models/categories-{taxonomy})."
+            f"Give another folder (e.g. models/categories-{stem or taxonomy})."
         )
 
 
@@ -375,9 +376,9 @@ def train_categories(
         ids, texts, langs, labels, tax = _load_labelled(
             labelled_file, taxonomy, text_column, label_column, language_column, id_column
         )
-        out = Path(out_dir or f"models/categories-{tax.name}")
+        out = Path(out_dir or f"models/categories-{tax.file_stem}")
         check_out_dir(out)  # before the embedding, not after
-        _check_model_dir(out, tax.name)
+        _check_model_dir(out, tax.name, tax.file_stem)
         floor = CategorySuggester().min_labelled
         if len(texts) < floor:
             click.echo(
@@ -467,7 +468,7 @@ def evaluate_categories(
                 report_ids=ids,
                 embedder=emb,
             )
-            res.save(out_dir, prefix=f"{tax.name}_")
+            res.save(out_dir, prefix=f"{tax.file_stem}_")
             results.append(res)
     except SocanalysisError as exc:
         _fail(str(exc))

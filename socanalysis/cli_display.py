@@ -120,6 +120,8 @@ class Display:
                 f"n_themes={result.config.n_themes} may be too many for "
                 f"{counts['analysed']} reports (n_themes='auto' chooses)."
             )
+        for line in unread_choice_lines(result.run_info.get("categories")):
+            out.print(f"  [bold]note[/bold]: {line}")
         line = review_line(result.run_info.get("review"))
         if line:
             out.print(f"  {line}")
@@ -129,6 +131,35 @@ class Display:
         out.print(f"Results in {out_dir}/: {', '.join(top_level)}{more}.")
         if elapsed is not None:
             out.print(f"Done in {elapsed:.1f} s.")
+
+
+def unread_choice_lines(record: dict[str, Any] | None) -> list[str]:
+    """One line per taxonomy whose reporters' choices include values that name no category
+    (``categories`` of run.json): those reports are left unlabelled, and the user is told.
+
+    Examples
+    --------
+    >>> unread_choice_lines({"sectors": {"taxonomy": "pohjanmaa", "reported": 90,
+    ...     "unreadable": 2, "unreadable_values": {"vammaispalvelt": 1, "en tiedä": 1}}})[0]
+    ... # doctest: +NORMALIZE_WHITESPACE
+    "2 of 90 reporters' sector choices name no sector of 'pohjanmaa' (e.g. 'vammaispalvelt',
+    'en tiedä'); those reports are left unlabelled (categories in run.json lists them)."
+    """
+    words = {"shl": ("§11", "§11 point"), "sectors": ("sector", "sector")}
+    lines = []
+    for name, counts in (record or {}).items():
+        n = int(counts.get("unreadable", 0) or 0)
+        if not n:
+            continue
+        what, item = words.get(name, (name, "category"))
+        examples = ", ".join(repr(v) for v in list(counts.get("unreadable_values") or {})[:3])
+        lines.append(
+            f"{n} of {counts.get('reported', n)} reporters' {what} choices name no {item} of "
+            f"{counts.get('taxonomy', name)!r}"
+            + (f" (e.g. {examples})" if examples else "")
+            + "; those reports are left unlabelled (categories in run.json lists them)."
+        )
+    return lines
 
 
 def review_line(record: dict[str, Any] | None) -> str:

@@ -58,7 +58,8 @@ class AnalysisConfig:
     output_language : str
         Language of labels in human-readable outputs: fi, sv or en.
     sector_taxonomy : str, optional
-        Path to a county's own sector file replacing the default sectors.
+        Path to a county's own sector file replacing the default sectors. In a settings file
+        (:meth:`from_toml`) a relative path is read from the settings file's folder.
     review : str, optional
         ``review.json`` of an earlier run (or the results folder holding it): reviewed theme
         names and merges are carried over to this run's themes, corrected §11 points and
@@ -274,6 +275,7 @@ class AnalysisConfig:
             raise ConfigError(f"{file}: not valid TOML ({exc})") from None
         if "analysis" in data and isinstance(data["analysis"], dict):
             data = {**data.pop("analysis"), **data}
+        _rebase_sector_taxonomy(data, file)
         return cls.from_dict(data, source=str(file))
 
     @classmethod
@@ -293,6 +295,39 @@ class AnalysisConfig:
     def to_dict(self) -> dict[str, Any]:
         """Plain, JSON-ready settings, as recorded in run.json."""
         return dataclasses.asdict(self)
+
+
+def _rebase_sector_taxonomy(data: dict[str, Any], settings_file: Path) -> None:
+    """A relative ``sector_taxonomy`` of a settings file, read from the settings file's folder.
+
+    A coordinator keeps the settings and the county's sector file side by side and runs from
+    anywhere; the folder the command happens to start in must not decide which file is read.
+    The path becomes absolute, so that run.json records the file that was used. A file not
+    found there is an error naming the folder searched and the settings file.
+    """
+    from socanalysis.classify.taxonomy import BUILTIN_TAXONOMIES
+
+    value = data.get("sector_taxonomy")
+    if not isinstance(value, str) or not value.strip() or value.strip() in BUILTIN_TAXONOMIES:
+        return
+    given = Path(value).expanduser()
+    if given.is_absolute():
+        return
+    resolved = Path(os.path.abspath(settings_file.parent / given))
+    if not resolved.exists():
+        here = Path(os.path.abspath(given))
+        also = (
+            f"; {here} exists, but relative to the current folder: give its full path, or a "
+            "path relative to the settings file"
+            if here.exists()
+            else ""
+        )
+        raise ConfigError(
+            f"{settings_file}: setting sector_taxonomy={value!r}: no such file; looked for "
+            f"{resolved} (a relative path in a settings file is read from the settings file's "
+            f"folder){also}"
+        )
+    data["sector_taxonomy"] = str(resolved)
 
 
 def _refuse_unknown(settings: dict[str, Any], where: str = "") -> None:

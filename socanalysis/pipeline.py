@@ -370,6 +370,9 @@ def analyze(
     run_info = _run_info(table, config, clock.timings, embedder=embedder.info())
     if hasattr(per_report, "info"):
         run_info["engine"] = per_report.info()
+    # which sector list (and §11 file) the run used, and what the reporters' choices read as
+    run_info["taxonomies"] = {name: tax.run_record() for name, tax in taxonomies.items()}
+    run_info["categories"] = _category_run_info(agreement, taxonomies)
     run_info["themes"] = _theme_run_info(theme_model)
     run_info["weak_signals"] = _weak_run_info(detector)
     if review is not None:
@@ -750,7 +753,34 @@ def _taxonomies(config: AnalysisConfig) -> dict[str, Any]:
         sectors = load_taxonomy(config.sector_taxonomy or "sectors")
     except ConfigError as exc:  # name the setting the file came from
         raise ConfigError(f"setting sector_taxonomy={config.sector_taxonomy!r}: {exc}") from None
-    return {"shl": load_taxonomy("shl11"), "sectors": sectors}
+    shl = load_taxonomy("shl11")
+    if _is_shl11(sectors, shl):
+        # the literal name is refused with the settings; a copy of the file by path would
+        # otherwise fill every sector table with §11 points
+        raise ConfigError(
+            f"setting sector_taxonomy={config.sector_taxonomy!r}: {sectors.path} is the §11 "
+            f"taxonomy (name {sectors.name!r}), not a sector list; §11 points are suggested on "
+            "their own: give 'sectors' or the path of a county's sector file"
+        )
+    return {"shl": shl, "sectors": sectors}
+
+
+def _is_shl11(taxonomy: Any, shl: Any) -> bool:
+    """Whether ``taxonomy`` is the §11 taxonomy: by its name, or by its keys and labels (a
+    renamed copy); a county's sectors numbered 1-10 have other labels."""
+    from socanalysis.classify.taxonomy import fold
+
+    if taxonomy.name.strip().casefold() == shl.name:
+        return True
+    if taxonomy.keys != shl.keys:
+        return False
+    same = sum(
+        fold(taxonomy.label(key, lang)) == fold(shl.label(key, lang))
+        for key in shl.keys
+        for lang in ("fi", "sv")
+        if lang in taxonomy.languages
+    )
+    return same * 2 >= len(shl.keys)
 
 
 def _load_review_source(config: AnalysisConfig, taxonomies: dict[str, Any]) -> Any:
@@ -870,6 +900,38 @@ def _theme_category_profile(themes: pd.DataFrame, table: pd.DataFrame, rows: Any
         by_theme = top.to_dict()
         themes[column] = [by_theme.get(theme, "") for theme in themes["theme_id"]]
     return themes
+
+
+#: how many of the reporters' choices that name no category run.json shows as examples
+_UNREAD_EXAMPLES = 10
+
+
+def _category_run_info(
+    agreement: dict[str, pd.DataFrame], taxonomies: dict[str, Any]
+) -> dict[str, Any]:
+    """Per taxonomy: how many analysed reports carry a reporter's choice, how many of those
+    name no category (left unlabelled, not dropped without a word) and the commonest such
+    values, so that a coordinator sees which labels the reporters mistype.
+
+    The values are the masked choices, most frequent first (ties by text), at most
+    :data:`_UNREAD_EXAMPLES`.
+    """
+    out: dict[str, Any] = {}
+    for name, taxonomy in taxonomies.items():
+        frame = agreement.get(name)
+        if frame is None or not len(frame):
+            out[name] = {"taxonomy": taxonomy.name, "reported": 0, "unreadable": 0}
+            continue
+        unread = frame.loc[frame["agreement"] == "unreadable", "reported"].str.strip()
+        counts = unread.value_counts()
+        ordered = sorted(counts.items(), key=lambda kv: (-int(kv[1]), str(kv[0])))
+        out[name] = {
+            "taxonomy": taxonomy.name,
+            "reported": int((frame["agreement"] != "not_reported").sum()),
+            "unreadable": int(len(unread)),
+            "unreadable_values": {str(v): int(n) for v, n in ordered[:_UNREAD_EXAMPLES]},
+        }
+    return out
 
 
 def _theme_run_info(model: Any) -> dict[str, Any]:

@@ -516,7 +516,24 @@ def check_correction_keys(
     is checked here, before the analysis: an unknown key would otherwise replace a reporter's
     valid choice with nothing. ``taxonomies`` maps ``shl`` and ``sectors`` to a
     :class:`~socanalysis.classify.taxonomy.Taxonomy`.
+
+    Sector keys the run's sector list does not have mostly mean that the review was made with
+    a county's sector file and this run was started without it (no ``--config``): the review
+    file is right and the setting is missing, and the message says so, naming the sector file
+    of the reviewed run where its run.json (beside review.json) records one.
     """
+    sectors = taxonomies.get("sectors")
+    if sectors is not None:
+        wrong = sorted(
+            {
+                k
+                for correction in decisions.reports.values()
+                for k in correction.sectors
+                if k not in sectors.keys
+            }
+        )
+        if wrong:
+            raise InputError(_other_sector_list(wrong, sectors, source))
     for report_id, correction in sorted(decisions.reports.items()):
         for column, taxonomy in taxonomies.items():
             wrong = [k for k in getattr(correction, column) if k not in taxonomy.keys]
@@ -527,6 +544,45 @@ def check_correction_keys(
                     f"taxonomy (keys: {', '.join(taxonomy.keys)}). Correct the review file, "
                     "or write it again with `socanalysis review apply`."
                 )
+
+
+def _same_file(recorded: str, path: str | None) -> bool:
+    """Whether a recorded sector_taxonomy (a path or a built-in name) is the file ``path``."""
+    from socanalysis.classify.taxonomy import BUILTIN_TAXONOMIES
+
+    if path is None:
+        return False
+    recorded_path = Path(BUILTIN_TAXONOMIES.get(recorded, recorded)).expanduser()
+    return os.path.abspath(recorded_path) == os.path.abspath(path)
+
+
+def _other_sector_list(wrong: list[str], sectors: Any, source: str) -> str:
+    """The message for review sector keys that this run's sector taxonomy does not have."""
+    import json
+
+    shown = ", ".join(map(repr, wrong[:5])) + (
+        f" and {len(wrong) - 5} more" if len(wrong) > 5 else ""
+    )
+    this = f"{sectors.name!r}" + (f" ({sectors.path})" if sectors.path else "")
+    run_json = Path(source).parent / "run.json"
+    then = None
+    try:
+        info = json.loads(run_json.read_text(encoding="utf-8"))
+        recorded = (info.get("taxonomies") or {}).get("sectors") or {}
+        then = recorded.get("path") or (info.get("config") or {}).get("sector_taxonomy")
+    except (OSError, ValueError, AttributeError):  # no run.json beside it: say what is known
+        pass
+    if then and not _same_file(str(then), sectors.path):
+        made_with = f" It was made with sector_taxonomy={str(then)!r} (per {run_json})."
+    else:
+        made_with = " If it was made with a county's sector file, that file is not this run's."
+    return (
+        f"{source}: the review's sector key(s) {shown} are not in this run's sector taxonomy "
+        f"{this}; keys: {', '.join(sectors.keys)}.{made_with} Set sector_taxonomy to the sector "
+        "file of the reviewed run (in the settings file given with --config, or "
+        "AnalysisConfig(sector_taxonomy=...)); if the review file was edited by hand, correct it "
+        "or write it again with `socanalysis review apply`."
+    )
 
 
 def training_labels_for(

@@ -266,3 +266,110 @@ def test_partitions_without_the_dask_engine_are_refused(tmp_path, export_csv):
     )
     assert result.exit_code == 2
     assert "--engine dask" in result.output and not out.exists()
+
+
+def test_a_copy_of_the_shl11_file_is_refused_as_sector_taxonomy(tmp_path, export_csv):
+    """exp22 county D3: by path, by a renamed copy, as the literal name is."""
+    import yaml
+
+    from socanalysis.classify.taxonomy import BUILTIN_TAXONOMIES
+
+    shl = yaml.safe_load(BUILTIN_TAXONOMIES["shl11"].read_text("utf-8"))
+    copy = tmp_path / "shl11.yaml"
+    copy.write_text(yaml.safe_dump(shl, allow_unicode=True), encoding="utf-8")
+    renamed = tmp_path / "renamed.yaml"
+    renamed.write_text(yaml.safe_dump({**shl, "name": "tuen_tarpeet"}, allow_unicode=True), "utf-8")
+    for path in (copy, renamed, BUILTIN_TAXONOMIES["shl11"]):
+        config = tmp_path / "settings.toml"
+        config.write_text(f'sector_taxonomy = "{path}"\n', encoding="utf-8")
+        out = tmp_path / "o"
+        result = run("analyze", str(export_csv), "--out", str(out), "--config", str(config))
+        assert result.exit_code == 2, result.output
+        assert "is the §11 taxonomy" in result.output
+        assert "give 'sectors' or the path of a county's sector file" in result.output
+        assert "Traceback" not in result.output and not out.exists()
+
+
+def test_relative_sector_taxonomy_is_read_from_the_settings_folder(tmp_path, monkeypatch):
+    """exp22 county D8: the settings and the sector file side by side, run from elsewhere."""
+    import shutil
+
+    from socanalysis.classify.taxonomy import BUILTIN_TAXONOMIES
+    from socanalysis.config import AnalysisConfig
+    from socanalysis.pipeline import _taxonomies
+
+    folder = tmp_path / "county_cfg"
+    folder.mkdir()
+    shutil.copy(BUILTIN_TAXONOMIES["sectors"], folder / "sektorit.yaml")
+    (folder / "settings.toml").write_text('sector_taxonomy = "sektorit.yaml"\n', "utf-8")
+    elsewhere = tmp_path / "work"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    config = AnalysisConfig.from_toml(Path("..") / "county_cfg" / "settings.toml")
+    assert config.sector_taxonomy == str(folder / "sektorit.yaml")
+    assert _taxonomies(config)["sectors"].path == str(folder / "sektorit.yaml")
+    # a built-in name stays a name
+    (folder / "named.toml").write_text('sector_taxonomy = "sectors"\n', "utf-8")
+    assert AnalysisConfig.from_toml(folder / "named.toml").sector_taxonomy == "sectors"
+    # not found: where it looked, and a file of that name in the current folder is pointed at
+    shutil.copy(BUILTIN_TAXONOMIES["sectors"], elsewhere / "omat.yaml")
+    (folder / "missing.toml").write_text('sector_taxonomy = "omat.yaml"\n', "utf-8")
+    result = run("analyze", "x.csv", "--config", str(folder / "missing.toml"))
+    assert result.exit_code == 2, result.output
+    message = " ".join(result.output.split())
+    assert f"looked for {folder / 'omat.yaml'}" in message
+    assert "read from the settings file's folder" in message
+    assert f"{elsewhere / 'omat.yaml'} exists" in message
+
+
+def test_run_records_the_sector_list_and_counts_choices_naming_no_sector(tmp_path):
+    """exp22 county D11 and D12: run.json names the sector list (title, source, hash), and
+    reporters' choices that name no sector are counted in run.json and on the console."""
+    import yaml
+
+    from socanalysis.classify.taxonomy import BUILTIN_TAXONOMIES, load_taxonomy
+
+    data = yaml.safe_load(BUILTIN_TAXONOMIES["sectors"].read_text("utf-8"))
+    data.update(name="county", title={"fi": "Maakunnan toimialat"}, source="verkosto 2025")
+    folder = tmp_path / "cfg"
+    folder.mkdir()
+    (folder / "county.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    (folder / "settings.toml").write_text(
+        'sector_taxonomy = "county.yaml"\nembedder = "tfidf-lsa"\n'
+        '[columns]\ntext = "Havainto"\nsectors_reported = "Sektori"\n',
+        encoding="utf-8",
+    )
+    texts = [
+        "Vuokrat nousevat ja asumistuki ei riitä.",
+        "Kelan päätökset viipyvät viikkoja.",
+        "Nuoret jäävät ilman työpaikkaa.",
+        "Koulukuljetukset puuttuvat kylistä.",
+    ]
+    choices = ["Asuminen", "Kela", "en tiedä", "vammaispalvelt", "Kela", "en tiedä"]
+    rows = ["Havainto;Sektori"] + [
+        f"{texts[i % 4]} Raportti {i}.;{choices[i % 6]}" for i in range(24)
+    ]
+    csv = tmp_path / "reports.csv"
+    csv.write_text("\n".join(rows), encoding="utf-8")
+    out = tmp_path / "o"
+    result = run("analyze", str(csv), "--out", str(out), "--config", str(folder / "settings.toml"))
+    assert result.exit_code == 0, result.output
+    info = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    recorded = info["taxonomies"]["sectors"]
+    county = load_taxonomy(folder / "county.yaml")
+    assert recorded["name"] == "county" and recorded["title"] == {"fi": "Maakunnan toimialat"}
+    assert recorded["source"] == "verkosto 2025" and recorded["builtin"] is False
+    assert recorded["path"] == str(folder / "county.yaml")
+    assert recorded["sha256"] == county.fingerprint() and recorded["keys"] == county.keys
+    assert info["taxonomies"]["shl"]["builtin"] is True
+    assert info["categories"]["sectors"] == {
+        "taxonomy": "county",
+        "reported": 24,
+        "unreadable": 12,
+        "unreadable_values": {"en tiedä": 8, "vammaispalvelt": 4},
+    }
+    output = " ".join(result.output.split())
+    assert (
+        "note: 12 of 24 reporters' sector choices name no sector of 'county' (e.g. 'en tiedä', "
+        "'vammaispalvelt'); those reports are left unlabelled"
+    ) in output

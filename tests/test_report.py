@@ -354,3 +354,20 @@ def test_excerpts_in_html_name_the_language_they_are_written_in(result, tmp_path
         written_in = languages[cite.strip()]
         assert lang == (written_in if written_in in ("fi", "sv") else ""), (cite, lang)
     assert {lang for lang, _ in quotes} >= {"fi", "sv"}  # a Finnish excerpt in a Swedish page
+
+
+def test_the_method_notes_name_the_sector_list(result, tmp_path):
+    """exp22 county D11: the report says which sector list its sector tables count."""
+    county = {
+        "name": "pohjanmaa_sektorit",
+        "title": {"fi": "Pohjanmaan toimialat", "sv": "Österbottens sektorer"},
+        "source": "verkosto 2025",
+    }
+    info = {**result.run_info, "taxonomies": {"sectors": county}}
+    with_list = type(result)(result.reports, result.themes, result.weak_signals, info)
+    markdown = write_report(with_list, tmp_path, "sv", charts=False)["md"].read_text("utf-8")
+    method = markdown.split("## ")[-1]
+    assert (
+        "**Förteckning över förvaltningsområden**: Österbottens sektorer "
+        "(pohjanmaa\\_sektorit; verkosto 2025)"
+    ) in method

@@ -397,6 +397,37 @@ def test_sector_labels_of_either_language_and_labels_with_commas(workbook):
     assert "?." not in str(info.value)
 
 
+def test_county_sector_labels_with_slashes_and_folded_spellings(result, tmp_path):
+    """exp22 county D4: a label the Sectors sheet shows with "/" (or commas) reads as one
+    sector, and 'ikaihmisten palvelut' typed without ä reads as 'ikäihmisten palvelut'."""
+    labels = {
+        "asuminen": "asuminen / vuokra-asiat",
+        "ikäihmisten palvelut": "ikäihmisten palvelut",
+        "terveys ja mtp": "terveys-, mielenterveys- ja päihdepalvelut",
+        "kela": "Kela",
+    }
+    path = tmp_path / "summary.xlsx"
+    write_workbook(result, path, "fi", shl_labels=SHL_LABELS, sector_labels=labels)
+    fill(
+        path,
+        {
+            "Raportit": [
+                ("r0001", "Arvio: oikeat hallinnonalat", "Asuminen/Vuokra-asiat"),
+                ("r0002", "Arvio: oikeat hallinnonalat", "ikaihmisten palvelut / kela"),
+                (
+                    "r0003",
+                    "Arvio: oikeat hallinnonalat",
+                    "terveys-, mielenterveys- ja päihdepalvelut, asuminen / vuokra-asiat",
+                ),
+            ]
+        },
+    )
+    reports = read_review(path, sector_keys=list(labels)).reports
+    assert reports["r0001"].sectors == ["asuminen"]
+    assert reports["r0002"].sectors == ["ikäihmisten palvelut", "kela"]
+    assert reports["r0003"].sectors == ["terveys ja mtp", "asuminen"]
+
+
 @pytest.mark.parametrize("value", ["5 6", "2.5", "1 ja 2", "Teema 1"])
 def test_merge_into_typos_are_reported_not_truncated(workbook, value):
     """D10."""

@@ -277,8 +277,40 @@ def test_bad_review_paths_are_clear_errors(reports, reviewed, tmp_path):
         _analyze(reports, review=str(tmp_path / "edited.json"))
     data["reports"] = {"r1": {"shl": ["3"], "sectors": ["kella"]}}
     (tmp_path / "edited.json").write_text(json.dumps(data), "utf-8")
-    with pytest.raises(InputError, match="'kella' is not a key of the 'sectors' taxonomy"):
+    with pytest.raises(InputError, match="sector key\\(s\\) 'kella' are not in this run's sector"):
         _analyze(reports, review=str(tmp_path / "edited.json"))
+
+
+def test_a_county_review_in_a_run_without_its_sector_file_names_the_setting(tmp_path):
+    """exp22 county D9: the review file is right, the run forgot sector_taxonomy."""
+    from socanalysis.classify.taxonomy import load_taxonomy
+    from socanalysis.export.review import ReportCorrection, ReviewDecisions
+    from socanalysis.review_flow import check_correction_keys
+
+    county = tmp_path / "pohjanmaa.yaml"
+    decisions = ReviewDecisions(
+        reports={"r1": ReportCorrection("r1", shl=["3"], sectors=["ikäihmisten palvelut"])}
+    )
+    taxonomies = {"shl": load_taxonomy("shl11"), "sectors": load_taxonomy("sectors")}
+    review = tmp_path / "review.json"
+    (tmp_path / "run.json").write_text(
+        json.dumps({"config": {"sector_taxonomy": str(county)}}), "utf-8"
+    )
+    with pytest.raises(InputError) as info:
+        check_correction_keys(decisions, taxonomies, str(review))
+    message = str(info.value)
+    assert (
+        "the review's sector key(s) 'ikäihmisten palvelut' are not in this run's sector " in message
+    )
+    assert (
+        f"It was made with sector_taxonomy={str(county)!r} (per {tmp_path / 'run.json'})" in message
+    )
+    assert "Set sector_taxonomy to the sector file of the reviewed run" in message
+    assert "\n" not in message
+    # without a run.json beside it the setting is still the first thing named
+    (tmp_path / "run.json").unlink()
+    with pytest.raises(InputError, match="If it was made with a county's sector file"):
+        check_correction_keys(decisions, taxonomies, str(review))
 
 
 @pytest.mark.filterwarnings("ignore::UserWarning")

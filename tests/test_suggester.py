@@ -971,6 +971,67 @@ def test_train_categories_does_not_replace_another_models_folder(tmp_path):
     assert refused.exit_code == 2 and "holds other files and no model" in refused.output
 
 
+def test_category_commands_make_taxonomy_names_safe_file_names(tmp_path, monkeypatch):
+    """exp22 county D10: a taxonomy named "Pohjanmaa / sektorit 2025" gives one folder and
+    file names without "/"; a county file named like a built-in one gets its own folder."""
+    import yaml
+    from click.testing import CliRunner
+
+    from socanalysis.classify.taxonomy import BUILTIN_TAXONOMIES
+    from socanalysis.cli_categories import evaluate_categories, train_categories
+
+    data = yaml.safe_load(BUILTIN_TAXONOMIES["sectors"].read_text("utf-8"))
+    slash = tmp_path / "slash.yaml"
+    slash.write_text(
+        yaml.safe_dump({**data, "name": "Pohjanmaa / sektorit 2025"}, allow_unicode=True), "utf-8"
+    )
+    named = tmp_path / "oma.yaml"
+    named.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    path = tmp_path / "labelled.csv"
+    path.write_text(
+        "teksti;sektori\n"
+        + "".join(
+            f"{text} {i}.;{key}\n"
+            for i in range(6)
+            for text, key in (
+                ("Vuokrarästit kasvavat ja häätö uhkaa", "housing"),
+                ("Kela ei maksa tukea ajallaan", "kela"),
+            )
+        ),
+        encoding="utf-8",
+    )
+    common = [str(path), "--label-column", "sektori", "--embedder", "tfidf-lsa"]
+    out = tmp_path / "eval"
+    result = CliRunner().invoke(
+        evaluate_categories,
+        [
+            *common,
+            "--taxonomy",
+            str(slash),
+            "--mode",
+            "zero-shot",
+            "--folds",
+            "2",
+            "--out",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert (
+        sorted(p.name for p in out.iterdir())[0]
+        == "Pohjanmaa_sektorit_2025_zero-shot_confusion.csv"
+    )
+    monkeypatch.chdir(tmp_path)
+    for taxonomy, folder in (
+        (slash, "categories-Pohjanmaa_sektorit_2025"),
+        (named, "categories-sectors-oma"),
+    ):
+        result = CliRunner().invoke(train_categories, [*common, "--taxonomy", str(taxonomy)])
+        assert result.exit_code == 0, result.output
+        assert [p.name for p in (tmp_path / "models").iterdir() if p.name == folder] == [folder]
+        assert (tmp_path / "models" / folder / "model.json").is_file()
+
+
 @pytest.mark.parametrize("language", ["fi", "sv", "en"])
 def test_train_categories_reads_socanalysis_own_reviewed_workbook(tmp_path, language):
     """The reviewed summary.xlsx is a training file: its masked text, the language written in

@@ -175,6 +175,38 @@ def _broken(mutate) -> dict:
             lambda d: d["categories"][0]["label"].update(en=["social"]),
             "category 'social': field 'label': language 'en' must map to a text",
         ),
+        # keys holding a separator the outputs split on (exp22 county D2)
+        *[
+            (
+                lambda d, sep=sep: d["categories"][0].update(key=f"asuminen{sep}vuokra"),
+                "field 'key' must not contain",
+            )
+            for sep in (";", ":", ",", "/")
+        ],
+        # two categories one name could mean (D5): case, ä-folding, alias = another's key/label
+        (
+            lambda d: d["categories"][1].update(key="Social"),
+            "category 'Social': key 'Social' is the same name as key 'social' of category 'social'",
+        ),
+        (
+            lambda d: d["categories"][1]["label"].update(fi="sosiaalipalvelut"),
+            "category 'health': label (fi) 'sosiaalipalvelut' is the same name as label (fi)",
+        ),
+        (
+            lambda d: d["categories"][1].update(aliases=["Socialservice"]),
+            "category 'health': alias 'Socialservice' is the same name as label (sv) "
+            "'socialservice' of category 'social'",
+        ),
+        # misspelt and unknown fields (D6)
+        (
+            lambda d: d["categories"][0].update(alias=["sote"]),
+            "category 'social': unknown field 'alias' (did you mean 'aliases'?); the fields are "
+            "key, label, description, keywords, statute, includes, excludes, aliases",
+        ),
+        (
+            lambda d: d.update(kategoriat=d.pop("categories")),
+            "at the top level: unknown field 'kategoriat' (did you mean 'categories'?)",
+        ),
     ],
 )
 def test_validation_names_file_key_and_field(tmp_path, mutate, message):
@@ -191,7 +223,7 @@ def test_unreadable_or_missing_files(tmp_path):
         load_taxonomy(tmp_path / "nope.yaml")
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: [unclosed", encoding="utf-8")
-    with pytest.raises(ConfigError, match="not valid YAML/JSON"):
+    with pytest.raises(ConfigError, match="is not valid YAML: line 2, column 1"):
         load_taxonomy(bad)
     top = tmp_path / "list.yaml"
     top.write_text("- a\n- b\n", encoding="utf-8")
@@ -229,3 +261,116 @@ def test_extra_label_language_is_kept_and_missing_one_falls_back(tmp_path):
     assert taxonomy_from_dict(tax.to_dict()).label("social", "en") == "social services"
     # an English label is one more name a reporter may type
     assert tax.parse_reported("Social services") == ["social"]
+
+
+def test_folded_duplicate_keys_are_refused(tmp_path):
+    """exp22 county D5: 'ikäihmisten palvelut' and 'ikaihmisten palvelut' are one name typed."""
+    d = _minimal()
+    d["categories"][0]["key"] = "ikäihmisten palvelut"
+    d["categories"][1]["key"] = "Ikaihmisten  palvelut"
+    with pytest.raises(ConfigError, match="same name as key 'ikäihmisten palvelut'"):
+        taxonomy_from_dict(d, source="county.yaml")
+
+
+_COUNTY = """\
+name: county
+languages: [fi, sv]
+categories:
+  - key: social
+    label: {fi: sosiaalipalvelut, sv: socialservice}
+    description: {fi: Sosiaalityö., sv: Socialt arbete.}
+    keywords: {fi: [sosiaalityö], sv: [socialarbete]}
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        # a field given twice: the second would silently replace the first (D6)
+        (
+            _COUNTY + "    label: {fi: sote, sv: sote}\n",
+            "line 8: category 'social': field 'label' is given twice",
+        ),
+        (
+            _COUNTY.replace("  - key: social", "  - key: on"),
+            "category #1: field 'key' must be a string; YAML reads unquoted "
+            "on/off/yes/no/true/false as true/false, so put the value in quotes",
+        ),
+        (
+            _COUNTY.replace("[fi, sv]", "[fi, sv, no]"),
+            "field 'languages' must be a non-empty list of language codes such as [fi, sv]; "
+            "YAML reads unquoted",
+        ),
+        (
+            _COUNTY.replace("label: {fi: sosiaalipalvelut,", "label: {fi: sosiaali-, terveys,"),
+            "field 'label': language 'terveys' must map to a text",
+        ),
+        (
+            _COUNTY.replace("label: {fi: sosiaalipalvelut,", "label: {fi: sos-, ja terveys,"),
+            "a label that holds a comma must be in quotes",
+        ),
+        (
+            _COUNTY.replace("    label", "\tlabel"),
+            "line 5 is indented with a tab; YAML allows only",
+        ),
+        (
+            _COUNTY.replace("    label", "   label"),
+            "is not valid YAML: line 5, column 4: ",
+        ),
+        ("", "is empty (or holds only comments)"),
+        ("# only a comment\n\n", "is empty (or holds only comments)"),
+    ],
+)
+def test_file_mistakes_name_the_problem_and_what_to_do(tmp_path, text, message):
+    """exp22 county D6/D7: one line naming the file, the place and the fix."""
+    path = tmp_path / "county.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_taxonomy(path)
+    assert message in str(err.value)
+    assert str(path) in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+def test_encodings_and_json_suffix_are_explained(tmp_path):
+    """exp22 county D7: cp1252 and UTF-16 files, YAML saved as .json, a UTF-8 BOM."""
+    text = _COUNTY.replace("name: county", "name: ikäihmiset")
+    cp1252 = tmp_path / "cp.yaml"
+    cp1252.write_bytes(text.encode("cp1252"))
+    with pytest.raises(
+        ConfigError, match=r"line 1 is not UTF-8 \(byte 0xe4.*save the file as UTF-8"
+    ):
+        load_taxonomy(cp1252)
+    utf16 = tmp_path / "u16.yaml"
+    utf16.write_bytes(text.encode("utf-16"))
+    with pytest.raises(ConfigError, match="is saved as UTF-16.*save it as UTF-8"):
+        load_taxonomy(utf16)
+    as_json = tmp_path / "county.json"
+    as_json.write_text(text, encoding="utf-8")
+    with pytest.raises(
+        ConfigError, match="ends in .json, so it is read as JSON.*rename it to .yaml"
+    ):
+        load_taxonomy(as_json)
+    bom = tmp_path / "bom.yaml"
+    bom.write_bytes(text.encode("utf-8-sig"))
+    assert load_taxonomy(bom).name == "ikäihmiset"
+
+
+def test_missing_file_says_where_it_looked(tmp_path, monkeypatch):
+    """exp22 county D8: the folder a relative path was looked for in."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ConfigError, match=f"looked for {tmp_path / 'sektorit.yaml'}"):
+        load_taxonomy("sektorit.yaml")
+
+
+def test_json_fields_given_twice_and_boolean_keywords(tmp_path):
+    """exp22 county D6/D7 in JSON files and keyword lists."""
+    path = tmp_path / "county.json"
+    text = json.dumps(_minimal())
+    path.write_text(text.replace('"key": "social",', '"key": "social", "label": {},', 1), "utf-8")
+    with pytest.raises(ConfigError, match="category 'social': field 'label' is given twice"):
+        load_taxonomy(path)
+    d = _minimal()
+    d["categories"][0]["keywords"]["fi"] = ["sosiaalityö", True]
+    with pytest.raises(ConfigError, match="non-text entry True; YAML reads unquoted"):
+        taxonomy_from_dict(d, source="county.yaml")

@@ -321,3 +321,22 @@ def test_dates_are_date_cells_shown_as_the_reader_writes_them(result, tmp_path, 
     date_col = [c.value for c in reports[1]].index({"fi": "Päivämäärä", "en": "Date"}[language])
     report_dates = [r[date_col] for r in reports.iter_rows(min_row=2) if r[date_col].value]
     assert report_dates and all(c.number_format == shown for c in report_dates)
+
+
+def test_run_sheet_names_the_sector_list_used(result, tmp_path):
+    """exp22 county D11: the county's title, name, source and content hash on the Run sheet."""
+    county = {
+        "name": "pohjanmaa_sektorit",
+        "title": {"fi": "Pohjanmaan toimialat", "sv": "Österbottens sektorer"},
+        "source": "rakenteellisen sosiaalityön verkosto 2025",
+        "sha256": "966c7d924fa02ca6023bf03e1dcb9e70",
+    }
+    info = {**result.run_info, "taxonomies": {"sectors": county}}
+    with_list = type(result)(result.reports, result.themes, result.weak_signals, info)
+    path = tmp_path / "sv.xlsx"
+    write_workbook(with_list, path, "sv")
+    items = dict(rows_of(openpyxl.load_workbook(path)["Körning"])[1])
+    assert items["Förteckning över förvaltningsområden"] == (
+        "Österbottens sektorer (pohjanmaa_sektorit; rakenteellisen sosiaalityön verkosto 2025; "
+        "sha256 966c7d924fa0)"
+    )

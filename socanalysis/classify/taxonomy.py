@@ -31,7 +31,10 @@ from socanalysis.errors import ConfigError
 
 __all__ = [
     "BUILTIN_TAXONOMIES",
+    "CATEGORY_FIELDS",
     "Category",
+    "KEY_SEPARATORS",
+    "TOP_FIELDS",
     "Taxonomy",
     "fold",
     "load_taxonomy",
@@ -128,6 +131,25 @@ class Taxonomy:
     def __len__(self) -> int:
         return len(self.categories)
 
+    @property
+    def file_stem(self) -> str:
+        """The name as a safe file or folder name part, for the tables and models named after
+        the taxonomy: a county's "Pohjanmaa / sektorit 2025" must not become two folders.
+
+        A name that is a built-in one but read from another file gets that file's name too,
+        so that a county's ``name: sectors`` does not share ``models/categories-sectors`` with
+        the built-in list.
+
+        >>> taxonomy_from_dict({**load_taxonomy("sectors").to_dict(),
+        ...     "name": "Pohjanmaa / sektorit 2025"}).file_stem
+        'Pohjanmaa_sektorit_2025'
+        """
+        stem = _safe_stem(self.name)
+        builtin = BUILTIN_TAXONOMIES.get(self.name)
+        if builtin is not None and self.path and Path(self.path).resolve() != builtin.resolve():
+            stem = f"{stem}-{_safe_stem(Path(self.path).stem)}"
+        return stem
+
     def category(self, key: str) -> Category:
         """The category with this key; ``ConfigError`` naming the valid keys otherwise."""
         for c in self.categories:
@@ -167,6 +189,33 @@ class Taxonomy:
             "source": self.source,
             "languages": list(self.languages),
             "categories": cats,
+        }
+
+    def fingerprint(self) -> str:
+        """SHA-256 of the taxonomy's content (:meth:`to_dict`, keys sorted): changes when a
+        key, label, description, keyword or alias does, not when a comment or the layout of
+        the file does. run.json records it, so that a later change to a county's file shows.
+        """
+        import hashlib
+
+        text = json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def run_record(self) -> dict[str, Any]:
+        """What run.json records of the taxonomy a run used: name, title, source, file (None
+        for a built-in list), keys and :meth:`fingerprint`."""
+        builtin = BUILTIN_TAXONOMIES.get(self.name)
+        is_builtin = builtin is not None and (
+            self.path is None or Path(self.path).resolve() == builtin.resolve()
+        )
+        return {
+            "name": self.name,
+            "title": dict(self.title),
+            "source": self.source,
+            "path": None if is_builtin else self.path,
+            "builtin": is_builtin,
+            "keys": list(self.keys),
+            "sha256": self.fingerprint(),
         }
 
     # --- reading what reporters typed ---------------------------------------------------------
@@ -333,6 +382,12 @@ def _lemma_alias(word: str, languages: list[str], single: dict[str, str]) -> str
     return None
 
 
+def _safe_stem(text: str) -> str:
+    """``text`` with every run of characters other than letters, digits, ``.``, ``-`` and
+    ``_`` (path separators, spaces, ``:``) replaced by ``_``."""
+    return re.sub(r"[^\w.-]+", "_", text).strip("._") or "taxonomy"
+
+
 def _squash(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
@@ -340,6 +395,19 @@ def _squash(text: str) -> str:
 # --- loading and validation ------------------------------------------------------------------
 _REQUIRED_TOP = ("name", "languages", "categories")
 _REQUIRED_CAT = ("key", "label", "description", "keywords")
+#: every field a taxonomy file may have, at the top level and in a category: anything else is
+#: a misspelling ("alias:" for "aliases:") whose content would otherwise be lost without a word
+TOP_FIELDS = ("name", "title", "source", "languages", "categories")
+CATEGORY_FIELDS = (
+    "key", "label", "description", "keywords", "statute", "includes", "excludes", "aliases",
+)  # fmt: skip
+#: characters a key may not hold, because the outputs and their readers split keys on them:
+#: ";" joins keys (reports.csv, themes.csv, review cells), ":" joins a key to its score
+#: (sector_scores), "," and "/" separate choices in reviewers' and reporters' cells, and a
+#: line break separates them in a spreadsheet cell
+KEY_SEPARATORS = (";", ":", ",", "/", "\n", "\r", "\t")
+#: what YAML 1.1 reads as true/false when not quoted
+_YAML_BOOLEANS = "on/off/yes/no/true/false"
 
 
 def load_taxonomy(path_or_name: str | Path | Taxonomy) -> Taxonomy:
@@ -358,8 +426,9 @@ def load_taxonomy(path_or_name: str | Path | Taxonomy) -> Taxonomy:
     Raises
     ------
     ConfigError
-        When the file is missing or unreadable, or a field is missing, of the wrong type or
-        duplicated; the message names the file, the category key and the field.
+        When the file is missing or unreadable, or a field is missing, unknown, of the wrong
+        type or given twice, a key holds a separator the outputs split on, or two categories
+        share a name; the message names the file, the category and the field, and what to do.
 
     Examples
     --------
@@ -376,22 +445,135 @@ def load_taxonomy(path_or_name: str | Path | Taxonomy) -> Taxonomy:
         if not path.exists():
             raise ConfigError(
                 f"taxonomy {name!r} is neither a built-in name "
-                f"({', '.join(BUILTIN_TAXONOMIES)}) nor an existing file"
+                f"({', '.join(BUILTIN_TAXONOMIES)}) nor an existing file "
+                f"(looked for {path.absolute()})"
             )
-    try:
-        raw_text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read taxonomy file {path}: {exc}") from exc
-    try:
-        if path.suffix.lower() == ".json":
-            data = json.loads(raw_text)
-        else:
-            from socanalysis._yaml import safe_load_yaml
-
-            data = safe_load_yaml(raw_text)
-    except Exception as exc:  # yaml.YAMLError / json.JSONDecodeError: report the parser's words
-        raise ConfigError(f"taxonomy file {path} is not valid YAML/JSON: {exc}") from exc
+    data = _parse_file(path, _read_text(path))
     return taxonomy_from_dict(data, source=str(path))
+
+
+def _read_text(path: Path) -> str:
+    """The file's text, or a ``ConfigError`` saying which encoding it seems to be saved in."""
+    where = f"taxonomy file {path}"
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"cannot read {where}: {exc.strerror or exc}") from None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ConfigError(
+            f"{where} is saved as UTF-16 (Unicode); save it as UTF-8 (in Notepad: Save as, "
+            "Encoding: UTF-8)"
+        )
+    try:
+        # utf-8-sig: Notepad's "UTF-8 with BOM" is UTF-8 too
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ConfigError(
+            f"{where}: line {line} is not UTF-8 (byte 0x{raw[exc.start]:02x}, e.g. ä or ö saved "
+            "as Windows-1252/Latin-1 by Notepad or Excel); save the file as UTF-8 (in Notepad: "
+            "Save as, Encoding: UTF-8)"
+        ) from None
+
+
+def _parse_file(path: Path, text: str) -> Any:
+    """The file's data, read as JSON for a ``.json`` file and as YAML otherwise."""
+    where = f"taxonomy file {path}"
+    if not text.strip() or all(
+        not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
+    ):
+        raise ConfigError(
+            f"{where} is empty (or holds only comments); it needs the fields "
+            f"{', '.join(_REQUIRED_TOP)} (see docs/categories.md, Taxonomy files)"
+        )
+    if path.suffix.lower() == ".json":
+        try:
+            return json.loads(text, object_pairs_hook=lambda pairs: _json_object(where, pairs))
+        except json.JSONDecodeError as exc:
+            if not text.lstrip().startswith(("{", "[")):
+                raise ConfigError(
+                    f"{where} ends in .json, so it is read as JSON, but it does not start with "
+                    "'{': if it is written in YAML, rename it to .yaml"
+                ) from None
+            raise ConfigError(
+                f"{where} is not valid JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}"
+            ) from None
+    return _parse_yaml(where, text)
+
+
+def _json_object(where: str, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, refusing a field given twice (``json`` would keep the last silently)."""
+    out: dict[str, Any] = {}
+    for name, value in pairs:
+        if name in out:
+            # the object's own key names the category when the repeated field is one of its
+            at = f"category {out['key']!r}: " if isinstance(out.get("key"), (str, int)) else ""
+            raise ConfigError(
+                f"{where}: {at}field {name!r} is given twice in one object (the second would "
+                "replace the first); keep one"
+            )
+        out[name] = value
+    return out
+
+
+def _parse_yaml(where: str, text: str) -> Any:
+    """YAML data; syntax errors and fields given twice named by line, with what to do."""
+    import yaml
+
+    for number, line in enumerate(text.splitlines(), start=1):
+        indent = line[: len(line) - len(line.lstrip())]
+        if "\t" in indent:
+            raise ConfigError(
+                f"{where}: line {number} is indented with a tab; YAML allows only spaces, "
+                "replace the tab with spaces (the same number as the lines above it)"
+            )
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _refuse_repeated_fields(where, node)
+        return loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        at = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+        raise ConfigError(
+            f"{where} is not valid YAML: {at}{exc.problem or exc.context}; check the "
+            "indentation there (spaces, each field of a category at the same depth) and put "
+            "texts that hold ': ', ', ' in {...} or start with a special character in quotes"
+        ) from None
+    except yaml.YAMLError as exc:  # not marked: the parser's own words, on one line
+        raise ConfigError(f"{where} is not valid YAML: {' '.join(str(exc).split())}") from None
+    finally:
+        loader.dispose()
+
+
+def _refuse_repeated_fields(where: str, node: Any, at: str = "") -> None:
+    """A field given twice in one mapping (the later would silently replace the first)."""
+    import yaml
+
+    if isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            inner = at
+            if at == "field 'categories'" and isinstance(item, yaml.MappingNode):
+                keys = [v.value for k, v in item.value if k.value == "key" and hasattr(v, "value")]
+                inner = f"category {keys[0]!r}" if keys else f"category #{i + 1}"
+            _refuse_repeated_fields(where, item, inner)
+        return
+    if not isinstance(node, yaml.MappingNode):
+        return
+    seen: set[Any] = set()
+    for key_node, value_node in node.value:
+        field_name = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+        if field_name is not None and field_name in seen:
+            inside = f"{at}: " if at else ""
+            raise ConfigError(
+                f"{where}: line {key_node.start_mark.line + 1}: {inside}field {field_name!r} is "
+                "given twice (the second would replace the first); keep one"
+            )
+        seen.add(field_name)
+        inner = f"{at}: field {field_name!r}" if at else f"field {field_name!r}"
+        _refuse_repeated_fields(where, value_node, inner)
 
 
 def taxonomy_from_dict(data: Any, source: str = "<dict>") -> Taxonomy:
@@ -400,17 +582,26 @@ def taxonomy_from_dict(data: Any, source: str = "<dict>") -> Taxonomy:
     ``source`` names the file in error messages.
     """
     where = f"taxonomy file {source}"
+    if data is None:
+        raise ConfigError(f"{where} is empty; it needs the fields {', '.join(_REQUIRED_TOP)}")
     if not isinstance(data, dict):
-        raise ConfigError(f"{where}: the top level must be a mapping with {_REQUIRED_TOP}")
+        raise ConfigError(
+            f"{where}: the top level must be a mapping with the fields "
+            f"{', '.join(_REQUIRED_TOP)}, not a {type(data).__name__}"
+        )
+    _refuse_unknown_fields(data, TOP_FIELDS, f"{where}: at the top level")
     for f in _REQUIRED_TOP:
         if f not in data:
             raise ConfigError(f"{where}: required field {f!r} is missing at the top level")
     name = data["name"]
     if not isinstance(name, str) or not name.strip():
-        raise ConfigError(f"{where}: field 'name' must be a non-empty string")
+        raise ConfigError(f"{where}: field 'name' must be a non-empty string{_quote_hint(name)}")
     langs = data["languages"]
     if not isinstance(langs, list) or not langs or not all(isinstance(x, str) and x for x in langs):
-        raise ConfigError(f"{where}: field 'languages' must be a non-empty list of language codes")
+        raise ConfigError(
+            f"{where}: field 'languages' must be a non-empty list of language codes such as "
+            f"[fi, sv]{_quote_hint(langs)}"
+        )
     cats_raw = data["categories"]
     if not isinstance(cats_raw, list) or not cats_raw:
         raise ConfigError(f"{where}: field 'categories' must be a non-empty list")
@@ -423,12 +614,24 @@ def taxonomy_from_dict(data: Any, source: str = "<dict>") -> Taxonomy:
             raise ConfigError(f"{where}: category #{i + 1}: required field 'key' is missing")
         key = c["key"]
         if isinstance(key, bool) or not isinstance(key, (str, int)) or not str(key).strip():
-            raise ConfigError(f"{where}: category #{i + 1}: field 'key' must be a string")
+            raise ConfigError(
+                f"{where}: category #{i + 1}: field 'key' must be a string{_quote_hint(key)}"
+            )
         key = str(key).strip()
         at = f"{where}: category {key!r}"
+        bad = [s for s in KEY_SEPARATORS if s in key]
+        if bad:
+            shown = " ".join(repr(s)[1:-1] for s in KEY_SEPARATORS if s.strip())
+            raise ConfigError(
+                f"{at}: field 'key' must not contain {' '.join(repr(s)[1:-1] for s in bad)} "
+                f"(the outputs and their readers split keys on {shown} and line breaks); write "
+                "the key without them, e.g. with a space or '-', and keep the full name in "
+                "'label'"
+            )
         if key in seen:
             raise ConfigError(f"{at}: duplicate key (keys must be unique)")
         seen.add(key)
+        _refuse_unknown_fields(c, CATEGORY_FIELDS, at)
         for f in _REQUIRED_CAT:
             if f not in c:
                 raise ConfigError(f"{at}: required field {f!r} is missing")
@@ -451,8 +654,13 @@ def taxonomy_from_dict(data: Any, source: str = "<dict>") -> Taxonomy:
         includes = _opt_texts(c.get("includes"), f"{at}: field 'includes'")
         excludes = _opt_texts(c.get("excludes"), f"{at}: field 'excludes'")
         aliases = c.get("aliases") or []
-        if not isinstance(aliases, list) or not all(isinstance(a, (str, int)) for a in aliases):
-            raise ConfigError(f"{at}: field 'aliases' must be a list of strings")
+        if not isinstance(aliases, list) or not all(
+            isinstance(a, (str, int)) and not isinstance(a, bool) for a in aliases
+        ):
+            hint = _quote_hint(aliases) if isinstance(aliases, list) else ""
+            raise ConfigError(
+                f"{at}: field 'aliases' must be a list of texts, e.g. [Kela, FPA]{hint}"
+            )
         cats.append(
             Category(
                 key=key,
@@ -465,6 +673,7 @@ def taxonomy_from_dict(data: Any, source: str = "<dict>") -> Taxonomy:
                 aliases=[str(a) for a in aliases],
             )
         )
+    _refuse_shared_names(cats, where)
     title = data.get("title") or {}
     if not isinstance(title, dict):
         raise ConfigError(f"{where}: field 'title' must map language -> text")
@@ -478,6 +687,59 @@ def taxonomy_from_dict(data: Any, source: str = "<dict>") -> Taxonomy:
     )
 
 
+def _refuse_unknown_fields(fields: dict[Any, Any], known: tuple[str, ...], at: str) -> None:
+    """A misspelt or unknown field, named with the closest known one and the valid fields."""
+    import difflib
+
+    unknown = [f for f in fields if f not in known]
+    if not unknown:
+        return
+    field_name = unknown[0]
+    close = difflib.get_close_matches(str(field_name), known, n=1, cutoff=0.6)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    raise ConfigError(
+        f"{at}: unknown field {field_name!r}{hint}; the fields are {', '.join(known)}"
+    )
+
+
+def _refuse_shared_names(cats: list[Category], where: str) -> None:
+    """Two categories one name could mean: keys, labels and aliases equal after folding.
+
+    A reporter's "Kela" is read as the category whose key, label or alias it is; were two
+    categories to share one (``kela`` and ``Kela``, ``ikäihmisten`` and ``ikaihmisten``, an
+    alias ``kela`` of another sector), the choice would go to whichever sorts first.
+    """
+    owner: dict[str, tuple[str, str, str]] = {}
+    for c in cats:
+        names = [("key", c.key)]
+        names += [(f"label ({lang})", text) for lang, text in c.label.items()]
+        names += [("alias", str(a)) for a in c.aliases]
+        for field_name, text in names:
+            folded = _squash(fold(text))
+            if not folded:
+                continue
+            first = owner.setdefault(folded, (c.key, field_name, text))
+            if first[0] != c.key:
+                raise ConfigError(
+                    f"{where}: category {c.key!r}: {field_name} {text!r} is the same name as "
+                    f"{first[1]} {first[2]!r} of category {first[0]!r} (compared without case "
+                    "and ä/ö/å), so a reporter's choice could not be told apart; rename or "
+                    "remove one of them"
+                )
+
+
+def _quote_hint(value: Any) -> str:
+    """What to do when YAML read a value that is not text: unquoted on/no/yes become true/false."""
+    if isinstance(value, bool) or (
+        isinstance(value, list) and any(isinstance(v, bool) for v in value)
+    ):
+        return (
+            f"; YAML reads unquoted {_YAML_BOOLEANS} as true/false, so put the value in quotes "
+            '(e.g. key: "on", languages: [fi, "no"])'
+        )
+    return ""
+
+
 def _lang_texts(value: Any, langs: list[str], where: str) -> dict[str, str]:
     if not isinstance(value, dict):
         raise ConfigError(f"{where} must map each language ({', '.join(langs)}) to a text")
@@ -485,7 +747,9 @@ def _lang_texts(value: Any, langs: list[str], where: str) -> dict[str, str]:
     for lang in langs:
         v = value.get(lang)
         if not isinstance(v, str) or not v.strip():
-            raise ConfigError(f"{where}: language {lang!r} is missing or not a non-empty string")
+            raise ConfigError(
+                f"{where}: language {lang!r} is missing or not a non-empty string{_quote_hint(v)}"
+            )
         out[lang] = " ".join(v.split())
     return out
 
@@ -501,7 +765,14 @@ def _label_texts(value: Any, langs: list[str], where: str) -> dict[str, str]:
         if lang in out:
             continue
         if not isinstance(lang, str) or not lang.strip() or not isinstance(text, str):
-            raise ConfigError(f"{where}: language {lang!r} must map to a text")
+            # {fi: terveys-, mielenterveys- ja päihdepalvelut}: the comma ends the text, and
+            # the rest reads as a language with no text
+            hint = (
+                '; a label that holds a comma must be in quotes, e.g. {fi: "a, b ja c"}'
+                if text is None and isinstance(lang, str) and " " in lang.strip()
+                else _quote_hint(text)
+            )
+            raise ConfigError(f"{where}: language {lang!r} must map to a text{hint}")
         if text.strip():
             out[lang.strip()] = " ".join(text.split())
     return out
@@ -520,6 +791,7 @@ def _lang_lists(value: Any, langs: list[str], where: str) -> dict[str, list[str]
             if not isinstance(w, (str, int)) or isinstance(w, bool) or not str(w).strip():
                 raise ConfigError(
                     f"{where}: language {lang!r} has an empty or non-text entry {w!r}"
+                    f"{_quote_hint(w)}"
                 )
             words.append(" ".join(str(w).split()))
         dup = sorted({w for w in words if words.count(w) > 1})

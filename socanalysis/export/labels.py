@@ -179,3 +179,25 @@ def _pick_label(value: Any, language: str, key: Any) -> str:
                 return str(value[lang])
         return str(key)
     return str(value) if value not in (None, "") else str(key)
+
+
+def taxonomy_text(record: Mapping[str, Any], language: str = "fi", digest: bool = False) -> str:
+    """One line naming the category list a run used (``taxonomies`` in run.json): its title
+    in ``language`` (else its first title, else its name), then its name, source and, with
+    ``digest``, the first 12 characters of its content hash.
+
+    Examples
+    --------
+    >>> taxonomy_text({"name": "pohjanmaa", "title": {"fi": "Toimialat", "sv": "Sektorer"},
+    ...     "source": "verkosto 2025", "sha256": "0123456789abcdef"}, "sv", digest=True)
+    'Sektorer (pohjanmaa; verkosto 2025; sha256 0123456789ab)'
+    """
+    titles = record.get("title") or {}
+    name = str(record.get("name", ""))
+    title = titles.get(language) or next(iter(titles.values()), "") or name
+    details = [name] if title != name else []
+    if record.get("source"):
+        details.append(str(record["source"]))
+    if digest and record.get("sha256"):
+        details.append(f"sha256 {str(record['sha256'])[:12]}")
+    return f"{title} ({'; '.join(details)})" if details else str(title)

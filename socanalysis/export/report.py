@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from socanalysis.errors import InputError
 from socanalysis.export import summaries
 from socanalysis.export.contract import OUTLIER_THEME_ID
-from socanalysis.export.labels import UiText, category_labels, check_language
+from socanalysis.export.labels import UiText, category_labels, check_language, taxonomy_text
 from socanalysis.export.parts import (
     ResultParts,
     clean_cell,
@@ -542,6 +542,9 @@ def _method(parts: ResultParts, ui: UiText) -> list[Block]:
         facts.append((ui("run", "embedder"), str(embedder.get("name", embedder))))
     elif embedder:
         facts.append((ui("run", "embedder"), str(embedder)))
+    sectors = (info.get("taxonomies") or {}).get("sectors")
+    if sectors:  # which sector list the sector tables count: a county's own, or the default
+        facts.append((ui("run", "sector_list"), taxonomy_text(sectors, ui.language)))
     # the dates of the analysed reports, as the tables count them (a row outside --from/--to
     # would otherwise widen the span and name a longer period than the tables use)
     dates = summaries.dates_of(summaries.analysed(parts.reports))

@@ -838,28 +838,41 @@ def _sector_parts(value: Any, sectors: dict[str, str]) -> list[tuple[str, str | 
     Cells are split on ``;`` and new lines; a part is then matched whole first, and only
     otherwise split on commas and slashes, taking the longest run of pieces that names a
     sector: the Sectors sheet's own labels hold commas ("poliisi, ulosotto, oikeusapu,
-    rikosseuraamukset"), and ``kela, asuminen`` is two sectors.
+    rikosseuraamukset") and slashes (a county's "asuminen / vuokra"), and ``kela, asuminen``
+    is two sectors. Spellings are compared without case, ä/ö/å and the spaces around a comma
+    or slash, as reporters' choices are read (``ikaihmisten palvelut``).
     """
+    spellings: dict[str, str] = {}
+    for spelling, key in sectors.items():
+        spellings.setdefault(_spelling(spelling), key)
     out: list[tuple[str, str | None]] = []
     text = _text(value).replace("\n", ";")
     for piece in (p.strip() for p in text.split(";")):
         if not piece:
             continue
-        words = [w.strip() for w in piece.replace("/", ",").split(",")]
+        # the pieces between commas and slashes, as (start, end) in ``piece``: a candidate is
+        # the text as typed from one piece to another, separators included
+        spans = [(m.start(), m.end()) for m in re.finditer(r"[^,/]+", piece) if m.group().strip()]
         i = 0
-        while i < len(words):
-            for j in range(len(words), i, -1):
-                candidate = ", ".join(w for w in words[i:j] if w)
-                key = sectors.get(candidate.casefold())
+        while i < len(spans):
+            for j in range(len(spans), i, -1):
+                candidate = piece[spans[i][0] : spans[j - 1][1]].strip()
+                key = spellings.get(_spelling(candidate))
                 if key is not None:
                     out.append((candidate, key))
                     i = j
                     break
             else:
-                if words[i]:
-                    out.append((words[i], None))
+                out.append((piece[spans[i][0] : spans[i][1]].strip(), None))
                 i += 1
     return out
+
+
+def _spelling(text: str) -> str:
+    """A sector spelling compared without case, ä/ö/å and spacing around commas and slashes."""
+    from socanalysis.classify.taxonomy import fold
+
+    return re.sub(r"\s*([,/])\s*", r"\1", " ".join(fold(text).split()))
 
 
 def _points_cell(value: Any, where: tuple[str, int, str], problems: _Problems) -> tuple[Any, bool]:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from socanalysis.errors import InputError
 from socanalysis.export import summaries
 from socanalysis.export.contract import OUTLIER_THEME_ID
-from socanalysis.export.labels import UiText, category_labels, check_language
+from socanalysis.export.labels import UiText, category_labels, check_language, taxonomy_text
 from socanalysis.export.parts import (
     RAW_TEXT_COLUMNS,
     ResultParts,
@@ -610,6 +610,9 @@ def _run_sheet(
     embedder = info.get("embedder")
     if embedder:
         rows.append([ui("run", "embedder"), _flat(embedder)])
+    sectors = (info.get("taxonomies") or {}).get("sectors")
+    if sectors:  # a county's own list: its title, and the hash that shows a later change
+        rows.append([ui("run", "sector_list"), taxonomy_text(sectors, language, digest=True)])
     for name, value in sorted((info.get("input") or {}).items()):
         rows.append([ui("run", "input", name=name), _flat(value)])
     for name, value in sorted((info.get("config") or {}).items()):
