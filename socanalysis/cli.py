@@ -25,16 +25,20 @@ EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as for a command whose reader went away
 _state: dict[str, bool] = {}
 
 
-def _parse_column_options(values: tuple[str, ...]) -> dict[str, str]:
+def _parse_pairs(values: tuple[str, ...], option: str, form: str, example: str) -> dict[str, str]:
+    """``NAME=VALUE`` options (``--column text=Kuvaus``) as a mapping; a value without ``=`` is
+    a usage error naming the option and the form it takes."""
     mapping = {}
     for value in values:
-        field, sep, header = value.partition("=")
-        if not sep or not field.strip() or not header.strip():
-            raise click.BadParameter(
-                f"{value!r}: use FIELD=HEADER, e.g. text=Kuvaus", param_hint="--column"
-            )
-        mapping[field.strip()] = header.strip()
+        name, sep, given = value.partition("=")
+        if not sep or not name.strip() or not given.strip():
+            raise click.BadParameter(f"{value!r}: use {form}, e.g. {example}", param_hint=option)
+        mapping[name.strip()] = given.strip()
     return mapping
+
+
+def _parse_column_options(values: tuple[str, ...]) -> dict[str, str]:
+    return _parse_pairs(values, "--column", "FIELD=HEADER", "text=Kuvaus")
 
 
 class _Command(click.Group):
@@ -141,6 +145,14 @@ def _skip_the_final_collection() -> None:
     "merges, train the category suggester on corrected labels.",
 )
 @click.option(
+    "--category-model",
+    "category_models",
+    multiple=True,
+    metavar="NAME=FOLDER",
+    help="Suggest §11 points (shl=FOLDER) or sectors (sectors=FOLDER) with a model saved by "
+    "train-categories instead of fitting one in the run (repeatable).",
+)
+@click.option(
     "--engine",
     type=click.Choice(["local", "dask"]),
     help="Where language, privacy, lemmas and embeddings run: this process, or a Dask cluster "
@@ -169,6 +181,7 @@ def analyze(
     config_file: Path | None,
     seed: int | None,
     review_path: Path | None,
+    category_models: tuple[str, ...],
     engine: str | None,
     scheduler: str | None,
     partitions: int | None,
@@ -189,6 +202,12 @@ def analyze(
         period=period,
         seed=seed,
         review=str(review_path) if review_path is not None else None,
+        category_models={
+            **config.category_models,
+            **_parse_pairs(
+                category_models, "--category-model", "NAME=FOLDER", "shl=models/categories-shl11"
+            ),
+        },
         engine="dask" if scheduler and engine is None else engine,
         scheduler=scheduler,
         partitions=partitions,

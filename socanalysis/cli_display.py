@@ -122,6 +122,8 @@ class Display:
             )
         for line in unread_choice_lines(result.run_info.get("categories")):
             out.print(f"  [bold]note[/bold]: {line}")
+        for line in saved_model_lines(result.run_info.get("categories")):
+            out.print(f"  {line}")
         line = review_line(result.run_info.get("review"))
         if line:
             out.print(f"  {line}")
@@ -159,6 +161,35 @@ def unread_choice_lines(record: dict[str, Any] | None) -> list[str]:
             + (f" (e.g. {examples})" if examples else "")
             + "; those reports are left unlabelled (categories in run.json lists them)."
         )
+    return lines
+
+
+def saved_model_lines(record: dict[str, Any] | None) -> list[str]:
+    """One line per taxonomy suggested by a saved model (``category_models``): which, what it
+    learned from, and that this input's own choices were compared, not learned from.
+
+    Examples
+    --------
+    >>> saved_model_lines({"shl": {"reported": 236, "saved_model": {"folder": "models/shl",
+    ...     "mode": "supervised", "trained_on": 180}}})[0]  # doctest: +NORMALIZE_WHITESPACE
+    "§11 points: suggested by the saved model models/shl (trained on 180 labelled reports);
+    the 236 reporters' choices here were compared with it, not learned from."
+    """
+    words = {"shl": "§11 points", "sectors": "sectors"}
+    lines = []
+    for name, counts in (record or {}).items():
+        saved = counts.get("saved_model")
+        if not saved:
+            continue
+        trained = int(saved.get("trained_on", 0) or 0)
+        how = f"trained on {trained} labelled reports" if trained else "zero-shot"
+        line = f"{words.get(name, name)}: suggested by the saved model {saved['folder']} ({how})"
+        reported = int(counts.get("reported", 0) or 0)
+        if reported:
+            line += (
+                f"; the {reported} reporters' choices here were compared with it, not learned from"
+            )
+        lines.append(line + ".")
     return lines
 
 

@@ -16,6 +16,8 @@ from socanalysis.params import MAX_SEED
 PERIODS = ("auto", "month", "quarter", "half-year", "year")
 ENGINES = ("local", "dask")
 OUTPUT_LANGUAGES = ("fi", "sv", "en")
+#: The taxonomies a saved category model can stand for (``category_models``).
+CATEGORY_MODEL_NAMES = ("shl", "sectors")
 
 
 @dataclass
@@ -60,6 +62,14 @@ class AnalysisConfig:
     sector_taxonomy : str, optional
         Path to a county's own sector file replacing the default sectors. In a settings file
         (:meth:`from_toml`) a relative path is read from the settings file's folder.
+    category_models : dict, optional
+        Saved category models to suggest with instead of fitting one in the run:
+        ``{"shl": FOLDER, "sectors": FOLDER}`` (either or both), the ``--out`` folders of
+        ``socanalysis train-categories``. A model must be of the run's taxonomy (for sectors,
+        ``sector_taxonomy``'s) and embedder. The reporters' choices in the input are compared
+        with its suggestions (the agreement table) but not learned from; to learn from them
+        too, train again on a file that holds both. In a settings file
+        (``[category_models]``) a relative folder is read from the settings file's folder.
     review : str, optional
         ``review.json`` of an earlier run (or the results folder holding it): reviewed theme
         names and merges are carried over to this run's themes, corrected §11 points and
@@ -101,6 +111,7 @@ class AnalysisConfig:
     n_examples: int = 3
     output_language: str = "fi"
     sector_taxonomy: str | None = None
+    category_models: dict[str, str] = field(default_factory=dict)
     review: str | None = None
     engine: str = "local"
     scheduler: str | None = None
@@ -184,6 +195,7 @@ class AnalysisConfig:
     def _validate_types(self) -> None:
         """Settings whose wrong type would be misread rather than fail: ``use_cache = "no"``
         is a true value in Python, and would write the caches the user asked not to write."""
+        self._validate_category_models()
         if not isinstance(self.use_cache, bool):
             raise ConfigError(f"use_cache={self.use_cache!r} must be true or false")
         for name, kinds, what in (
@@ -276,6 +288,7 @@ class AnalysisConfig:
         if "analysis" in data and isinstance(data["analysis"], dict):
             data = {**data.pop("analysis"), **data}
         _rebase_sector_taxonomy(data, file)
+        _rebase_category_models(data, file)
         return cls.from_dict(data, source=str(file))
 
     @classmethod
@@ -286,6 +299,31 @@ class AnalysisConfig:
             return cls(**data)
         except ConfigError as exc:
             raise ConfigError(f"{source}: {exc}") from None
+
+    def _validate_category_models(self) -> None:
+        """``category_models``: a mapping of ``shl`` / ``sectors`` to a folder (text)."""
+        if self.category_models is None:
+            self.category_models = {}
+        if not isinstance(self.category_models, dict):
+            raise ConfigError(
+                f"category_models={self.category_models!r} must map shl and/or sectors to the "
+                'folder of a saved model, e.g. {"shl": "models/categories-shl11"}'
+            )
+        folders = {}
+        for name, folder in self.category_models.items():
+            if name not in CATEGORY_MODEL_NAMES:
+                raise ConfigError(
+                    f"category_models has {name!r}; use {' or '.join(CATEGORY_MODEL_NAMES)}"
+                )
+            if isinstance(folder, os.PathLike):
+                folder = os.fspath(folder)
+            if not isinstance(folder, str) or not folder.strip():
+                raise ConfigError(
+                    f"category_models.{name}={folder!r} must be the folder of a saved model "
+                    "(the --out of train-categories)"
+                )
+            folders[name] = folder
+        self.category_models = folders
 
     def replace(self, **changes: Any) -> AnalysisConfig:
         """A copy with some settings changed (``None`` values leave a setting as it is)."""
@@ -328,6 +366,21 @@ def _rebase_sector_taxonomy(data: dict[str, Any], settings_file: Path) -> None:
             f"folder){also}"
         )
     data["sector_taxonomy"] = str(resolved)
+
+
+def _rebase_category_models(data: dict[str, Any], settings_file: Path) -> None:
+    """Relative ``[category_models]`` folders of a settings file, read from its folder (as
+    ``sector_taxonomy``); whether a model is there is checked when the run loads it."""
+    models = data.get("category_models")
+    if not isinstance(models, dict):
+        return  # a wrong type is named by AnalysisConfig
+    for name, folder in models.items():
+        if (
+            isinstance(folder, str)
+            and folder.strip()
+            and not Path(folder).expanduser().is_absolute()
+        ):
+            models[name] = os.path.abspath(settings_file.parent / Path(folder).expanduser())
 
 
 def _refuse_unknown(settings: dict[str, Any], where: str = "") -> None:

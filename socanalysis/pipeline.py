@@ -311,6 +311,7 @@ def analyze(
     # read the taxonomies and the review first: a wrong path or a broken file should fail
     # before minutes of analysis
     taxonomies = _taxonomies(config)
+    saved_models = _saved_category_models(config, taxonomies)
     review = _load_review_source(config, taxonomies)
     per_report = _per_report_engine(config, client)
     with clock("intake"):
@@ -333,7 +334,16 @@ def analyze(
             # computes the lemmas, themes and weak signals (which do not depend on them), and
             # the second half of the stage below only collects them
             categories.update(
-                _start_categories(table, analysed, embeddings, embedder, config, review, taxonomies)
+                _start_categories(
+                    table,
+                    analysed,
+                    embeddings,
+                    embedder,
+                    config,
+                    review,
+                    taxonomies,
+                    saved_models,
+                )
             )
 
     try:
@@ -373,6 +383,14 @@ def analyze(
     # which sector list (and §11 file) the run used, and what the reporters' choices read as
     run_info["taxonomies"] = {name: tax.run_record() for name, tax in taxonomies.items()}
     run_info["categories"] = _category_run_info(agreement, taxonomies)
+    for name, model in saved_models.items():
+        # suggested by a model trained elsewhere: the reporters' choices here were compared,
+        # not learned from (counted above as "reported")
+        run_info["categories"][name]["saved_model"] = {
+            "folder": config.category_models[name],
+            "mode": model.mode_,
+            "trained_on": int(model.n_labelled_),
+        }
     run_info["themes"] = _theme_run_info(theme_model)
     run_info["weak_signals"] = _weak_run_info(detector)
     if review is not None:
@@ -993,7 +1011,9 @@ def _start_category_workers(table: pd.DataFrame, rows: Any, config: AnalysisConf
     from socanalysis.classify.category_fits import start_workers, use_workers
 
     most = 0
-    for reported_column, _, _ in _CATEGORY_COLUMNS.values():
+    for name, (reported_column, _, _) in _CATEGORY_COLUMNS.items():
+        if name in config.category_models:  # a saved model fits nothing
+            continue
         labelled = table.loc[rows, reported_column].fillna("").astype(str).str.strip().ne("")
         # the suggester trains on at most its default max_labelled (2 000) reports; §11 has
         # the fewest categories (10), so this is the least the fits can be
@@ -1010,11 +1030,14 @@ def _start_categories(
     config: AnalysisConfig,
     review: Any = None,
     taxonomies: dict[str, Any] | None = None,
+    saved_models: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """§11 and sector suggesters, fitted on the reporters' own choices where the form has them.
 
     Reviewers' corrected labels (``config.review``) replace the reporters' choices as training
     labels of the reports they cover (:func:`socanalysis.review_flow.training_labels_for`).
+    A taxonomy with a saved model (``config.category_models``, :func:`_saved_category_models`)
+    is suggested by that model, fitted nothing.
     The suggesters are fitted with ``wait=False``: their per-category models may still be
     fitting in worker processes when this returns; :func:`_finish_categories` collects them.
     Nothing here writes to ``table``, which the stages in between change.
@@ -1043,6 +1066,11 @@ def _start_categories(
         )
         if review is not None:
             started["corrected"][name] = {"corrected_labels_used": n_corrected}
+        if saved_models and name in saved_models:
+            started["suggesters"][name] = saved_models[name]
+            if review is not None:  # the corrections were not learned from in this run
+                started["corrected"][name] = {"corrected_labels_used": 0}
+            continue
         # the reporters' choices as typed: one that names no category ("en tiedä") leaves
         # its report unlabelled (the agreement table calls it unreadable), it stops no run
         keys = parse_labels(labels, started["taxonomies"][name], unreadable="ignore")
@@ -1063,6 +1091,42 @@ def _start_categories(
         )
         started["suggesters"][name] = suggester
     return started
+
+
+def _saved_category_models(config: AnalysisConfig, taxonomies: dict[str, Any]) -> dict[str, Any]:
+    """The saved category models of ``config.category_models``, loaded and checked before any
+    work: each must be of the run's taxonomy (same name and keys) and embedder, or its report
+    vectors would be compared with another model's space."""
+    from socanalysis.classify.suggester import CategorySuggester
+    from socanalysis.errors import ConfigError
+
+    loaded = {}
+    for name, folder in config.category_models.items():
+        setting = f"setting category_models.{name}={folder!r}"
+        try:
+            model = CategorySuggester.load(folder)
+        except ConfigError as exc:
+            raise ConfigError(
+                f"{setting}: {exc} (give the --out folder of socanalysis train-categories)"
+            ) from None
+        wanted = taxonomies[name]
+        have = model.taxonomy_
+        if have.name != wanted.name or list(have.keys) != list(wanted.keys):
+            which = "sector_taxonomy" if name == "sectors" else "the §11 taxonomy"
+            raise ConfigError(
+                f"{setting}: a model of the taxonomy {have.name!r} ({', '.join(have.keys)}); "
+                f"this run's {name} are {wanted.name!r} ({', '.join(wanted.keys)}). Train it "
+                f"with --taxonomy of the run's list, or set {which} to the list it was trained on."
+            )
+        if model.embedder_name_ != config.embedder:
+            raise ConfigError(
+                f"{setting}: trained on vectors of the embedder {model.embedder_name_!r}, and "
+                f"this run embeds with {config.embedder!r}; set embedder = "
+                f"{model.embedder_name_!r}, or train again with --embedder {config.embedder}."
+            )
+        model.set_params(n_jobs=_category_jobs(config))
+        loaded[name] = model
+    return loaded
 
 
 def _use_the_wait(started: dict[str, Any]) -> None:

@@ -48,3 +48,16 @@ def webropol_rows() -> list[list[str]]:
             "Myönteinen",
         ],
     ]
+
+
+@pytest.fixture
+def export_csv(tmp_path, webropol_rows):
+    """The Webropol rows as a CSV export, with an empty report and a duplicate added."""
+    rows = [
+        *webropol_rows,
+        ["104", "1.4.2025", "X", "", "", ""],
+        ["105", "2.4.2025", "Y", webropol_rows[1][3], "", ""],
+    ]
+    path = tmp_path / "export.csv"
+    path.write_text("\r\n".join(";".join(f'"{c}"' for c in r) for r in rows), encoding="utf-8-sig")
+    return path

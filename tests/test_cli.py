@@ -16,18 +16,6 @@ from socanalysis.cli import main
 from socanalysis.export.contract import REPORTS_COLUMNS, THEMES_COLUMNS, WEAK_SIGNALS_COLUMNS
 
 
-@pytest.fixture
-def export_csv(tmp_path: Path, webropol_rows) -> Path:
-    rows = [
-        *webropol_rows,
-        ["104", "1.4.2025", "X", "", "", ""],
-        ["105", "2.4.2025", "Y", webropol_rows[1][3], "", ""],
-    ]
-    path = tmp_path / "export.csv"
-    path.write_text("\r\n".join(";".join(f'"{c}"' for c in r) for r in rows), encoding="utf-8-sig")
-    return path
-
-
 def run(*args: str):
     return CliRunner().invoke(main, list(args))
 
