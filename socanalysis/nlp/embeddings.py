@@ -388,15 +388,11 @@ def check_embedder(spec: str) -> None:
 
     Examples
     --------
-    >>> check_embedder("sentence-transformers:models/my-model")
-    >>> check_embedder("word2vec")
+    >>> check_embedder("sentence-transformers:models/my-model")  # a name it knows: nothing
+    >>> check_embedder("e5-small")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    socanalysis.errors.ConfigError: unknown embedder 'word2vec'; valid names are:
-      e5-small-bundled
-      e5-small-bundled-c
-      sentence-transformers:<model>
-      tfidf-lsa
+    socanalysis.errors.ConfigError: unknown embedder 'e5-small'; valid names are:...
     """
     _resolve_backend(spec)
 
