@@ -457,6 +457,21 @@ def test_one_language_only(fixture_data):
     assert themes["label_sv"].str.startswith("(fi) ").all()
 
 
+def test_a_language_with_one_report_in_a_theme_borrows_the_other_label(fixture_data):
+    frame, X = fixture_data
+    # every topic in Finnish, and one Swedish report of one topic only
+    keep = (frame["language"] == "fi") | (frame.index == frame.index[frame["language"] == "sv"][0])
+    keep = keep.to_numpy()
+    model = ThemeModel(seed=3)
+    model.fit_transform(frame[keep], X[keep])
+    themes = model.themes_[model.themes_["theme_id"] >= 0]
+    lone = themes[themes["n_sv"] == 1]
+    assert len(lone) == 1
+    # one report's words do not name a theme of several: its label is the Finnish one, marked
+    assert lone["label_sv"].iloc[0] == "(fi) " + lone["label_fi"].iloc[0]
+    assert lone["keywords_sv"].iloc[0] != ""  # its own words stay among the keywords
+
+
 def test_other_and_unknown_languages(fixture_data):
     frame, X = fixture_data
     odd = frame.assign(language=["unknown", "other", "mixed"] * 12)

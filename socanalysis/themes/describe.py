@@ -31,18 +31,28 @@ def _labels(
     keywords: dict[str, list[str]],
     custom: dict[str, str],
     n_words: int,
+    n_reports: dict[str, int] | None = None,
 ) -> dict[str, str]:
+    """A theme's label per keyword language: a custom name, else its keywords in that
+    language, else (no keywords, or too few of its reports in that language for them to
+    describe it, ``own_label`` in ``data/themes.yaml``) the other language's, marked."""
     from socanalysis.themes.keywords import KEYWORD_LANGUAGES, make_label, settings
 
     cfg = settings()
+    own = cfg.get("own_label", {})
+    total = sum((n_reports or {}).values())
     out = {}
     for lang in KEYWORD_LANGUAGES:
         other = next(x for x in KEYWORD_LANGUAGES if x != lang)
+        few = n_reports is not None and (
+            n_reports.get(lang, 0) < int(own.get("min_reports", 0))
+            and n_reports.get(lang, 0) < float(own.get("min_share", 0.0)) * total
+        )
         if lang in custom:
             out[lang] = custom[lang]
         elif theme < 0:
             out[lang] = cfg["outlier_label"][lang]
-        elif keywords[lang]:
+        elif keywords[lang] and not (few and keywords[other]):
             out[lang] = make_label(keywords[lang], n_words)
         elif keywords[other]:
             prefix = cfg["borrowed_label_prefix"].format(lang=other)
@@ -81,6 +91,10 @@ def describe_themes(
     from socanalysis.themes.trend import theme_trends
 
     cfg = settings()["keywords"]
+    # the report languages whose words make each keyword language's keywords (fi: fi, mixed)
+    keyword_languages = {
+        lang: list(settings()["keyword_languages"][lang]) for lang in KEYWORD_LANGUAGES
+    }
     rows_ids = [int(t) for t in theme_ids] + ([-1] if (labels < 0).any() else [])
     keywords = {
         lang: ctfidf_keywords(
@@ -103,8 +117,14 @@ def describe_themes(
     for k, theme in enumerate(rows_ids):
         members = np.flatnonzero(labels == theme)
         kw = {lang: [w for w, _ in keywords[lang][theme]] for lang in KEYWORD_LANGUAGES}
-        auto[theme] = _labels(theme, kw, {}, int(cfg["n_label_keywords"]))
-        names = _labels(theme, kw, custom_labels.get(theme, {}), int(cfg["n_label_keywords"]))
+        in_language = {
+            lang: int(np.isin(langs[members], codes).sum())
+            for lang, codes in keyword_languages.items()
+        }
+        auto[theme] = _labels(theme, kw, {}, int(cfg["n_label_keywords"]), in_language)
+        names = _labels(
+            theme, kw, custom_labels.get(theme, {}), int(cfg["n_label_keywords"]), in_language
+        )
         if theme >= 0:
             sims = Z[members] @ centroids[k]
             # most central first; stable sort keeps input order among equal cosines
