@@ -824,3 +824,15 @@ def test_language_labels_are_read_in_any_case() -> None:
     assert analyzer.lemmatize_texts(texts, ["FI", " Sv "]) == analyzer.lemmatize_texts(
         texts, ["fi", "sv"]
     )
+
+
+def test_a_closing_quote_is_no_part_of_a_finnish_word():
+    from socanalysis.nlp.analyzer import lemmatize_texts
+
+    terms = lemmatize_texts(
+        ["Nuoret saavat 'helppoa rahaa' somesta.", "Se on ’helppoa rahaa’."], ["fi", "fi"]
+    )
+    assert terms[0] == ["nuori", "helppo", "raha", "some"]
+    assert "raha" in terms[1]
+    # an apostrophe inside a word is part of it
+    assert "vaa'an" in lemmatize_texts(["Vaa'an lukema oli väärä."], ["fi"])[0]

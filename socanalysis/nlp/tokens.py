@@ -338,11 +338,20 @@ def make_socanalysis_lemmatizer(
     return SocanalysisLemmatizer(list(languages), expand_abbreviations)
 
 
+#: A straight single quote that closes a word: split off as punctuation (see _cached_pipeline).
+_CLOSING_QUOTE = r"(?<=\w)'"
+
+
 @cache
 def _cached_pipeline(languages: tuple[str, ...], expand_abbreviations: bool) -> Language:
     import spacy
 
     nlp = spacy.blank(languages[0])
+    # spaCy's Finnish rules keep a closing straight quote on its word ("'helppoa rahaa'" gave
+    # the term "rahaa'", which no dictionary knows and which became a theme label); Swedish
+    # splits it. A word-internal apostrophe (vaa'an, rei'itys, Bush'n) is no suffix and stays.
+    suffixes = [*nlp.Defaults.suffixes, _CLOSING_QUOTE]
+    nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
     nlp.add_pipe(
         FACTORY_NAME,
         config={"languages": list(languages), "expand_abbreviations": expand_abbreviations},
