@@ -122,6 +122,25 @@ def test_emergence_map_numbers_themes_as_the_tables_do_and_keeps_crowded_tags_ap
     assert key[2] == "sanaa" and key[3::3] == ["0", "2", "4", "7", "11"]
 
 
+def test_an_emergence_map_of_many_themes_shows_the_weak_ones_and_the_most_frequent():
+    frame = pd.DataFrame(
+        {
+            "term": [f"teema {i}" for i in range(60)],
+            "theme_id": range(60),
+            "frequency": [100 - i for i in range(60)],
+            "growth": [0.9 if i in (45, 50, 55) else -0.1 for i in range(60)],
+        }
+    )
+    fig = charts.emergence_map(frame, "en")
+    ax = fig.axes[0]
+    assert ax.get_title().endswith("(30 of 60: weak signals and the most frequent)")
+    tags = [t.get_text() for t in ax.texts[:30]]
+    assert len(ax.texts) == 90  # 30 tags, and a tag and a label for each in the key
+    # the three weak themes, though rare, and the 27 most frequent others
+    assert sorted(map(int, tags)) == [*range(27), 45, 50, 55]
+    assert [t.get_text() for t in ax.texts[30:36:2]] == ["45", "50", "55"]  # key: weak first
+
+
 def test_empty_data_gives_a_no_data_figure():
     fig = charts.themes_by_size(pd.DataFrame(columns=["theme_id", "n_reports"]), "en")
     assert fig.axes[0].texts[0].get_text() == "No data"

@@ -460,9 +460,14 @@ def emergence_map(
     language: str = "fi",
     label_column: str = "term",
     *,
+    max_points: int = 30,
     ax: Axes | None = None,
 ) -> Figure:
     """Scatter of frequency against growth with the weak-signal quadrant shaded.
+
+    With more than ``max_points`` rows the map shows the weak-quadrant ones (fastest-growing
+    first) and then the most frequent others, up to ``max_points``, and its title says so; the
+    quadrant's borders (the medians) are those of all rows.
 
     Parameters
     ----------
@@ -475,6 +480,8 @@ def emergence_map(
         fi, sv or en.
     label_column : str
         The column of the point labels.
+    max_points : int
+        Most points drawn (30: at 147 themes every tag and key line ran into another).
     ax : matplotlib Axes, optional
         Draw into this axes and return its figure; by default a new figure.
 
@@ -504,6 +511,12 @@ def emergence_map(
         fig, ax, own = _axes(ax, 8, 5.2)
         return _empty(fig, ax, ui, title, own)
     weak = frame["weak"].astype(bool) if "weak" in frame.columns else summaries.weak_quadrant(frame)
+    # the quadrant's borders from every row, before the map keeps the rows it can show
+    freq_cut = float(frame["frequency"].astype(float).median())
+    growth_cut = max(0.0, float(frame["growth"].astype(float).median()))
+    if len(frame) > max_points:
+        title = ui("charts", "emergence_of", title=title, shown=max_points, total=len(frame))
+        frame, weak = _emergence_points(frame, weak, max_points)
     tags, key = _emergence_key(frame, label_column, weak)
     key_lines = sum(len(lines) for _, lines, _ in key)
     # the key beside the map: one entry per point, weak-quadrant points first
@@ -511,8 +524,6 @@ def emergence_map(
     fig, ax, own = _axes(ax, 8 + key_in, max(5.2, 1.6 + key_lines * _KEY_LINE_PT / 72))
     freq = frame["frequency"].astype(float)
     growth = frame["growth"].astype(float)
-    freq_cut = float(freq.median())
-    growth_cut = max(0.0, float(growth.median()))
     x_max = float(freq.max()) * 1.15 + 1
     y_min = min(float(growth.min()), 0.0) - 0.1
     y_max = max(float(growth.max()), growth_cut) + 0.15
@@ -546,6 +557,18 @@ def emergence_map(
     _place_tags(ax, freq.to_numpy(), growth.to_numpy(), tags, weak.to_numpy())
     _draw_key(ax, key)
     return fig
+
+
+def _emergence_points(
+    frame: pd.DataFrame, weak: pd.Series, limit: int
+) -> tuple[pd.DataFrame, pd.Series]:
+    """The rows the emergence map shows: weak-quadrant rows, fastest-growing first, then the
+    most frequent others, ``limit`` in all, in their original order."""
+    rank_weak = frame[weak].sort_values("growth", ascending=False, kind="stable").index
+    rank_other = frame[~weak].sort_values("frequency", ascending=False, kind="stable").index
+    chosen = set([*rank_weak, *rank_other][:limit])
+    keep = frame.index.isin(chosen)
+    return frame[keep], weak[keep]
 
 
 #: The emergence map's key: characters a line, font size and line height (points).
