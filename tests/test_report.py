@@ -10,6 +10,7 @@ import pytest
 from export_data import PLANTED, SECTOR_LABELS, SHL_LABELS, THEMES, make_result
 
 from socanalysis.errors import InputError
+from socanalysis.export import summaries
 from socanalysis.export.charts import CHART_NAMES
 from socanalysis.export.labels import UiText
 from socanalysis.export.report import write_report
@@ -70,7 +71,8 @@ def test_a_section_per_theme_with_profile_excerpts_and_proposals(result, tmp_pat
     # largest first, named by the theme id that the workbook and themes.csv use
     assert theme_titles[0].startswith(f"### Teema {largest}: ")
     assert theme_titles[0].endswith("/ " + THEMES[largest]["label_sv"])
-    section = markdown.split("Nuorten aikuisten asumiskulut / Unga vuxnas")[1].split("### ")[0]
+    heading = r"### Teema \d+: Nuorten aikuisten asumiskulut / Unga vuxnas"
+    section = re.split(heading, markdown)[1].split("### ")[0]
     assert "**§11-profiili**: 2 asuminen (" in section
     assert "**Hallinnonalat**: asuminen (" in section and "Kela (" in section
     assert "**Suunta**: vakaa" in section
@@ -371,3 +373,17 @@ def test_the_method_notes_name_the_sector_list(result, tmp_path):
         "**Förteckning över förvaltningsområden**: Österbottens sektorer "
         "(pohjanmaa\\_sektorit; verkosto 2025)"
     ) in method
+
+
+def test_the_themes_section_opens_with_a_linked_list_of_its_themes(result, tmp_path):
+    paths = write_report(result, tmp_path, "en", charts=False)
+    page = paths["html"].read_text("utf-8")
+    themes = summaries.themes_in_order(result.themes).query("theme_id >= 0")
+    links = re.findall(r'<li><a href="#(theme-\d+)">([^<]+)</a></li>', page)
+    assert [a for a, _ in links] == [f"theme-{t}" for t in themes["theme_id"]]
+    for anchor, text in links:  # each link leads to its section, and gives its size
+        assert f'<h3 id="{anchor}">' in page
+        theme = themes.set_index("theme_id").loc[int(anchor.split("-")[1])]
+        assert text.endswith(f"({theme['n_reports']})")
+    markdown = paths["md"].read_text("utf-8").split("## Themes")[1].split("### ")[0]
+    assert markdown.count("\n- Theme ") == len(themes)

@@ -44,7 +44,7 @@ CHARTS_FOLDER = "charts"  # next to report.md, which links its PNG files
 class Block:
     """One piece of the report; ``kind`` decides how ``data`` is rendered."""
 
-    kind: str  # heading, para, note, list, quotes, table, figures, facts, image, section
+    kind: str  # heading, para, note, list, index, quotes, table, figures, facts, image, section
     data: Any
     level: int = 2
     extra: dict[str, Any] = field(default_factory=dict)
@@ -350,6 +350,7 @@ def _themes(
     # every theme's profile in one pass over the reports, not one pass per theme
     shl_profiles = summaries.theme_profiles(parts.reports, "shl_suggested", shl)
     sector_profiles = summaries.theme_profiles(parts.reports, "sectors_suggested", sectors)
+    index: list[tuple[str, str]] = []
     for theme in themes.to_dict("records"):
         theme_id = int(theme["theme_id"])
         name = summaries.theme_name(theme, ui.language)
@@ -362,6 +363,7 @@ def _themes(
             f" / {other}" if twice else ""
         )
         blocks.append(Block("heading", title, level=3, extra={"anchor": f"theme-{theme_id}"}))
+        index.append((f"{title} ({_n(theme.get('n_reports'))})", f"theme-{theme_id}"))
         facts = [
             (
                 ui("report", "size"),
@@ -422,7 +424,9 @@ def _themes(
         if len(found) > max_proposals:
             more = ui("report", "more_proposals", n=len(found) - max_proposals)
             blocks.append(Block("note", more))
-    return blocks
+    # a list of the themes under the heading, each a link to its section: at 147 themes
+    # (20 000 reports) the sections run to thousands of lines
+    return [blocks[0], Block("index", index), *blocks[1:]]
 
 
 def _report_languages(parts: ResultParts) -> dict[str, str]:
@@ -583,6 +587,9 @@ def render_html(blocks: list[Block], pngs: Mapping[str, bytes], ui: UiText, vers
             body.append(f'<p class="note">{e(data)}</p>')
         elif kind == "list":
             body.append("<ul>" + "".join(f"<li>{e(item)}</li>" for item in data) + "</ul>")
+        elif kind == "index":
+            links = "".join(f'<li><a href="#{e(a)}">{e(text)}</a></li>' for text, a in data)
+            body.append(f'<ul class="index">{links}</ul>')
         elif kind == "quotes":
             for text, ref, lang in data:
                 # a Finnish excerpt in a Swedish report is read (and spoken by screen readers)
@@ -656,6 +663,9 @@ def render_markdown(blocks: list[Block]) -> str:
             out.append(f"*{md_escape(data)}*")
         elif kind == "list":
             out.append("\n".join(f"- {md_escape(item)}" for item in data))
+        elif kind == "index":
+            # heading anchors differ between Markdown renderers: the list names, not links
+            out.append("\n".join(f"- {md_escape(text)}" for text, _anchor in data))
         elif kind == "quotes":
             out.append(
                 "\n\n".join(
