@@ -580,14 +580,24 @@ def _mask_fields(table: pd.DataFrame, taxonomies: dict[str, Any] | None = None) 
             if taxonomy is not None:
                 # the category columns keep the sentence reading, but their choices are words
                 # of category names ("Boende, Socialservice"), not people
-                spans = [
-                    s
-                    for s in spans
-                    if not (s.type == "name" and taxonomy.names_a_category(v[s.start : s.end], v))
-                ]
+                spans = [s for s in spans if not _names_a_category(taxonomy, v, s)]
             masked[v] = mask(v, spans=spans).text
         if any(m != v for v, m in masked.items()):
             table[column] = values.map(lambda v, m=masked: m.get(v, v))
+
+
+def _names_a_category(taxonomy: Any, value: str, span: Any) -> bool:
+    """Whether a name found in a reporter's §11 or sector choice is a category's name instead:
+    words of a category written out in the cell, or one word that names a category and is on
+    no list of people's names ("Klara" reads as §11 point 1, *klara*, and is a first name)."""
+    from socanalysis.nlp.privacy_names import is_listed_name
+
+    if span.type != "name":
+        return False
+    words = value[span.start : span.end]
+    # a person's name read as a category word counts only where the category is written out
+    listed = any(is_listed_name(word) for word in words.split())
+    return taxonomy.names_a_category(words, value, alone=not listed)
 
 
 def _masked(texts: list[Any], languages: list[Any]) -> tuple[list[str], list[int]]:

@@ -162,11 +162,15 @@ def test_category_names_in_reporters_choices_are_read_not_masked_as_names():
                 "Asuminen, Taloudellinen tuki",
                 "2, Anhöriga och närstående",
                 "3, kysy Matti Virtaselta",
+                "3, Klara Virtanen",  # klara (sv, cope) reads as point 1: still a name
+                "Bo Andersson, 2",
             ],
             "sectors_reported": [
                 "Boende, Socialservice",
                 "Kela, Hälso- och sjukvård",
                 "Kela, soita Pekka Korhoselle",
+                "Kela, Klara Virtanen",
+                "Bo Andersson, Boende",
             ],
         }
     )
@@ -188,8 +192,9 @@ def test_category_names_in_reporters_choices_are_read_not_masked_as_names():
     ]
     # a person named in the same column is still masked
     shown = " ".join(table.astype(str).to_numpy().ravel())
-    for raw in ("Matti", "Virtaselta", "Pekka", "Korhoselle"):
+    for raw in ("Matti", "Virtaselta", "Pekka", "Korhoselle", "Klara", "Virtanen", "Andersson"):
         assert raw not in shown
+    assert table["shl_reported"].tolist()[3:] == ["3, [NIMI]", "[NIMI], 2"]
 
 
 def test_an_edited_report_table_is_checked_again():

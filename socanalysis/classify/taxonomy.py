@@ -230,18 +230,24 @@ class Taxonomy:
                     pairs.add((f, c.key))
         return sorted(pairs, key=lambda p: (-len(p[0]), p[0], p[1]))
 
-    def names_a_category(self, words: str, within: str) -> bool:
+    def names_a_category(self, words: str, within: str, *, alone: bool = True) -> bool:
         """Whether ``words`` (a span of ``within``, e.g. one that looks like a person's name)
-        are part of a category's key, label or alias written out in ``within``, or name a
-        category on their own ("Socialservice", "Taloudellinen" of "Taloudellinen tuki").
+        are all words of a category's key, label or alias written out in ``within``
+        ("Taloudellinen" of "Taloudellinen tuki"), or are one word that names a category on
+        its own ("Socialservice", "Skolan").
 
         Reporters' choices are masked for personal data before they are read, and a second
         capitalised item of a list reads as a name; this tells a category name from a person.
+        A span of several words that are not all written-out category words is no category,
+        though one of them may read as one ("Klara Virtanen": *klara*, cope, is §11 point 1).
+        ``alone=False`` leaves out the one-word reading: only written-out category words count.
 
         >>> sectors = load_taxonomy("sectors")
         >>> sectors.names_a_category("Socialservice", "Boende, Socialservice")
         True
         >>> sectors.names_a_category("Matti", "Kela, soita Matti")
+        False
+        >>> load_taxonomy("shl11").names_a_category("Klara Virtanen", "3, Klara Virtanen")
         False
         """
         folded_words = re.findall(r"\w+", fold(words))
@@ -255,7 +261,9 @@ class Taxonomy:
                 named.update(re.findall(r"\w+", phrase))
         if all(w in named for w in folded_words):
             return True
-        return " ".join(folded_words) in single or bool(self.parse_reported(words))
+        if len(folded_words) > 1 or not alone:
+            return False
+        return folded_words[0] in single or bool(self.parse_reported(words))
 
     def parse_reported(self, value: Any) -> list[str]:
         """Read a reporter's free-form choice into category keys, in the order written.

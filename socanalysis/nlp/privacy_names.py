@@ -952,6 +952,19 @@ def find_names(text: str, language: str = "fi", sentences: bool = True) -> list[
     return spans
 
 
+def is_listed_name(word: str) -> bool:
+    """Whether ``word`` is on the shipped lists of first names or surnames, as written.
+
+    Examples
+    --------
+    >>> is_listed_name("Klara"), is_listed_name("Virtanen"), is_listed_name("Boende")
+    (True, True, False)
+    """
+    folded = word.strip().casefold()
+    lex = _lexicon()
+    return folded in lex.first or folded in lex.surnames
+
+
 def find_names_in_identifier(value: str) -> list[PiiSpan]:
     """Personal names in a report id ("Kahinda", "asiakas-kahinda-7", "r-Hombala-3").
 
