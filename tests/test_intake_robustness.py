@@ -164,6 +164,7 @@ def test_category_names_in_reporters_choices_are_read_not_masked_as_names():
                 "3, kysy Matti Virtaselta",
                 "3, Klara Virtanen",  # klara (sv, cope) reads as point 1: still a name
                 "Bo Andersson, 2",
+                "2, Bo",  # bo (sv, live) reads as point 2, and Bo is a listed first name
             ],
             "sectors_reported": [
                 "Boende, Socialservice",
@@ -171,6 +172,7 @@ def test_category_names_in_reporters_choices_are_read_not_masked_as_names():
                 "Kela, soita Pekka Korhoselle",
                 "Kela, Klara Virtanen",
                 "Bo Andersson, Boende",
+                "Kela, Bo",
             ],
         }
     )
@@ -194,7 +196,7 @@ def test_category_names_in_reporters_choices_are_read_not_masked_as_names():
     shown = " ".join(table.astype(str).to_numpy().ravel())
     for raw in ("Matti", "Virtaselta", "Pekka", "Korhoselle", "Klara", "Virtanen", "Andersson"):
         assert raw not in shown
-    assert table["shl_reported"].tolist()[3:] == ["3, [NIMI]", "[NIMI], 2"]
+    assert table["shl_reported"].tolist()[3:] == ["3, [NIMI]", "[NIMI], 2", "2, [NIMI]"]
 
 
 def test_an_edited_report_table_is_checked_again():

@@ -957,7 +957,7 @@ def is_listed_name(word: str) -> bool:
 
     Examples
     --------
-    >>> is_listed_name("Klara"), is_listed_name("Virtanen"), is_listed_name("Boende")
+    >>> is_listed_name("Aino"), is_listed_name("Virtanen"), is_listed_name("Boende")
     (True, True, False)
     """
     folded = word.strip().casefold()
