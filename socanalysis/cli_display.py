@@ -56,6 +56,7 @@ class Display:
         if self.quiet:
             return
         from rich.console import Console
+        from rich.markup import escape  # text from the input and paths: no markup in it
 
         out = Console(highlight=False, soft_wrap=True)
         counts = result.summary()
@@ -89,22 +90,23 @@ class Display:
             )
         if result.run_info.get("input", {}).get("date_order_ambiguous"):
             # a guess that moves reports between months if wrong: the user should know it
-            out.print(f"  [bold]note[/bold]: {result.run_info['input']['date_order']}.")
+            out.print(f"  [bold]note[/bold]: {escape(result.run_info['input']['date_order'])}.")
         decoding = result.run_info.get("input", {}).get("decoding")
         if decoding:  # part of the file in another encoding, or bytes that decode to nothing
-            out.print(f"  [bold]note[/bold]: {decoding}.")
+            out.print(f"  [bold]note[/bold]: {escape(decoding)}.")
         others = result.run_info.get("input", {}).get("other_report_sheets") or []
         if others:
-            names = ", ".join(map(repr, others))
+            names = escape(", ".join(map(repr, others)))
             verb = "holds" if len(others) == 1 else "hold"
             out.print(
-                f"  [bold]note[/bold]: only the sheet {result.run_info['input'].get('sheet')!r} "
+                "  [bold]note[/bold]: only the sheet "
+                f"{escape(repr(result.run_info['input'].get('sheet')))} "
                 f"was read; {names} also {verb} reports with the same columns. Read one with "
                 "--sheet NAME, or put the sheets into one before the run."
             )
         if counts.get("by_language"):
             langs = ", ".join(f"{k} {v}" for k, v in counts["by_language"].items())
-            out.print(f"  languages: {langs}")
+            out.print(f"  languages: {escape(langs)}")
         if len(result.themes):
             out.print(
                 f"  themes: {int((result.themes['theme_id'].astype(int) >= 0).sum())}; "
@@ -121,16 +123,16 @@ class Display:
                 f"{counts['analysed']} reports (n_themes='auto' chooses)."
             )
         for line in unread_choice_lines(result.run_info.get("categories")):
-            out.print(f"  [bold]note[/bold]: {line}")
+            out.print(f"  [bold]note[/bold]: {escape(line)}")
         for line in saved_model_lines(result.run_info.get("categories")):
-            out.print(f"  {line}")
+            out.print(f"  {escape(line)}")
         line = review_line(result.run_info.get("review"))
         if line:
-            out.print(f"  {line}")
+            out.print(f"  {escape(line)}")
         top_level = [p.name for p in paths if p.parent == Path(out_dir)]
         extra = len(paths) - len(top_level)
         more = f" and {extra} charts in charts/" if extra else ""
-        out.print(f"Results in {out_dir}/: {', '.join(top_level)}{more}.")
+        out.print(f"Results in {escape(str(out_dir))}/: {escape(', '.join(top_level))}{more}.")
         if elapsed is not None:
             out.print(f"Done in {elapsed:.1f} s.")
 

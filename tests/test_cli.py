@@ -361,3 +361,18 @@ def test_run_records_the_sector_list_and_counts_choices_naming_no_sector(tmp_pat
         "note: 12 of 24 reporters' sector choices name no sector of 'county' (e.g. 'en tiedä', "
         "'vammaispalvelt'); those reports are left unlabelled"
     ) in output
+
+
+def test_text_from_the_input_is_printed_as_typed_never_read_as_markup(tmp_path, webropol_rows):
+    header, *rows = webropol_rows
+    lines = [[*header, "SHL 11 § tuen tarve"]]
+    choices = ["en tiedä [/]", "[ks. ohje] kysy", "2"]
+    lines += [[*row, value] for row, value in zip(rows, choices, strict=True)]
+    path = tmp_path / "brackets.csv"
+    path.write_text("\n".join(";".join(f'"{c}"' for c in r) for r in lines), encoding="utf-8")
+    out = tmp_path / "[out]"
+    result = run("analyze", str(path), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert "'en tiedä [/]'" in said and "'[ks. ohje] kysy'" in said
+    assert f"Results in {out}/" in said
