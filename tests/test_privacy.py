@@ -569,8 +569,17 @@ def test_english_cues_in_a_report_in_another_language(text, expected):
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        ("Kahinda", "[NIMI]"),  # exploratory test 22, M5: a name typed as the municipality
-        ("Hombala", "[NIMI]"),
+        # a name typed as the municipality (exploratory test 22, M5), when something says it
+        # is a person's: a listed name or a surname's shape
+        ("Virtanen", "[NIMI]"),
+        ("Pölösen", "[NIMI]"),
+        ("Aino", "[NIMI]"),
+        # places in no list stay: masked, they all counted as one place "[NIMI]" (review of
+        # the day's diff, M2); a name in no list and of no surname shape stays with them
+        ("Nauvo", "Nauvo"),
+        ("Korppoo", "Korppoo"),
+        ("Piikkiö", "Piikkiö"),
+        ("Kahinda", "Kahinda"),
         ("Turku", "Turku"),
         ("Pedersöre", "Pedersöre"),
         ("Mänttä-Vilppula", "Mänttä-Vilppula"),
@@ -587,7 +596,7 @@ def test_municipality_column_is_read_as_a_place_not_a_sentence():
 
     table = pd.DataFrame(
         {
-            "municipality": ["Kahinda", "Turku", "S:t Karins"],
+            "municipality": ["Pölönen", "Turku", "S:t Karins"],
             "sectors_reported": ["Boende", "Boende", "kela"],  # choices keep the sentence reading
         }
     )

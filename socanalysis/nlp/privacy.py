@@ -263,9 +263,12 @@ def mask_value(value: str, language: str = "fi") -> MaskResult:
     """Mask a one-word form value that is no sentence, such as a municipality cell.
 
     :func:`mask` reads a lone word as the start of a sentence, where a word in no list is no
-    name ("Kahinda" typed in the municipality column stays). A single word is read here as
-    in a report id (:func:`socanalysis.nlp.privacy_names.find_names_in_identifier`): a
-    municipality or other place on the stop list stays, an unknown capitalised word is a name.
+    name. A single word is read here as in a report id
+    (:func:`socanalysis.nlp.privacy_names.find_names_in_identifier`), and masked when it is
+    on the lists of people's names or has a surname's shape (``looks_like_a_person``:
+    "Aino", "Pölösen"). A place in no list stays ("Nauvo", "Korppoo": former municipalities
+    and villages that reporters still write; masked, they would all count as one place
+    "[NIMI]"), and so does a name in no list and of no surname shape ("Kahinda").
     A value that is a listed municipality as a whole is kept ("S:t Karins"); other values of
     more than one word are masked as by :func:`mask`.
 
@@ -282,10 +285,10 @@ def mask_value(value: str, language: str = "fi") -> MaskResult:
 
     Examples
     --------
-    >>> mask_value("Kahinda").text, mask_value("Turku").text, mask_value("Pedersöre").text
-    ('[NIMI]', 'Turku', 'Pedersöre')
+    >>> mask_value("Pölönen").text, mask_value("Turku").text, mask_value("Nauvo").text
+    ('[NIMI]', 'Turku', 'Nauvo')
     """
-    from socanalysis.nlp.privacy_names import find_names_in_identifier
+    from socanalysis.nlp.privacy_names import find_names_in_identifier, looks_like_a_person
 
     lang = _check_language(language)
     if value.strip().casefold() in stop_words().get("municipalities", frozenset()):
@@ -293,7 +296,7 @@ def mask_value(value: str, language: str = "fi") -> MaskResult:
         # ("S:t Karins", where "Karins" would read as a name)
         return mask(value, [], lang)
     spans = find_pii(value, lang)
-    if len(value.split()) == 1:
+    if len(value.split()) == 1 and looks_like_a_person(value):
         spans = [*spans, *find_names_in_identifier(value)]
     return mask(value, spans, lang)
 

@@ -965,6 +965,21 @@ def is_listed_name(word: str) -> bool:
     return folded in lex.first or folded in lex.surnames
 
 
+def looks_like_a_person(word: str) -> bool:
+    """Whether one word is on the lists of people's names or has a surname's shape
+    (``surname_endings``: Pölönen, Pölösen), the positive evidence a lone word in a form field
+    needs before it is masked as a name, since places in no list look the same otherwise.
+
+    Examples
+    --------
+    >>> [looks_like_a_person(w) for w in ("Aino", "Pölösen", "Nauvo", "Korppoo")]
+    [True, True, False, False]
+    """
+    folded = word.strip().casefold()
+    lex = _lexicon()
+    return is_listed_name(folded) or lex.surname_shape.search(folded) is not None
+
+
 def find_names_in_identifier(value: str) -> list[PiiSpan]:
     """Personal names in a report id ("Kahinda", "asiakas-kahinda-7", "r-Hombala-3").
 
