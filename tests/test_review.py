@@ -363,6 +363,10 @@ def test_review_cells_are_text_and_numbers_a_spreadsheet_made_are_read_as_points
     assert decisions.reports["r0003"].shl == ["10", "8"]
     assert decisions.reports["r0004"].shl == ["3", "8"]
     assert len(decisions.notes) == 3 and "read as the points 3;8" in decisions.notes[0]
+    # "3,1" and "3,10" are both stored as 3.1: refused, not guessed (review of the day's diff)
+    fill(path, {"Raportit": [("r0005", "Arvio: oikeat §11-kohdat", 3.1)]})
+    with pytest.raises(InputError, match=r"3\.1.*may be the points 3;1 or 3;10.*e\.g\. 3;10"):
+        read_review(path)
 
 
 def test_sector_labels_of_either_language_and_labels_with_commas(workbook):

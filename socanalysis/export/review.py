@@ -889,6 +889,15 @@ def _points_cell(value: Any, where: tuple[str, int, str], problems: _Problems) -
         points = f"{value.day};{value.month}"
     elif isinstance(value, float) and not value.is_integer():
         points = ";".join(repr(value).split("."))
+        if points.endswith(";1"):
+            # "3,1" and "3,10" are both the number 3.1: which was typed cannot be known
+            problems.add(
+                *where,
+                value,
+                f"was stored by the spreadsheet as a number; it may be the points {points} or "
+                f"{points}0. Type the points as text again, e.g. {points}0",
+            )
+            return None, True
     else:
         return value, False
     problems.note(
