@@ -819,3 +819,18 @@ def test_planted_set_recall_and_precision():
     assert hits / total >= 0.85
     assert false_pos <= 2
     assert negatives_touched / n_negatives <= 0.01
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        # a number after a name ending like a street is a phone or an age, not a house number
+        ("Soita Jokiniemelle 040 123 4567.", "fi", "Soita [NIMI] [PUHELIN]."),
+        ("Asiakas Jokiniemi 12 v. odottaa.", "fi", "Asiakas [NIMI] 12 v. odottaa."),
+        ("Klienten Sjöstrand 040 123 4567 ringde.", "sv", "Klienten [NAMN] [TELEFON] ringde."),
+        # a house number still makes a street
+        ("Asiakas asuu osoitteessa Rantatie 5 A.", "fi", "Asiakas asuu osoitteessa [OSOITE]."),
+    ],
+)
+def test_a_phone_or_an_age_after_a_name_is_no_house_number(text, language, expected):
+    assert mask(text, language=language).text == expected

@@ -585,8 +585,10 @@ def _surname_street_suffixes() -> frozenset[str]:
     )
 
 
-# a house number after a street name, as the address finder reads it ("Rantatie 5", "… 12 B")
-_HOUSE_NUMBER = re.compile(r"\s\d{1,3}(?!\d)")
+# a house number after a street name, as the address finder reads it ("Rantatie 5", "… 12 B");
+# none starts with 0 (a phone number does: "Jokiniemi 050–123 4567" is a name and a phone),
+# and none is an age ("Jokiniemi 12 v.", "12 vuotta", "12 år")
+_HOUSE_NUMBER = re.compile(r"\s[1-9]\d{0,2}(?!\d)(?!\s*(?:v\.?(?!\w)|vuo|år(?!\w)))")
 
 
 def _street_reading(text: str, tok: _Token, lex: _Lexicon) -> bool:
