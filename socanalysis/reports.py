@@ -276,7 +276,7 @@ def pick_report_sheet(
     Text of digits names a sheet when one has that name (a sheet per year, "2024"), else it is
     read as a number, as ``--sheet 1`` on the command line, which gives text."""
     names = [name for name, _ in grids]
-    if isinstance(sheet, str) and sheet not in names and sheet.strip().isdigit():
+    if isinstance(sheet, str) and sheet not in names and sheet.strip().isdecimal():
         sheet = int(sheet)
     if sheet is not None:
         if isinstance(sheet, int) and not isinstance(sheet, bool):

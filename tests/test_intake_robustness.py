@@ -526,6 +526,8 @@ def test_a_sheet_named_after_a_year_is_chosen_by_its_name_and_digits_else_number
     assert read_reports(path, sheet="1")["text"].tolist() == TEXTS[2:]
     with pytest.raises(InputError, match=r"no sheet number 7 \(0-based\); sheets: 'Ohje'"):
         read_reports(path, sheet="7")
+    with pytest.raises(InputError, match="no sheet named '²'"):  # a digit int() cannot read
+        read_reports(path, sheet="²")
 
 
 def test_the_intake_ledger_describes_the_table_analysed():

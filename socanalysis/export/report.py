@@ -351,6 +351,7 @@ def _themes(
     shl_profiles = summaries.theme_profiles(parts.reports, "shl_suggested", shl)
     sector_profiles = summaries.theme_profiles(parts.reports, "sectors_suggested", sectors)
     index: list[tuple[str, str]] = []
+    written_in = _report_languages(parts)  # once: every theme's excerpts look it up
     for theme in themes.to_dict("records"):
         theme_id = int(theme["theme_id"])
         name = summaries.theme_name(theme, ui.language)
@@ -406,7 +407,6 @@ def _themes(
         excerpts = theme_excerpts(parts, theme, n_excerpts, excerpt_chars)
         if excerpts:
             blocks.append(Block("para", ui("report", "excerpts"), extra={"class": "label"}))
-            written_in = _report_languages(parts)
             blocks.append(
                 Block("quotes", [(text, rid, written_in.get(rid, "")) for rid, text in excerpts])
             )
