@@ -1071,16 +1071,16 @@ def _start_categories(
     for name, (reported_column, _, _) in _CATEGORY_COLUMNS.items():
         reported = table.loc[rows, reported_column].copy()
         started["reported"][name] = reported
-        labels, n_corrected = training_labels_for(
-            decisions, report_ids, reported.fillna("").tolist(), name
-        )
-        if review is not None:
-            started["corrected"][name] = {"corrected_labels_used": n_corrected}
         if saved_models and name in saved_models:
             started["suggesters"][name] = saved_models[name]
             if review is not None:  # the corrections were not learned from in this run
                 started["corrected"][name] = {"corrected_labels_used": 0}
             continue
+        labels, n_corrected = training_labels_for(
+            decisions, report_ids, reported.fillna("").tolist(), name
+        )
+        if review is not None:
+            started["corrected"][name] = {"corrected_labels_used": n_corrected}
         # the reporters' choices as typed: one that names no category ("en tiedä") leaves
         # its report unlabelled (the agreement table calls it unreadable), it stops no run
         keys = parse_labels(labels, started["taxonomies"][name], unreadable="ignore")
