@@ -59,6 +59,10 @@ class Display:
         from rich.markup import escape  # text from the input and paths: no markup in it
 
         out = Console(highlight=False, soft_wrap=True)
+
+        def note(text: str) -> None:
+            out.print(f"  [bold]note[/bold]: {escape(text)}")
+
         counts = result.summary()
         out.print(
             f"[bold]socanalysis[/bold]: {counts['rows']} reports read, "
@@ -90,10 +94,10 @@ class Display:
             )
         if result.run_info.get("input", {}).get("date_order_ambiguous"):
             # a guess that moves reports between months if wrong: the user should know it
-            out.print(f"  [bold]note[/bold]: {escape(result.run_info['input']['date_order'])}.")
+            note(f"{result.run_info['input']['date_order']}.")
         decoding = result.run_info.get("input", {}).get("decoding")
         if decoding:  # part of the file in another encoding, or bytes that decode to nothing
-            out.print(f"  [bold]note[/bold]: {escape(decoding)}.")
+            note(f"{decoding}.")
         others = result.run_info.get("input", {}).get("other_report_sheets") or []
         if others:
             names = escape(", ".join(map(repr, others)))
@@ -123,7 +127,7 @@ class Display:
                 f"{counts['analysed']} reports (n_themes='auto' chooses)."
             )
         for line in unread_choice_lines(result.run_info.get("categories")):
-            out.print(f"  [bold]note[/bold]: {escape(line)}")
+            note(line)
         for line in saved_model_lines(result.run_info.get("categories")):
             out.print(f"  {escape(line)}")
         line = review_line(result.run_info.get("review"))
