@@ -591,18 +591,16 @@ def _emergence_key(
         (tag, textwrap.wrap(str(name), width, break_long_words=False) or [str(name)], bool(w))
         for tag, name, w in zip(tags, frame[label_column].astype(str), weak, strict=True)
     ]
-    order = sorted(range(len(entries)), key=lambda i: (not entries[i][2], _tag_order(tags[i])))
+    order = sorted(range(len(entries)), key=lambda i: (not entries[i][2], int(tags[i])))
     return tags, [entries[i] for i in order]
-
-
-def _tag_order(tag: str) -> tuple[int, str]:
-    return (int(tag), "") if tag.lstrip("-").isdigit() else (0, tag)
 
 
 def _place_tags(ax: Axes, x: Any, y: Any, tags: list[str], weak: Any) -> None:
     """Each point's tag beside its marker, at the first of a few places that overlaps no marker
     and no tag placed before (crowded points then stay readable), else right of the marker."""
     import numpy as np
+
+    from socanalysis.export.figure import boxes_overlap
 
     points = ax.transData.transform(np.column_stack([x, y]))
     scale = ax.figure.dpi / 72  # points to pixels
@@ -614,7 +612,7 @@ def _place_tags(ax: Axes, x: Any, y: Any, tags: list[str], weak: Any) -> None:
         for dx, dy in tries:
             left = px + dx * scale if dx >= 0 else px + dx * scale - width
             box = (left, py + dy * scale, left + width, py + dy * scale + height)
-            if not any(_boxes_overlap(box, other) for other in placed):
+            if not any(boxes_overlap(box, other) for other in placed):
                 chosen = (dx, dy)
                 placed.append(box)
                 break
@@ -630,10 +628,6 @@ def _place_tags(ax: Axes, x: Any, y: Any, tags: list[str], weak: Any) -> None:
             color=_WEAK_COLOUR if is_weak else "#222222",
             zorder=4,
         )
-
-
-def _boxes_overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
-    return not (a[2] < b[0] or b[2] < a[0] or a[3] < b[1] or b[3] < a[1])
 
 
 def _draw_key(ax: Axes, key: list[tuple[str, list[str], bool]]) -> None:

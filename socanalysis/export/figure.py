@@ -29,7 +29,7 @@ from matplotlib.ticker import Formatter
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["ChartFigure", "figure_and_axes", "use_decimal_mark"]
+__all__ = ["ChartFigure", "boxes_overlap", "figure_and_axes", "use_decimal_mark"]
 
 
 class ChartFigure(Figure):
@@ -61,6 +61,18 @@ def figure_and_axes(
         return fig, fig.add_subplot(), True
     # the root figure also for axes on a subfigure (a SubFigure cannot be saved or shown)
     return ax.figure.figure, ax, False
+
+
+def boxes_overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    """Whether two boxes ``(left, bottom, right, top)`` overlap (touching counts): how the
+    charts keep the labels they place beside points apart.
+
+    Examples
+    --------
+    >>> boxes_overlap((0, 0, 2, 2), (1, 1, 3, 3)), boxes_overlap((0, 0, 1, 1), (2, 2, 3, 3))
+    (True, False)
+    """
+    return not (a[2] < b[0] or b[2] < a[0] or a[3] < b[1] or b[3] < a[1])
 
 
 class _DecimalMark(Formatter):

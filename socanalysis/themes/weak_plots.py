@@ -243,6 +243,8 @@ def _label_points(
     overlap one already placed is left out, so the map stays readable. ``corner`` is the
     weak quadrant's name in the top-left corner, which labels keep clear of.
     """
+    from socanalysis.export.figure import boxes_overlap
+
     to_display = ax.transData.transform  # overlaps are checked in display pixels
     order = _label_order(data, q_col)
     chosen = data.loc[order].head(max(int(n_labels) * 3, 0))
@@ -267,7 +269,7 @@ def _label_points(
         width = char_w * len(str(row.term))
         for dy in (0.0, line_h, -line_h, 2 * line_h, -2 * line_h):
             box = (px + 7, py + dy - line_h / 2, px + 7 + width, py + dy + line_h / 2)
-            if not any(_overlap(box, other) for other in placed):
+            if not any(boxes_overlap(box, other) for other in placed):
                 placed.append(box)
                 ax.annotate(
                     str(row.term),
@@ -291,7 +293,3 @@ def _label_order(data: pd.DataFrame, q_col: str) -> list[Any]:
     weak = data.index[data[q_col] == "weak"].tolist()
     strong = data.index[data[q_col] == "strong"].tolist()
     return weak + strong
-
-
-def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
-    return not (a[2] < b[0] or b[2] < a[0] or a[3] < b[1] or b[3] < a[1])
