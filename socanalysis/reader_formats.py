@@ -21,7 +21,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-__all__ = ["decimal_mark", "excel_date_format", "format_date", "format_decimal"]
+__all__ = ["decimal_mark", "excel_date_format", "format_date", "format_decimal", "read_date"]
 
 
 @lru_cache(maxsize=1)
@@ -57,19 +57,36 @@ def format_date(value: Any, language: str) -> str:
     >>> format_date("2024-01-31 00:00:00", "fi"), format_date("(inget datum)", "sv")
     ('31.1.2024', '(inget datum)')
     """
+    found = read_date(value)
+    if found is None:
+        return ""
+    if isinstance(found, str):
+        return found
+    return _of(language)["date"].format(year=found.year, month=found.month, day=found.day)
+
+
+def read_date(value: Any) -> dt.date | str | None:
+    """``value`` as a date for a reader: None when missing, a date, datetime or Timestamp as it
+    is, ISO text as a datetime, and other text as it is (stripped), a label such as "(no date)".
+
+    Examples
+    --------
+    >>> read_date(" 2024-01-31 "), read_date("(no date)"), read_date(float("nan"))
+    (datetime.datetime(2024, 1, 31, 0, 0), '(no date)', None)
+    """
     from socanalysis.nlp.per_text import is_missing
 
     if is_missing(value):
-        return ""
+        return None
     if isinstance(value, str):
         text = value.strip()
         try:
-            value = dt.datetime.fromisoformat(text)
+            return dt.datetime.fromisoformat(text)
         except ValueError:
             return text
     if not isinstance(value, dt.date):
         raise TypeError(f"a date, datetime or ISO date text was expected, not {value!r}")
-    return _of(language)["date"].format(year=value.year, month=value.month, day=value.day)
+    return value
 
 
 def format_decimal(value: float, language: str, decimals: int = 2) -> str:

@@ -309,12 +309,14 @@ def _text_list(value: Any) -> str:
 def _datetime(value: Any) -> dt.datetime | str | None:
     """A themes-table date (ISO text or a Timestamp) as a datetime for a date cell; other text
     is kept as it is, so that nothing is lost."""
-    if summaries.is_missing(value):
-        return None
-    try:
-        return dt.datetime.fromisoformat(str(value).strip())
-    except ValueError:
-        return clean_cell(value) or None
+    from socanalysis.reader_formats import read_date
+
+    found = read_date(value if isinstance(value, dt.date) else clean_cell(value))
+    if isinstance(found, str):
+        return found or None
+    if found is not None and not isinstance(found, dt.datetime):
+        return dt.datetime.combine(found, dt.time())  # a date cell takes a datetime
+    return found
 
 
 def _int(value: Any) -> int | None:
