@@ -15,7 +15,6 @@ import os
 import re
 from collections.abc import Mapping
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -325,10 +324,7 @@ def pick_report_sheet(
 
 @lru_cache(maxsize=1)
 def _polarity_aliases() -> tuple[tuple[str, tuple[str, ...]], ...]:
-    from socanalysis._yaml import safe_load_yaml
-
-    text = resources.files("socanalysis.data").joinpath("value_aliases.yaml").read_text("utf-8")
-    raw = safe_load_yaml(text)["polarity"]
+    raw = dates.value_aliases()["polarity"]
     return tuple((label, tuple(words)) for label, words in raw.items())
 
 

@@ -207,12 +207,20 @@ def slash_date_order(values: Iterable[Any], header: Any = None) -> DateOrder:
 
 
 @lru_cache(maxsize=1)
-def _month_first_headers() -> frozenset[str]:
+def value_aliases() -> dict[str, Any]:
+    """``socanalysis/data/value_aliases.yaml``, read once: what cell values and headers mean
+    (polarity words, the headers of month-first dates)."""
     from socanalysis._yaml import safe_load_yaml
-    from socanalysis.intake.headers import normalize_header
 
     text = resources.files("socanalysis.data").joinpath("value_aliases.yaml").read_text("utf-8")
-    return frozenset(normalize_header(h) for h in safe_load_yaml(text)["month_first_date_headers"])
+    return safe_load_yaml(text)
+
+
+@lru_cache(maxsize=1)
+def _month_first_headers() -> frozenset[str]:
+    from socanalysis.intake.headers import normalize_header
+
+    return frozenset(normalize_header(h) for h in value_aliases()["month_first_date_headers"])
 
 
 def _from_serial(number: float, shown: str) -> tuple[dt.datetime | None, str]:
