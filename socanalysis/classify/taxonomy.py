@@ -145,10 +145,18 @@ class Taxonomy:
         'Pohjanmaa_sektorit_2025'
         """
         stem = _safe_stem(self.name)
-        builtin = BUILTIN_TAXONOMIES.get(self.name)
-        if builtin is not None and self.path and Path(self.path).resolve() != builtin.resolve():
+        if self.name in BUILTIN_TAXONOMIES and not self.is_builtin:
             stem = f"{stem}-{_safe_stem(Path(self.path).stem)}"
         return stem
+
+    @property
+    def is_builtin(self) -> bool:
+        """Whether this is a list the package ships, read from its own file (a county's file
+        may carry a built-in name)."""
+        builtin = BUILTIN_TAXONOMIES.get(self.name)
+        return builtin is not None and (
+            self.path is None or Path(self.path).resolve() == builtin.resolve()
+        )
 
     def category(self, key: str) -> Category:
         """The category with this key; ``ConfigError`` naming the valid keys otherwise."""
@@ -204,10 +212,7 @@ class Taxonomy:
     def run_record(self) -> dict[str, Any]:
         """What run.json records of the taxonomy a run used: name, title, source, file (None
         for a built-in list), keys and :meth:`fingerprint`."""
-        builtin = BUILTIN_TAXONOMIES.get(self.name)
-        is_builtin = builtin is not None and (
-            self.path is None or Path(self.path).resolve() == builtin.resolve()
-        )
+        is_builtin = self.is_builtin
         return {
             "name": self.name,
             "title": dict(self.title),
