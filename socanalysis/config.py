@@ -346,14 +346,13 @@ def _rebase_sector_taxonomy(data: dict[str, Any], settings_file: Path) -> None:
     from socanalysis.classify.taxonomy import BUILTIN_TAXONOMIES
 
     value = data.get("sector_taxonomy")
-    if not isinstance(value, str) or not value.strip() or value.strip() in BUILTIN_TAXONOMIES:
+    if isinstance(value, str) and value.strip() in BUILTIN_TAXONOMIES:
         return
-    given = Path(value).expanduser()
-    if given.is_absolute():
+    resolved = _in_settings_folder(value, settings_file)
+    if resolved is None:
         return
-    resolved = Path(os.path.abspath(settings_file.parent / given))
     if not resolved.exists():
-        here = Path(os.path.abspath(given))
+        here = Path(os.path.abspath(Path(value).expanduser()))
         also = (
             f"; {here} exists, but relative to the current folder: give its full path, or a "
             "path relative to the settings file"
@@ -375,12 +374,20 @@ def _rebase_category_models(data: dict[str, Any], settings_file: Path) -> None:
     if not isinstance(models, dict):
         return  # a wrong type is named by AnalysisConfig
     for name, folder in models.items():
-        if (
-            isinstance(folder, str)
-            and folder.strip()
-            and not Path(folder).expanduser().is_absolute()
-        ):
-            models[name] = os.path.abspath(settings_file.parent / Path(folder).expanduser())
+        resolved = _in_settings_folder(folder, settings_file)
+        if resolved is not None:
+            models[name] = str(resolved)
+
+
+def _in_settings_folder(value: Any, settings_file: Path) -> Path | None:
+    """A relative path of a settings file as an absolute one in the settings file's folder;
+    None for an absolute path, empty text or a value that is no text (named elsewhere)."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    given = Path(value).expanduser()
+    if given.is_absolute():
+        return None
+    return Path(os.path.abspath(settings_file.parent / given))
 
 
 def _refuse_unknown(settings: dict[str, Any], where: str = "") -> None:
